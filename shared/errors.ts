@@ -1,0 +1,103 @@
+/**
+ * Typed errors shared by the engine, the CLI and the UI.
+ *
+ * Every error the engine raises on purpose is a PondError with a stable code, a message that
+ * names the offending input and the reason, and the input itself. Errors cross the IPC and HTTP
+ * boundaries as plain objects (see `toErrorInfo`) and are rebuilt on the other side, so the user
+ * sees the same code and message wherever the failure happened.
+ */
+
+export const ErrorCode = {
+  /** A caller passed an argument that is malformed (bad flag value, bad URL, bad pattern). */
+  InvalidArgument: 'INVALID_ARGUMENT',
+  /** A path, node, version or file that was asked for does not exist. */
+  NotFound: 'NOT_FOUND',
+  /** The target already exists and the operation would replace it. */
+  AlreadyExists: 'ALREADY_EXISTS',
+  /** The operation does not apply to this kind of node (e.g. `cat --format table` on data). */
+  WrongType: 'WRONG_TYPE',
+  /** A path that would leave the root or a mounted folder. */
+  PathEscape: 'PATH_ESCAPE',
+  /** Symlinks that loop or nest too deeply. */
+  SymlinkLoop: 'SYMLINK_LOOP',
+  /** The folder is not a pond, or the pond is damaged. */
+  NotAPond: 'NOT_A_POND',
+  /** Input data that cannot be read as claimed (not Parquet, ragged CSV, bad encoding...). */
+  BadInput: 'BAD_INPUT',
+  /** A factory config (YAML) that fails validation. */
+  BadConfig: 'BAD_CONFIG',
+  /** SQL that DuckDB refused to plan or run. */
+  SqlError: 'SQL_ERROR',
+  /** A derived node that reads itself. */
+  Cycle: 'CYCLE',
+  /** Another writer committed first and the change cannot be retried blindly. */
+  Conflict: 'CONFLICT',
+  /** The pond is locked by another writer for longer than we were willing to wait. */
+  Locked: 'LOCKED',
+  /** A write was attempted on a read-only view (time travel, dynamic node, hostmount). */
+  ReadOnly: 'READ_ONLY',
+  /** Delta log problems: gaps, truncated commits, missing files, corrupt checkpoints. */
+  DeltaCorrupt: 'DELTA_CORRUPT',
+  /** A Delta table needs a protocol version or feature we do not implement. */
+  DeltaUnsupported: 'DELTA_UNSUPPORTED',
+  /** An export that cannot be written (nullable timestamp, directories, bad temporal parts). */
+  ExportError: 'EXPORT_ERROR',
+  /** A template that fails to render. */
+  TemplateError: 'TEMPLATE_ERROR',
+  /** A job was cancelled by its caller. */
+  Cancelled: 'CANCELLED',
+  /** The request was not authorised (missing or wrong token). */
+  Unauthorized: 'UNAUTHORIZED',
+  /** A bug: something that should not happen. */
+  Internal: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The serializable shape of an error, as it crosses process boundaries. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  /** The offending input (path, key, URL, SQL...), when there is one. */
+  input?: string;
+  /** A nested cause, e.g. DuckDB's own message. */
+  cause?: string;
+}
+
+export class PondError extends Error {
+  readonly code: ErrorCode;
+  readonly input: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { input?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PondError';
+    this.code = code;
+    this.input = options.input;
+  }
+}
+
+export function isPondError(e: unknown, code?: ErrorCode): e is PondError {
+  return e instanceof PondError && (code === undefined || e.code === code);
+}
+
+/** The message of any thrown value (errors thrown by libraries are not always Errors). */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function toErrorInfo(e: unknown): ErrorInfo {
+  if (e instanceof PondError) {
+    const info: ErrorInfo = { code: e.code, message: e.message };
+    if (e.input !== undefined) info.input = e.input;
+    if (e.cause !== undefined) info.cause = messageOf(e.cause);
+    return info;
+  }
+  return { code: ErrorCode.Internal, message: messageOf(e) };
+}
+
+export function fromErrorInfo(info: ErrorInfo): PondError {
+  return new PondError(info.code, info.message, {
+    ...(info.input === undefined ? {} : { input: info.input }),
+    ...(info.cause === undefined ? {} : { cause: new Error(info.cause) }),
+  });
+}

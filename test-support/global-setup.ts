@@ -1,0 +1,9 @@
+import { execFileSync } from 'node:child_process';
+
+// CLI and multi-process tests run the compiled code (bin/pond.js imports dist/), so every test
+// run starts from a fresh build. tsc is incremental, so this is quick when nothing changed.
+export default function setup(): void {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], {
+    stdio: 'inherit',
+  });
+}
