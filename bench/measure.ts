@@ -1,0 +1,46 @@
+/** Helpers shared by the benchmarks: medians, timing, and child processes with peak RSS. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const r = await f();
+  return [performance.now() - t, r];
+}
+
+export const ms = (x: number): string => `${x.toFixed(2)} ms`;
+
+export const ratio = (ours: number, theirs: number): string => `${(ours / theirs).toFixed(2)}x`;
+
+export interface ChildResult {
+  /** Wall time of the measured work inside the child, ms. */
+  ms: number;
+  /** Peak resident set size of the whole child process, KiB. */
+  maxRssKb: number;
+}
+
+/**
+ * Runs one task of bench/child-tasks.ts in a fresh Node process, so each measurement has its
+ * own peak RSS and no warm caches from the others.
+ */
+export function runChild(task: string, args: Record<string, unknown>): Promise<ChildResult> {
+  const script = fileURLToPath(new URL('./child-tasks.js', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, task, JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`bench task ${task} exited ${code}: ${out}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult);
+    });
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * Benchmark runner: `node dist/bench/run.js [name...]` runs the named benchmarks (a name also
+ * selects every benchmark it is a prefix of), or all of them. Results are printed, never asserted:
+ * the machine is noisy, so each benchmark reports medians of several runs.
+ */
+import * as deltaOpen from './delta-open.js';
+import * as pondImport from './pond-import.js';
+import * as pondList from './pond-list.js';
+import * as pondOpen from './pond-open.js';
+
+interface Benchmark {
+  name: string;
+  run(): Promise<void>;
+}
+
+const BENCHMARKS: Benchmark[] = [
+  { name: 'delta-open', run: deltaOpen.run },
+  { name: 'pond-open', run: pondOpen.run },
+  { name: 'pond-list', run: pondList.run },
+  { name: 'pond-import', run: pondImport.run },
+];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const selected =
+    wanted.length === 0
+      ? BENCHMARKS
+      : BENCHMARKS.filter((b) => wanted.some((w) => b.name.startsWith(w)));
+  const unknown = wanted.filter((w) => !BENCHMARKS.some((b) => b.name.startsWith(w)));
+  if (unknown.length > 0) {
+    console.error(
+      `unknown benchmark: ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.name).join(', ')})`,
+    );
+    process.exit(2);
+  }
+  for (const b of selected) {
+    console.log(`== ${b.name}`);
+    const start = performance.now();
+    await b.run();
+    console.log(`== ${b.name} done in ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
+  }
+}
+
+await main();
