@@ -69,7 +69,13 @@ class MemoryDirectory implements DirectoryNode {
 
   private touch(name: string, v: FileVersion): void {
     const c = this.children.get(name)!;
-    c.entry = { ...c.entry, version: v.version, size: v.size, modified: v.timestamp, txnSeq: v.txnSeq };
+    c.entry = {
+      ...c.entry,
+      version: v.version,
+      size: v.size,
+      modified: v.timestamp,
+      txnSeq: v.txnSeq,
+    };
   }
 }
 
@@ -87,7 +93,8 @@ class MemoryFile implements FileNode {
   }
 
   async read(version?: number): Promise<Uint8Array> {
-    const s = version === undefined ? this.stored[this.stored.length - 1] : this.stored[version - 1];
+    const s =
+      version === undefined ? this.stored[this.stored.length - 1] : this.stored[version - 1];
     if (!s) {
       throw new PondError(ErrorCode.NotFound, `version ${version ?? 'latest'} does not exist`);
     }
@@ -102,7 +109,9 @@ class MemoryFile implements FileNode {
       timestamp: Date.now(),
       size: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
-      ...(content.timestampColumn === undefined ? {} : { timestampColumn: content.timestampColumn }),
+      ...(content.timestampColumn === undefined
+        ? {}
+        : { timestampColumn: content.timestampColumn }),
       ...(content.minEventTimeUs === undefined ? {} : { minEventTimeUs: content.minEventTimeUs }),
       ...(content.maxEventTimeUs === undefined ? {} : { maxEventTimeUs: content.maxEventTimeUs }),
     };

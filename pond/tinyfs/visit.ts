@@ -1,6 +1,12 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { matchWildcard, parseGlob, type GlobComponent } from './glob.js';
-import { isDirectory, isSymlink, type DirEntry, type DirectoryNode, type PondNode } from './node.js';
+import {
+  isDirectory,
+  isSymlink,
+  type DirEntry,
+  type DirectoryNode,
+  type PondNode,
+} from './node.js';
 import type { NodeId } from './node-id.js';
 import { joinPath, resolvePath } from './path.js';
 import type { WD } from './wd.js';
@@ -59,7 +65,8 @@ class Visitor {
       case 'wildcard': {
         for (const entry of await dir.entries()) {
           const caps = matchWildcard(comp.segments, entry.name);
-          if (caps) await this.onChild(dir, dirPath, entry, i, [...captures, ...caps], false, ancestors);
+          if (caps)
+            await this.onChild(dir, dirPath, entry, i, [...captures, ...caps], false, ancestors);
         }
         return;
       }

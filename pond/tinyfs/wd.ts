@@ -153,7 +153,13 @@ export class WD {
       const here = joinParts(parts.slice(0, i + 1));
       if (!child) {
         if (last) {
-          return { found: false, path: here, parent: dir, parentPath: joinParts(parts.slice(0, i)), name };
+          return {
+            found: false,
+            path: here,
+            parent: dir,
+            parentPath: joinParts(parts.slice(0, i)),
+            name,
+          };
         }
         throw notFound(here);
       }

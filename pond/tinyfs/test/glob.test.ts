@@ -22,7 +22,10 @@ describe('glob parsing', () => {
 
 describe('wildcard matching', () => {
   it('captures one value per *', () => {
-    expect(matchWildcard(['', 'VuLink', ''], 'HydroVu_FB-VuLink1.htm')).toEqual(['HydroVu_FB-', '1.htm']);
+    expect(matchWildcard(['', 'VuLink', ''], 'HydroVu_FB-VuLink1.htm')).toEqual([
+      'HydroVu_FB-',
+      '1.htm',
+    ]);
     expect(matchWildcard(['file', '.txt'], 'file12.txt')).toEqual(['12']);
     expect(matchWildcard(['', '.txt'], 'a.b.txt')).toEqual(['a.b']);
     expect(matchWildcard(['', ''], 'anything')).toEqual(['anything']);

@@ -54,7 +54,9 @@ describe('working directory', () => {
     expect((await f.versions()).map((v) => v.version)).toEqual([1, 2]);
     expect(new TextDecoder().decode(await f.read())).toBe('second');
     expect(new TextDecoder().decode(await f.read(1))).toBe('t');
-    const entry = (await (await wd.getDirectory('/in')).entries()).find((e) => e.name === 'top.csv');
+    const entry = (await (await wd.getDirectory('/in')).entries()).find(
+      (e) => e.name === 'top.csv',
+    );
     expect(entry?.version).toBe(2);
     await expect(wd.writeFile('/in/a', 'data', text('x'))).rejects.toThrow(/is a directory/);
   });

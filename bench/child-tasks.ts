@@ -1,0 +1,40 @@
+/**
+ * Work measured in a child process by the benchmarks: `node child-tasks.js <task> <json args>`.
+ * Prints one JSON line: the task's own wall time and the process's peak RSS.
+ */
+import { DuckSession } from '../pond/duckdb/session.js';
+import { literal } from '../pond/duckdb/sql.js';
+import { copyIn } from '../pond/service/copy-in.js';
+import { openPond } from '../pond/service/open-pond.js';
+
+type Task = (args: Record<string, string>) => Promise<number>;
+
+const tasks: Record<string, Task> = {
+  /** Plain DuckDB: the CSV straight to one Parquet file. */
+  async 'duckdb-csv-to-parquet'({ csv, out }) {
+    const s = await DuckSession.open();
+    const t = performance.now();
+    await s.run(`COPY (FROM read_csv(${literal(csv!)})) TO ${literal(out!)} (FORMAT parquet)`);
+    const elapsed = performance.now() - t;
+    s.close();
+    return elapsed;
+  },
+  /** The pond: `pond copy host+csv+series:///csv /path` through the engine. */
+  async 'pond-import-series'({ csv, pond, path }) {
+    const p = await openPond(pond!);
+    const t = performance.now();
+    await copyIn(p, [`host+csv+series://${csv}`], path!, { command: ['bench', 'import'] });
+    const elapsed = performance.now() - t;
+    await p.close();
+    return elapsed;
+  },
+};
+
+const [name, json] = process.argv.slice(2);
+const task = tasks[name!];
+if (!task) {
+  console.error(`unknown task ${name}`);
+  process.exit(2);
+}
+const elapsed = await task(JSON.parse(json ?? '{}') as Record<string, string>);
+console.log(JSON.stringify({ ms: elapsed, maxRssKb: process.resourceUsage().maxRSS }));

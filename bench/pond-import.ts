@@ -1,0 +1,66 @@
+/**
+ * pond-import: importing a 5M-row CSV as a series vs plain DuckDB
+ * `COPY (FROM read_csv(...)) TO 'x.parquet'` on the same file, in the same run (DESIGN §7:
+ * time <= 1.25x, peak RSS <= 1.5x). Each measurement runs in its own process; medians of 3.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckSession } from '../pond/duckdb/session.js';
+import { literal } from '../pond/duckdb/sql.js';
+import { createPond } from '../pond/service/open-pond.js';
+import { median, ms, ratio, runChild } from './measure.js';
+
+const ROWS = Number(process.env['POND_BENCH_ROWS'] ?? 5_000_000);
+const RUNS = 3;
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'pond-bench-import-'));
+  try {
+    const csv = join(dir, 'sensors.csv');
+    const s = await DuckSession.open();
+    await s.run(
+      `COPY (SELECT TIMESTAMP '2020-01-01' + to_minutes(i) AS timestamp,
+                    round(20 + 5 * sin(i / 1440.0), 3) AS temperature,
+                    round(400 + 50 * cos(i / 720.0), 2) AS conductivity,
+                    round(8 + sin(i / 300.0), 3) AS dissolved_oxygen,
+                    round(7 + 0.2 * sin(i / 100.0), 3) AS ph,
+                    CASE WHEN i % 2 = 0 THEN 'north' ELSE 'south' END AS site
+             FROM range(${ROWS}) t(i)) TO ${literal(csv)} (HEADER)`,
+    );
+    s.close();
+    console.log(`${ROWS} rows of CSV`);
+    const duck: { ms: number; rss: number }[] = [];
+    const pond: { ms: number; rss: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const d = await runChild('duckdb-csv-to-parquet', {
+        csv,
+        out: join(dir, `duck${i}.parquet`),
+      });
+      duck.push({ ms: d.ms, rss: d.maxRssKb });
+      const pondDir = join(dir, `pond${i}`);
+      const p = await createPond(pondDir, 'bench', { command: ['bench', 'init'] });
+      await p.close();
+      const r = await runChild('pond-import-series', {
+        csv,
+        pond: pondDir,
+        path: '/sensors.series',
+      });
+      pond.push({ ms: r.ms, rss: r.maxRssKb });
+      await rm(pondDir, { recursive: true, force: true });
+      console.log(
+        `  run ${i + 1}: duckdb ${ms(d.ms)} ${(d.maxRssKb / 1024).toFixed(0)} MiB | pond ${ms(r.ms)} ${(r.maxRssKb / 1024).toFixed(0)} MiB`,
+      );
+    }
+    const [dt, pt] = [median(duck.map((x) => x.ms)), median(pond.map((x) => x.ms))];
+    const [dr, pr] = [median(duck.map((x) => x.rss)), median(pond.map((x) => x.rss))];
+    console.log(
+      `import time: pond ${ms(pt)} vs duckdb ${ms(dt)} = ${ratio(pt, dt)} (bar <= 1.25x)`,
+    );
+    console.log(
+      `peak RSS:    pond ${(pr / 1024).toFixed(0)} MiB vs duckdb ${(dr / 1024).toFixed(0)} MiB = ${ratio(pr, dr)} (bar <= 1.5x)`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

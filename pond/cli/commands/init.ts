@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { createPond } from '../../service/open-pond.js';
+import type { CliContext } from '../context.js';
+import { writeOut } from '../output.js';
+
+export function registerInit(program: Command, ctx: CliContext): void {
+  program
+    .command('init')
+    .description('create a new, empty pond at --pond or $POND')
+    .requiredOption(
+      '--birthplace <label>',
+      'a label for where this pond was born (e.g. the site or host)',
+    )
+    .action(async (o: { birthplace: string }) => {
+      const pond = await createPond(ctx.pondPath(), o.birthplace, ctx.meta);
+      await writeOut(
+        `Initialized pond ${pond.identity.id} at ${pond.layout.root} (birthplace: ${o.birthplace})\n`,
+      );
+      await pond.close();
+    });
+}

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { ErrorCode, PondError } from '../../../shared/errors.js';
+import { history } from '../../service/history.js';
+import type { CliContext } from '../context.js';
+import { formatTime } from '../format/sizes.js';
+import { writeOut } from '../output.js';
+
+export function registerLog(program: Command, ctx: CliContext): void {
+  program
+    .command('log')
+    .description("the pond's transactions, newest first: number, time, command, what changed")
+    .option('--limit <n>', 'how many transactions', '10')
+    .action(async (o: { limit: string }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1) {
+        throw new PondError(
+          ErrorCode.InvalidArgument,
+          `--limit must be a positive whole number, not '${o.limit}'`,
+          { input: o.limit },
+        );
+      }
+      await ctx.withPond(async (pond) => {
+        let out = '';
+        for (const t of await history(pond, { limit })) {
+          const who = t.user ? ` ${t.user}@${t.host}` : '';
+          const what = t.command.length > 0 ? t.command.join(' ') : t.operation.toLowerCase();
+          out += `Transaction ${t.seq}  ${formatTime(t.timestamp)}${who}  ${t.operation}\n  ${what}\n`;
+          for (const c of t.changes)
+            out += `    ${c.action.padEnd(11)} ${c.type.padEnd(9)} ${c.path}\n`;
+          if (t.changesTotal > t.changes.length)
+            out += `    ... and ${t.changesTotal - t.changes.length} more\n`;
+        }
+        await writeOut(out);
+      });
+    });
+}

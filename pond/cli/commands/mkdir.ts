@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { writeOut } from '../output.js';
+
+export function registerMkdir(program: Command, ctx: CliContext): void {
+  program
+    .command('mkdir')
+    .description('create a directory (the parent must exist unless -p)')
+    .argument('<path>', 'pond path of the new directory')
+    .option('-p, --parents', 'create missing parents; an existing directory is fine')
+    .action(async (path: string, o: { parents?: boolean }) => {
+      await ctx.withPond(async (pond) => {
+        const r = await pond.write(ctx.meta, async (txn) =>
+          (await txn.wd()).mkdir(path, { parents: o.parents ?? false }),
+        );
+        await writeOut(
+          r.seq === undefined
+            ? `${path} already exists\n`
+            : `Created ${path} (transaction ${r.seq})\n`,
+        );
+      });
+    });
+}

@@ -1,0 +1,58 @@
+import { Command, CommanderError } from 'commander';
+import { ErrorCode, isPondError, messageOf } from '../../shared/errors.js';
+import { registerCat } from './commands/cat.js';
+import { registerCopy } from './commands/copy.js';
+import { registerDescribe } from './commands/describe.js';
+import { registerFsck } from './commands/fsck.js';
+import { registerInit } from './commands/init.js';
+import { registerList } from './commands/list.js';
+import { registerLog } from './commands/log.js';
+import { registerMaintain } from './commands/maintain.js';
+import { registerMkdir } from './commands/mkdir.js';
+import { registerShow } from './commands/show.js';
+import { CliContext, type GlobalOptions } from './context.js';
+import { printErr } from './output.js';
+
+/** Runs the `pond` command line; returns the exit code. Errors go to stderr, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('pond')
+    .description('Pond: a local-first, transactional, versioned file system for operational data')
+    .option('--pond <path>', 'the pond folder (default: $POND)')
+    .option('-d, --directory <dir>', 'host paths (host:///...) resolve inside this folder')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const ctx = new CliContext(argv, () => program.opts<GlobalOptions>());
+  for (const register of [
+    registerInit,
+    registerMkdir,
+    registerList,
+    registerDescribe,
+    registerCat,
+    registerCopy,
+    registerLog,
+    registerShow,
+    registerFsck,
+    registerMaintain,
+  ]) {
+    register(program, ctx);
+  }
+  for (const c of program.commands) c.exitOverride();
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' ? 0 : 2;
+    }
+    if (isPondError(e)) {
+      printErr(`pond: ${e.message}`);
+      return e.code === ErrorCode.Internal ? 70 : 1;
+    }
+    printErr(`pond: internal error: ${messageOf(e)}`);
+    if (process.env['POND_DEBUG']) printErr((e as Error).stack ?? '');
+    return 70;
+  }
+}

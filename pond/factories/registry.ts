@@ -1,0 +1,50 @@
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { EntryType } from '../tinyfs/entry-type.js';
+import type { PondNode } from '../tinyfs/node.js';
+import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
+
+/**
+ * A factory: validates its YAML config when a node is made, and turns a stored node that names
+ * it into a live node when the node is read.
+ */
+export interface Factory {
+  readonly name: string;
+  readonly description: string;
+  /** The entry type of the nodes it makes (a directory, or a table/series/data file). */
+  readonly entryType: EntryType;
+  /** Parses and checks a config; errors name the key and the reason. Returns the parsed config. */
+  validate(config: string, where: string): unknown;
+  /** Builds the live node (`spec.config` has passed `validate` when the node was made). */
+  make(spec: DynamicNodeSpec, txn: PondTxn): Promise<PondNode>;
+}
+
+/** Every factory the pond knows, by name. Factories register themselves in factories/index.ts. */
+export class FactoryRegistry {
+  private readonly byName = new Map<string, Factory>();
+
+  register(f: Factory): this {
+    if (this.byName.has(f.name))
+      throw new PondError(ErrorCode.Internal, `factory ${f.name} registered twice`);
+    this.byName.set(f.name, f);
+    return this;
+  }
+
+  get(name: string): Factory {
+    const f = this.byName.get(name);
+    if (!f) {
+      const known = [...this.byName.keys()].sort().join(', ') || 'none';
+      throw new PondError(ErrorCode.BadConfig, `unknown factory '${name}' (known: ${known})`, {
+        input: name,
+      });
+    }
+    return f;
+  }
+
+  list(): Factory[] {
+    return [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The maker handed to the pond when it is opened. */
+  readonly maker = (spec: DynamicNodeSpec, txn: PondTxn): Promise<PondNode> =>
+    this.get(spec.factory).make(spec, txn);
+}

@@ -1,0 +1,280 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { DuckSession } from '../duckdb/session.js';
+import { ident, literal } from '../duckdb/sql.js';
+import { copyCsvToParquet, describeRejects, sniffCsv, type CsvOptions } from '../query/csv.js';
+import {
+  checkParquetMagic,
+  describeRelation,
+  eventBounds,
+  timestampColumn,
+} from '../query/parquet-file.js';
+import { hostPath } from '../query/source.js';
+import { parseUrl, type PondUrl } from '../query/url.js';
+import type { FileType } from '../tinyfs/entry-type.js';
+import { isDirectory, isFile, type FileContent } from '../tinyfs/node.js';
+import { hasTrailingSlash, joinPath, resolvePath } from '../tinyfs/path.js';
+import { BlobStore } from '../tlogfs/blob-store.js';
+import type { Pond, TxnMeta } from '../tlogfs/pond.js';
+
+export interface CopyInOptions {
+  /** The event-time column of series made from CSV or Parquet, when it cannot be inferred. */
+  timestampColumn?: string;
+  /** Import the rows that parse and report the rejected ones instead of failing. */
+  skipRejected?: boolean;
+  /** Host paths resolve inside this folder (`-d`). */
+  hostRoot?: string;
+  /** Called with a message when rows were rejected and skipped. */
+  onRejected?: (message: string) => void;
+}
+
+export interface CopiedFile {
+  source: string;
+  path: string;
+  type: FileType;
+  created: boolean;
+  rows?: number;
+  rejected?: number;
+}
+
+/** One host file to bring in, with the pond path it goes to. */
+interface Planned {
+  url: PondUrl;
+  hostFile: string;
+  target: string;
+  /** The type it will have: the existing node's when the target exists. */
+  type: FileType;
+}
+
+/**
+ * `pond copy` IN: host files into the pond, as one transaction. Every source is checked and
+ * converted before anything is written, so bad input changes nothing.
+ */
+export async function copyIn(
+  pond: Pond,
+  sources: string[],
+  dest: string,
+  meta: TxnMeta,
+  options: CopyInOptions = {},
+): Promise<{ files: CopiedFile[]; seq: number | undefined }> {
+  const plan = await planCopy(pond, sources, dest, options);
+  const blobs = new BlobStore(pond.layout.blobs);
+  const prepared: {
+    p: Planned;
+    content: FileContent;
+    rows?: number;
+    rejected?: number;
+    temp?: string;
+  }[] = [];
+  try {
+    for (const p of plan) prepared.push({ p, ...(await prepare(pond.session, blobs, p, options)) });
+    const { seq, result } = await pond.write(meta, async (txn) => {
+      const wd = await txn.wd();
+      const done: CopiedFile[] = [];
+      for (const { p, content, rows, rejected } of prepared) {
+        await wd.mkdir(resolvePath('..', p.target), { parents: true });
+        const r = await wd.writeFile(p.target, p.type, content);
+        const f: CopiedFile = {
+          source: p.url.raw,
+          path: p.target,
+          type: r.node.type,
+          created: r.created,
+        };
+        if (rows !== undefined) f.rows = rows;
+        if (rejected !== undefined) f.rejected = rejected;
+        done.push(f);
+      }
+      return done;
+    });
+    return { files: result, seq };
+  } finally {
+    for (const x of prepared) if (x.temp) await rm(x.temp, { force: true });
+  }
+}
+
+async function planCopy(
+  pond: Pond,
+  sources: string[],
+  dest: string,
+  options: CopyInOptions,
+): Promise<Planned[]> {
+  if (sources.length === 0)
+    throw new PondError(ErrorCode.InvalidArgument, 'copy needs at least one source');
+  const files: { url: PondUrl; hostFile: string; rel: string }[] = [];
+  const isDirSource: boolean[] = [];
+  for (const raw of sources) {
+    const url = parseUrl(raw);
+    if (!url.host) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `copy IN sources must be host URLs (host:///...), not '${raw}'`,
+        { input: raw },
+      );
+    }
+    if (url.format === 'delta') {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `${raw}: copy a Delta table out with cat/export, not into the pond`,
+        { input: raw },
+      );
+    }
+    const path = hostPath(url, options);
+    const st = await stat(path).catch(() => {
+      throw new PondError(ErrorCode.NotFound, `${raw}: ${path} does not exist`, { input: raw });
+    });
+    isDirSource.push(st.isDirectory());
+    if (st.isDirectory()) {
+      for (const rel of await walkHost(path))
+        files.push({ url, hostFile: join(path, rel), rel: join(basename(path), rel) });
+    } else if (st.isFile()) {
+      files.push({ url, hostFile: path, rel: basename(path) });
+    } else {
+      throw new PondError(ErrorCode.BadInput, `${raw}: ${path} is not a regular file or folder`, {
+        input: raw,
+      });
+    }
+  }
+
+  return pond.read(async (txn) => {
+    const wd = await txn.wd();
+    const r = await wd.lookup(dest);
+    const destIsDir = r.found && isDirectory(r.node);
+    const intoDir = hasTrailingSlash(dest) || destIsDir;
+    const single = sources.length === 1 && !isDirSource[0];
+    if (!intoDir && !single && !(sources.length === 1 && !r.found)) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `copying several sources needs a directory destination, and '${dest}' is not one`,
+        { input: dest },
+      );
+    }
+    if (r.found && !destIsDir && hasTrailingSlash(dest)) {
+      throw new PondError(ErrorCode.WrongType, `'${dest}' is not a directory`, { input: dest });
+    }
+    const base = resolvePath(dest);
+    const planned: Planned[] = [];
+    for (const f of files) {
+      let target: string;
+      if (intoDir) target = joinPath(base, f.rel);
+      else if (single) target = base;
+      else target = joinPath(base, f.rel.split('/').slice(1).join('/')); // cp -r into a new folder
+      const existing = await wd.lookup(target).catch(() => undefined);
+      let type = typeFromUrl(f.url);
+      if (existing?.found) {
+        if (!isFile(existing.node)) {
+          throw new PondError(
+            ErrorCode.WrongType,
+            `'${target}' is a ${existing.node.type}; cannot copy a file onto it`,
+            { input: target },
+          );
+        }
+        if (existing.node.type !== 'data' && type === 'data') {
+          throw new PondError(
+            ErrorCode.WrongType,
+            `'${target}' is a ${existing.node.type}: copy Parquet (host+${existing.node.type}:///) or CSV (host+csv+${existing.node.type}:///) into it`,
+            { input: f.url.raw },
+          );
+        }
+        type = existing.node.type; // a new version keeps the node's type
+      }
+      planned.push({ url: f.url, hostFile: f.hostFile, target, type });
+    }
+    return planned;
+  });
+}
+
+function typeFromUrl(url: PondUrl): FileType {
+  if (url.format === 'csv') return url.entryType === 'series' ? 'series' : 'table';
+  if (url.entryType === 'table' || url.entryType === 'series') return url.entryType;
+  return 'data';
+}
+
+async function prepare(
+  session: DuckSession,
+  blobs: BlobStore,
+  p: Planned,
+  options: CopyInOptions,
+): Promise<{ content: FileContent; rows?: number; rejected?: number; temp?: string }> {
+  const label = `${p.url.raw}${p.hostFile.endsWith(p.url.path) ? '' : ` (${p.hostFile})`}`;
+  if (p.type === 'data') return { content: { hostPath: p.hostFile } };
+  if (p.url.format !== 'csv') {
+    await checkParquetMagic(p.hostFile, label);
+    const content: FileContent = { hostPath: p.hostFile };
+    if (p.type === 'series')
+      Object.assign(
+        content,
+        await seriesBounds(session, p.hostFile, options.timestampColumn, label),
+      );
+    return { content };
+  }
+  // CSV converted to Parquet with DuckDB's sniffer; rejected rows are never dropped silently.
+  const csvOptions: CsvOptions = p.url.compression ? { compression: p.url.compression } : {};
+  const temp = await blobs.tempPath('.parquet');
+  try {
+    const sniff = await sniffCsv(session, p.hostFile, csvOptions);
+    let select = (csv: string) => csv;
+    if (p.type === 'series') {
+      const col = timestampColumn(
+        sniff.columns.map((c) => ({ ...c, nullable: true })),
+        options.timestampColumn,
+        label,
+      );
+      if (col.type !== 'TIMESTAMP WITH TIME ZONE' && col.type !== 'BIGINT') {
+        // Naive or text times are taken as UTC (every session runs in UTC).
+        select = (csv) =>
+          `SELECT * REPLACE (CAST(${ident(col.name)} AS TIMESTAMPTZ) AS ${ident(col.name)}) FROM (${csv})`;
+      }
+    }
+    const { rejects, rejectCount } = await copyCsvToParquet(
+      session,
+      p.hostFile,
+      csvOptions,
+      temp,
+      select,
+    );
+    if (rejectCount > 0 && !options.skipRejected) {
+      throw new PondError(
+        ErrorCode.BadInput,
+        `${describeRejects(label, rejects, rejectCount)}\nnothing was imported (use --skip-rejected to import the other rows)`,
+        { input: label },
+      );
+    }
+    if (rejectCount > 0) options.onRejected?.(describeRejects(label, rejects, rejectCount));
+    const rows = (
+      await session.all(`SELECT count(*)::DOUBLE AS n FROM read_parquet(${literal(temp)})`)
+    )[0]?.['n'] as number;
+    const content: FileContent = { hostPath: temp };
+    if (p.type === 'series')
+      Object.assign(content, await seriesBounds(session, temp, options.timestampColumn, label));
+    return { content, rows, ...(rejectCount > 0 ? { rejected: rejectCount } : {}), temp };
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+}
+
+async function seriesBounds(
+  session: DuckSession,
+  file: string,
+  asked: string | undefined,
+  label: string,
+): Promise<Partial<FileContent>> {
+  const relation = `SELECT * FROM read_parquet(${literal(file)})`;
+  const col = timestampColumn(await describeRelation(session, relation), asked, label);
+  const { minUs, maxUs } = await eventBounds(session, relation, col);
+  const out: Partial<FileContent> = { timestampColumn: col.name };
+  if (minUs !== undefined) out.minEventTimeUs = minUs;
+  if (maxUs !== undefined) out.maxEventTimeUs = maxUs;
+  return out;
+}
+
+async function walkHost(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? join(prefix, e.name) : e.name;
+    if (e.isDirectory()) out.push(...(await walkHost(dir, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out.sort();
+}

@@ -1,0 +1,95 @@
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import { nodeRelation } from '../query/node-relation.js';
+import {
+  describeRelation,
+  eventBounds,
+  timestampColumn,
+  type ColumnInfo,
+} from '../query/parquet-file.js';
+import type { EntryType } from '../tinyfs/entry-type.js';
+import { isDirectory, isFile, isSymlink, type FileVersion, type PondNode } from '../tinyfs/node.js';
+import type { PondTxn } from '../tlogfs/transaction.js';
+import { isDynamicNode } from '../tlogfs/transaction.js';
+import { listEntries } from './list.js';
+
+export interface NodeDescription {
+  path: string;
+  type: EntryType;
+  nodeId: string;
+  factory?: string;
+  /** The factory config (YAML) of a dynamic node. */
+  config?: string;
+  /** Stored versions (empty for computed nodes). */
+  versions: FileVersion[];
+  /** Columns of a table or series. */
+  schema?: ColumnInfo[];
+  timestampColumn?: string;
+  /** The event-time range of a series, µs since the epoch. */
+  timeRange?: { minUs: number; maxUs: number };
+  /** Number of entries of a directory. */
+  entries?: number;
+  target?: string;
+}
+
+/** Describes one node: type, versions, schema, timestamp column and time range. */
+export async function describeNode(
+  txn: PondTxn,
+  path: string,
+  node: PondNode,
+): Promise<NodeDescription> {
+  const d: NodeDescription = { path, type: node.type, nodeId: node.id, versions: [] };
+  if (node.factory !== undefined) d.factory = node.factory;
+  if (isDynamicNode(node)) d.config = node.spec.config;
+  if (isSymlink(node)) {
+    d.target = node.target;
+    return d;
+  }
+  if (isDirectory(node)) {
+    d.entries = (await node.entries()).length;
+    return d;
+  }
+  if (!isFile(node)) return d;
+  d.versions = await node.versions();
+  if (node.type === 'data') return d;
+  const relation = await nodeRelation(node, path, { txn, expanding: [] });
+  d.schema = await describeRelation(txn.session, relation);
+  if (node.type === 'series') {
+    const recorded = d.versions.find((v) => v.timestampColumn !== undefined)?.timestampColumn;
+    const col = timestampColumn(d.schema, recorded, path);
+    d.timestampColumn = col.name;
+    const mins = d.versions
+      .map((v) => v.minEventTimeUs)
+      .filter((x): x is number => x !== undefined);
+    const maxs = d.versions
+      .map((v) => v.maxEventTimeUs)
+      .filter((x): x is number => x !== undefined);
+    if (
+      d.versions.length > 0 &&
+      mins.length === d.versions.length &&
+      maxs.length === d.versions.length
+    ) {
+      d.timeRange = { minUs: Math.min(...mins), maxUs: Math.max(...maxs) };
+    } else {
+      const b = await eventBounds(txn.session, relation, col);
+      if (b.minUs !== undefined && b.maxUs !== undefined)
+        d.timeRange = { minUs: b.minUs, maxUs: b.maxUs };
+    }
+  }
+  return d;
+}
+
+/** `pond describe PATTERN`: every matching node (default: every file). */
+export async function describeMatches(
+  txn: PondTxn,
+  pattern: string | undefined,
+): Promise<NodeDescription[]> {
+  const entries = await listEntries(txn, pattern, { all: true });
+  if (entries.length === 0 && pattern !== undefined) {
+    throw new PondError(ErrorCode.NotFound, `nothing matches '${pattern}'`, { input: pattern });
+  }
+  const wd = await txn.wd();
+  const out: NodeDescription[] = [];
+  for (const e of entries)
+    out.push(await describeNode(txn, e.path, (await wd.get(e.path, { follow: false })).node));
+  return out;
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { FileType } from '../tinyfs/entry-type.js';
+import type { NodeId } from '../tinyfs/node-id.js';
+import type { FileContent, FileNode, FileVersion } from '../tinyfs/node.js';
+import type { BlobRef } from './blob-store.js';
+import type { TlogDirectory } from './directory-node.js';
+import type { OplogRow } from './oplog.js';
+import { INLINE_LIMIT, type PondTxn } from './transaction.js';
+
+/**
+ * A stored file: data (readers see the latest version), table (latest) or series (readers see
+ * the union of all versions). Small data is inline in the oplog row; large data and every
+ * table/series version is a blob that DuckDB reads directly.
+ */
+export class TlogFile implements FileNode {
+  readonly append?: (content: FileContent) => Promise<FileVersion>;
+
+  constructor(
+    private readonly txn: PondTxn,
+    readonly id: NodeId,
+    readonly type: FileType,
+    private readonly parent: TlogDirectory,
+    private readonly name: string,
+    readonly path: string,
+  ) {
+    if (txn.writable) this.append = (c) => this.appendVersion(c);
+  }
+
+  async versions(): Promise<FileVersion[]> {
+    const rows = await this.txn.versionRows(this.parent.id, this.id);
+    return rows.map((r) => this.toVersion(r));
+  }
+
+  async read(version?: number): Promise<Uint8Array> {
+    const rows = await this.txn.versionRows(this.parent.id, this.id);
+    const row =
+      version === undefined ? rows[rows.length - 1] : rows.find((r) => r.version === version);
+    if (!row) {
+      throw new PondError(
+        ErrorCode.NotFound,
+        `'${this.path}' has no version ${version ?? ''}`.trim(),
+        {
+          input: this.path,
+        },
+      );
+    }
+    if (row.content !== null) return row.content;
+    return this.txn.blobs.read(row.blob!);
+  }
+
+  private async appendVersion(content: FileContent): Promise<FileVersion> {
+    const rows = await this.txn.versionRows(this.parent.id, this.id);
+    const version = (rows[rows.length - 1]?.version ?? 0) + 1;
+    const stored = await this.store(content);
+    const row: OplogRow = {
+      part_id: this.parent.id,
+      node_id: this.id,
+      entry_type: this.type,
+      version,
+      timestamp: this.txn.startedAt,
+      txn_seq: this.txn.seq,
+      size: stored.size,
+      sha256: stored.sha256,
+      content: stored.inline ?? null,
+      blob: stored.inline ? null : stored.sha256,
+      min_event_time: content.minEventTimeUs ?? null,
+      max_event_time: content.maxEventTimeUs ?? null,
+      timestamp_column: content.timestampColumn ?? null,
+      factory: null,
+      attributes: null,
+    };
+    this.txn.addRow(row);
+    await this.parent.touch(this.name, {
+      version,
+      size: stored.size,
+      modified: this.txn.startedAt,
+      txnSeq: this.txn.seq,
+    });
+    if (version > 1)
+      this.txn.changes.push({ path: this.path, action: 'new version', type: this.type });
+    return this.toVersion(row);
+  }
+
+  private async store(content: FileContent): Promise<BlobRef & { inline?: Uint8Array }> {
+    if ((content.bytes === undefined) === (content.hostPath === undefined)) {
+      throw new PondError(
+        ErrorCode.Internal,
+        'file content needs exactly one of bytes and hostPath',
+      );
+    }
+    const size = content.bytes?.length ?? (await stat(content.hostPath!)).size;
+    if (this.type === 'data' && size < INLINE_LIMIT) {
+      const bytes = content.bytes ?? (await readFile(content.hostPath!));
+      return { sha256: createHash('sha256').update(bytes).digest('hex'), size, inline: bytes };
+    }
+    return content.bytes
+      ? this.txn.blobs.putBytes(content.bytes)
+      : this.txn.blobs.putFile(content.hostPath!);
+  }
+
+  private toVersion(r: OplogRow): FileVersion {
+    const v: FileVersion = {
+      version: r.version,
+      txnSeq: r.txn_seq,
+      timestamp: r.timestamp,
+      size: r.size ?? 0,
+      sha256: r.sha256 ?? '',
+    };
+    if (r.min_event_time !== null) v.minEventTimeUs = r.min_event_time;
+    if (r.max_event_time !== null) v.maxEventTimeUs = r.max_event_time;
+    if (r.timestamp_column !== null) v.timestampColumn = r.timestamp_column;
+    if (r.blob !== null) v.blobPath = this.txn.blobs.path(r.blob);
+    return v;
+  }
+}

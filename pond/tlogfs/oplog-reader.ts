@@ -1,0 +1,213 @@
+import type { AddFile, Snapshot } from '../delta/index.js';
+import { parseStats } from '../delta/index.js';
+import type { DuckSession } from '../duckdb/session.js';
+import { literal, stringList } from '../duckdb/sql.js';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { EntryType } from '../tinyfs/entry-type.js';
+import { PARTITION_COLUMN, ROW_PROJECTION, type OplogRow } from './oplog.js';
+
+/** A live data file of the oplog with the bounds its stats give (open bounds when absent). */
+interface IndexedFile {
+  path: string;
+  partId: string;
+  minTxn: number;
+  maxTxn: number;
+  minNode: string | undefined;
+  maxNode: string | undefined;
+}
+
+/**
+ * Reads oplog rows for one node at a time without scanning history (DESIGN §3):
+ * - files are grouped by partition from the snapshot's add actions (no I/O);
+ * - within a partition, per-file stats (min/max of node_id and txn_seq) skip files that cannot
+ *   hold the node, and the newest-first order lets a "latest version" read stop early;
+ * - rows of a data file never change, so they are cached by file path across snapshots.
+ */
+export class OplogReader {
+  private readonly byPartition = new Map<string, IndexedFile[]>();
+
+  constructor(
+    private readonly session: DuckSession,
+    private readonly snapshot: Snapshot,
+    private readonly cache: RowCache,
+  ) {
+    for (const add of snapshot.files) {
+      const partId = add.partitionValues[PARTITION_COLUMN];
+      if (partId === undefined || partId === null) {
+        throw new PondError(
+          ErrorCode.DeltaCorrupt,
+          `oplog file ${add.path} has no ${PARTITION_COLUMN}`,
+        );
+      }
+      const list = this.byPartition.get(partId) ?? [];
+      list.push(indexFile(snapshot, add, partId));
+      this.byPartition.set(partId, list);
+    }
+    for (const list of this.byPartition.values()) list.sort((a, b) => b.maxTxn - a.maxTxn);
+  }
+
+  /** The highest version of a node written at or before transaction `asOf`. */
+  async latest(partId: string, nodeId: string, asOf: number): Promise<OplogRow | undefined> {
+    let best: OplogRow | undefined;
+    for (const f of this.candidates(partId, nodeId, asOf)) {
+      // Files are newest first: once a file's newest row is older than what we hold, stop.
+      if (best && f.maxTxn <= best.txn_seq) break;
+      for (const r of await this.nodeRows([f], nodeId)) {
+        if (r.txn_seq <= asOf && (!best || r.version > best.version)) best = r;
+      }
+    }
+    return best;
+  }
+
+  /** Every version of a node written at or before transaction `asOf`, oldest first. */
+  async versions(partId: string, nodeId: string, asOf: number): Promise<OplogRow[]> {
+    const rows = await this.nodeRows(this.candidates(partId, nodeId, asOf), nodeId);
+    return rows.filter((r) => r.txn_seq <= asOf).sort((a, b) => a.version - b.version);
+  }
+
+  /** Every row of every live file: for fsck and `pond show` (not cached). */
+  async allRows(): Promise<OplogRow[]> {
+    const files = [...this.byPartition.values()].flat();
+    if (files.length === 0) return [];
+    const grouped = await this.query(files, undefined);
+    return files.flatMap((f) => grouped.get(f.path) ?? []);
+  }
+
+  private candidates(partId: string, nodeId: string, asOf: number): IndexedFile[] {
+    return (this.byPartition.get(partId) ?? []).filter(
+      (f) => f.minTxn <= asOf && mayHoldNode(f, nodeId),
+    );
+  }
+
+  /**
+   * The rows of one node in some files. Only that node's rows are read (DuckDB skips the rest
+   * with the row-group statistics), and they are cached per file and node.
+   */
+  private async nodeRows(files: IndexedFile[], nodeId: string): Promise<OplogRow[]> {
+    // Hold the cached rows first: filling the cache below may evict them.
+    const found = new Map<string, OplogRow[]>();
+    for (const f of files) {
+      const rows = this.cache.get(cacheKey(f.path, nodeId));
+      if (rows) found.set(f.path, rows);
+    }
+    const missing = files.filter((f) => !found.has(f.path));
+    if (missing.length > 0) {
+      const grouped = await this.query(missing, nodeId);
+      for (const f of missing) {
+        const rows = grouped.get(f.path) ?? [];
+        found.set(f.path, rows);
+        this.cache.set(cacheKey(f.path, nodeId), rows);
+      }
+    }
+    return files.flatMap((f) => found.get(f.path)!);
+  }
+
+  private async query(
+    files: IndexedFile[],
+    nodeId: string | undefined,
+  ): Promise<Map<string, OplogRow[]>> {
+    const where = nodeId === undefined ? '' : ` WHERE node_id = ${literal(nodeId)}`;
+    const sql =
+      `SELECT filename, ${ROW_PROJECTION} FROM read_parquet(${stringList(files.map((f) => f.path))}, ` +
+      `filename = true, hive_partitioning = false)${where}`;
+    let raw: Record<string, unknown>[];
+    try {
+      raw = await this.session.all(sql);
+    } catch (e) {
+      throw new PondError(
+        ErrorCode.DeltaCorrupt,
+        `cannot read oplog files at version ${this.snapshot.version}: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    const partOf = new Map(files.map((f) => [f.path, f.partId]));
+    const grouped = new Map<string, OplogRow[]>();
+    for (const r of raw) {
+      const file = r['filename'] as string;
+      const list = grouped.get(file) ?? [];
+      list.push(toRow(r, partOf.get(file)!));
+      grouped.set(file, list);
+    }
+    return grouped;
+  }
+}
+
+function cacheKey(path: string, nodeId: string): string {
+  return `${path}\0${nodeId}`;
+}
+
+function indexFile(snapshot: Snapshot, add: AddFile, partId: string): IndexedFile {
+  const stats = parseStats(add);
+  const num = (v: unknown, dflt: number) => (typeof v === 'number' ? v : dflt);
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    path: snapshot.filePath(add),
+    partId,
+    minTxn: num(stats?.minValues?.['txn_seq'], -Infinity),
+    maxTxn: num(stats?.maxValues?.['txn_seq'], Infinity),
+    minNode: str(stats?.minValues?.['node_id']),
+    maxNode: str(stats?.maxValues?.['node_id']),
+  };
+}
+
+/** String stats may be truncated prefixes, so the upper bound is compared on its prefix only. */
+function mayHoldNode(f: IndexedFile, nodeId: string): boolean {
+  if (f.minNode !== undefined && nodeId < f.minNode) return false;
+  if (f.maxNode !== undefined && nodeId.slice(0, f.maxNode.length) > f.maxNode) return false;
+  return true;
+}
+
+function toRow(r: Record<string, unknown>, partId: string): OplogRow {
+  const content = r['content'];
+  return {
+    part_id: partId,
+    node_id: r['node_id'] as string,
+    entry_type: r['entry_type'] as EntryType,
+    version: r['version'] as number,
+    timestamp: r['timestamp'] as number,
+    txn_seq: r['txn_seq'] as number,
+    size: r['size'] as number | null,
+    sha256: r['sha256'] as string | null,
+    content: content === null ? null : new Uint8Array(content as Uint8Array),
+    blob: r['blob'] as string | null,
+    min_event_time: r['min_event_time'] as number | null,
+    max_event_time: r['max_event_time'] as number | null,
+    timestamp_column: r['timestamp_column'] as string | null,
+    factory: r['factory'] as string | null,
+    attributes: r['attributes'] as string | null,
+  };
+}
+
+/**
+ * Rows per immutable data file and node, bounded by total inline bytes so a long-lived app does not
+ * grow without limit (least recently used files are dropped first).
+ */
+export class RowCache {
+  private readonly map = new Map<string, { rows: OplogRow[]; bytes: number }>();
+  private bytes = 0;
+
+  constructor(private readonly budget = 256 * 1024 * 1024) {}
+
+  has(path: string): boolean {
+    return this.map.has(path);
+  }
+
+  get(path: string): OplogRow[] | undefined {
+    const hit = this.map.get(path);
+    if (!hit) return undefined;
+    this.map.delete(path);
+    this.map.set(path, hit);
+    return hit.rows;
+  }
+
+  set(path: string, rows: OplogRow[]): void {
+    const bytes = rows.reduce((n, r) => n + 200 + (r.content?.length ?? 0), 0);
+    this.map.set(path, { rows, bytes });
+    this.bytes += bytes;
+    for (const [k, v] of this.map) {
+      if (this.bytes <= this.budget || k === path) break;
+      this.map.delete(k);
+      this.bytes -= v.bytes;
+    }
+  }
+}

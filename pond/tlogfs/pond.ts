@@ -1,0 +1,348 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
+import { DeltaTable, type Snapshot } from '../delta/index.js';
+import { DuckSession } from '../duckdb/session.js';
+import { newNodeId, ROOT_ID } from '../tinyfs/node-id.js';
+import { BlobStore } from './blob-store.js';
+import { encodeDirectory } from './directory-snapshot.js';
+import { PondLayout } from './layout.js';
+import { oplogSchema, PARTITION_COLUMN, stageRows, type OplogRow } from './oplog.js';
+import { OplogReader, RowCache } from './oplog-reader.js';
+import { PondTxn, type Change, type DynamicNodeMaker } from './transaction.js';
+import { acquireWriteLock } from './write-lock.js';
+
+export interface PondIdentity {
+  id: string;
+  birthplace: string;
+  created: string;
+  createdBy: string;
+}
+
+export interface PondOptions {
+  /** A DuckDB session to share; the pond makes (and closes) its own when absent. */
+  session?: DuckSession;
+  /** Builds live nodes for stored factory nodes (the factory registry). */
+  dynamic?: DynamicNodeMaker;
+  /** How long a writer waits for another writer to finish (default 60 s). */
+  lockTimeoutMs?: number;
+}
+
+/** What a write transaction is: the command or UI action, recorded in the commit. */
+export interface TxnMeta {
+  /** e.g. ['copy', 'host:///a.csv', '/a.csv'] or ['app', 'import', '/sensors']. */
+  command: string[];
+}
+
+export interface WriteResult<T> {
+  result: T;
+  /** The transaction number, or undefined when nothing changed (no transaction was made). */
+  seq: number | undefined;
+  changes: Change[];
+}
+
+/** Pond transaction metadata stored in each commit's commitInfo under `pond`. */
+export interface PondCommitInfo {
+  txn_seq: number;
+  txn_id: string;
+  command: string[];
+  user: string;
+  host: string;
+  changes: Change[];
+  changes_total: number;
+}
+
+const CHANGES_KEPT = 100;
+const IDENTITY_KEYS = {
+  id: 'pond.id',
+  birthplace: 'pond.birthplace',
+  created: 'pond.created',
+  createdBy: 'pond.createdBy',
+} as const;
+
+/**
+ * An open pond: the Delta table that holds the oplog, its blobs, and transactions over it.
+ * Transaction numbers are the Delta versions of the commits that made them; transaction 1 is
+ * `init`. Reads see a snapshot and never wait for writers; writers take the write lock, and a
+ * lost commit race re-runs the whole transaction on the new snapshot.
+ */
+export class Pond {
+  private readonly rowCache = new RowCache();
+  private reader: OplogReader | undefined;
+  private readerVersion = -1;
+
+  private constructor(
+    readonly layout: PondLayout,
+    private readonly table: DeltaTable,
+    readonly session: DuckSession,
+    private readonly ownsSession: boolean,
+    private readonly options: PondOptions,
+    readonly identity: PondIdentity,
+  ) {}
+
+  static async create(
+    path: string,
+    birthplace: string,
+    meta: TxnMeta,
+    options: PondOptions = {},
+  ): Promise<Pond> {
+    const layout = new PondLayout(path);
+    if (existsSync(join(layout.data, '_delta_log'))) {
+      throw new PondError(ErrorCode.AlreadyExists, `a pond already exists at ${layout.root}`, {
+        input: layout.root,
+      });
+    }
+    if (birthplace.trim() === '') {
+      throw new PondError(ErrorCode.InvalidArgument, 'the birthplace label must not be empty', {
+        input: birthplace,
+      });
+    }
+    await mkdir(layout.data, { recursive: true });
+    await mkdir(layout.cache, { recursive: true });
+    const identity: PondIdentity = {
+      id: newNodeId(),
+      birthplace,
+      created: new Date().toISOString(),
+      createdBy: `${userName()}@${hostname()}`,
+    };
+    const { session, owns } = await sessionFor(options);
+    const table = await DeltaTable.create(layout.data, session, {
+      schema: oplogSchema(),
+      partitionColumns: [PARTITION_COLUMN],
+      name: `pond ${birthplace}`,
+      configuration: {
+        'delta.checkpointInterval': '10',
+        [IDENTITY_KEYS.id]: identity.id,
+        [IDENTITY_KEYS.birthplace]: identity.birthplace,
+        [IDENTITY_KEYS.created]: identity.created,
+        [IDENTITY_KEYS.createdBy]: identity.createdBy,
+      },
+      commitInfo: { pond: { txn_seq: 0, command: meta.command } },
+    });
+    const pond = new Pond(layout, table, session, owns, options, identity);
+    // Transaction 1 makes the root directory.
+    await pond.commitRows([pond.rootRow(1)], 1, meta, [
+      { path: '/', action: 'created', type: 'directory' },
+    ]);
+    return pond;
+  }
+
+  static async open(path: string, options: PondOptions = {}): Promise<Pond> {
+    const layout = new PondLayout(path);
+    if (!existsSync(layout.root)) {
+      throw new PondError(
+        ErrorCode.NotAPond,
+        `no pond at ${layout.root}: the folder does not exist`,
+        { input: layout.root },
+      );
+    }
+    if (!existsSync(join(layout.data, '_delta_log'))) {
+      throw new PondError(ErrorCode.NotAPond, `${layout.root} is not a pond (no data/_delta_log)`, {
+        input: layout.root,
+      });
+    }
+    const { session, owns } = await sessionFor(options);
+    try {
+      const table = await DeltaTable.open(layout.data, session);
+      const identity = identityOf(table.snapshot, layout.root);
+      return new Pond(layout, table, session, owns, options, identity);
+    } catch (e) {
+      if (owns) session.close();
+      if (isPondError(e))
+        throw new PondError(e.code, `cannot open the pond at ${layout.root}: ${e.message}`, {
+          input: layout.root,
+          cause: e,
+        });
+      throw e;
+    }
+  }
+
+  /** The newest transaction number. */
+  get lastSeq(): number {
+    return this.table.snapshot.version;
+  }
+
+  get delta(): DeltaTable {
+    return this.table;
+  }
+
+  /** Runs `fn` on a read view: the latest transaction, or the pond as of transaction `asOf`. */
+  async read<T>(fn: (txn: PondTxn) => Promise<T>, asOf?: number): Promise<T> {
+    const snapshot = await this.table.refresh();
+    const seq = asOf ?? snapshot.version;
+    if (!Number.isInteger(seq) || seq < 1 || seq > snapshot.version) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `transaction ${asOf} does not exist: this pond has transactions 1 to ${snapshot.version}`,
+        { input: String(asOf) },
+      );
+    }
+    return fn(new PondTxn(this.services(snapshot), seq, false));
+  }
+
+  /**
+   * Runs `fn` as one write transaction and commits what it changed. A transaction that loses the
+   * commit race to another writer is re-run from the start on the new snapshot.
+   */
+  async write<T>(meta: TxnMeta, fn: (txn: PondTxn) => Promise<T>): Promise<WriteResult<T>> {
+    const release = await acquireWriteLock(
+      this.layout.lock,
+      meta.command.join(' '),
+      this.options.lockTimeoutMs ?? 60_000,
+    );
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const snapshot = await this.table.refresh();
+        const seq = snapshot.version + 1;
+        const txn = new PondTxn(this.services(snapshot), seq, true);
+        const result = await fn(txn);
+        if (!txn.hasChanges) return { result, seq: undefined, changes: [] };
+        try {
+          await this.commitRows(await txn.rowsToCommit(), seq, meta, txn.changes);
+          return { result, seq, changes: txn.changes };
+        } catch (e) {
+          if (!isPondError(e, ErrorCode.Conflict) || attempt >= 5) throw e;
+        }
+      }
+    } finally {
+      await release();
+    }
+  }
+
+  /** The last transaction committed at or before a time (ms), by the commits' log times. */
+  async seqAtTime(ms: number): Promise<number> {
+    const times = await this.table.commitTimestamps();
+    const before = times.filter((t) => t.timestamp <= ms && t.version >= 1);
+    if (before.length === 0) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `the pond has no transaction at or before ${new Date(ms).toISOString()}`,
+        {
+          input: new Date(ms).toISOString(),
+        },
+      );
+    }
+    return before[before.length - 1]!.version;
+  }
+
+  /** Every row of the oplog (all versions of all nodes), for fsck and `pond show`. */
+  async allRows(): Promise<OplogRow[]> {
+    const snapshot = await this.table.refresh();
+    return this.services(snapshot).reader.allRows();
+  }
+
+  /** Runs maintenance work while holding the write lock, so no transaction runs beside it. */
+  async withWriteLock<T>(command: string[], fn: () => Promise<T>): Promise<T> {
+    const release = await acquireWriteLock(
+      this.layout.lock,
+      command.join(' '),
+      this.options.lockTimeoutMs ?? 60_000,
+    );
+    try {
+      await this.table.refresh();
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsSession) this.session.close();
+  }
+
+  private services(snapshot: Snapshot) {
+    if (!this.reader || this.readerVersion !== snapshot.version) {
+      this.reader = new OplogReader(this.session, snapshot, this.rowCache);
+      this.readerVersion = snapshot.version;
+    }
+    return {
+      session: this.session,
+      blobs: new BlobStore(this.layout.blobs),
+      reader: this.reader,
+      dynamic: this.options.dynamic,
+    };
+  }
+
+  private async commitRows(
+    rows: OplogRow[],
+    seq: number,
+    meta: TxnMeta,
+    changes: Change[],
+  ): Promise<void> {
+    const staged = await stageRows(this.session, rows);
+    try {
+      const adds = await this.table.writeFiles(`SELECT * FROM ${staged}`);
+      const info: PondCommitInfo = {
+        txn_seq: seq,
+        txn_id: newNodeId(),
+        command: meta.command,
+        user: userName(),
+        host: hostname(),
+        changes: changes.slice(0, CHANGES_KEPT),
+        changes_total: changes.length,
+      };
+      await this.table.commit({
+        actions: adds.map((add) => ({ add })),
+        commitInfo: { operation: 'WRITE', pond: info },
+        readVersion: seq - 1,
+        blindAppend: false,
+      });
+    } finally {
+      await this.session.run(`DROP TABLE IF EXISTS ${staged}`);
+    }
+  }
+
+  private rootRow(seq: number): OplogRow {
+    const content = encodeDirectory([]);
+    return {
+      part_id: ROOT_ID,
+      node_id: ROOT_ID,
+      entry_type: 'directory',
+      version: 1,
+      timestamp: Date.now(),
+      txn_seq: seq,
+      size: 0,
+      sha256: null,
+      content,
+      blob: null,
+      min_event_time: null,
+      max_event_time: null,
+      timestamp_column: null,
+      factory: null,
+      attributes: null,
+    };
+  }
+}
+
+async function sessionFor(options: PondOptions): Promise<{ session: DuckSession; owns: boolean }> {
+  if (options.session) return { session: options.session, owns: false };
+  return { session: await DuckSession.open(), owns: true };
+}
+
+function identityOf(snapshot: Snapshot, root: string): PondIdentity {
+  const c = snapshot.metadata.configuration;
+  const id = c[IDENTITY_KEYS.id];
+  if (!id) {
+    throw new PondError(
+      ErrorCode.NotAPond,
+      `${root} holds a Delta table that is not a pond (no ${IDENTITY_KEYS.id})`,
+      { input: root },
+    );
+  }
+  return {
+    id,
+    birthplace: c[IDENTITY_KEYS.birthplace] ?? '',
+    created: c[IDENTITY_KEYS.created] ?? '',
+    createdBy: c[IDENTITY_KEYS.createdBy] ?? '',
+  };
+}
+
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USER'] ?? 'unknown';
+  }
+}

@@ -1,0 +1,175 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isPondError } from '../../../shared/errors.js';
+import type { FileNode } from '../../tinyfs/node.js';
+import { visitGlob } from '../../tinyfs/visit.js';
+import { Pond } from '../pond.js';
+import { INLINE_LIMIT } from '../transaction.js';
+
+const meta = (...command: string[]) => ({ command });
+const text = (s: string) => ({ bytes: Buffer.from(s) });
+
+describe('tlogfs: a pond in a Delta table', () => {
+  let dir: string;
+  let pond: Pond;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tlogfs-'));
+    pond = await Pond.create(join(dir, 'pond'), 'unit', meta('init'));
+  });
+  afterEach(async () => {
+    await pond.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('numbers transactions and records identity', async () => {
+    expect(pond.lastSeq).toBe(1);
+    const r = await pond.write(meta('mkdir', '/a'), async (txn) => (await txn.wd()).mkdir('/a'));
+    expect(r.seq).toBe(2);
+    expect(r.changes).toEqual([{ path: '/a', action: 'created', type: 'directory' }]);
+    const reopened = await Pond.open(join(dir, 'pond'));
+    expect(reopened.identity).toEqual(pond.identity);
+    expect(reopened.identity.birthplace).toBe('unit');
+    await reopened.close();
+  });
+
+  it('a write that changes nothing makes no transaction', async () => {
+    const r = await pond.write(meta('noop'), async () => 42);
+    expect(r).toEqual({ result: 42, seq: undefined, changes: [] });
+    expect(pond.lastSeq).toBe(1);
+  });
+
+  it('a failed write changes nothing', async () => {
+    await expect(
+      pond.write(meta('bad'), async (txn) => {
+        const wd = await txn.wd();
+        await wd.mkdir('/x');
+        await wd.writeFile('/x/f', 'data', text('hello'));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(pond.lastSeq).toBe(1);
+    expect(await pond.read(async (txn) => (await txn.root()).entries())).toEqual([]);
+  });
+
+  it('data: readers see the latest version; every version is kept', async () => {
+    await pond.write(meta('w1'), async (txn) =>
+      (await txn.wd()).writeFile('/f', 'data', text('one')),
+    );
+    await pond.write(meta('w2'), async (txn) =>
+      (await txn.wd()).writeFile('/f', 'data', text('two')),
+    );
+    await pond.read(async (txn) => {
+      const f = (await (await txn.wd()).getFile('/f')) as FileNode;
+      expect(Buffer.from(await f.read()).toString()).toBe('two');
+      expect(Buffer.from(await f.read(1)).toString()).toBe('one');
+      expect((await f.versions()).map((v) => [v.version, v.txnSeq])).toEqual([
+        [1, 2],
+        [2, 3],
+      ]);
+    });
+  });
+
+  it('large data goes to a blob, small data stays inline', async () => {
+    const big = Buffer.alloc(INLINE_LIMIT + 1, 7);
+    await pond.write(meta('w'), async (txn) => {
+      const wd = await txn.wd();
+      await wd.writeFile('/small', 'data', text('x'));
+      await wd.writeFile('/big', 'data', { bytes: big });
+    });
+    await pond.read(async (txn) => {
+      const wd = await txn.wd();
+      const small = (await (await wd.getFile('/small')).versions())[0]!;
+      const large = (await (await wd.getFile('/big')).versions())[0]!;
+      expect(small.blobPath).toBeUndefined();
+      expect(large.blobPath).toMatch(/_large_files\/sha256=[0-9a-f]{64}$/);
+      expect(Buffer.compare(Buffer.from(await (await wd.getFile('/big')).read()), big)).toBe(0);
+    });
+  });
+
+  it('time travel: the pond as of any earlier transaction', async () => {
+    await pond.write(meta('a'), async (txn) => (await txn.wd()).mkdir('/a'));
+    await pond.write(meta('b'), async (txn) =>
+      (await txn.wd()).writeFile('/a/f', 'data', text('v1')),
+    );
+    await pond.write(meta('c'), async (txn) =>
+      (await txn.wd()).writeFile('/a/f', 'data', text('v2')),
+    );
+    await pond.write(meta('d'), async (txn) => (await txn.wd()).mkdir('/b'));
+    const names = (seq: number) =>
+      pond.read(
+        async (txn) => (await visitGlob(await txn.wd(), '/**')).map((m) => m.path).sort(),
+        seq,
+      );
+    expect(await names(1)).toEqual([]);
+    expect(await names(2)).toEqual(['/a']);
+    expect(await names(3)).toEqual(['/a', '/a/f']);
+    expect(await names(5)).toEqual(['/a', '/a/f', '/b']);
+    const content = (seq: number) =>
+      pond.read(
+        async (txn) =>
+          Buffer.from(await (await (await txn.wd()).getFile('/a/f')).read()).toString(),
+        seq,
+      );
+    expect(await content(3)).toBe('v1');
+    expect(await content(4)).toBe('v2');
+    // A time-travel view is read-only.
+    await pond.read(async (txn) => {
+      try {
+        await (await txn.wd()).mkdir('/c');
+        expect.unreachable();
+      } catch (e) {
+        expect(isPondError(e, 'READ_ONLY')).toBe(true);
+      }
+    }, 3);
+    await expect(pond.read(async () => 0, 99)).rejects.toThrow(/transaction 99 does not exist/);
+  });
+
+  it('time travel survives compaction (it filters rows by transaction)', async () => {
+    for (let i = 0; i < 12; i++)
+      await pond.write(meta('w'), async (txn) =>
+        (await txn.wd()).writeFile(`/f${i}`, 'data', text(`${i}`)),
+      );
+    const before = await pond.read(async (txn) => (await (await txn.root()).entries()).length, 7);
+    const r = await pond.delta.optimize({ minFilesPerPartition: 2 });
+    expect(r.filesRemoved).toBeGreaterThan(1);
+    await pond.delta.vacuum({ retentionMs: 0 });
+    expect(await pond.read(async (txn) => (await (await txn.root()).entries()).length, 7)).toBe(
+      before,
+    );
+    expect(await pond.read(async (txn) => (await (await txn.root()).entries()).length)).toBe(12);
+  });
+
+  it('a directory read does not depend on its history', async () => {
+    for (let i = 0; i < 25; i++)
+      await pond.write(meta('w'), async (txn) =>
+        (await txn.wd()).writeFile(`/f${i}`, 'data', text(`${i}`)),
+      );
+    // The root's newest oplog file holds its latest snapshot: reading it reads one file.
+    const files = pond.delta.snapshot.files.filter(
+      (f) => f.partitionValues['part_id'] === '00000000-0000-7000-8000-000000000000',
+    );
+    expect(files.length).toBeGreaterThan(20);
+    const entries = await pond.read(async (txn) => (await txn.root()).entries());
+    expect(entries.map((e) => e.name)).toContain('f24');
+    expect(entries.find((e) => e.name === 'f3')).toMatchObject({
+      type: 'data',
+      version: 1,
+      size: 1,
+    });
+  });
+
+  it('symlinks are stored and followed', async () => {
+    await pond.write(meta('w'), async (txn) => {
+      const wd = await txn.wd();
+      await wd.mkdir('/real');
+      await wd.writeFile('/real/f', 'data', text('through the link'));
+      await wd.create('/link', { kind: 'symlink', target: '/real' });
+    });
+    const r = await pond.read(async (txn) =>
+      Buffer.from(await (await (await txn.wd()).getFile('/link/f')).read()).toString(),
+    );
+    expect(r).toBe('through the link');
+  });
+});
