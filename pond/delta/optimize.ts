@@ -52,7 +52,9 @@ export async function optimize(
     const values = normalized(add, partitionColumns);
     if (o.partitionFilter && !o.partitionFilter(values)) continue;
     const key = JSON.stringify(partitionColumns.map((c) => values[c]));
-    groups.set(key, [...(groups.get(key) ?? []), add]);
+    const group = groups.get(key);
+    if (group) group.push(add);
+    else groups.set(key, [add]);
   }
   const bins: AddFile[][] = [];
   for (const files of groups.values()) {

@@ -7,7 +7,7 @@ import type { EntryType } from '../tinyfs/entry-type.js';
 import { PARTITION_COLUMN, ROW_PROJECTION, type OplogRow } from './oplog.js';
 
 /** A live data file of the oplog with the bounds its stats give (open bounds when absent). */
-interface IndexedFile {
+export interface IndexedFile {
   path: string;
   partId: string;
   minTxn: number;
@@ -30,18 +30,18 @@ export class OplogReader {
     private readonly session: DuckSession,
     private readonly snapshot: Snapshot,
     private readonly cache: RowCache,
+    /** Index entries by file path, kept across snapshots: a file's stats never change. */
+    indexed: Map<string, IndexedFile>,
   ) {
     for (const add of snapshot.files) {
-      const partId = add.partitionValues[PARTITION_COLUMN];
-      if (partId === undefined || partId === null) {
-        throw new PondError(
-          ErrorCode.DeltaCorrupt,
-          `oplog file ${add.path} has no ${PARTITION_COLUMN}`,
-        );
+      let f = indexed.get(add.path);
+      if (!f) {
+        f = indexFile(snapshot, add);
+        indexed.set(add.path, f);
       }
-      const list = this.byPartition.get(partId) ?? [];
-      list.push(indexFile(snapshot, add, partId));
-      this.byPartition.set(partId, list);
+      const list = this.byPartition.get(f.partId);
+      if (list) list.push(f);
+      else this.byPartition.set(f.partId, [f]);
     }
     for (const list of this.byPartition.values()) list.sort((a, b) => b.maxTxn - a.maxTxn);
   }
@@ -136,7 +136,14 @@ function cacheKey(path: string, nodeId: string): string {
   return `${path}\0${nodeId}`;
 }
 
-function indexFile(snapshot: Snapshot, add: AddFile, partId: string): IndexedFile {
+function indexFile(snapshot: Snapshot, add: AddFile): IndexedFile {
+  const partId = add.partitionValues[PARTITION_COLUMN];
+  if (partId === undefined || partId === null) {
+    throw new PondError(
+      ErrorCode.DeltaCorrupt,
+      `oplog file ${add.path} has no ${PARTITION_COLUMN}`,
+    );
+  }
   const stats = parseStats(add);
   const num = (v: unknown, dflt: number) => (typeof v === 'number' ? v : dflt);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);

@@ -10,7 +10,7 @@ import { BlobStore } from './blob-store.js';
 import { encodeDirectory } from './directory-snapshot.js';
 import { PondLayout } from './layout.js';
 import { oplogSchema, PARTITION_COLUMN, stageRows, type OplogRow } from './oplog.js';
-import { OplogReader, RowCache } from './oplog-reader.js';
+import { OplogReader, RowCache, type IndexedFile } from './oplog-reader.js';
 import { PondTxn, type Change, type DynamicNodeMaker } from './transaction.js';
 import { acquireWriteLock } from './write-lock.js';
 
@@ -55,6 +55,8 @@ export interface PondCommitInfo {
 }
 
 const CHANGES_KEPT = 100;
+/** A partition with this many oplog files is compacted after a write. */
+const AUTO_COMPACT_FILES = 16;
 const IDENTITY_KEYS = {
   id: 'pond.id',
   birthplace: 'pond.birthplace',
@@ -70,6 +72,7 @@ const IDENTITY_KEYS = {
  */
 export class Pond {
   private readonly rowCache = new RowCache();
+  private readonly fileIndex = new Map<string, IndexedFile>();
   private reader: OplogReader | undefined;
   private readerVersion = -1;
 
@@ -199,12 +202,15 @@ export class Pond {
         const txn = new PondTxn(this.services(snapshot), seq, true);
         const result = await fn(txn);
         if (!txn.hasChanges) return { result, seq: undefined, changes: [] };
+        const rows = await txn.rowsToCommit();
         try {
-          await this.commitRows(await txn.rowsToCommit(), seq, meta, txn.changes);
-          return { result, seq, changes: txn.changes };
+          await this.commitRows(rows, seq, meta, txn.changes);
         } catch (e) {
           if (!isPondError(e, ErrorCode.Conflict) || attempt >= 5) throw e;
+          continue;
         }
+        await this.compactIfNeeded(new Set(rows.map((r) => r.part_id)));
+        return { result, seq, changes: txn.changes };
       }
     } finally {
       await release();
@@ -254,7 +260,7 @@ export class Pond {
 
   private services(snapshot: Snapshot) {
     if (!this.reader || this.readerVersion !== snapshot.version) {
-      this.reader = new OplogReader(this.session, snapshot, this.rowCache);
+      this.reader = new OplogReader(this.session, snapshot, this.rowCache, this.fileIndex);
       this.readerVersion = snapshot.version;
     }
     return {
@@ -263,6 +269,41 @@ export class Pond {
       reader: this.reader,
       dynamic: this.options.dynamic,
     };
+  }
+
+  /**
+   * Keeps the number of oplog files per partition small, so opening a pond and reading a node
+   * cost the same after 10 or 10,000 transactions. Runs after the commit, under the write lock,
+   * as its own (automatic) transaction; the caller's transaction is already durable, so a
+   * failure here is reported as a warning, not as a failed command.
+   */
+  private async compactIfNeeded(partitions: Set<string>): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const add of this.table.snapshot.files) {
+      const p = add.partitionValues[PARTITION_COLUMN];
+      if (p && partitions.has(p)) counts.set(p, (counts.get(p) ?? 0) + 1);
+    }
+    const crowded = new Set([...counts].filter(([, n]) => n >= AUTO_COMPACT_FILES).map(([p]) => p));
+    if (crowded.size === 0) return;
+    try {
+      await this.table.optimize({
+        minFilesPerPartition: AUTO_COMPACT_FILES,
+        partitionFilter: (pv) => crowded.has(pv[PARTITION_COLUMN] ?? ''),
+        commitInfo: {
+          operation: 'OPTIMIZE',
+          pond: {
+            txn_seq: this.table.snapshot.version + 1,
+            command: ['automatic compaction'],
+            changes: [],
+            changes_total: 0,
+          },
+        },
+      });
+    } catch (e) {
+      process.emitWarning(
+        `automatic compaction failed (the transaction itself is committed): ${(e as Error).message}`,
+      );
+    }
   }
 
   private async commitRows(
