@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ErrorCode, PondError } from '../../shared/errors.js';
+import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
 import type { DuckSession } from '../duckdb/session.js';
 import { ident, literal } from '../duckdb/sql.js';
 import { copyCsvToParquet, describeRejects, sniffCsv, type CsvOptions } from '../query/csv.js';
@@ -13,7 +13,8 @@ import {
 import { hostPath } from '../query/source.js';
 import { parseUrl, type PondUrl } from '../query/url.js';
 import type { FileType } from '../tinyfs/entry-type.js';
-import { isDirectory, isFile, type FileContent } from '../tinyfs/node.js';
+import { isDirectory, isFile, type FileContent, type PondNode } from '../tinyfs/node.js';
+import type { WD } from '../tinyfs/wd.js';
 import { hasTrailingSlash, joinPath, resolvePath } from '../tinyfs/path.js';
 import { BlobStore } from '../tlogfs/blob-store.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
@@ -138,7 +139,7 @@ async function planCopy(
 
   return pond.read(async (txn) => {
     const wd = await txn.wd();
-    const r = await wd.lookup(dest);
+    const r = await lookupDestination(wd, dest);
     const destIsDir = r.found && isDirectory(r.node);
     const intoDir = hasTrailingSlash(dest) || destIsDir;
     const single = sources.length === 1 && !isDirSource[0];
@@ -182,6 +183,23 @@ async function planCopy(
     }
     return planned;
   });
+}
+
+/**
+ * The destination as it is now. A trailing `/` names a directory that is made (with its
+ * parents) when missing; otherwise, as with cp, the parent must exist.
+ */
+async function lookupDestination(wd: WD, dest: string): Promise<{ found: true; node: PondNode } | { found: false }> {
+  try {
+    const r = await wd.lookup(dest);
+    return r.found ? { found: true, node: r.node } : { found: false };
+  } catch (e) {
+    if (!isPondError(e, ErrorCode.NotFound)) throw e;
+    if (hasTrailingSlash(dest)) return { found: false };
+    throw new PondError(ErrorCode.NotFound, `${e.message}: make it with pond mkdir -p, or end the destination with / to create it`, {
+      input: dest,
+    });
+  }
 }
 
 function typeFromUrl(url: PondUrl): FileType {
