@@ -5,7 +5,12 @@ const report = process.env.POND_TEST_REPORT_DIR;
 
 export default defineConfig({
   test: {
-    include: ['pond/**/test/**/*.test.ts', 'shared/**/test/**/*.test.ts', 'electron/**/test/**/*.test.ts', 'renderer/**/test/**/*.test.ts'],
+    include: [
+      'pond/**/test/**/*.test.ts',
+      'shared/**/test/**/*.test.ts',
+      'electron/**/test/**/*.test.ts',
+      'renderer/**/test/**/*.test.ts',
+    ],
     globalSetup: ['test-support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 120_000,

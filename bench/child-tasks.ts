@@ -4,7 +4,9 @@
  */
 import { DuckSession } from '../pond/duckdb/session.js';
 import { literal } from '../pond/duckdb/sql.js';
+import { runExport } from '../pond/export/export.js';
 import { copyIn } from '../pond/service/copy-in.js';
+import { JobRunner } from '../pond/service/jobs.js';
 import { openPond } from '../pond/service/open-pond.js';
 
 type Task = (args: Record<string, string>) => Promise<number>;
@@ -25,6 +27,36 @@ const tasks: Record<string, Task> = {
     const t = performance.now();
     await copyIn(p, [`host+csv+series://${csv}`], path!, { command: ['bench', 'import'] });
     const elapsed = performance.now() - t;
+    await p.close();
+    return elapsed;
+  },
+  /** Plain DuckDB: one Parquet file partitioned by year and month with one COPY. */
+  async 'duckdb-export-year-month'({ parquet, out }) {
+    const s = await DuckSession.open();
+    const t = performance.now();
+    await s.run(
+      `COPY (SELECT *, year(timestamp) AS year, month(timestamp) AS month FROM read_parquet(${literal(parquet!)})) ` +
+        `TO ${literal(out!)} (FORMAT parquet, PARTITION_BY (year, month))`,
+    );
+    const elapsed = performance.now() - t;
+    s.close();
+    return elapsed;
+  },
+  /** The pond: `pond export -p PATH --dir OUT --temporal year,month` through the engine, as a job. */
+  async 'pond-export-year-month'({ pond, path, out }) {
+    const p = await openPond(pond!);
+    const jobs = new JobRunner();
+    const t = performance.now();
+    const job = jobs.start('export', (ctx) =>
+      runExport(
+        p,
+        { patterns: [path!], outDir: out!, temporal: ['year', 'month'], templates: [], vars: {} },
+        ctx,
+      ),
+    );
+    const done = await jobs.wait(job.id);
+    const elapsed = performance.now() - t;
+    if (done.state !== 'done') throw new Error(done.error?.message);
     await p.close();
     return elapsed;
   },

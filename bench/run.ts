@@ -4,6 +4,7 @@
  * the machine is noisy, so each benchmark reports medians of several runs.
  */
 import * as deltaOpen from './delta-open.js';
+import * as pondExport from './pond-export.js';
 import * as pondImport from './pond-import.js';
 import * as pondList from './pond-list.js';
 import * as pondOpen from './pond-open.js';
@@ -18,6 +19,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'pond-open', run: pondOpen.run },
   { name: 'pond-list', run: pondList.run },
   { name: 'pond-import', run: pondImport.run },
+  { name: 'pond-export', run: pondExport.run },
 ];
 
 async function main(): Promise<void> {

@@ -3,6 +3,7 @@ import { ErrorCode, isPondError, messageOf } from '../../shared/errors.js';
 import { registerCat } from './commands/cat.js';
 import { registerCopy } from './commands/copy.js';
 import { registerDescribe } from './commands/describe.js';
+import { registerExport } from './commands/export.js';
 import { registerFsck } from './commands/fsck.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     registerDescribe,
     registerCat,
     registerCopy,
+    registerExport,
     registerLog,
     registerShow,
     registerFsck,

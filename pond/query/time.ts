@@ -31,3 +31,8 @@ export function parseUtcTime(s: string, what: string): number {
     throw bad();
   return ms;
 }
+
+/** ms since the epoch as ISO-8601 UTC, without a fraction when there is none: 2024-07-01T00:00:00Z. */
+export function formatUtc(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}

@@ -1,8 +1,7 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import { literal } from '../duckdb/sql.js';
+import { DATA_FILE, publish, stagingDir, writeParquet } from '../export/parquet-writer.js';
 import { nodeRelation } from '../query/node-relation.js';
 import { hostPath } from '../query/source.js';
 import { parseUrl } from '../query/url.js';
@@ -19,7 +18,8 @@ export interface CopiedOut {
 /**
  * `pond copy` OUT: every file a pattern matches goes to `<dest>/<pond path>` (minus
  * `stripPrefix`): tables and series as Parquet (a series as the union of its versions), data
- * byte for byte. Each file is written beside its target and renamed into place.
+ * byte for byte. It shares export's writer: each file is staged inside the destination and
+ * renamed into place.
  */
 export async function copyOut(
   pond: Pond,
@@ -53,25 +53,24 @@ export async function copyOut(
       });
     }
     const out: CopiedOut[] = [];
-    for (const t of targets) {
-      const rel = stripPrefix(t.path, options.stripPrefix);
-      const file = join(outDir, rel);
-      await mkdir(dirname(file), { recursive: true });
-      const tmp = join(dirname(file), `.pond-tmp-${randomUUID()}`);
-      try {
+    await mkdir(outDir, { recursive: true });
+    const staging = await stagingDir(outDir);
+    try {
+      for (const [i, t] of targets.entries()) {
+        const file = join(outDir, stripPrefix(t.path, options.stripPrefix));
+        const stage = join(staging, String(i));
         if (t.node.type === 'data') {
-          await writeFile(tmp, await t.node.read());
+          await writeFile(stage, await t.node.read());
+          await publish(stage, file);
         } else {
-          const rel = await nodeRelation(t.node, t.path, { txn, expanding: [] });
-          await pond.session.run(
-            `COPY (${rel}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
-          );
+          const relation = await nodeRelation(t.node, t.path, { txn, expanding: [] });
+          await writeParquet(pond.session, relation, stage);
+          await publish(join(stage, DATA_FILE), file);
         }
-        await rename(tmp, file);
-      } finally {
-        await rm(tmp, { force: true });
+        out.push({ path: t.path, hostFile: file, type: t.node.type });
       }
-      out.push({ path: t.path, hostFile: file, type: t.node.type });
+    } finally {
+      await rm(staging, { recursive: true, force: true });
     }
     return out;
   }, options.asOf);

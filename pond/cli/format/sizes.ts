@@ -1,3 +1,5 @@
+import { formatUtc } from '../../query/time.js';
+
 /** 1234 -> '1.2KB', as the original prints sizes. */
 export function formatSize(bytes: number | undefined): string {
   if (bytes === undefined) return '-';
@@ -8,8 +10,7 @@ export function formatSize(bytes: number | undefined): string {
 
 /** ms since the epoch -> '2024-05-01T12:00:00Z' (always UTC). */
 export function formatTime(ms: number | undefined): string {
-  if (ms === undefined) return '-';
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return ms === undefined ? '-' : formatUtc(ms);
 }
 
 /** µs since the epoch -> ISO-8601 UTC, keeping sub-second digits when there are any. */

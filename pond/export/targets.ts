@@ -1,0 +1,98 @@
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import { isDirectory, isFile, type FileNode } from '../tinyfs/node.js';
+import { visitGlob } from '../tinyfs/visit.js';
+import type { PondTxn } from '../tlogfs/transaction.js';
+
+/** One node to export, as a pattern reached it. */
+export interface ExportTarget {
+  pattern: string;
+  path: string;
+  node: FileNode;
+  captures: string[];
+  /**
+   * Where it goes, relative to the output folder: a folder for tables and series (holding
+   * `data.parquet` or partition folders), a file for data.
+   */
+  out: string;
+}
+
+/**
+ * The targets of every pattern. Each glob capture becomes a folder level; a pattern without
+ * captures keeps the node's parent path and its name without extension. A node that several
+ * paths reach is exported once per pattern (the visit deduplicates by node id). Directories
+ * are not exportable, and two targets may not write to the same place.
+ */
+export async function findTargets(txn: PondTxn, patterns: string[]): Promise<ExportTarget[]> {
+  if (patterns.length === 0)
+    throw new PondError(ErrorCode.ExportError, 'export needs at least one --pattern');
+  const wd = await txn.wd();
+  const targets: ExportTarget[] = [];
+  for (const pattern of patterns) {
+    const matches = await visitGlob(wd, pattern.startsWith('/') ? pattern : '/' + pattern);
+    if (matches.length === 0) {
+      throw new PondError(ErrorCode.NotFound, `export pattern '${pattern}' matches nothing`, {
+        input: pattern,
+      });
+    }
+    const dirs = matches.filter((m) => isDirectory(m.node)).map((m) => m.path);
+    if (dirs.length > 0) {
+      throw new PondError(
+        ErrorCode.ExportError,
+        `pattern '${pattern}' matches directories, which are not exportable: ${dirs.join(', ')}`,
+        {
+          input: pattern,
+        },
+      );
+    }
+    for (const m of matches) {
+      if (!isFile(m.node)) {
+        throw new PondError(
+          ErrorCode.ExportError,
+          `'${m.path}' is a ${m.node.type}; only files are exportable`,
+          { input: m.path },
+        );
+      }
+      targets.push({
+        pattern,
+        path: m.path,
+        node: m.node,
+        captures: m.captures,
+        out: outputPath(m.path, m.captures, m.node.type),
+      });
+    }
+  }
+  const byOut = new Map<string, ExportTarget>();
+  for (const t of targets) {
+    const other = byOut.get(t.out);
+    if (other) {
+      throw new PondError(
+        ErrorCode.ExportError,
+        `'${other.path}' and '${t.path}' would both be written to ${t.out}; use a pattern whose captures tell them apart`,
+        { input: t.pattern },
+      );
+    }
+    byOut.set(t.out, t);
+  }
+  return targets;
+}
+
+function outputPath(path: string, captures: string[], type: FileNode['type']): string {
+  const names = path.split('/').filter(Boolean);
+  const name = names[names.length - 1]!;
+  for (const c of captures) {
+    if (c === '' || c === '.' || c === '..' || c.includes('/')) {
+      throw new PondError(
+        ErrorCode.ExportError,
+        `capture '${c}' of '${path}' cannot be a folder name`,
+        { input: path },
+      );
+    }
+  }
+  if (type === 'data') {
+    const folder = captures.length > 0 ? captures.slice(0, -1) : names.slice(0, -1);
+    return [...folder, name].join('/');
+  }
+  if (captures.length > 0) return captures.join('/');
+  const stem = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
+  return [...names.slice(0, -1), stem].join('/');
+}

@@ -1,0 +1,89 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckSession } from '../../duckdb/session.js';
+import { literal } from '../../duckdb/sql.js';
+import { copyIn } from '../../service/copy-in.js';
+import { JobRunner } from '../../service/jobs.js';
+import { createPond } from '../../service/open-pond.js';
+import type { Pond } from '../../tlogfs/pond.js';
+import { runExport } from '../export.js';
+
+/** Export as a job: progress events as targets are written, and a cancel that leaves nothing behind. */
+describe('export job', () => {
+  let dir: string;
+  let pond: Pond;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'export-job-'));
+    const s = await DuckSession.open();
+    for (const site of ['a', 'b', 'c']) {
+      await s.run(
+        `COPY (SELECT TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_minutes(i) AS timestamp, i::DOUBLE AS v FROM range(20000) t(i)) TO ${literal(join(dir, `${site}.parquet`))} (FORMAT parquet)`,
+      );
+    }
+    s.close();
+    pond = await createPond(join(dir, 'pond'), 'job', { command: ['test'] });
+    for (const site of ['a', 'b', 'c']) {
+      await copyIn(pond, [`host+series://${dir}/${site}.parquet`], `/${site}.series`, {
+        command: ['copy'],
+      });
+    }
+  });
+  afterAll(async () => {
+    await pond.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports progress per target', async () => {
+    const jobs = new JobRunner();
+    const events: string[] = [];
+    jobs.subscribe((j) => events.push(`${j.state} ${j.progress.done}/${j.progress.total ?? '?'}`));
+    const out = join(dir, 'out-progress');
+    const j = jobs.start('export', (ctx) =>
+      runExport(
+        pond,
+        {
+          patterns: ['/*.series'],
+          outDir: out,
+          temporal: ['year', 'month'],
+          templates: [],
+          vars: {},
+        },
+        ctx,
+      ),
+    );
+    const done = await jobs.wait(j.id);
+    expect(done.state).toBe('done');
+    expect(events).toContain('running 1/3');
+    expect(events).toContain('running 3/3');
+    expect(events[events.length - 1]).toBe('done 3/3');
+    expect((await readdir(out)).sort()).toEqual(['a', 'b', 'c', 'export.json']);
+  });
+
+  it('a cancel leaves no partial partition and no staging folder', async () => {
+    const jobs = new JobRunner();
+    const out = join(dir, 'out-cancel');
+    let id = '';
+    jobs.subscribe((j) => {
+      if (j.state === 'running' && j.progress.done === 1) jobs.cancel(id);
+    });
+    id = jobs.start('export', (ctx) =>
+      runExport(
+        pond,
+        {
+          patterns: ['/*.series'],
+          outDir: out,
+          temporal: ['year', 'month', 'day'],
+          templates: [],
+          vars: {},
+        },
+        ctx,
+      ),
+    ).id;
+    const done = await jobs.wait(id);
+    expect(done.state).toBe('cancelled');
+    expect(done.error?.code).toBe('CANCELLED');
+    expect(await readdir(out)).toEqual([]);
+  });
+});

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, PondError, toErrorInfo } from '../../shared/errors.js';
+import type { JobInfo, JobProgress } from '../../shared/api.js';
+
+/** What a running job gets: its cancel signal and a way to report progress. */
+export interface JobContext {
+  readonly signal: AbortSignal;
+  /** Reports progress; throws PondError(CANCELLED) once the job was cancelled. */
+  progress(p: JobProgress): void;
+  /** Registers work to undo or interrupt on cancel (e.g. interrupting a DuckDB query). */
+  onCancel(fn: () => void): void;
+  /** Throws PondError(CANCELLED) if the job was cancelled. */
+  checkCancelled(): void;
+}
+
+type Listener = (job: JobInfo) => void;
+
+interface Running {
+  info: JobInfo;
+  controller: AbortController;
+  done: Promise<JobInfo>;
+}
+
+/**
+ * Long operations (export, import) run as jobs: they report progress as they go and can be
+ * cancelled. The CLI waits for a job and prints its progress; the app lists jobs and gets their
+ * events pushed.
+ */
+export class JobRunner {
+  private readonly jobs = new Map<string, Running>();
+  private readonly listeners = new Set<Listener>();
+
+  start<T>(kind: string, run: (ctx: JobContext) => Promise<T>): JobInfo {
+    const id = randomUUID();
+    const controller = new AbortController();
+    const info: JobInfo = { id, kind, state: 'running', progress: { done: 0, message: 'starting' } };
+    const cancelHooks: (() => void)[] = [];
+    controller.signal.addEventListener('abort', () => {
+      for (const fn of cancelHooks) fn();
+    });
+    const checkCancelled = () => {
+      if (controller.signal.aborted) throw new PondError(ErrorCode.Cancelled, `${kind} was cancelled`);
+    };
+    const ctx: JobContext = {
+      signal: controller.signal,
+      progress: (p) => {
+        checkCancelled();
+        info.progress = p;
+        this.emit(info);
+      },
+      onCancel: (fn) => cancelHooks.push(fn),
+      checkCancelled,
+    };
+    const done = (async () => {
+      try {
+        info.result = await run(ctx);
+        info.state = 'done';
+      } catch (e) {
+        info.state = controller.signal.aborted ? 'cancelled' : 'failed';
+        info.error = toErrorInfo(controller.signal.aborted ? new PondError(ErrorCode.Cancelled, `${kind} was cancelled`, { cause: e }) : e);
+      }
+      this.emit(info);
+      return info;
+    })();
+    this.jobs.set(id, { info, controller, done });
+    this.emit(info);
+    return { ...info };
+  }
+
+  /** Resolves when the job ends (in any state). */
+  async wait(id: string): Promise<JobInfo> {
+    return { ...(await this.running(id).done) };
+  }
+
+  get(id: string): JobInfo {
+    return { ...this.running(id).info };
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info }));
+  }
+
+  cancel(id: string): void {
+    const j = this.running(id);
+    if (j.info.state === 'running') j.controller.abort();
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private running(id: string): Running {
+    const j = this.jobs.get(id);
+    if (!j) throw new PondError(ErrorCode.NotFound, `no job ${id}`, { input: id });
+    return j;
+  }
+
+  private emit(info: JobInfo): void {
+    const copy = { ...info, progress: { ...info.progress } };
+    for (const l of this.listeners) l(copy);
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The PondService contract: everything the app's UI asks of the engine. The same operations run
+ * in Electron (over IPC through the preload bridge) and in `pond serve` (over HTTP and a
+ * WebSocket). Only plain data crosses the boundary; tabular results are Arrow IPC bytes.
+ *
+ * Times are ISO-8601 UTC strings; sizes are bytes; transaction numbers are the pond's.
+ */
+import type { ErrorInfo } from './errors.js';
+
+export type EntryKind = 'directory' | 'symlink' | 'data' | 'table' | 'series';
+
+/** An open pond, named by an opaque handle the service hands out. */
+export interface PondSummary {
+  handle: string;
+  /** Host folder of the pond (shown, never sent back as an argument). */
+  path: string;
+  name: string;
+  pondId: string;
+  birthplace: string;
+  created: string;
+  /** The newest transaction number. */
+  lastTxn: number;
+}
+
+export interface RecentPond {
+  path: string;
+  name: string;
+  lastOpened: string;
+}
+
+export interface AppInfo {
+  /** 'electron' for the desktop app, 'browser' for `pond serve` and the browser fallback. */
+  mode: 'electron' | 'browser';
+  version: string;
+  /** Whether native open/create dialogs exist (Electron only). */
+  dialogs: boolean;
+}
+
+export interface TreeEntry {
+  name: string;
+  path: string;
+  kind: EntryKind;
+  /** Set for nodes computed by a factory. */
+  factory?: string;
+  nodeId: string;
+  version?: number;
+  size?: number;
+  modified?: string;
+  /** Symlink target. */
+  target?: string;
+}
+
+/** A page of one directory's entries (directories may hold 100,000 entries). */
+export interface ListRequest {
+  pond: string;
+  path: string;
+  offset: number;
+  limit: number;
+  /** A glob on entry names (`*` only), e.g. `*.series`. */
+  filter?: string;
+  asOf?: number;
+}
+
+export interface ListPage {
+  path: string;
+  offset: number;
+  /** Entries in the directory (after the filter). */
+  total: number;
+  entries: TreeEntry[];
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** DuckDB type name. */
+  type: string;
+  nullable: boolean;
+}
+
+export interface VersionInfo {
+  version: number;
+  txn: number;
+  written: string;
+  size: number;
+  /** Event-time range of a series version. */
+  start?: string;
+  end?: string;
+}
+
+export interface NodeRequest {
+  pond: string;
+  path: string;
+  asOf?: number;
+}
+
+export interface NodeDetails {
+  path: string;
+  kind: EntryKind;
+  nodeId: string;
+  factory?: string;
+  /** Factory config (YAML) of a derived node. */
+  config?: string;
+  versions: VersionInfo[];
+  schema?: ColumnInfo[];
+  timestampColumn?: string;
+  timeRange?: { start: string; end: string };
+  /** Directory size. */
+  entries?: number;
+  target?: string;
+  /** Paths of `res=...` siblings of a downsampled series (for the chart's resolution picker). */
+  resolutions?: { label: string; path: string }[];
+}
+
+/** A declarative preview: the engine compiles it to SQL over `source`. */
+export interface PreviewRequest {
+  pond: string;
+  path: string;
+  /** SQL over `source`; the node's rows when absent. */
+  sql?: string;
+  sort?: { column: string; descending: boolean }[];
+  offset: number;
+  limit: number;
+  asOf?: number;
+}
+
+export interface PreviewPage {
+  columns: ColumnInfo[];
+  /** The page's rows as an Arrow IPC stream. */
+  arrow: Uint8Array;
+  offset: number;
+  rowCount: number;
+  /** Rows of the whole result. */
+  totalRows: number;
+  elapsedMs: number;
+}
+
+export interface ChartRequest {
+  pond: string;
+  path: string;
+  /** Numeric columns to plot (all numeric columns when absent). */
+  columns?: string[];
+  start?: string;
+  end?: string;
+  /** Upper bound on points per column; the engine aggregates (min/max per bucket) above it. */
+  maxPoints: number;
+  asOf?: number;
+}
+
+export interface ChartData {
+  timestampColumn: string;
+  columns: string[];
+  /** Arrow IPC: `t` (ms since the epoch, Float64) and one Float64 column per plotted column. */
+  arrow: Uint8Array;
+  rowCount: number;
+  downsampled: boolean;
+  start?: string;
+  end?: string;
+}
+
+export interface HistoryRequest {
+  pond: string;
+  limit: number;
+  /** Only transactions older than this one (for paging back). */
+  before?: number;
+}
+
+export interface TxnInfo {
+  txn: number;
+  time: string;
+  operation: string;
+  command: string[];
+  user: string;
+  host: string;
+  changes: { path: string; action: string; kind: EntryKind }[];
+  changesTotal: number;
+}
+
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobProgress {
+  done: number;
+  total?: number;
+  message: string;
+}
+
+export interface JobInfo {
+  id: string;
+  kind: string;
+  state: JobState;
+  progress: JobProgress;
+  result?: unknown;
+  error?: ErrorInfo;
+}
+
+/** Pushed to the UI while jobs run. */
+export interface JobEvent {
+  job: JobInfo;
+}
+
+/** Every call the UI makes. Implemented by pond/service; reached through electron/ or `pond serve`. */
+export interface PondService {
+  appInfo(): Promise<AppInfo>;
+  openPonds(): Promise<PondSummary[]>;
+  recentPonds(): Promise<RecentPond[]>;
+  /** Reopens a pond from the recent list (the path must be on it). */
+  openRecent(path: string): Promise<PondSummary>;
+  /** Native dialogs (Electron); undefined when the user cancels. */
+  openPondDialog(): Promise<PondSummary | undefined>;
+  createPondDialog(birthplace: string): Promise<PondSummary | undefined>;
+  /** The demo pond, made on first use. */
+  openDemoPond(): Promise<PondSummary>;
+  closePond(pond: string): Promise<void>;
+
+  list(req: ListRequest): Promise<ListPage>;
+  details(req: NodeRequest): Promise<NodeDetails>;
+  preview(req: PreviewRequest): Promise<PreviewPage>;
+  chart(req: ChartRequest): Promise<ChartData>;
+  history(req: HistoryRequest): Promise<TxnInfo[]>;
+
+  jobs(): Promise<JobInfo[]>;
+  cancelJob(id: string): Promise<void>;
+}
+
+export type PondServiceMethod = keyof PondService;

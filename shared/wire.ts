@@ -1,0 +1,80 @@
+/**
+ * How PondService calls travel over `pond serve` (HTTP + WebSocket). Electron uses IPC with
+ * structured clone instead, so only the HTTP transport needs this encoding.
+ *
+ * - Every request carries the per-run token: header `Authorization: Bearer <token>` (the page
+ *   gets the token from its URL, `/?token=...`). A request without it gets 401.
+ * - A call is `POST /api/<method>` with a JSON body `{ "arg": <the method's argument> }`
+ *   (methods without an argument send `{}`); the answer is `{ "ok": true, "value": ... }` or
+ *   `{ "ok": false, "error": ErrorInfo }`.
+ * - Binary fields (Uint8Array, e.g. Arrow pages) are sent as `{ "$bytes": "<base64>" }`.
+ * - `GET /ws?token=<token>` upgrades to a WebSocket on which the server pushes
+ *   `{ "type": "job", "job": JobInfo }` whenever a job changes.
+ */
+import type { ErrorInfo } from './errors.js';
+import type { JobInfo, PondService, PondServiceMethod } from './api.js';
+
+export const API_PREFIX = '/api/';
+export const WS_PATH = '/ws';
+
+/** Every method of the contract, for validating method names on the way in. */
+export const SERVICE_METHODS: readonly PondServiceMethod[] = [
+  'appInfo',
+  'openPonds',
+  'recentPonds',
+  'openRecent',
+  'openPondDialog',
+  'createPondDialog',
+  'openDemoPond',
+  'closePond',
+  'list',
+  'details',
+  'preview',
+  'chart',
+  'history',
+  'jobs',
+  'cancelJob',
+];
+
+export function isServiceMethod(name: string): name is PondServiceMethod {
+  return (SERVICE_METHODS as readonly string[]).includes(name);
+}
+
+export type WireResponse = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
+
+export interface JobMessage {
+  type: 'job';
+  job: JobInfo;
+}
+
+/** JSON.stringify with Uint8Array as `{ $bytes: base64 }`. */
+export function encodeWire(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? { $bytes: toBase64(v) } : v));
+}
+
+/** JSON.parse turning `{ $bytes: base64 }` back into Uint8Array. */
+export function decodeWire(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && typeof (v as { $bytes?: unknown }).$bytes === 'string'
+      ? fromBase64((v as { $bytes: string }).$bytes)
+      : v,
+  );
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** What the renderer talks to: the service plus pushed job events. */
+export interface PondClient extends PondService {
+  onJobEvent(listener: (job: JobInfo) => void): () => void;
+}
