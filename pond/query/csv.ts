@@ -114,9 +114,14 @@ export async function sniffCsv(
 }
 
 /**
- * Runs `COPY (<select over the CSV>) TO <parquet>` with DuckDB's reject tables on, and returns
- * the rows it rejected. `select` receives the read_csv relation and returns the query to copy
- * (e.g. to cast the timestamp column). The caller decides what rejected rows mean.
+ * Runs `COPY (<select over the CSV>) TO <parquet>` and returns the rows DuckDB could not read.
+ * `select` receives the read_csv relation and returns the query to copy (e.g. to cast the
+ * timestamp column). The caller decides what rejected rows mean.
+ *
+ * A strict read comes first: a file without bad rows (the common case) then costs exactly a
+ * plain COPY. Only when it fails is the file read again with DuckDB's reject tables, to say
+ * which lines are bad and why. With `keepGoing` the reject tables are used from the start and
+ * the good rows are written.
  */
 export async function copyCsvToParquet(
   session: DuckSession,
@@ -124,35 +129,46 @@ export async function copyCsvToParquet(
   o: CsvOptions,
   target: string,
   select: (csv: string) => string,
+  options: { keepGoing?: boolean } = {},
 ): Promise<{ rejects: CsvReject[]; rejectCount: number }> {
+  const copy = (csv: string) =>
+    `COPY (${select(csv)}) TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd)`;
+  let strictError: unknown;
+  if (!options.keepGoing) {
+    try {
+      await session.run(copy(`SELECT * FROM read_csv(${literal(path)}${optionSql(o)})`));
+      return { rejects: [], rejectCount: 0 };
+    } catch (e) {
+      strictError = e;
+    }
+  }
   const tag = randomUUID().replaceAll('-', '');
   const rejectsTable = `csv_rejects_${tag}`;
   const scansTable = `csv_scans_${tag}`;
   const csv = `SELECT * FROM read_csv(${literal(path)}${optionSql(o)}, store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scansTable)})`;
+  const unreadable = (e: unknown) =>
+    new PondError(ErrorCode.BadInput, `cannot read ${path} as CSV: ${firstLine(messageOf(e))}`, {
+      input: path,
+      cause: e,
+    });
   try {
     try {
-      await session.run(
-        `COPY (${select(csv)}) TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd)`,
-      );
+      await session.run(copy(csv));
     } catch (e) {
-      throw new PondError(
-        ErrorCode.BadInput,
-        `cannot read ${path} as CSV: ${firstLine(messageOf(e))}`,
-        {
-          input: path,
-          cause: e,
-        },
-      );
+      throw unreadable(strictError ?? e);
     }
     const count = await session.all<{ n: number }>(
       `SELECT count(*)::INTEGER AS n FROM ${ident(rejectsTable)}`,
     );
+    const rejectCount = count[0]?.n ?? 0;
+    // The strict read failed for a reason that is not a bad row (e.g. a cast in `select`).
+    if (strictError !== undefined && rejectCount === 0) throw unreadable(strictError);
     const rejects = await session.all(
       `SELECT line::BIGINT::DOUBLE AS line, column_name, error_type::VARCHAR AS error_type, error_message, csv_line
        FROM ${ident(rejectsTable)} ORDER BY line LIMIT 100`,
     );
     return {
-      rejectCount: count[0]?.n ?? 0,
+      rejectCount,
       rejects: rejects.map((r) => ({
         line: r['line'] as number,
         column: (r['column_name'] as string | null) ?? null,

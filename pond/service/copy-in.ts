@@ -189,16 +189,23 @@ async function planCopy(
  * The destination as it is now. A trailing `/` names a directory that is made (with its
  * parents) when missing; otherwise, as with cp, the parent must exist.
  */
-async function lookupDestination(wd: WD, dest: string): Promise<{ found: true; node: PondNode } | { found: false }> {
+async function lookupDestination(
+  wd: WD,
+  dest: string,
+): Promise<{ found: true; node: PondNode } | { found: false }> {
   try {
     const r = await wd.lookup(dest);
     return r.found ? { found: true, node: r.node } : { found: false };
   } catch (e) {
     if (!isPondError(e, ErrorCode.NotFound)) throw e;
     if (hasTrailingSlash(dest)) return { found: false };
-    throw new PondError(ErrorCode.NotFound, `${e.message}: make it with pond mkdir -p, or end the destination with / to create it`, {
-      input: dest,
-    });
+    throw new PondError(
+      ErrorCode.NotFound,
+      `${e.message}: make it with pond mkdir -p, or end the destination with / to create it`,
+      {
+        input: dest,
+      },
+    );
   }
 }
 
@@ -250,6 +257,9 @@ async function prepare(
       csvOptions,
       temp,
       select,
+      {
+        keepGoing: options.skipRejected ?? false,
+      },
     );
     if (rejectCount > 0 && !options.skipRejected) {
       throw new PondError(

@@ -8,9 +8,9 @@ export function formatSize(bytes: number | undefined): string {
   return `${bytes}B`;
 }
 
-/** ms since the epoch -> '2024-05-01T12:00:00Z' (always UTC). */
+/** ms since the epoch -> '2024-05-01T12:00:00Z' (always UTC, to the second). */
 export function formatTime(ms: number | undefined): string {
-  return ms === undefined ? '-' : formatUtc(ms);
+  return ms === undefined ? '-' : formatUtc(Math.floor(ms / 1000) * 1000);
 }
 
 /** µs since the epoch -> ISO-8601 UTC, keeping sub-second digits when there are any. */
