@@ -21,10 +21,17 @@ const NULL = '\u0003';
 
 type Columns = Map<string, string>; // top-level column -> DuckDB type
 
+/**
+ * Which rows to read: everything, everything but the removes (opening a table: tombstones are
+ * not needed to read it, and a long history can leave many), or only the removes.
+ */
+export type CheckpointPart = 'all' | 'state' | 'removes';
+
 export async function readCheckpoint(
   session: DuckSession,
   root: string,
   ref: CheckpointRef,
+  part: CheckpointPart = 'all',
 ): Promise<Action[]> {
   const files = ref.files.map((f) => path.join(logDir(root), f));
   const where = `${LOG_DIR}/${ref.files[0]}${ref.files.length > 1 ? ` (+${ref.files.length - 1} parts)` : ''}`;
@@ -45,8 +52,18 @@ export async function readCheckpoint(
       others.length === 0
         ? `'{}'`
         : `to_json(struct_pack(${others.map((c) => `"${c}" := "${c}"`).join(', ')}))::VARCHAR`;
+    const where =
+      part === 'all'
+        ? ''
+        : !columns.has('remove')
+          ? part === 'removes'
+            ? ' WHERE false'
+            : ''
+          : part === 'state'
+            ? ' WHERE "remove" IS NULL'
+            : ' WHERE "remove" IS NOT NULL';
     const [row] = await session.all<{ j: string | null }>(
-      `SELECT string_agg(CASE ${cases.join(' ')} ELSE 'o' || ${otherJson} END, chr(2)) AS j FROM ${from}`,
+      `SELECT string_agg(CASE ${cases.join(' ')} ELSE 'o' || ${otherJson} END, chr(2)) AS j FROM ${from}${where}`,
     );
     const actions: Action[] = [];
     for (const text of split(row!.j)) {

@@ -54,7 +54,7 @@ export interface CheckpointInfo {
 }
 
 /** The checkpoint's rows as JSON objects, one action each. */
-export function checkpointRows(snapshot: Snapshot, now = Date.now()): object[] {
+export async function checkpointRows(snapshot: Snapshot, now = Date.now()): Promise<object[]> {
   const { protocol, metadata } = snapshot;
   const rows: object[] = [
     // readerFeatures/writerFeatures stay null at (1,2), as the protocol requires.
@@ -76,7 +76,7 @@ export function checkpointRows(snapshot: Snapshot, now = Date.now()): object[] {
     });
   }
   // Tombstones carry no stats or tags in checkpoints (PROTOCOL "Checkpoint Schema").
-  for (const r of snapshot.tombstonesAt(now)) {
+  for (const r of await snapshot.tombstonesAt(now)) {
     rows.push({
       remove: {
         path: r.path,
@@ -101,7 +101,7 @@ export async function writeCheckpoint(
   snapshot: Snapshot,
 ): Promise<CheckpointInfo> {
   const dir = logDir(snapshot.root);
-  const rows = checkpointRows(snapshot);
+  const rows = await checkpointRows(snapshot);
   // DuckDB parses newline-delimited JSON from a file much faster than one big JSON value.
   const input = path.join(os.tmpdir(), `pond-delta-checkpoint-${randomUUID()}.ndjson`);
   const tmp = path.join(dir, `_checkpoint_${randomUUID()}.parquet.tmp`);

@@ -20,8 +20,13 @@ export class TableState {
   readonly files: Map<string, AddFile>;
   /** key -> the version of the add that made the file live (a checkpoint's version when read from one) */
   readonly addedIn: Map<string, number>;
-  /** key -> remove, expired or not (expiry depends on the clock; see Snapshot.tombstones) */
+  /**
+   * key -> remove, expired or not (expiry depends on the clock; see Snapshot.tombstones). When
+   * the state started from a checkpoint read without its removes, this holds the removes of the
+   * commits after it, and `checkpointRemoves` loads the checkpoint's own (see `allRemoves`).
+   */
   readonly removes: Map<string, RemoveFile>;
+  checkpointRemoves: (() => Promise<RemoveFile[]>) | undefined;
   readonly txns: Map<string, AppTxn>;
   /** appId -> the table version that last set it */
   readonly txnVersions: Map<string, number>;
@@ -43,6 +48,7 @@ export class TableState {
       this.metadataVersion = from.metadataVersion;
       this.checkpointVersion = from.checkpointVersion;
       this.checkpointFile = from.checkpointFile;
+      this.checkpointRemoves = from.checkpointRemoves;
     }
   }
 
@@ -50,11 +56,33 @@ export class TableState {
     return new TableState(this.root, this);
   }
 
-  /** Starts from a checkpoint's actions (the complete state at its version). */
-  applyCheckpoint(actions: readonly Action[], version: number, file: string): void {
+  /**
+   * Starts from a checkpoint's actions (the complete state at its version). `removes` is given
+   * when the actions were read without the checkpoint's removes: it loads them on demand.
+   */
+  applyCheckpoint(
+    actions: readonly Action[],
+    version: number,
+    file: string,
+    removes?: () => Promise<RemoveFile[]>,
+  ): void {
     this.apply(actions, version);
     this.checkpointVersion = version;
     this.checkpointFile = file;
+    this.checkpointRemoves = removes;
+  }
+
+  /** Every remove of the state (a checkpoint's deferred ones included), by file key. */
+  async allRemoves(): Promise<Map<string, RemoveFile>> {
+    if (!this.checkpointRemoves) return this.removes;
+    const all = new Map<string, RemoveFile>();
+    for (const r of await this.checkpointRemoves()) {
+      const key = fileKey(this.root, r.path);
+      // A file added again after the checkpoint is live, not a tombstone.
+      if (!this.files.has(key)) all.set(key, r);
+    }
+    for (const [key, r] of this.removes) all.set(key, r);
+    return all;
   }
 
   /** What this state was replayed from, for error messages. */

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { DuckSession } from '../duckdb/session.js';
+import type { RemoveFile } from './actions.js';
 import { readCheckpoint } from './checkpoint-read.js';
 import {
   type CommitContent,
@@ -38,7 +39,12 @@ export async function loadLatest(session: DuckSession, root: string): Promise<Sn
     const ref = checkpointRef(hint.version, hint.parts);
     if (await allExist(root, ref.files)) {
       const state = new TableState(root);
-      state.applyCheckpoint(await readCheckpoint(session, root, ref), ref.version, ref.files[0]!);
+      state.applyCheckpoint(
+        await readCheckpoint(session, root, ref, 'state'),
+        ref.version,
+        ref.files[0]!,
+        deferredRemoves(session, root, ref),
+      );
       const commits = await readCommitsAfter(root, ref.version);
       return finish(root, state, commits);
     }
@@ -127,10 +133,29 @@ async function loadFromListing(
     );
   }
   const state = new TableState(root);
-  if (cp) state.applyCheckpoint(await readCheckpoint(session, root, cp), cp.version, cp.files[0]!);
+  if (cp)
+    state.applyCheckpoint(
+      await readCheckpoint(session, root, cp, 'state'),
+      cp.version,
+      cp.files[0]!,
+      deferredRemoves(session, root, cp),
+    );
   const from = cp ? cp.version + 1 : 0;
   for (let v = from; v <= version; v++) if (!commits.has(v)) throw missingVersion(root, v);
   return finish(root, state, await readCommitRange(root, from, version));
+}
+
+/** Loads a checkpoint's removes once, when something asks for tombstones. */
+function deferredRemoves(
+  session: DuckSession,
+  root: string,
+  ref: CheckpointRef,
+): () => Promise<RemoveFile[]> {
+  let loaded: Promise<RemoveFile[]> | undefined;
+  return () =>
+    (loaded ??= readCheckpoint(session, root, ref, 'removes').then((actions) =>
+      actions.flatMap((a) => ('remove' in a ? [a.remove] : [])),
+    ));
 }
 
 async function finish(

@@ -96,15 +96,20 @@ export class Snapshot {
   }
 
   /** Removes whose retention (delta.deletedFileRetentionDuration) has not passed. */
-  get tombstones(): RemoveFile[] {
-    this.tombstonesCache ??= this.tombstonesAt(this.createdAt);
+  async tombstones(): Promise<RemoveFile[]> {
+    this.tombstonesCache ??= await this.tombstonesAt(this.createdAt);
     return this.tombstonesCache;
   }
 
-  /** Tombstones still unexpired at `now` (ms). A remove without deletionTimestamp expired long ago. */
-  tombstonesAt(now: number): RemoveFile[] {
+  /**
+   * Tombstones still unexpired at `now` (ms). A remove without deletionTimestamp expired long
+   * ago. Reading a table never needs them, so a checkpoint's are only read here, on demand.
+   */
+  async tombstonesAt(now: number): Promise<RemoveFile[]> {
     const cutoff = now - deletedFileRetentionMs(this.metadata);
-    return [...this.state.removes.values()].filter((r) => (r.deletionTimestamp ?? 0) > cutoff);
+    return [...(await this.state.allRemoves()).values()].filter(
+      (r) => (r.deletionTimestamp ?? 0) > cutoff,
+    );
   }
 
   get appTxns(): Map<string, number> {

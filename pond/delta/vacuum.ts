@@ -33,7 +33,7 @@ export async function vacuum(table: DeltaTable, o: VacuumOptions): Promise<strin
   const cutoff = now - o.retentionMs;
   const keep = new Set<string>();
   for (const add of snapshot.files) keep.add(fileKey(table.root, add.path));
-  for (const r of snapshot.state.removes.values()) {
+  for (const r of (await snapshot.state.allRemoves()).values()) {
     if ((r.deletionTimestamp ?? 0) > cutoff) keep.add(fileKey(table.root, r.path));
   }
   const doomed: string[] = [];

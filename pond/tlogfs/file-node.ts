@@ -24,6 +24,8 @@ export class TlogFile implements FileNode {
     private readonly parent: TlogDirectory,
     private readonly name: string,
     readonly path: string,
+    /** The transaction that wrote the latest version, from the parent's entry (speeds up reads). */
+    private readonly writtenIn: number | undefined,
   ) {
     if (txn.writable) this.append = (c) => this.appendVersion(c);
   }
@@ -34,9 +36,10 @@ export class TlogFile implements FileNode {
   }
 
   async read(version?: number): Promise<Uint8Array> {
-    const rows = await this.txn.versionRows(this.parent.id, this.id);
     const row =
-      version === undefined ? rows[rows.length - 1] : rows.find((r) => r.version === version);
+      version === undefined
+        ? await this.txn.latestRow(this.parent.id, this.id, this.writtenIn)
+        : (await this.txn.versionRows(this.parent.id, this.id)).find((r) => r.version === version);
     if (!row) {
       throw new PondError(
         ErrorCode.NotFound,

@@ -59,7 +59,7 @@ export async function fsck(pond: Pond): Promise<FsckReport> {
       });
   }
   const retired = new Set(
-    snapshot.tombstones.map((r) =>
+    (await snapshot.tombstones()).map((r) =>
       snapshot.filePath({
         ...r,
         partitionValues: r.partitionValues ?? {},

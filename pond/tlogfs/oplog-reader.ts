@@ -46,8 +46,25 @@ export class OplogReader {
     for (const list of this.byPartition.values()) list.sort((a, b) => b.maxTxn - a.maxTxn);
   }
 
-  /** The highest version of a node written at or before transaction `asOf`. */
-  async latest(partId: string, nodeId: string, asOf: number): Promise<OplogRow | undefined> {
+  /**
+   * The highest version of a node written at or before transaction `asOf`. `writtenIn`, when
+   * known, is the transaction that wrote that version.
+   */
+  async latest(
+    partId: string,
+    nodeId: string,
+    asOf: number,
+    writtenIn?: number,
+  ): Promise<OplogRow | undefined> {
+    if (writtenIn !== undefined && writtenIn <= asOf) {
+      // The parent's entry says which transaction wrote the latest version: read only the
+      // files that span it.
+      const files = this.candidates(partId, nodeId, asOf).filter(
+        (f) => f.minTxn <= writtenIn && writtenIn <= f.maxTxn,
+      );
+      const rows = (await this.nodeRows(files, nodeId)).filter((r) => r.txn_seq === writtenIn);
+      if (rows.length > 0) return rows.reduce((a, b) => (b.version > a.version ? b : a));
+    }
     let best: OplogRow | undefined;
     for (const f of this.candidates(partId, nodeId, asOf)) {
       // Files are newest first: once a file's newest row is older than what we hold, stop.

@@ -133,10 +133,14 @@ export class PondTxn {
   }
 
   /** The newest row of a node visible to this transaction (its own writes included). */
-  async latestRow(partId: NodeId, nodeId: NodeId): Promise<OplogRow | undefined> {
+  async latestRow(
+    partId: NodeId,
+    nodeId: NodeId,
+    writtenIn?: number,
+  ): Promise<OplogRow | undefined> {
     const mine = this.pending.get(nodeId);
     if (mine && mine.length > 0) return mine[mine.length - 1];
-    return this.services.reader.latest(partId, nodeId, this.visibleSeq);
+    return this.services.reader.latest(partId, nodeId, this.visibleSeq, writtenIn);
   }
 
   async versionRows(partId: NodeId, nodeId: NodeId): Promise<OplogRow[]> {
@@ -154,14 +158,14 @@ export class PondTxn {
     } else if (entry.type === 'directory') {
       node = new TlogDirectory(this, entry.id, path);
     } else if (entry.type === 'symlink') {
-      const row = await this.requireRow(parent.id, entry.id, path);
+      const row = await this.requireRow(parent.id, entry.id, path, entry.txnSeq);
       node = {
         id: entry.id,
         type: 'symlink',
         target: Buffer.from(row.content ?? []).toString('utf8'),
       } satisfies SymlinkNode;
     } else {
-      node = new TlogFile(this, entry.id, entry.type, parent, entry.name, path);
+      node = new TlogFile(this, entry.id, entry.type, parent, entry.name, path, entry.txnSeq);
     }
     this.nodes.set(entry.id, node);
     return node;
@@ -171,8 +175,13 @@ export class PondTxn {
     this.nodes.delete(id);
   }
 
-  async requireRow(partId: NodeId, nodeId: NodeId, path: string): Promise<OplogRow> {
-    const row = await this.latestRow(partId, nodeId);
+  async requireRow(
+    partId: NodeId,
+    nodeId: NodeId,
+    path: string,
+    writtenIn?: number,
+  ): Promise<OplogRow> {
+    const row = await this.latestRow(partId, nodeId, writtenIn);
     if (!row) {
       throw new PondError(
         ErrorCode.DeltaCorrupt,
@@ -255,7 +264,7 @@ export class PondTxn {
         `no factory registry to build '${path}' (${entry.factory})`,
       );
     }
-    const row = await this.requireRow(parent.id, entry.id, path);
+    const row = await this.requireRow(parent.id, entry.id, path, entry.txnSeq);
     return this.services.dynamic(
       {
         id: entry.id,

@@ -143,17 +143,33 @@ describe('tlogfs: a pond in a Delta table', () => {
 
   it('oplog files per partition stay few, whatever the history (automatic compaction)', async () => {
     for (let i = 0; i < 40; i++) {
-      await pond.write(meta('w'), async (txn) => (await txn.wd()).writeFile(`/f${i}`, 'data', text(`${i}`)));
+      await pond.write(meta('w'), async (txn) =>
+        (await txn.wd()).writeFile(`/f${i}`, 'data', text(`${i}`)),
+      );
     }
     const root = '00000000-0000-7000-8000-000000000000';
     const files = pond.delta.snapshot.files.filter((f) => f.partitionValues['part_id'] === root);
     expect(files.length).toBeLessThan(16);
     const entries = await pond.read(async (txn) => (await txn.root()).entries());
     expect(entries).toHaveLength(40);
-    expect(entries.find((e) => e.name === 'f3')).toMatchObject({ type: 'data', version: 1, size: 1 });
+    expect(entries.find((e) => e.name === 'f3')).toMatchObject({
+      type: 'data',
+      version: 1,
+      size: 1,
+    });
     // Compactions are transactions of their own; a view as of an earlier one is unchanged.
     const at10 = await pond.read(async (txn) => (await txn.root()).entries(), 10);
-    expect(at10.map((e) => e.name).sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8']);
+    expect(at10.map((e) => e.name).sort()).toEqual([
+      'f0',
+      'f1',
+      'f2',
+      'f3',
+      'f4',
+      'f5',
+      'f6',
+      'f7',
+      'f8',
+    ]);
   });
 
   it('symlinks are stored and followed', async () => {
