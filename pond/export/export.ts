@@ -1,9 +1,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import { ident, literal } from '../duckdb/sql.js';
+import { ident } from '../duckdb/sql.js';
 import { nodeRelation } from '../query/node-relation.js';
 import { describeRelation, type ColumnInfo } from '../query/parquet-file.js';
+import { windowRelation } from '../query/time-window.js';
 import { resolveSource } from '../query/source.js';
 import { formatUtc } from '../query/time.js';
 import type { Pond } from '../tlogfs/pond.js';
@@ -153,13 +154,7 @@ async function plan(txn: PondTxn, target: ExportTarget, req: ExportRequest): Pro
       { input: target.path },
     );
   }
-  const where: string[] = [];
-  if (req.startMs !== undefined)
-    where.push(`"timestamp" >= ${literal(new Date(req.startMs).toISOString())}::TIMESTAMPTZ`);
-  if (req.endMs !== undefined)
-    where.push(`"timestamp" <= ${literal(new Date(req.endMs).toISOString())}::TIMESTAMPTZ`);
-  const relation =
-    where.length === 0 ? base : `SELECT * FROM (${base}) WHERE ${where.join(' AND ')}`;
+  const relation = windowRelation(base, 'timestamp', timeRange);
   return { target, relation, schema };
 }
 

@@ -4,11 +4,15 @@
  */
 export type CellValue = string | number | boolean | null | CellValue[] | { [k: string]: CellValue };
 
+const INTEGER_TYPES = new Set(['BIGINT', 'UBIGINT', 'HUGEINT', 'UHUGEINT']);
+
 /** Converts a value from DuckDB's `Json` conversion for a column of the given type. */
 export function formatCell(value: unknown, type: string): CellValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') {
     if (type === 'TIMESTAMP WITH TIME ZONE') return isoUtc(value);
+    // 64-bit integers arrive as text; print them as numbers when that loses nothing.
+    if (INTEGER_TYPES.has(type) && Number.isSafeInteger(Number(value))) return Number(value);
     if (type.startsWith('TIMESTAMP')) return value.replace(' ', 'T');
     return value;
   }

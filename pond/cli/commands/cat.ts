@@ -10,6 +10,7 @@ import { literal } from '../../duckdb/sql.js';
 import { explainQuery, queryError, sqlOverSource, streamQuery } from '../../query/run-query.js';
 import { resolveSource, type Source, type SourceEnv } from '../../query/source.js';
 import { parseUtcTime } from '../../query/time.js';
+import { windowOnEventTime } from '../../query/time-window.js';
 import { parseUrl } from '../../query/url.js';
 import type { Pond } from '../../tlogfs/pond.js';
 import type { CliContext } from '../context.js';
@@ -44,8 +45,11 @@ export function registerCat(program: Command, ctx: CliContext): void {
     .option('--sql <sql>', 'SQL over the table named `source`')
     .option('--query <sql>', 'the same as --sql')
     .option('--explain', "print DuckDB's plan instead of the rows")
-    .option('--time-start <time>', 'only series versions that reach this time (ISO-8601, UTC)')
-    .option('--time-end <time>', 'only series versions that start by this time (ISO-8601, UTC)')
+    .option(
+      '--time-start <time>',
+      'only rows at or after this time (UTC); series versions that end before it are not read',
+    )
+    .option('--time-end <time>', 'only rows at or before this time (UTC, inclusive)')
     .option('--as-of <txn|time>', 'read the pond as it was at a transaction number or time')
     .action(async (path: string, o: CatOptions) => {
       if (o.query !== undefined) o.sql ??= o.query;
@@ -94,7 +98,14 @@ async function cat(env: SourceEnv, path: string, o: CatOptions): Promise<void> {
     await writeOut(await source.read());
     return;
   }
-  const sql = sqlOverSource(source.relation, o.sql);
+  const relation = await windowOnEventTime(
+    env.session,
+    source.relation,
+    source.node,
+    source.label,
+    timeRange,
+  );
+  const sql = sqlOverSource(relation, o.sql);
   if (o.explain) {
     await writeOut((await explainQuery(env.session, sql)) + '\n');
     return;

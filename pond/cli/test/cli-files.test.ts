@@ -89,6 +89,17 @@ describe('pond CLI: init, mkdir, copy, list, cat, describe', () => {
     expect(desc).toMatch(/timestamp +TIMESTAMP WITH TIME ZONE/);
   });
 
+  it('cat --time-start/--time-end keep the rows of a time window (UTC, end inclusive)', async () => {
+    const csv = await p.ok('cat', '/sensors/north/temp.series', '--format', 'csv', '--time-start', '2024-01-01T22:00:00', '--time-end', '2024-01-02T01:00:00');
+    expect(csv.trim().split('\n')).toEqual([
+      'timestamp,temperature,site',
+      '2024-01-01T22:00:00Z,21,north',
+      '2024-01-01T23:00:00Z,21.5,north',
+      '2024-01-02T00:00:00Z,110,north',
+      '2024-01-02T01:00:00Z,110.5,north',
+    ]);
+  });
+
   it('cat prints tables with types, CSV, JSON lines and SQL results', async () => {
     const table = await p.ok('cat', '/pumps.table', '--format', 'table');
     expect(table).toContain('| id      | name    | flow   |');
