@@ -49,7 +49,9 @@ export interface JobMessage {
 
 /** JSON.stringify with Uint8Array as `{ $bytes: base64 }`. */
 export function encodeWire(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? { $bytes: toBase64(v) } : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v instanceof Uint8Array ? { $bytes: toBase64(v) } : v,
+  );
 }
 
 /** JSON.parse turning `{ $bytes: base64 }` back into Uint8Array. */
@@ -63,7 +65,8 @@ export function decodeWire(text: string): unknown {
 
 function toBase64(bytes: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
 }
 

@@ -33,13 +33,19 @@ export class JobRunner {
   start<T>(kind: string, run: (ctx: JobContext) => Promise<T>): JobInfo {
     const id = randomUUID();
     const controller = new AbortController();
-    const info: JobInfo = { id, kind, state: 'running', progress: { done: 0, message: 'starting' } };
+    const info: JobInfo = {
+      id,
+      kind,
+      state: 'running',
+      progress: { done: 0, message: 'starting' },
+    };
     const cancelHooks: (() => void)[] = [];
     controller.signal.addEventListener('abort', () => {
       for (const fn of cancelHooks) fn();
     });
     const checkCancelled = () => {
-      if (controller.signal.aborted) throw new PondError(ErrorCode.Cancelled, `${kind} was cancelled`);
+      if (controller.signal.aborted)
+        throw new PondError(ErrorCode.Cancelled, `${kind} was cancelled`);
     };
     const ctx: JobContext = {
       signal: controller.signal,
@@ -57,7 +63,11 @@ export class JobRunner {
         info.state = 'done';
       } catch (e) {
         info.state = controller.signal.aborted ? 'cancelled' : 'failed';
-        info.error = toErrorInfo(controller.signal.aborted ? new PondError(ErrorCode.Cancelled, `${kind} was cancelled`, { cause: e }) : e);
+        info.error = toErrorInfo(
+          controller.signal.aborted
+            ? new PondError(ErrorCode.Cancelled, `${kind} was cancelled`, { cause: e })
+            : e,
+        );
       }
       this.emit(info);
       return info;

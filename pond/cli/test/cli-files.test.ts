@@ -90,7 +90,16 @@ describe('pond CLI: init, mkdir, copy, list, cat, describe', () => {
   });
 
   it('cat --time-start/--time-end keep the rows of a time window (UTC, end inclusive)', async () => {
-    const csv = await p.ok('cat', '/sensors/north/temp.series', '--format', 'csv', '--time-start', '2024-01-01T22:00:00', '--time-end', '2024-01-02T01:00:00');
+    const csv = await p.ok(
+      'cat',
+      '/sensors/north/temp.series',
+      '--format',
+      'csv',
+      '--time-start',
+      '2024-01-01T22:00:00',
+      '--time-end',
+      '2024-01-02T01:00:00',
+    );
     expect(csv.trim().split('\n')).toEqual([
       'timestamp,temperature,site',
       '2024-01-01T22:00:00Z,21,north',
