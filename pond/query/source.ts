@@ -64,16 +64,7 @@ async function hostSource(url: PondUrl, env: SourceEnv): Promise<Source> {
     });
   });
   if (url.format === 'csv') {
-    const o = {
-      ...csvOptionsFromParams(url.params, url.raw),
-      ...(url.compression ? { compression: url.compression } : {}),
-    };
-    return {
-      kind: 'relation',
-      label: url.raw,
-      relation: csvRelation(path, o),
-      entryType: url.entryType === 'series' ? 'series' : 'table',
-    };
+    return { kind: 'relation', label: url.raw, ...csvSource(url, path) };
   }
   if (url.entryType === 'table' || url.entryType === 'series') {
     await checkParquetMagic(path, url.raw);
@@ -148,15 +139,10 @@ async function pondSource(url: PondUrl, env: SourceEnv, options: RelationOptions
       );
     }
     const file = await materialize(node, found.path, env);
-    const o = {
-      ...csvOptionsFromParams(url.params, url.raw),
-      ...(url.compression ? { compression: url.compression } : {}),
-    };
     return {
       kind: 'relation',
       label: url.raw,
-      relation: csvRelation(file, o),
-      entryType: url.entryType === 'series' ? 'series' : 'table',
+      ...csvSource(url, file),
       node,
       path: found.path,
     };
@@ -185,6 +171,21 @@ async function pondSource(url: PondUrl, env: SourceEnv, options: RelationOptions
     entryType: node.type,
     node,
     path: found.path,
+  };
+}
+
+/** A CSV file read with the options of its URL (`?delimiter=;`, `+gzip`). */
+function csvSource(
+  url: PondUrl,
+  file: string,
+): { relation: string; entryType: 'table' | 'series' } {
+  const o = {
+    ...csvOptionsFromParams(url.params, url.raw),
+    ...(url.compression ? { compression: url.compression } : {}),
+  };
+  return {
+    relation: csvRelation(file, o),
+    entryType: url.entryType === 'series' ? 'series' : 'table',
   };
 }
 

@@ -2,7 +2,7 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import { newNodeId, type NodeId } from '../tinyfs/node-id.js';
 import type { DirEntry, DirectoryNode, FileNode, NewNode, PondNode } from '../tinyfs/node.js';
 import { checkName, joinPath } from '../tinyfs/path.js';
-import type { OplogRow } from './oplog.js';
+import { oplogRow, type OplogRow } from './oplog.js';
 import type { PondTxn } from './transaction.js';
 
 /** A physical directory of the pond: a full snapshot of its entries per version. */
@@ -127,7 +127,7 @@ export class TlogDirectory implements DirectoryNode {
     version: number,
     content: Uint8Array,
   ): OplogRow {
-    return {
+    return oplogRow({
       part_id: this.id,
       node_id: id,
       entry_type: type,
@@ -135,15 +135,8 @@ export class TlogDirectory implements DirectoryNode {
       timestamp: this.txn.startedAt,
       txn_seq: this.txn.seq,
       size: content.length,
-      sha256: null,
       content,
-      blob: null,
-      min_event_time: null,
-      max_event_time: null,
-      timestamp_column: null,
-      factory: null,
-      attributes: null,
-    };
+    });
   }
 
   private summary(name: string, id: NodeId, type: DirEntry['type'], version: number): DirEntry {

@@ -6,7 +6,7 @@ import type { NodeId } from '../tinyfs/node-id.js';
 import type { FileContent, FileNode, FileVersion } from '../tinyfs/node.js';
 import type { BlobRef } from './blob-store.js';
 import type { TlogDirectory } from './directory-node.js';
-import type { OplogRow } from './oplog.js';
+import { oplogRow, type OplogRow } from './oplog.js';
 import { INLINE_LIMIT, type PondTxn } from './transaction.js';
 
 /**
@@ -57,7 +57,7 @@ export class TlogFile implements FileNode {
     const rows = await this.txn.versionRows(this.parent.id, this.id);
     const version = (rows[rows.length - 1]?.version ?? 0) + 1;
     const stored = await this.store(content);
-    const row: OplogRow = {
+    const row = oplogRow({
       part_id: this.parent.id,
       node_id: this.id,
       entry_type: this.type,
@@ -71,9 +71,7 @@ export class TlogFile implements FileNode {
       min_event_time: content.minEventTimeUs ?? null,
       max_event_time: content.maxEventTimeUs ?? null,
       timestamp_column: content.timestampColumn ?? null,
-      factory: null,
-      attributes: null,
-    };
+    });
     this.txn.addRow(row);
     await this.parent.touch(this.name, {
       version,

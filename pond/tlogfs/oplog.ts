@@ -32,6 +32,25 @@ export interface OplogRow {
   attributes: string | null;
 }
 
+/** A row with the columns that identify it; everything optional starts out null. */
+export function oplogRow(
+  r: Pick<OplogRow, 'part_id' | 'node_id' | 'entry_type' | 'version' | 'timestamp' | 'txn_seq'> &
+    Partial<OplogRow>,
+): OplogRow {
+  return {
+    size: null,
+    sha256: null,
+    content: null,
+    blob: null,
+    min_event_time: null,
+    max_event_time: null,
+    timestamp_column: null,
+    factory: null,
+    attributes: null,
+    ...r,
+  };
+}
+
 /** Column name, Delta type, DuckDB type. The order is the table's column order. */
 const COLUMNS: readonly (readonly [keyof OplogRow, PrimitiveType, string, boolean])[] = [
   ['part_id', 'string', 'VARCHAR', false],

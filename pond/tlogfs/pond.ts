@@ -9,7 +9,7 @@ import { newNodeId, ROOT_ID } from '../tinyfs/node-id.js';
 import { BlobStore } from './blob-store.js';
 import { encodeDirectory } from './directory-snapshot.js';
 import { PondLayout } from './layout.js';
-import { oplogSchema, PARTITION_COLUMN, stageRows, type OplogRow } from './oplog.js';
+import { oplogRow, oplogSchema, PARTITION_COLUMN, stageRows, type OplogRow } from './oplog.js';
 import { OplogReader, RowCache, type IndexedFile } from './oplog-reader.js';
 import { PondTxn, type Change, type DynamicNodeMaker } from './transaction.js';
 import { acquireWriteLock } from './write-lock.js';
@@ -336,8 +336,7 @@ export class Pond {
   }
 
   private rootRow(seq: number): OplogRow {
-    const content = encodeDirectory([]);
-    return {
+    return oplogRow({
       part_id: ROOT_ID,
       node_id: ROOT_ID,
       entry_type: 'directory',
@@ -345,15 +344,8 @@ export class Pond {
       timestamp: Date.now(),
       txn_seq: seq,
       size: 0,
-      sha256: null,
-      content,
-      blob: null,
-      min_event_time: null,
-      max_event_time: null,
-      timestamp_column: null,
-      factory: null,
-      attributes: null,
-    };
+      content: encodeDirectory([]),
+    });
   }
 }
 

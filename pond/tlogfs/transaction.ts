@@ -9,7 +9,7 @@ import type { BlobStore } from './blob-store.js';
 import { decodeDirectory, encodeDirectory } from './directory-snapshot.js';
 import { TlogDirectory } from './directory-node.js';
 import { TlogFile } from './file-node.js';
-import type { OplogRow } from './oplog.js';
+import { oplogRow, type OplogRow } from './oplog.js';
 import type { OplogReader } from './oplog-reader.js';
 
 /** Content up to this size is stored inline in the oplog row; larger content becomes a blob. */
@@ -209,23 +209,20 @@ export class PondTxn {
       const entries = await this.dirEntries.get(dirId)!;
       const bytes = encodeDirectory(entries.values());
       const stored = bytes.length < INLINE_LIMIT ? null : await this.blobs.putBytes(bytes);
-      rows.push({
-        part_id: dirId,
-        node_id: dirId,
-        entry_type: 'directory',
-        version: (this.dirVersions.get(dirId) ?? 0) + 1,
-        timestamp: this.startedAt,
-        txn_seq: this.seq,
-        size: entries.size,
-        sha256: stored?.sha256 ?? null,
-        content: stored ? null : bytes,
-        blob: stored?.sha256 ?? null,
-        min_event_time: null,
-        max_event_time: null,
-        timestamp_column: null,
-        factory: null,
-        attributes: null,
-      });
+      rows.push(
+        oplogRow({
+          part_id: dirId,
+          node_id: dirId,
+          entry_type: 'directory',
+          version: (this.dirVersions.get(dirId) ?? 0) + 1,
+          timestamp: this.startedAt,
+          txn_seq: this.seq,
+          size: entries.size,
+          sha256: stored?.sha256 ?? null,
+          content: stored ? null : bytes,
+          blob: stored?.sha256 ?? null,
+        }),
+      );
     }
     return rows;
   }
