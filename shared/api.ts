@@ -56,8 +56,10 @@ export interface ListRequest {
   path: string;
   offset: number;
   limit: number;
-  /** A glob on entry names (`*` only), e.g. `*.series`. */
+  /** A glob on entry names (`*` only), e.g. `*.series`; a name without `*` matches exactly. */
   filter?: string;
+  /** Include hidden entries (names starting with `.`), as `pond list -a`. */
+  all?: boolean;
   asOf?: number;
 }
 
@@ -124,7 +126,13 @@ export interface PreviewRequest {
 
 export interface PreviewPage {
   columns: ColumnInfo[];
-  /** The page's rows as an Arrow IPC stream. */
+  /**
+   * The page's rows as an Arrow IPC stream, one column per entry of `columns`. Booleans,
+   * integers (64-bit ones as Int64/Uint64, read as bigint), floats, VARCHAR, DATE and
+   * timestamps (microseconds; TIMESTAMPTZ with zone "UTC") keep their Arrow types; every other
+   * DuckDB type (DECIMAL, HUGEINT, UUID, INTERVAL, TIME, BLOB, LIST, STRUCT, MAP...) arrives as
+   * Utf8 holding DuckDB's text form, so nothing is rounded. `columns[i].type` is DuckDB's type.
+   */
   arrow: Uint8Array;
   offset: number;
   rowCount: number;
@@ -221,3 +229,11 @@ export interface PondService {
 }
 
 export type PondServiceMethod = keyof PondService;
+
+/** What the desktop app's menu asks the focused window to do (the window owns the UI state). */
+export type MenuCommand =
+  | { kind: 'openPond' }
+  | { kind: 'createPond' }
+  | { kind: 'openDemoPond' }
+  | { kind: 'openRecent'; path: string }
+  | { kind: 'closePond' };

@@ -48,6 +48,8 @@ export const ErrorCode = {
   Cancelled: 'CANCELLED',
   /** The request was not authorised (missing or wrong token). */
   Unauthorized: 'UNAUTHORIZED',
+  /** The operation does not exist where it was asked (e.g. native dialogs under `pond serve`). */
+  Unsupported: 'UNSUPPORTED',
   /** A bug: something that should not happen. */
   Internal: 'INTERNAL',
 } as const;
@@ -85,7 +87,32 @@ export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+const CODES = new Set<string>(Object.values(ErrorCode));
+
+/**
+ * True for a plain ErrorInfo object. Failed calls through Electron's contextBridge reject with
+ * one, because the bridge keeps only the message of an Error and drops its code.
+ */
+export function isErrorInfo(v: unknown): v is ErrorInfo {
+  if (v === null || typeof v !== 'object' || v instanceof Error) return false;
+  const o = v as Record<string, unknown>;
+  return (
+    typeof o['code'] === 'string' &&
+    CODES.has(o['code']) &&
+    typeof o['message'] === 'string' &&
+    (o['input'] === undefined || typeof o['input'] === 'string') &&
+    (o['cause'] === undefined || typeof o['cause'] === 'string')
+  );
+}
+
+/** The ErrorInfo of any thrown value: a PondError, a plain ErrorInfo (kept as is), or anything else (INTERNAL). */
 export function toErrorInfo(e: unknown): ErrorInfo {
+  if (isErrorInfo(e)) {
+    const info: ErrorInfo = { code: e.code, message: e.message };
+    if (e.input !== undefined) info.input = e.input;
+    if (e.cause !== undefined) info.cause = e.cause;
+    return info;
+  }
   if (e instanceof PondError) {
     const info: ErrorInfo = { code: e.code, message: e.message };
     if (e.input !== undefined) info.input = e.input;

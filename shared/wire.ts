@@ -12,7 +12,7 @@
  *   `{ "type": "job", "job": JobInfo }` whenever a job changes.
  */
 import type { ErrorInfo } from './errors.js';
-import type { JobInfo, PondService, PondServiceMethod } from './api.js';
+import type { JobInfo, MenuCommand, PondService, PondServiceMethod } from './api.js';
 
 export const API_PREFIX = '/api/';
 export const WS_PATH = '/ws';
@@ -77,7 +77,16 @@ function fromBase64(b64: string): Uint8Array {
   return out;
 }
 
-/** What the renderer talks to: the service plus pushed job events. */
+/**
+ * What the renderer talks to: the service plus pushed job events.
+ *
+ * A failed call rejects with the error's ErrorInfo (code, message, input, cause) intact. Over
+ * HTTP the client may rebuild a PondError (`fromErrorInfo`); through Electron's contextBridge the
+ * rejection is the plain ErrorInfo object, because the bridge keeps only an Error's message.
+ * Read either with `toErrorInfo(e)`.
+ */
 export interface PondClient extends PondService {
   onJobEvent(listener: (job: JobInfo) => void): () => void;
+  /** Desktop app only (absent under `pond serve`): commands from the native menu. */
+  onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
 }

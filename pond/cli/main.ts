@@ -10,6 +10,7 @@ import { registerList } from './commands/list.js';
 import { registerLog } from './commands/log.js';
 import { registerMaintain } from './commands/maintain.js';
 import { registerMkdir } from './commands/mkdir.js';
+import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { printErr } from './output.js';
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     registerShow,
     registerFsck,
     registerMaintain,
+    registerServe,
   ]) {
     register(program, ctx);
   }

@@ -14,10 +14,17 @@ export interface TxnRecord {
   changesTotal: number;
 }
 
-/** The pond's transactions, newest first, read from each commit's commitInfo. */
-export async function history(pond: Pond, options: { limit?: number } = {}): Promise<TxnRecord[]> {
+/**
+ * The pond's transactions, newest first, read from each commit's commitInfo. `before` pages
+ * back: only transactions older than it.
+ */
+export async function history(
+  pond: Pond,
+  options: { limit?: number; before?: number } = {},
+): Promise<TxnRecord[]> {
   await pond.delta.refresh();
-  const last = pond.lastSeq;
+  const last =
+    options.before === undefined ? pond.lastSeq : Math.min(pond.lastSeq, options.before - 1);
   const limit = options.limit ?? 10;
   const out: TxnRecord[] = [];
   // Version 0 creates the Delta table; the pond's transactions start at 1 (init).

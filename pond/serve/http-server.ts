@@ -1,0 +1,245 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { JobInfo, PondService } from '../../shared/api.js';
+import { ErrorCode, PondError, toErrorInfo, type ErrorInfo } from '../../shared/errors.js';
+import {
+  API_PREFIX,
+  WS_PATH,
+  decodeWire,
+  encodeWire,
+  type WireResponse,
+} from '../../shared/wire.js';
+import { dispatch, toWire } from '../service/dispatch.js';
+import { newToken, TokenCheck } from './auth.js';
+import { JobSocket } from './job-socket.js';
+import { contentSecurityPolicy, setBaseHeaders } from './security-headers.js';
+import { bundleFile, sendFile } from './static-files.js';
+
+/** The service as the server needs it: the contract plus job events to push. */
+export type ServedService = PondService & {
+  onJobEvent(listener: (job: JobInfo) => void): () => void;
+};
+
+export interface ServeOptions {
+  service: ServedService;
+  /** The renderer bundle (dist/renderer). */
+  staticDir: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The per-run token; a fresh random one when absent. */
+  token?: string;
+}
+
+export interface RunningServer {
+  /** The page's URL, token included. */
+  url: string;
+  host: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * `pond serve`: the renderer and the PondService contract over HTTP and a WebSocket (see
+ * shared/wire.ts). Every request needs the per-run token, or gets 401; every API message is
+ * validated before the service sees it. No CORS headers are ever sent.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? newToken();
+  const check = new TokenCheck(token);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) reply(res, 500, { ok: false, error: toErrorInfo(e) });
+      else res.destroy();
+    });
+  });
+  const sockets = new JobSocket(options.service);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    setBaseHeaders(res);
+    const url = new URL(req.url ?? '/', 'http://pond.invalid');
+    if (url.pathname.startsWith(API_PREFIX))
+      return api(req, res, url.pathname.slice(API_PREFIX.length));
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return text(res, 405, 'method not allowed');
+    }
+    const viaQuery = check.fromQuery(url);
+    if (!viaQuery && !check.fromCookie(req) && !check.fromBearer(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return text(
+        res,
+        401,
+        'this server needs the token it printed at start: open the URL pond serve printed (http://HOST:PORT/?token=...)',
+      );
+    }
+    const file = await bundleFile(options.staticDir, url.pathname);
+    if (!file) return text(res, 404, 'not found');
+    if (viaQuery) res.setHeader('Set-Cookie', check.setCookieHeader());
+    if (file.endsWith('.html'))
+      res.setHeader('Content-Security-Policy', contentSecurityPolicy(req.headers.host));
+    await sendFile(res, file, req.method === 'HEAD');
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    res.setHeader('Cache-Control', 'no-store');
+    if (!check.fromBearer(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return reply(
+        res,
+        401,
+        failure(
+          ErrorCode.Unauthorized,
+          'missing or wrong token (send Authorization: Bearer <token>)',
+        ),
+      );
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return reply(
+        res,
+        405,
+        failure(ErrorCode.InvalidArgument, `${req.method} is not allowed: call methods with POST`),
+      );
+    }
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      return reply(
+        res,
+        415,
+        failure(
+          ErrorCode.InvalidArgument,
+          'the body must be JSON (Content-Type: application/json)',
+        ),
+      );
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      return reply(
+        res,
+        413,
+        failure(ErrorCode.InvalidArgument, `the body is larger than ${MAX_BODY} bytes`),
+      );
+    }
+    let message: unknown;
+    try {
+      message = decodeWire(body);
+    } catch (e) {
+      return reply(
+        res,
+        400,
+        failure(ErrorCode.InvalidArgument, `the body is not JSON: ${(e as Error).message}`),
+      );
+    }
+    if (
+      message === null ||
+      typeof message !== 'object' ||
+      Array.isArray(message) ||
+      Object.keys(message).some((k) => k !== 'arg')
+    ) {
+      return reply(
+        res,
+        400,
+        failure(
+          ErrorCode.InvalidArgument,
+          'the body must be {"arg": ...} ({} for methods without an argument)',
+        ),
+      );
+    }
+    const outcome = await dispatch(options.service, method, (message as { arg?: unknown }).arg);
+    const status =
+      outcome.kind === 'unknown-method'
+        ? 404
+        : outcome.kind === 'bad-argument'
+          ? 400
+          : outcome.kind === 'failed' && outcome.error.code === ErrorCode.Internal
+            ? 500
+            : 200;
+    reply(res, status, toWire(outcome));
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://pond.invalid');
+    const refuse = (status: number, why: string) => {
+      socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
+    if (!check.fromQuery(url)) return refuse(401, 'Unauthorized');
+    // A page from another origin must not listen in, even with a leaked token.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !sameOrigin(origin, req.headers.host))
+      return refuse(403, 'Forbidden');
+    sockets.accept(req, socket, head);
+  }
+  server.on('upgrade', upgrade);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  // The unspecified address listens everywhere; the URL to open is the loopback one.
+  const shown =
+    options.host === '0.0.0.0' ? '127.0.0.1' : options.host === '::' ? '::1' : options.host;
+  const hostInUrl = shown.includes(':') ? `[${shown}]` : shown;
+  return {
+    url: `http://${hostInUrl}:${port}/?token=${token}`,
+    host: options.host,
+    port,
+    token,
+    async close() {
+      sockets.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function failure(code: ErrorInfo['code'], message: string): WireResponse {
+  return { ok: false, error: toErrorInfo(new PondError(code, message)) };
+}
+
+function reply(res: ServerResponse, status: number, body: WireResponse): void {
+  const text = encodeWire(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+function text(res: ServerResponse, status: number, message: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(message + '\n');
+}
+
+/** The body as text, or undefined when it is larger than MAX_BODY. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    const o = new URL(origin);
+    return (
+      (o.protocol === 'http:' || o.protocol === 'https:') && host !== undefined && o.host === host
+    );
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,62 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * The file of the renderer bundle a URL path names, or undefined. Only files inside `root` with
+ * a known type are served: `..`, encoded separators and NUL are refused.
+ */
+export async function bundleFile(root: string, urlPath: string): Promise<string | undefined> {
+  let rel: string;
+  try {
+    rel = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (rel.includes('\0') || rel.includes('\\')) return undefined;
+  if (rel === '/' || rel === '') rel = '/index.html';
+  if (rel.split('/').some((p) => p === '..' || p === '.')) return undefined;
+  const base = resolve(root);
+  const file = resolve(join(base, rel));
+  if (!file.startsWith(base + sep)) return undefined;
+  if (TYPES[extname(file).toLowerCase()] === undefined) return undefined;
+  const st = await stat(file).catch(() => undefined);
+  return st?.isFile() ? file : undefined;
+}
+
+export async function sendFile(
+  res: ServerResponse,
+  file: string,
+  headOnly: boolean,
+): Promise<void> {
+  const st = await stat(file);
+  res.statusCode = 200;
+  res.setHeader('Content-Type', TYPES[extname(file).toLowerCase()]!);
+  res.setHeader('Content-Length', st.size);
+  res.setHeader('Cache-Control', 'no-cache');
+  if (headOnly) {
+    res.end();
+    return;
+  }
+  await new Promise<void>((done, fail) => {
+    createReadStream(file).on('error', fail).pipe(res).on('finish', done).on('error', fail);
+  });
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { basename, resolve } from 'node:path';
+import type { PondSummary } from '../../shared/api.js';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { FactoryRegistry } from '../factories/registry.js';
+import type { Pond } from '../tlogfs/pond.js';
+import type { DirectoryListing } from './list.js';
+import { openPond } from './open-pond.js';
+import { pondReadable, QueryEngine } from './query-engine.js';
+import { LruCache } from './lru-cache.js';
+
+/** What the service keeps for one open pond. */
+export interface OpenPond {
+  handle: string;
+  path: string;
+  pond: Pond;
+  /** The locked-down DuckDB instance for the UI's queries over this pond. */
+  engine: QueryEngine;
+  /** Per-spec facts computed once (columns, row counts), keyed by transaction + spec. */
+  specs: LruCache<unknown>;
+  /** Whole directory listings, keyed by transaction + path: paging and filtering slice them. */
+  listings: LruCache<DirectoryListing>;
+}
+
+/**
+ * The ponds the app has open, by opaque handle. The UI never sends a host path back: it names a
+ * pond by its handle. Opening a folder that is already open gives the same handle.
+ */
+export class PondRegistry {
+  private readonly byHandle = new Map<string, OpenPond>();
+  private readonly opening = new Map<string, Promise<OpenPond>>();
+
+  constructor(private readonly options: { registry?: FactoryRegistry } = {}) {}
+
+  async open(path: string): Promise<OpenPond> {
+    const root = resolve(path);
+    const already = [...this.byHandle.values()].find((p) => p.path === root);
+    if (already) return already;
+    // Two calls for the same folder at once share one open.
+    let pending = this.opening.get(root);
+    if (!pending) {
+      pending = this.load(root).finally(() => this.opening.delete(root));
+      this.opening.set(root, pending);
+    }
+    return pending;
+  }
+
+  /** Adds a pond opened (or just created) by the caller. */
+  adopt(pond: Pond): Promise<OpenPond> {
+    return this.register(pond);
+  }
+
+  get(handle: string): OpenPond {
+    const p = this.byHandle.get(handle);
+    if (!p) {
+      throw new PondError(ErrorCode.NotFound, `no open pond has the handle '${handle}'`, {
+        input: handle,
+      });
+    }
+    return p;
+  }
+
+  list(): OpenPond[] {
+    return [...this.byHandle.values()];
+  }
+
+  async close(handle: string): Promise<void> {
+    const p = this.get(handle);
+    this.byHandle.delete(handle);
+    p.engine.close();
+    await p.pond.close();
+  }
+
+  async closeAll(): Promise<void> {
+    for (const h of [...this.byHandle.keys()]) await this.close(h);
+  }
+
+  private async load(root: string): Promise<OpenPond> {
+    const pond = await openPond(
+      root,
+      this.options.registry ? { registry: this.options.registry } : {},
+    );
+    return this.register(pond);
+  }
+
+  private async register(pond: Pond): Promise<OpenPond> {
+    let engine: QueryEngine;
+    try {
+      engine = await QueryEngine.open(pondReadable(pond.layout));
+    } catch (e) {
+      await pond.close();
+      throw e;
+    }
+    const open: OpenPond = {
+      handle: randomUUID(),
+      path: pond.layout.root,
+      pond,
+      engine,
+      specs: new LruCache(200),
+      listings: new LruCache(8),
+    };
+    this.byHandle.set(open.handle, open);
+    return open;
+  }
+}
+
+/** The summary the UI shows for an open pond (its newest transaction read afresh). */
+export async function summaryOf(p: OpenPond): Promise<PondSummary> {
+  await p.pond.delta.refresh();
+  return {
+    handle: p.handle,
+    path: p.path,
+    name: basename(p.path),
+    pondId: p.pond.identity.id,
+    birthplace: p.pond.identity.birthplace,
+    created: p.pond.identity.created,
+    lastTxn: p.pond.lastSeq,
+  };
+}

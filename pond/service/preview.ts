@@ -1,0 +1,110 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnInfo, PreviewPage, PreviewRequest } from '../../shared/api.js';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import { ident } from '../duckdb/sql.js';
+import { queryError } from '../query/run-query.js';
+import { pageSelectList, positionalAlias, readArrowPage } from './arrow-page.js';
+import { queryableNode } from './node-source.js';
+import type { OpenPond } from './pond-registry.js';
+
+const DEFAULT_SQL = 'SELECT * FROM source';
+
+/** What a spec's result looks like, computed once per (transaction, node, SQL). */
+interface SpecFacts {
+  columns: ColumnInfo[];
+  totalRows: number;
+}
+
+/**
+ * One page of a declarative preview: the node's rows, or the user's SQL over `source`, sorted
+ * and paged by the engine. The SQL runs on the pond's locked-down query engine as a subquery,
+ * so only a single SELECT is accepted; its columns and row count are computed once per spec and
+ * cached, so scrolling costs one LIMIT/OFFSET query per page (DuckDB reads only the row groups
+ * it needs, so the last page of a 5M-row series is as quick as the first).
+ */
+export async function previewPage(open: OpenPond, req: PreviewRequest): Promise<PreviewPage> {
+  const started = performance.now();
+  const { seq, relation } = await open.pond.read(
+    async (txn) => ({ seq: txn.seq, relation: (await queryableNode(txn, req.path)).relation }),
+    req.asOf,
+  );
+  const sql = req.sql !== undefined && req.sql.trim() !== '' ? req.sql.trim() : DEFAULT_SQL;
+  const key = JSON.stringify(['preview', seq, req.path, sql]);
+
+  const known = open.specs.get(key) as SpecFacts | undefined;
+  const described = known
+    ? undefined
+    : open.engine.withConnection(async (c) => {
+        await defineSource(c, relation);
+        return open.engine.describeSelect(c, sql);
+      });
+  const columns: ColumnInfo[] =
+    known?.columns ?? (await described!).map((c) => ({ ...c, nullable: true }));
+  const orderBy = orderClause(columns, req.sort ?? []);
+
+  const count = known
+    ? Promise.resolve(known.totalRows)
+    : open.engine.withConnection(async (c) => {
+        await defineSource(c, relation);
+        const r = await run(c, `SELECT count(*)::DOUBLE AS n FROM (\n${sql}\n) AS q`, sql);
+        return (r.getRowObjectsJS()[0]?.['n'] as number) ?? 0;
+      });
+  const page = open.engine.withConnection(async (c) => {
+    await defineSource(c, relation);
+    const pageSql =
+      `SELECT ${pageSelectList(columns)} FROM (\n${sql}\n) AS ${positionalAlias(columns.length)}` +
+      `${orderBy} LIMIT ${req.limit} OFFSET ${req.offset}`;
+    let result;
+    try {
+      result = await c.run(pageSql);
+    } catch (e) {
+      throw queryError(e, sql);
+    }
+    return readArrowPage(result, columns, req.limit);
+  });
+  const [totalRows, { arrow, rowCount }] = await Promise.all([count, page]);
+  if (!known) open.specs.set(key, { columns, totalRows } satisfies SpecFacts);
+  return {
+    columns,
+    arrow,
+    offset: req.offset,
+    rowCount,
+    totalRows,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** `source` on this connection: a temporary view of the node's relation. */
+export async function defineSource(c: DuckDBConnection, relation: string): Promise<void> {
+  try {
+    await c.run(`CREATE OR REPLACE TEMP VIEW source AS ${relation}`);
+  } catch (e) {
+    throw new PondError(ErrorCode.SqlError, `cannot read the node's data: ${String(e)}`, {
+      cause: e,
+    });
+  }
+}
+
+function orderClause(columns: ColumnInfo[], sort: { column: string; descending: boolean }[]) {
+  if (sort.length === 0) return '';
+  const keys = sort.map((s) => {
+    const i = columns.findIndex((c) => c.name === s.column);
+    if (i < 0) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `cannot sort by '${s.column}': the result has no such column (columns: ${columns.map((c) => c.name).join(', ')})`,
+        { input: s.column },
+      );
+    }
+    return `${ident(`c${i}`)} ${s.descending ? 'DESC' : 'ASC'} NULLS LAST`;
+  });
+  return ` ORDER BY ${keys.join(', ')}`;
+}
+
+async function run(c: DuckDBConnection, text: string, userSql: string) {
+  try {
+    return await c.runAndReadAll(text);
+  } catch (e) {
+    throw queryError(e, userSql);
+  }
+}

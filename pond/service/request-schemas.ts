@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { PondService, PondServiceMethod } from '../../shared/api.js';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+
+/**
+ * The schema of every PondService method's argument. Electron's main process and `pond serve`
+ * check each message against these before acting: unknown keys, wrong types, out-of-range
+ * numbers and oversized strings are refused with INVALID_ARGUMENT naming the field.
+ */
+
+const MAX_PAGE = 10_000;
+const handle = z.string().min(1).max(100);
+const pondPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/'), 'must be an absolute pond path (starting with /)')
+  .refine((p) => !p.includes('\0'), 'must not contain NUL');
+const offset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const asOf = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const isoTime = z.string().min(1).max(64);
+
+const list = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  offset,
+  limit: z.number().int().min(1).max(MAX_PAGE),
+  filter: z
+    .string()
+    .max(256)
+    .refine((f) => !f.includes('/'), 'is a pattern on names and must not contain /')
+    .optional(),
+  all: z.boolean().optional(),
+  asOf: asOf.optional(),
+});
+
+const node = z.strictObject({ pond: handle, path: pondPath, asOf: asOf.optional() });
+
+const preview = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  sql: z.string().max(100_000).optional(),
+  sort: z
+    .array(z.strictObject({ column: z.string().min(1).max(1024), descending: z.boolean() }))
+    .max(16)
+    .optional(),
+  offset,
+  limit: z.number().int().min(1).max(MAX_PAGE),
+  asOf: asOf.optional(),
+});
+
+const chart = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  columns: z.array(z.string().min(1).max(1024)).min(1).max(64).optional(),
+  start: isoTime.optional(),
+  end: isoTime.optional(),
+  maxPoints: z.number().int().min(2).max(100_000),
+  asOf: asOf.optional(),
+});
+
+const history = z.strictObject({
+  pond: handle,
+  limit: z.number().int().min(1).max(1000),
+  before: asOf.optional(),
+});
+
+const none = z.undefined();
+
+export const REQUEST_SCHEMAS = {
+  appInfo: none,
+  openPonds: none,
+  recentPonds: none,
+  openRecent: z.string().min(1).max(4096),
+  openPondDialog: none,
+  createPondDialog: z.string().trim().min(1).max(200),
+  openDemoPond: none,
+  closePond: handle,
+  list,
+  details: node,
+  preview,
+  chart,
+  history,
+  jobs: none,
+  cancelJob: z.string().min(1).max(100),
+} satisfies Record<PondServiceMethod, z.ZodType>;
+
+// Compile-time check: what each schema accepts is what the method takes.
+type Arg<M extends PondServiceMethod> = Parameters<PondService[M]>[0];
+type Accepts<M extends PondServiceMethod> = z.infer<(typeof REQUEST_SCHEMAS)[M]>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _checks: {
+  [M in PondServiceMethod]: Same<Accepts<M>, Arg<M>>;
+} = {
+  appInfo: true,
+  openPonds: true,
+  recentPonds: true,
+  openRecent: true,
+  openPondDialog: true,
+  createPondDialog: true,
+  openDemoPond: true,
+  closePond: true,
+  list: true,
+  details: true,
+  preview: true,
+  chart: true,
+  history: true,
+  jobs: true,
+  cancelJob: true,
+};
+void _checks;
+
+/** Checks a message's argument; throws PondError(INVALID_ARGUMENT) saying what is wrong. */
+export function validateRequest<M extends PondServiceMethod>(method: M, arg: unknown): Arg<M> {
+  const r = REQUEST_SCHEMAS[method].safeParse(arg);
+  if (r.success) return r.data as Arg<M>;
+  const problems = r.error.issues.map((i) => {
+    const where = i.path.length === 0 ? 'argument' : i.path.map(String).join('.');
+    return `${where}: ${i.message}`;
+  });
+  throw new PondError(
+    ErrorCode.InvalidArgument,
+    `bad argument for ${method}: ${problems.join('; ')}`,
+    { input: method },
+  );
+}

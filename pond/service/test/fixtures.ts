@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckSession } from '../../duckdb/session.js';
+import { literal } from '../../duckdb/sql.js';
+import { createPond } from '../open-pond.js';
+import { LocalPondService, type HostDialogs } from '../pond-service.js';
+
+/** A temp folder for one test file: an app data folder and room for ponds. */
+export async function scratch(prefix = 'pond-svc-'): Promise<{
+  dir: string;
+  appData: string;
+  cleanup: () => Promise<void>;
+}> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return {
+    dir,
+    appData: join(dir, 'app-data'),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export function service(appData: string, dialogs?: HostDialogs): LocalPondService {
+  return new LocalPondService({ mode: 'browser', appData, ...(dialogs ? { dialogs } : {}) });
+}
+
+/** Writes a Parquet file with plain DuckDB (expected values come from DuckDB, not from us). */
+export async function parquet(path: string, select: string): Promise<void> {
+  const s = await DuckSession.open({ threads: 1 });
+  try {
+    await s.run(`COPY (${select}) TO ${literal(path)} (FORMAT parquet)`);
+  } finally {
+    s.close();
+  }
+}
+
+/** Runs a query with plain DuckDB. */
+export async function duck(sql: string): Promise<Record<string, unknown>[]> {
+  const s = await DuckSession.open({ threads: 1 });
+  try {
+    return await s.all(sql);
+  } finally {
+    s.close();
+  }
+}
+
+/**
+ * A pond with `/data/readings.series` made of the given Parquet files, one version (and one
+ * transaction) each, plus `/data/notes.txt` (data) and `/data/link` (symlink).
+ */
+export async function pondWithSeries(path: string, versions: string[]): Promise<void> {
+  const pond = await createPond(path, 'test', { command: ['test', 'init'] });
+  try {
+    await pond.write({ command: ['test', 'setup'] }, async (txn) => {
+      const wd = await txn.wd();
+      await wd.mkdir('/data');
+      await wd.writeFile('/data/notes.txt', 'data', { bytes: Buffer.from('hello\n') });
+      await wd.create('/data/link', { kind: 'symlink', target: '/data/readings.series' });
+    });
+    for (const [i, file] of versions.entries()) {
+      await pond.write({ command: ['test', 'import', String(i + 1)] }, async (txn) => {
+        await (
+          await txn.wd()
+        ).writeFile('/data/readings.series', 'series', {
+          hostPath: file,
+          timestampColumn: 'timestamp',
+        });
+      });
+    }
+  } finally {
+    await pond.close();
+  }
+}
