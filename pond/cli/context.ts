@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { parseUtcTime } from '../query/time.js';
+import { defaultRegistry } from '../factories/index.js';
+import type { FactoryRegistry } from '../factories/registry.js';
 import { openPond } from '../service/open-pond.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 
@@ -13,6 +15,9 @@ export interface GlobalOptions {
 
 /** What a command runs with: the command line and the global flags. */
 export class CliContext {
+  /** The factories every pond this command opens knows. */
+  readonly registry: FactoryRegistry = defaultRegistry();
+
   constructor(
     /** The command line after `pond`, recorded in each transaction. */
     readonly argv: string[],
@@ -52,7 +57,7 @@ export class CliContext {
   }
 
   async withPond<T>(fn: (pond: Pond) => Promise<T>): Promise<T> {
-    const pond = await openPond(this.pondPath());
+    const pond = await openPond(this.pondPath(), { registry: this.registry });
     try {
       return await fn(pond);
     } finally {

@@ -6,10 +6,13 @@ import { registerDescribe } from './commands/describe.js';
 import { registerExport } from './commands/export.js';
 import { registerFsck } from './commands/fsck.js';
 import { registerInit } from './commands/init.js';
+import { registerApply } from './commands/apply.js';
 import { registerList } from './commands/list.js';
+import { registerListFactories } from './commands/list-factories.js';
 import { registerLog } from './commands/log.js';
 import { registerMaintain } from './commands/maintain.js';
 import { registerMkdir } from './commands/mkdir.js';
+import { registerMknod } from './commands/mknod.js';
 import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { CliContext, type GlobalOptions } from './context.js';
@@ -37,6 +40,9 @@ export async function main(argv: string[]): Promise<number> {
     registerShow,
     registerFsck,
     registerMaintain,
+    registerMknod,
+    registerApply,
+    registerListFactories,
     registerServe,
   ]) {
     register(program, ctx);

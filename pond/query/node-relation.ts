@@ -22,14 +22,11 @@ export async function nodeRelation(
   options: RelationOptions = {},
 ): Promise<string> {
   if (isDerivedFile(node)) {
-    if (ctx.expanding.includes(path)) {
-      throw new PondError(
-        ErrorCode.Cycle,
-        `'${path}' reads itself: ${[...ctx.expanding, path].join(' -> ')}`,
-        { input: path },
-      );
+    if (ctx.expanding.some((e) => e.id === node.id)) {
+      const chain = [...ctx.expanding.map((e) => e.path), path].join(' -> ');
+      throw new PondError(ErrorCode.Cycle, `'${path}' reads itself: ${chain}`, { input: path });
     }
-    return node.relation({ ...ctx, expanding: [...ctx.expanding, path] }, options);
+    return node.relation({ ...ctx, expanding: [...ctx.expanding, { id: node.id, path }] }, options);
   }
   if (node.type === 'data') {
     throw new PondError(

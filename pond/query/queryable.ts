@@ -18,8 +18,8 @@ export interface RelationOptions {
  */
 export interface QueryContext {
   txn: PondTxn;
-  /** Paths of derived nodes being expanded, outermost first. */
-  expanding: readonly string[];
+  /** Derived nodes being expanded, outermost first (a node met twice reads itself). */
+  expanding: readonly { id: string; path: string }[];
 }
 
 /**

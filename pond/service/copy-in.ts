@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
@@ -16,8 +17,9 @@ import type { FileType } from '../tinyfs/entry-type.js';
 import { isDirectory, isFile, type FileContent, type PondNode } from '../tinyfs/node.js';
 import type { WD } from '../tinyfs/wd.js';
 import { hasTrailingSlash, joinPath, resolvePath } from '../tinyfs/path.js';
-import { BlobStore } from '../tlogfs/blob-store.js';
+import { BlobStore, hashFile } from '../tlogfs/blob-store.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
+import type { PondTxn } from '../tlogfs/transaction.js';
 
 export interface CopyInOptions {
   /** The event-time column of series made from CSV or Parquet, when it cannot be inferred. */
@@ -26,6 +28,11 @@ export interface CopyInOptions {
   skipRejected?: boolean;
   /** Host paths resolve inside this folder (`-d`). */
   hostRoot?: string;
+  /**
+   * The destination is the copy itself, existing or not (`pond apply`): a file's path, or the
+   * folder that mirrors a host folder. Re-running the same copy then lands in the same place.
+   */
+  exact?: boolean;
   /** Called with a message when rows were rejected and skipped. */
   onRejected?: (message: string) => void;
 }
@@ -37,6 +44,8 @@ export interface CopiedFile {
   created: boolean;
   rows?: number;
   rejected?: number;
+  /** Left alone: the pond already held this content (`pond apply`). */
+  unchanged?: boolean;
 }
 
 /** One host file to bring in, with the pond path it goes to. */
@@ -46,6 +55,21 @@ interface Planned {
   target: string;
   /** The type it will have: the existing node's when the target exists. */
   type: FileType;
+}
+
+/** Host files checked and converted, ready to be placed in a write transaction. */
+export interface PreparedCopy {
+  items: PreparedFile[];
+  /** Removes converted temp files (call once the transaction is over, committed or not). */
+  cleanup(): Promise<void>;
+}
+
+interface PreparedFile {
+  p: Planned;
+  content: FileContent;
+  rows?: number;
+  rejected?: number;
+  temp?: string;
 }
 
 /**
@@ -59,39 +83,102 @@ export async function copyIn(
   meta: TxnMeta,
   options: CopyInOptions = {},
 ): Promise<{ files: CopiedFile[]; seq: number | undefined }> {
-  const plan = await planCopy(pond, sources, dest, options);
-  const blobs = new BlobStore(pond.layout.blobs);
-  const prepared: {
-    p: Planned;
-    content: FileContent;
-    rows?: number;
-    rejected?: number;
-    temp?: string;
-  }[] = [];
+  const prepared = await prepareCopyIn(pond, sources, dest, options);
   try {
-    for (const p of plan) prepared.push({ p, ...(await prepare(pond.session, blobs, p, options)) });
-    const { seq, result } = await pond.write(meta, async (txn) => {
-      const wd = await txn.wd();
-      const done: CopiedFile[] = [];
-      for (const { p, content, rows, rejected } of prepared) {
-        await wd.mkdir(resolvePath('..', p.target), { parents: true });
-        const r = await wd.writeFile(p.target, p.type, content);
-        const f: CopiedFile = {
-          source: p.url.raw,
-          path: p.target,
-          type: r.node.type,
-          created: r.created,
-        };
-        if (rows !== undefined) f.rows = rows;
-        if (rejected !== undefined) f.rejected = rejected;
-        done.push(f);
-      }
-      return done;
-    });
+    const { seq, result } = await pond.write(meta, (txn) => placeCopyIn(txn, prepared));
     return { files: result, seq };
   } finally {
-    for (const x of prepared) if (x.temp) await rm(x.temp, { force: true });
+    await prepared.cleanup();
   }
+}
+
+/** Plans and converts a copy IN before any transaction starts (the slow, fallible part). */
+export async function prepareCopyIn(
+  pond: Pond,
+  sources: string[],
+  dest: string,
+  options: CopyInOptions = {},
+): Promise<PreparedCopy> {
+  const plan = await planCopy(pond, sources, dest, options);
+  const blobs = new BlobStore(pond.layout.blobs);
+  const items: PreparedFile[] = [];
+  const cleanup = async () => {
+    for (const x of items) if (x.temp) await rm(x.temp, { force: true });
+  };
+  try {
+    for (const p of plan) items.push({ p, ...(await prepare(pond.session, blobs, p, options)) });
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+  return { items, cleanup };
+}
+
+/**
+ * Writes prepared files in a write transaction (parents made as needed). With `unchangedOk`, a
+ * file whose latest version already has the same content is left alone and reported unchanged;
+ * with `refuseExisting` (the hint to show), a file that exists with other content is an error.
+ */
+export async function placeCopyIn(
+  txn: PondTxn,
+  prepared: PreparedCopy,
+  options: { unchangedOk?: boolean; refuseExisting?: string } = {},
+): Promise<CopiedFile[]> {
+  const wd = await txn.wd();
+  const done: CopiedFile[] = [];
+  for (const { p, content, rows, rejected } of prepared.items) {
+    await wd.mkdir(resolvePath('..', p.target), { parents: true });
+    if (options.unchangedOk || options.refuseExisting) {
+      const same = await sameContent(wd, p.target, content);
+      if (same && options.unchangedOk) {
+        done.push({
+          source: p.url.raw,
+          path: p.target,
+          type: p.type,
+          created: false,
+          unchanged: true,
+        });
+        continue;
+      }
+      if (same === false && options.refuseExisting) {
+        throw new PondError(
+          ErrorCode.AlreadyExists,
+          `'${p.target}' exists with other content; ${options.refuseExisting}`,
+          { input: p.target },
+        );
+      }
+    }
+    const r = await wd.writeFile(p.target, p.type, content);
+    const f: CopiedFile = {
+      source: p.url.raw,
+      path: p.target,
+      type: r.node.type,
+      created: r.created,
+    };
+    if (rows !== undefined) f.rows = rows;
+    if (rejected !== undefined) f.rejected = rejected;
+    done.push(f);
+  }
+  return done;
+}
+
+/** Whether the latest version of the file at `path` holds exactly `content` (undefined: no file). */
+async function sameContent(
+  wd: WD,
+  path: string,
+  content: FileContent,
+): Promise<boolean | undefined> {
+  const r = await wd.lookup(path);
+  if (!r.found || !isFile(r.node)) return undefined;
+  const versions = await r.node.versions();
+  const latest = versions[versions.length - 1];
+  if (!latest) return false;
+  const sha = content.hostPath
+    ? await hashFile(content.hostPath)
+    : createHash('sha256')
+        .update(content.bytes ?? new Uint8Array())
+        .digest('hex');
+  return sha === latest.sha256;
 }
 
 async function planCopy(
@@ -139,11 +226,12 @@ async function planCopy(
 
   return pond.read(async (txn) => {
     const wd = await txn.wd();
-    const r = await lookupDestination(wd, dest);
+    const r = await lookupDestination(wd, options.exact ? dest.replace(/\/*$/, '/') : dest);
     const destIsDir = r.found && isDirectory(r.node);
-    const intoDir = hasTrailingSlash(dest) || destIsDir;
+    const intoDir = !options.exact && (hasTrailingSlash(dest) || destIsDir);
     const single = sources.length === 1 && !isDirSource[0];
-    if (!intoDir && !single && !(sources.length === 1 && !r.found)) {
+    const mirror = sources.length === 1 && (!r.found || options.exact === true);
+    if (!intoDir && !single && !mirror) {
       throw new PondError(
         ErrorCode.InvalidArgument,
         `copying several sources needs a directory destination, and '${dest}' is not one`,

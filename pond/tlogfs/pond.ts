@@ -266,6 +266,7 @@ export class Pond {
     return {
       session: this.session,
       blobs: new BlobStore(this.layout.blobs),
+      cacheDir: this.layout.cache,
       reader: this.reader,
       dynamic: this.options.dynamic,
     };

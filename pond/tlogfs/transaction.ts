@@ -51,6 +51,8 @@ export interface Change {
 export interface TxnServices {
   session: DuckSession;
   blobs: BlobStore;
+  /** The pond's cache folder (derived data, safe to delete). */
+  cacheDir: string;
   reader: OplogReader;
   dynamic: DynamicNodeMaker | undefined;
 }
@@ -86,6 +88,10 @@ export class PondTxn {
 
   get blobs(): BlobStore {
     return this.services.blobs;
+  }
+
+  get cacheDir(): string {
+    return this.services.cacheDir;
   }
 
   async root(): Promise<DirectoryNode> {

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ErrorCode, PondError, messageOf } from '../../../shared/errors.js';
+import { placeNode, validateNode } from '../../service/mknod.js';
+import type { CliContext } from '../context.js';
+import { printErr, writeOut } from '../output.js';
+
+export function registerMknod(program: Command, ctx: CliContext): void {
+  program
+    .command('mknod')
+    .description(
+      'create a factory node (a derived file or directory) from a YAML config; it is checked and built before anything is written',
+    )
+    .argument('<factory>', 'the factory (see pond list-factories)')
+    .argument('<path>', 'pond path of the new node')
+    .requiredOption('--config-path <file>', 'the YAML config (${env:VAR} is expanded when read)')
+    .option('--overwrite', 'replace the config of an existing factory node')
+    .action(
+      async (factory: string, path: string, o: { configPath: string; overwrite?: boolean }) => {
+        const config = await readFile(o.configPath, 'utf8').catch((e: unknown) => {
+          throw new PondError(
+            ErrorCode.NotFound,
+            `cannot read --config-path ${o.configPath}: ${messageOf(e)}`,
+            {
+              input: o.configPath,
+            },
+          );
+        });
+        validateNode(ctx.registry, { factory, path, config });
+        await ctx.withPond(async (pond) => {
+          const { seq, result } = await pond.write(ctx.meta, (txn) =>
+            placeNode(
+              txn,
+              ctx.registry,
+              { factory, path, config },
+              { overwrite: o.overwrite ?? false, warn: (m) => printErr(`warning: ${m}`) },
+            ),
+          );
+          await writeOut(
+            result === 'unchanged'
+              ? `${path} already has this ${factory} config (no transaction)\n`
+              : `${result === 'created' ? 'Created' : 'Replaced the config of'} ${path} [${factory}] (transaction ${seq})\n`,
+          );
+        });
+      },
+    );
+}
