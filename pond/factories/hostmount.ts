@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, sep } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { deterministicNodeId } from '../tinyfs/node-id.js';
 import type { DirEntry, DirectoryNode, FileNode, FileVersion, PondNode } from '../tinyfs/node.js';
@@ -75,6 +75,10 @@ async function hostEntry(mount: Mount, dir: string, name: string): Promise<HostE
   }
   const s = await stat(real).catch(() => undefined);
   if (!s) return undefined;
+  if (l.isSymbolicLink() && s.isDirectory() && (real === dir || dir.startsWith(real + sep))) {
+    // A link to a folder above it would make the tree endless.
+    return { ok: false, name, reason: `${hostPath} is a symlink to ${real}, which holds it` };
+  }
   if (s.isDirectory())
     return { ok: true, name, hostPath: real, kind: 'directory', size: 0, mtimeMs: s.mtimeMs };
   if (s.isFile())
@@ -82,12 +86,19 @@ async function hostEntry(mount: Mount, dir: string, name: string): Promise<HostE
   return undefined; // sockets, fifos, devices: not files of the pond
 }
 
+function relOf(parentRel: string, name: string): string {
+  return parentRel === '' ? name : `${parentRel}/${name}`;
+}
+
 function childSpec(
   mount: Mount,
   parent: DynamicNodeSpec,
-  e: { name: string; hostPath: string; kind: 'directory' | 'data' },
+  parentRel: string,
+  e: { name: string; kind: 'directory' | 'data' },
 ): DynamicNodeSpec {
-  const rel = relative(mount.root, e.hostPath).split(sep).join('/');
+  // The id comes from the path inside the mount, so a file reached through a link is a node of
+  // its own (the visitor shows each path once; it would drop a link sharing its target's id).
+  const rel = relOf(parentRel, e.name);
   return {
     id: deterministicNodeId(mount.mountId, rel),
     parentId: parent.id,
@@ -108,6 +119,8 @@ class HostDirectory implements DirectoryNode, DynamicNode {
     readonly spec: DynamicNodeSpec,
     private readonly mount: Mount,
     private readonly hostPath: string,
+    /** The folder's path inside the mount ('' for the mount itself). */
+    private readonly rel: string,
   ) {}
 
   get id(): string {
@@ -143,7 +156,7 @@ class HostDirectory implements DirectoryNode, DynamicNode {
         ? [
             {
               name: e.name,
-              id: childSpec(this.mount, this.spec, e).id,
+              id: childSpec(this.mount, this.spec, this.rel, e).id,
               type: e.kind,
               factory: 'hostmount',
               ...(e.kind === 'data'
@@ -162,9 +175,9 @@ class HostDirectory implements DirectoryNode, DynamicNode {
       throw new PondError(ErrorCode.PathEscape, `${joinPath(this.spec.path, name)}: ${e.reason}`, {
         input: name,
       });
-    const spec = childSpec(this.mount, this.spec, e);
+    const spec = childSpec(this.mount, this.spec, this.rel, e);
     return e.kind === 'directory'
-      ? new HostDirectory(spec, this.mount, e.hostPath)
+      ? new HostDirectory(spec, this.mount, e.hostPath, relOf(this.rel, e.name))
       : new HostFile(spec, e.hostPath, e.size, e.mtimeMs);
   }
 }
@@ -231,6 +244,6 @@ export const hostmount: Factory = {
   make: async (spec: DynamicNodeSpec) => {
     const { root } = readConfig(spec.config, `${spec.path} (hostmount)`);
     const mount: Mount = { root: await realpath(root), mountId: spec.id, config: spec.config };
-    return new HostDirectory(spec, mount, mount.root);
+    return new HostDirectory(spec, mount, mount.root, '');
   },
 };
