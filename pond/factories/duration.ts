@@ -46,7 +46,13 @@ export function parseDuration(text: string, where: string, key: string): number 
   return ms;
 }
 
-/** A DuckDB INTERVAL literal for a duration in ms. */
-export function intervalSql(ms: number): string {
-  return `INTERVAL '${ms * 1000} microseconds'`;
+/**
+ * The start of the `ms`-wide bucket, counted from the epoch, holding a timestamp expression:
+ * integer microsecond arithmetic (exact, and several times faster than time_bucket over
+ * TIMESTAMPTZ, which goes through the calendar). The modulo is kept positive before 1970.
+ */
+export function epochBucketSql(ms: number, timestamp: string): string {
+  const us = BigInt(ms) * 1000n;
+  const e = `epoch_us(${timestamp})`;
+  return `make_timestamptz(${e} - ((${e} % ${us}) + ${us}) % ${us})`;
 }

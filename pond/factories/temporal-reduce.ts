@@ -8,7 +8,7 @@ import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { applyTransforms } from './column-rename.js';
 import { ConfigObject, configError, parseYaml } from './config.js';
 import { DerivedDirectory, DerivedTable } from './derived-nodes.js';
-import { intervalSql, parseDuration } from './duration.js';
+import { epochBucketSql, parseDuration } from './duration.js';
 import { expandEnv } from './env-substitution.js';
 import {
   inputRelation,
@@ -221,7 +221,7 @@ async function reduceRelation(
       { input: cfg.timeColumn },
     );
   }
-  const bucket = `time_bucket(${intervalSql(res.ms)}, ${ident(cfg.timeColumn)}::TIMESTAMPTZ, TIMESTAMPTZ '1970-01-01 00:00:00+00')`;
+  const bucket = epochBucketSql(res.ms, ident(cfg.timeColumn));
   const rows = window ? windowRelation(source, cfg.timeColumn, window) : source;
   return (
     `SELECT ${bucket} AS "timestamp", ${aggregateColumns(cfg, columns, where).join(', ')} ` +
