@@ -58,6 +58,8 @@ export interface ListRequest {
   limit: number;
   /** A glob on entry names (`*` only), e.g. `*.series`; a name without `*` matches exactly. */
   filter?: string;
+  /** List directories even when their names miss the filter, so a filtered tree can be walked. */
+  keepDirectories?: boolean;
   /** Include hidden entries (names starting with `.`), as `pond list -a`. */
   all?: boolean;
   asOf?: number;

@@ -30,6 +30,7 @@ const list = z.strictObject({
     .max(256)
     .refine((f) => !f.includes('/'), 'is a pattern on names and must not contain /')
     .optional(),
+  keepDirectories: z.boolean().optional(),
   all: z.boolean().optional(),
   asOf: asOf.optional(),
 });

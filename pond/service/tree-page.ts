@@ -21,7 +21,11 @@ export async function treePage(open: OpenPond, req: ListRequest): Promise<ListPa
       open.listings.set(key, listing);
     }
     const selected = filter
-      ? listing.entries.filter((e) => matchWildcard(filter, e.name) !== undefined)
+      ? listing.entries.filter(
+          (e) =>
+            (req.keepDirectories === true && e.type === 'directory') ||
+            matchWildcard(filter, e.name) !== undefined,
+        )
       : listing.entries;
     return {
       path: listing.path,

@@ -112,6 +112,14 @@ describe('list: the tree, one directory page at a time', () => {
     expect(exact.entries.map((e) => e.name)).toEqual(['reading-000007.csv']);
   });
 
+  it('keeps directories that miss the filter when asked, so a filtered tree can be walked', async () => {
+    const site = { pond: pond.handle, path: '/site', offset: 0, limit: 10, filter: '*.series' };
+    expect((await svc.list(site)).entries.map((e) => e.name)).toEqual(['readings.series']);
+    const walkable = await svc.list({ ...site, keepDirectories: true });
+    expect(walkable.entries.map((e) => e.name)).toEqual(['readings.series', 'reduced']);
+    expect(walkable.total).toBe(2);
+  });
+
   it('shows entry kinds, symlink targets and hidden names on request', async () => {
     const root = await svc.list({ pond: pond.handle, path: '/', offset: 0, limit: 10 });
     expect(root.entries.map((e) => `${e.name}:${e.kind}`)).toEqual([

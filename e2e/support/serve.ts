@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { e2eDir } from './environment';
+
+export interface Served {
+  /** The page's URL with its token, as `pond serve` printed it. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real `pond serve` on a free port and waits for the URL it prints. Each server gets
+ * its own app-data folder (recent ponds are written there); the demo pond made in global setup
+ * is copied into it, so `--demo` opens it without building it again.
+ */
+export async function startServe(pond: { demo: true } | { path: string }): Promise<Served> {
+  const appData = mkdtempSync(join(e2eDir(), 'app-data-'));
+  if ('demo' in pond) {
+    cpSync(join(e2eDir(), 'demo-app-data', 'demo-pond'), join(appData, 'demo-pond'), {
+      recursive: true,
+    });
+  }
+  const args =
+    'demo' in pond
+      ? ['bin/pond.js', 'serve', '--demo', '--port', '0']
+      : ['bin/pond.js', '--pond', pond.path, 'serve', '--port', '0'];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, POND_APP_DATA: appData, POND_RENDERER_DIR: join(e2eDir(), 'renderer') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`pond serve printed no URL in 60 s\nstdout: ${out}\nstderr: ${err}`)),
+      60_000,
+    );
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /Open (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`pond serve exited (${code}) before serving\nstdout: ${out}\nstderr: ${err}`),
+      );
+    });
+  });
+  return { url, stop: () => stop(child) };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}

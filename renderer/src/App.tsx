@@ -1,0 +1,74 @@
+import { useEffect, useState } from 'react';
+import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
+import { connectClient } from './client/client';
+import { ErrorView } from './common/ErrorView';
+import { JobsBar } from './jobs/JobsBar';
+import { MainView } from './main/MainView';
+import { StartScreen } from './start/StartScreen';
+import { useApp } from './state/app-store';
+
+/** Connects to the service, then shows the open pond (pond serve opens one) or the start screen. */
+export function App() {
+  const client = useApp((s) => s.client);
+  const pond = useApp((s) => s.pond);
+  const theme = useApp((s) => s.theme);
+  const [error, setError] = useState<ErrorInfo>();
+
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    (async () => {
+      const c = connectClient();
+      const [app, open] = await Promise.all([c.appInfo(), c.openPonds()]);
+      const { setClient, openPond, jobChanged } = useApp.getState();
+      stop = c.onJobEvent(jobChanged);
+      setClient(c, app);
+      if (open[0]) openPond(open[0]);
+    })().catch((e: unknown) => setError(toErrorInfo(e)));
+    return () => stop?.();
+  }, []);
+
+  useEffect(() => {
+    if (!client?.onMenuCommand) return;
+    return client.onMenuCommand((cmd) => {
+      const { openPond } = useApp.getState();
+      const current = useApp.getState().pond;
+      const run = async () => {
+        if (cmd.kind === 'openDemoPond') openPond(await client.openDemoPond());
+        else if (cmd.kind === 'openRecent') openPond(await client.openRecent(cmd.path));
+        else if (cmd.kind === 'openPond') {
+          const p = await client.openPondDialog();
+          if (p) openPond(p);
+        } else if (cmd.kind === 'closePond' && current) {
+          await client.closePond(current.handle);
+          openPond(undefined);
+        } else if (cmd.kind === 'createPond') openPond(undefined);
+      };
+      run().catch((e: unknown) => setError(toErrorInfo(e)));
+    });
+  }, [client]);
+
+  return (
+    <div className="app">
+      {error ? (
+        <div className="app-error">
+          <ErrorView error={error} title="Pond" />
+          <button onClick={() => setError(undefined)}>Dismiss</button>
+        </div>
+      ) : null}
+      {!client ? (
+        error ? null : (
+          <p className="muted center">Connecting…</p>
+        )
+      ) : pond ? (
+        <MainView key={pond.handle} pond={pond} />
+      ) : (
+        <StartScreen />
+      )}
+      <JobsBar />
+    </div>
+  );
+}

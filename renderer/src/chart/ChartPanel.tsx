@@ -1,0 +1,188 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { ChartData, NodeDetails } from '../../../shared/api';
+import { ErrorView } from '../common/ErrorView';
+import { useAsync } from '../common/use-async';
+import { useApp, useClient } from '../state/app-store';
+import { PALETTE, alignedData } from './chart-data';
+
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
+const MAX_POINTS = 4000;
+
+interface Window {
+  start: number;
+  end: number;
+}
+
+/** A series over time: choose columns, drag to zoom, pan, pick a `res=` resolution. */
+export function ChartPanel({
+  pond,
+  details,
+  asOf,
+}: {
+  pond: string;
+  details: NodeDetails;
+  asOf?: number;
+}) {
+  const client = useClient();
+  const [path, setPath] = useState(details.path);
+  const numeric = useMemo(
+    () =>
+      (details.schema ?? []).filter(
+        (c) => c.name !== details.timestampColumn && NUMERIC.test(c.type),
+      ),
+    [details],
+  );
+  const [chosen, setChosen] = useState<string[]>(() => numeric.slice(0, 1).map((c) => c.name));
+  const [win, setWin] = useState<Window>();
+
+  const data = useAsync(
+    () =>
+      client.chart({
+        pond,
+        path,
+        maxPoints: MAX_POINTS,
+        ...(chosen.length ? { columns: chosen } : {}),
+        ...(win
+          ? { start: new Date(win.start).toISOString(), end: new Date(win.end).toISOString() }
+          : {}),
+        ...(asOf === undefined ? {} : { asOf }),
+      }),
+    [client, pond, path, chosen.join('\n'), win?.start, win?.end, asOf],
+  );
+
+  const pan = (direction: number) => {
+    const range = shownRange(data.state === 'done' ? data.value : undefined, win);
+    if (!range) return;
+    const step = ((range.end - range.start) / 2) * direction;
+    setWin({ start: range.start + step, end: range.end + step });
+  };
+
+  return (
+    <div className="chart-panel">
+      <div className="chart-controls">
+        {details.resolutions && details.resolutions.length > 0 ? (
+          <label>
+            Resolution{' '}
+            <select
+              aria-label="Resolution"
+              value={path}
+              onChange={(e) => {
+                setPath(e.target.value);
+                setWin(undefined);
+              }}
+            >
+              {details.resolutions.map((r) => (
+                <option key={r.path} value={r.path}>
+                  res={r.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <fieldset className="chart-columns">
+          <legend>Columns</legend>
+          {numeric.map((c) => (
+            <label key={c.name}>
+              <input
+                type="checkbox"
+                checked={chosen.includes(c.name)}
+                onChange={(e) =>
+                  setChosen((s) =>
+                    e.target.checked ? [...s, c.name] : s.filter((n) => n !== c.name),
+                  )
+                }
+              />
+              {c.name}
+            </label>
+          ))}
+        </fieldset>
+        <button onClick={() => pan(-1)} aria-label="Pan left">
+          ◀
+        </button>
+        <button onClick={() => pan(1)} aria-label="Pan right">
+          ▶
+        </button>
+        <button onClick={() => setWin(undefined)} disabled={!win}>
+          Reset zoom
+        </button>
+        <span className="chart-note">
+          {data.state === 'done'
+            ? `${data.value.rowCount.toLocaleString('en-US')} points${data.value.downsampled ? ' (min/max per bucket)' : ''} · drag to zoom`
+            : data.state === 'loading'
+              ? 'Loading…'
+              : ''}
+        </span>
+      </div>
+      {data.state === 'failed' ? <ErrorView error={data.error} title="The chart failed" /> : null}
+      {data.state === 'done' ? <Plot chart={data.value} onZoom={setWin} /> : null}
+    </div>
+  );
+}
+
+function shownRange(chart: ChartData | undefined, win: Window | undefined): Window | undefined {
+  if (win) return win;
+  if (!chart?.start || !chart.end) return undefined;
+  return { start: Date.parse(chart.start), end: Date.parse(chart.end) };
+}
+
+function Plot({ chart, onZoom }: { chart: ChartData; onZoom(w: Window): void }) {
+  const host = useRef<HTMLDivElement>(null);
+  const zoom = useRef(onZoom);
+  zoom.current = onZoom;
+  const theme = useApp((s) => s.theme);
+
+  useEffect(() => {
+    const el = host.current!;
+    const style = getComputedStyle(el);
+    const fg = style.getPropertyValue('--fg').trim() || '#222';
+    const grid = style.getPropertyValue('--border').trim() || '#ddd';
+    const axis = { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } };
+    const plot = new uPlot(
+      {
+        width: Math.max(300, el.clientWidth),
+        height: Math.max(200, el.clientHeight - 40),
+        ms: 1,
+        scales: { x: { time: true } },
+        axes: [axis, axis],
+        series: [
+          { label: chart.timestampColumn },
+          ...chart.columns.map((name, i) => ({
+            label: name,
+            stroke: PALETTE[i % PALETTE.length]!,
+            width: 1.5,
+          })),
+        ],
+        cursor: { drag: { x: true, y: false, setScale: false } },
+        hooks: {
+          setSelect: [
+            (u: uPlot) => {
+              if (u.select.width < 3) return;
+              const start = u.posToVal(u.select.left, 'x');
+              const end = u.posToVal(u.select.left + u.select.width, 'x');
+              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+              zoom.current({ start, end });
+            },
+          ],
+        },
+      },
+      alignedData(chart),
+      el,
+    );
+    const ro = new ResizeObserver(() =>
+      plot.setSize({
+        width: Math.max(300, el.clientWidth),
+        height: Math.max(200, el.clientHeight - 40),
+      }),
+    );
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.destroy();
+    };
+  }, [chart, theme]);
+
+  return <div className="plot" ref={host} data-testid="chart" />;
+}

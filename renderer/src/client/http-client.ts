@@ -1,0 +1,97 @@
+import type { JobInfo, PondService, PondServiceMethod } from '../../../shared/api';
+import { ErrorCode, PondError, fromErrorInfo, isErrorInfo } from '../../../shared/errors';
+import {
+  API_PREFIX,
+  SERVICE_METHODS,
+  WS_PATH,
+  decodeWire,
+  encodeWire,
+  type PondClient,
+  type WireResponse,
+} from '../../../shared/wire';
+
+const TOKEN_KEY = 'pond.token';
+
+/**
+ * The per-run token of `pond serve`: taken from `?token=` on first load, kept in this tab's
+ * sessionStorage and removed from the address bar (so it is not bookmarked or shared by accident).
+ */
+export function takeToken(): string | undefined {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+/** PondClient over `pond serve`'s HTTP API and job WebSocket (shared/wire.ts). */
+export function httpClient(token: string): PondClient {
+  const call = async (method: PondServiceMethod, arg: unknown): Promise<unknown> => {
+    let res: Response;
+    try {
+      res = await fetch(API_PREFIX + method, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: encodeWire(arg === undefined ? {} : { arg }),
+      });
+    } catch (e) {
+      throw new PondError(
+        ErrorCode.Internal,
+        `cannot reach pond serve (${method}): is it still running?`,
+        { cause: e },
+      );
+    }
+    const text = await res.text();
+    let body: WireResponse;
+    try {
+      body = decodeWire(text) as WireResponse;
+    } catch {
+      throw new PondError(
+        res.status === 401 ? ErrorCode.Unauthorized : ErrorCode.Internal,
+        `pond serve answered ${res.status} to ${method} with something that is not JSON`,
+        { cause: new Error(text.slice(0, 300)) },
+      );
+    }
+    if (body.ok) return body.value;
+    throw isErrorInfo(body.error)
+      ? fromErrorInfo(body.error)
+      : new PondError(ErrorCode.Internal, `malformed error from ${method}`);
+  };
+
+  const listeners = new Set<(job: JobInfo) => void>();
+  let socket: WebSocket | undefined;
+  const connect = () => {
+    const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(
+      `${proto}//${window.location.host}${WS_PATH}?token=${encodeURIComponent(token)}`,
+    );
+    socket.onmessage = (ev) => {
+      const msg = JSON.parse(String(ev.data)) as { type?: string; job?: JobInfo };
+      if (msg.type === 'job' && msg.job) for (const l of listeners) l(msg.job);
+    };
+    socket.onclose = () => {
+      socket = undefined;
+      // Reconnect while someone listens (the server restarts, the laptop sleeps).
+      if (listeners.size > 0) setTimeout(() => listeners.size > 0 && !socket && connect(), 2000);
+    };
+  };
+
+  const service = Object.fromEntries(
+    SERVICE_METHODS.map((m) => [m, (arg?: unknown) => call(m, arg)]),
+  ) as unknown as PondService;
+  return {
+    ...service,
+    onJobEvent(listener) {
+      listeners.add(listener);
+      if (!socket) connect();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) socket?.close();
+      };
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { useEffect, useState } from 'react';
+import type { TxnInfo } from '../../../shared/api';
+import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { ErrorView } from '../common/ErrorView';
+import { useApp, useClient } from '../state/app-store';
+
+const PAGE = 50;
+
+/** The pond's transactions, newest first, paged back; choosing one views the pond as of it. */
+export function HistoryPanel({ pond }: { pond: string }) {
+  const client = useClient();
+  const asOf = useApp((s) => s.asOf);
+  const setAsOf = useApp((s) => s.setAsOf);
+  const [txns, setTxns] = useState<TxnInfo[]>([]);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorInfo>();
+
+  const more = async (before: number | undefined) => {
+    setBusy(true);
+    try {
+      const page = await client.history({
+        pond,
+        limit: PAGE,
+        ...(before === undefined ? {} : { before }),
+      });
+      setTxns((t) => (before === undefined ? page : [...t, ...page]));
+      setDone(page.length < PAGE);
+      setError(undefined);
+    } catch (e) {
+      setError(toErrorInfo(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => {
+    void more(undefined);
+    // Reload when another pond is shown.
+  }, [pond]);
+
+  return (
+    <div className="history-panel">
+      {error ? <ErrorView error={error} title="Cannot read the history" /> : null}
+      <table className="simple" aria-label="Transactions">
+        <thead>
+          <tr>
+            <th>Txn</th>
+            <th>Time (UTC)</th>
+            <th>Command</th>
+            <th>User</th>
+            <th>Changes</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {txns.map((t, i) => {
+            const current = asOf?.txn === t.txn;
+            const latest = i === 0;
+            return (
+              <tr key={t.txn} className={current ? 'current' : ''} data-txn={t.txn}>
+                <td>{t.txn}</td>
+                <td>{t.time}</td>
+                <td className="mono">{t.command.join(' ') || t.operation}</td>
+                <td>
+                  {t.user}@{t.host}
+                </td>
+                <td title={t.changes.map((c) => `${c.action} ${c.path}`).join('\n')}>
+                  {t.changes
+                    .slice(0, 3)
+                    .map((c) => `${c.action} ${c.path}`)
+                    .join(', ')}
+                  {t.changesTotal > 3 ? ` (+${t.changesTotal - 3} more)` : ''}
+                </td>
+                <td>
+                  {latest ? (
+                    <button disabled={!asOf} onClick={() => setAsOf(undefined)}>
+                      Latest
+                    </button>
+                  ) : (
+                    <button
+                      disabled={current}
+                      onClick={() => setAsOf({ txn: t.txn, time: t.time })}
+                      aria-label={`View as of transaction ${t.txn}`}
+                    >
+                      View as of
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {!done ? (
+        <button disabled={busy} onClick={() => void more(txns[txns.length - 1]?.txn)}>
+          {busy ? 'Loading…' : 'Older transactions'}
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import { PreviewGrid } from '../grid/PreviewGrid';
+import { useApp } from '../state/app-store';
+import { loadQueryHistory, rememberQuery } from './query-history';
+import { SqlEditor } from './SqlEditor';
+
+const DEFAULT_SQL = 'SELECT * FROM source';
+
+/** The selected node's rows, optionally through the user's SQL over `source`. */
+export function DataPanel({ pond, path, asOf }: { pond: string; path: string; asOf?: number }) {
+  const pondPath = useApp((s) => s.pond?.path ?? '');
+  const [text, setText] = useState(DEFAULT_SQL);
+  const [ran, setRan] = useState<string | undefined>(undefined);
+  const [editorKey, setEditorKey] = useState(0);
+  const [history, setHistory] = useState(() => loadQueryHistory(pondPath));
+
+  const run = (sql: string) => {
+    const q = sql.trim();
+    setRan(q === '' || q === DEFAULT_SQL ? undefined : q);
+    if (q !== '') setHistory(rememberQuery(pondPath, q));
+  };
+
+  return (
+    <div className="data-panel">
+      <div className="sql-box">
+        <SqlEditor key={editorKey} initial={text} onChange={setText} onRun={run} />
+        <div className="sql-actions">
+          <button onClick={() => run(text)} title="Run (Ctrl+Enter)">
+            Run ⌃⏎
+          </button>
+          <button
+            onClick={() => {
+              setText(DEFAULT_SQL);
+              setEditorKey((k) => k + 1);
+              setRan(undefined);
+            }}
+          >
+            Reset
+          </button>
+          <select
+            aria-label="Query history"
+            value=""
+            onChange={(e) => {
+              if (!e.target.value) return;
+              setText(e.target.value);
+              setEditorKey((k) => k + 1);
+            }}
+          >
+            <option value="">History ({history.length})</option>
+            {history.map((q) => (
+              <option key={q} value={q}>
+                {q.length > 80 ? q.slice(0, 80) + '…' : q}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <PreviewGrid
+        key={`${path}\n${ran ?? ''}\n${asOf ?? ''}`}
+        spec={{ pond, path, ...(ran ? { sql: ran } : {}), ...(asOf === undefined ? {} : { asOf }) }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import type { PondSummary } from '../../../shared/api';
+import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
+import { ErrorView } from '../common/ErrorView';
+import { useAsync } from '../common/use-async';
+import { useApp, useClient } from '../state/app-store';
+
+/** When no pond is open: the demo pond, recent ponds, and (desktop app) open or create. */
+export function StartScreen() {
+  const client = useClient();
+  const app = useApp((s) => s.app);
+  const openPond = useApp((s) => s.openPond);
+  const recent = useAsync(() => client.recentPonds(), [client]);
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<ErrorInfo>();
+  const [birthplace, setBirthplace] = useState('');
+
+  const attempt = async (what: string, open: () => Promise<PondSummary | undefined>) => {
+    setBusy(what);
+    setError(undefined);
+    try {
+      const pond = await open();
+      if (pond) openPond(pond);
+    } catch (e) {
+      setError(toErrorInfo(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <main className="start" aria-label="Start">
+      <h1>Pond</h1>
+      <p className="muted">Versioned, local-first file systems of sensor data.</p>
+      {error ? <ErrorView error={error} title={`Cannot ${busy ?? 'open the pond'}`} /> : null}
+      <section className="start-actions">
+        <button
+          className="primary"
+          disabled={busy !== undefined}
+          onClick={() => attempt('open the demo pond', () => client.openDemoPond())}
+        >
+          {busy === 'open the demo pond' ? 'Preparing the demo pond…' : 'Open the demo pond'}
+        </button>
+        {app?.dialogs ? (
+          <>
+            <button
+              disabled={busy !== undefined}
+              onClick={() => attempt('open a pond', () => client.openPondDialog())}
+            >
+              Open a pond…
+            </button>
+            <span className="create">
+              <input
+                placeholder="birthplace, e.g. caspar-pumphouse"
+                aria-label="Birthplace of the new pond"
+                value={birthplace}
+                onChange={(e) => setBirthplace(e.target.value)}
+              />
+              <button
+                disabled={busy !== undefined || birthplace.trim() === ''}
+                onClick={() =>
+                  attempt('create a pond', () => client.createPondDialog(birthplace.trim()))
+                }
+              >
+                Create a pond…
+              </button>
+            </span>
+          </>
+        ) : null}
+      </section>
+      <section>
+        <h2>Recent ponds</h2>
+        {recent.state === 'failed' ? <ErrorView error={recent.error} /> : null}
+        {recent.state === 'done' && recent.value.length === 0 ? (
+          <p className="muted">None yet.</p>
+        ) : null}
+        {recent.state === 'done' ? (
+          <ul className="recent">
+            {recent.value.map((r) => (
+              <li key={r.path}>
+                <button
+                  className="link"
+                  disabled={busy !== undefined}
+                  onClick={() => attempt(`open ${r.name}`, () => client.openRecent(r.path))}
+                >
+                  {r.name}
+                </button>{' '}
+                <span className="muted">
+                  {r.path} · opened {r.lastOpened}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+    </main>
+  );
+}

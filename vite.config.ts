@@ -1,0 +1,16 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The renderer bundle: served by `pond serve` and loaded by the desktop app from dist/renderer.
+// Relative asset URLs, so it works from any base (http://127.0.0.1:PORT/ and app://).
+export default defineConfig({
+  root: 'renderer',
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    // uPlot, CodeMirror and Arrow make one big chunk; that is expected for a desktop bundle.
+    chunkSizeWarningLimit: 2000,
+  },
+});
