@@ -3,7 +3,9 @@
  * selects every benchmark it is a prefix of), or all of them. Results are printed, never asserted:
  * the machine is noisy, so each benchmark reports medians of several runs.
  */
+import * as appService from './app-service.js';
 import * as deltaOpen from './delta-open.js';
+import * as derived from './derived.js';
 import * as pondExport from './pond-export.js';
 import * as pondImport from './pond-import.js';
 import * as pondList from './pond-list.js';
@@ -20,6 +22,8 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'pond-list', run: pondList.run },
   { name: 'pond-import', run: pondImport.run },
   { name: 'pond-export', run: pondExport.run },
+  { name: 'derived', run: derived.run },
+  { name: 'app-service', run: appService.run },
 ];
 
 async function main(): Promise<void> {

@@ -20,6 +20,11 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The Content-Type of a bundle file, or undefined for a type the bundle never serves. */
+export function contentTypeOf(file: string): string | undefined {
+  return TYPES[extname(file).toLowerCase()];
+}
+
 /**
  * The file of the renderer bundle a URL path names, or undefined. Only files inside `root` with
  * a known type are served: `..`, encoded separators and NUL are refused.
@@ -37,7 +42,7 @@ export async function bundleFile(root: string, urlPath: string): Promise<string 
   const base = resolve(root);
   const file = resolve(join(base, rel));
   if (!file.startsWith(base + sep)) return undefined;
-  if (TYPES[extname(file).toLowerCase()] === undefined) return undefined;
+  if (contentTypeOf(file) === undefined) return undefined;
   const st = await stat(file).catch(() => undefined);
   return st?.isFile() ? file : undefined;
 }
@@ -49,7 +54,7 @@ export async function sendFile(
 ): Promise<void> {
   const st = await stat(file);
   res.statusCode = 200;
-  res.setHeader('Content-Type', TYPES[extname(file).toLowerCase()]!);
+  res.setHeader('Content-Type', contentTypeOf(file)!);
   res.setHeader('Content-Length', st.size);
   res.setHeader('Cache-Control', 'no-cache');
   if (headOnly) {

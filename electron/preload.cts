@@ -1,0 +1,70 @@
+/**
+ * The preload bridge: exposes exactly one object, `window.pond`, implementing the PondClient
+ * contract (shared/wire.ts) over IPC, and nothing else.
+ *
+ * The window is sandboxed, so this runs as a classic CommonJS script whose `require` knows only
+ * a few built-ins ('electron' among them): no ESM, no relative imports, no node_modules. Hence
+ * this file is `.cts` (emitted as dist/electron/preload.cjs), imports only types from shared/
+ * (erased at compile time), and lists the contract's methods itself; a test checks the list
+ * against shared/wire.ts SERVICE_METHODS.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { JobInfo, MenuCommand, PondServiceMethod } from '../shared/api.js';
+import type { PondClient } from '../shared/wire.js';
+
+// Kept in step with electron/ipc-handler.ts (a test checks them).
+const CALL_CHANNEL = 'pond:call';
+const JOB_CHANNEL = 'pond:job';
+const MENU_CHANNEL = 'pond:menu';
+
+/** Every method of the contract: `satisfies` fails to compile when one is missing or extra. */
+const METHODS = {
+  appInfo: true,
+  openPonds: true,
+  recentPonds: true,
+  openRecent: true,
+  openPondDialog: true,
+  createPondDialog: true,
+  openDemoPond: true,
+  closePond: true,
+  list: true,
+  details: true,
+  preview: true,
+  chart: true,
+  history: true,
+  jobs: true,
+  cancelJob: true,
+} as const satisfies Record<PondServiceMethod, true>;
+
+type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+function call(method: PondServiceMethod) {
+  return async (arg?: unknown): Promise<unknown> => {
+    const answer = (await ipcRenderer.invoke(CALL_CHANNEL, method, arg)) as Answer;
+    if (answer.ok) return answer.value;
+    // A plain ErrorInfo: contextBridge keeps a plain object's fields (an Error's only its message).
+    throw answer.error;
+  };
+}
+
+function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
+  if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+  // The IPC event (with its sender) never reaches the page: only the payload does.
+  const wrapped = (_event: IpcRendererEvent, value: T) => listener(value);
+  ipcRenderer.on(channel, wrapped);
+  return () => {
+    ipcRenderer.removeListener(channel, wrapped);
+  };
+}
+
+const client: Record<string, unknown> = {};
+for (const method of Object.keys(METHODS) as PondServiceMethod[]) client[method] = call(method);
+client['onJobEvent'] = (listener: (job: JobInfo) => void) => subscribe(JOB_CHANNEL, listener);
+client['onMenuCommand'] = (listener: (command: MenuCommand) => void) =>
+  subscribe(MENU_CHANNEL, listener);
+
+// Compile-time check that the object is a whole PondClient.
+const _typed: PondClient = client as unknown as PondClient;
+void _typed;
+
+contextBridge.exposeInMainWorld('pond', client);

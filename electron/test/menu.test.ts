@@ -1,0 +1,97 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import { describe, expect, it } from 'vitest';
+import type { MenuCommand } from '../../shared/api.js';
+import { menuTemplate } from '../menu.js';
+
+function item(
+  items: MenuItemConstructorOptions[],
+  ...labels: string[]
+): MenuItemConstructorOptions {
+  let found: MenuItemConstructorOptions | undefined;
+  let level = items;
+  for (const label of labels) {
+    found = level.find((i) => i.label === label || i.role === label);
+    if (!found) throw new Error(`no menu item ${labels.join(' > ')}`);
+    level = (found.submenu ?? []) as MenuItemConstructorOptions[];
+  }
+  return found!;
+}
+
+function click(i: MenuItemConstructorOptions): void {
+  (i.click as () => void)();
+}
+
+const recent = [
+  { path: '/ponds/caspar', name: 'caspar', lastOpened: '2024-07-01T00:00:00.000Z' },
+  { path: '/other/caspar', name: 'caspar', lastOpened: '2024-06-01T00:00:00.000Z' },
+];
+
+describe('the application menu', () => {
+  it('sends File commands to the window, with the usual shortcuts', () => {
+    const sent: MenuCommand[] = [];
+    const t = menuTemplate({
+      platform: 'linux',
+      appName: 'Pond',
+      recent,
+      send: (c) => sent.push(c),
+    });
+    expect(t.map((m) => m.label ?? m.role)).toEqual(['File', 'editMenu', 'View', 'Window', 'help']);
+    const open = item(t, 'File', 'Open Pond…');
+    const create = item(t, 'File', 'New Pond…');
+    const close = item(t, 'File', 'Close Pond');
+    expect([open.accelerator, create.accelerator, close.accelerator]).toEqual([
+      'CmdOrCtrl+O',
+      'CmdOrCtrl+N',
+      'CmdOrCtrl+W',
+    ]);
+    click(open);
+    click(create);
+    click(item(t, 'File', 'Open Demo Pond'));
+    click(close);
+    const recentItems = item(t, 'File', 'Open Recent').submenu as MenuItemConstructorOptions[];
+    expect(recentItems.map((r) => r.label)).toEqual([
+      'caspar — /ponds/caspar',
+      'caspar — /other/caspar',
+    ]);
+    click(recentItems[1]!);
+    expect(sent).toEqual([
+      { kind: 'openPond' },
+      { kind: 'createPond' },
+      { kind: 'openDemoPond' },
+      { kind: 'closePond' },
+      { kind: 'openRecent', path: '/other/caspar' },
+    ]);
+    expect(item(t, 'File', 'quit')).toBeDefined();
+    const view = (item(t, 'View').submenu as MenuItemConstructorOptions[]).map((i) => i.role);
+    expect(view).toEqual(
+      expect.arrayContaining(['reload', 'toggleDevTools', 'zoomIn', 'togglefullscreen']),
+    );
+    // Nothing else claims Close Pond's shortcut.
+    const accelerators: string[] = [];
+    const walk = (items: MenuItemConstructorOptions[]) => {
+      for (const i of items) {
+        if (i.accelerator) accelerators.push(String(i.accelerator));
+        if (Array.isArray(i.submenu)) walk(i.submenu);
+      }
+    };
+    walk(t);
+    expect(accelerators.filter((a) => a === 'CmdOrCtrl+W')).toHaveLength(1);
+  });
+
+  it('shows an empty recent list as a disabled item, and the app menu on macOS', () => {
+    const t = menuTemplate({
+      platform: 'darwin',
+      appName: 'Pond',
+      recent: [],
+      send: () => undefined,
+    });
+    expect(t[0]!.label).toBe('Pond');
+    expect((t[0]!.submenu as MenuItemConstructorOptions[]).some((i) => i.role === 'quit')).toBe(
+      true,
+    );
+    expect(item(t, 'File', 'Open Recent').submenu).toEqual([
+      { label: 'No Recent Ponds', enabled: false },
+    ]);
+    expect(() => item(t, 'File', 'quit')).toThrow();
+  });
+});
