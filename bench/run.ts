@@ -3,6 +3,7 @@
  * selects every benchmark it is a prefix of), or all of them. Results are printed, never asserted:
  * the machine is noisy, so each benchmark reports medians of several runs.
  */
+import * as appBrowser from './app-browser.js';
 import * as appService from './app-service.js';
 import * as deltaOpen from './delta-open.js';
 import * as derived from './derived.js';
@@ -24,6 +25,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'pond-export', run: pondExport.run },
   { name: 'derived', run: derived.run },
   { name: 'app-service', run: appService.run },
+  { name: 'app-browser', run: appBrowser.run },
 ];
 
 async function main(): Promise<void> {
