@@ -83,13 +83,23 @@ export function pageSelectList(columns: readonly PageColumn[]): string {
   return columns
     .map((c, i) => {
       const src = ident(`c${i}`);
-      const kind = kindOf(c.type);
-      let expr = src;
-      if (kind === 'timestamp' && c.type !== 'TIMESTAMP') expr = `${src}::TIMESTAMP`;
-      else if (kind === 'utf8' && c.type !== 'VARCHAR') expr = `${src}::VARCHAR`;
-      return `${expr} AS ${ident(c.name)}`;
+      const cast = castTo(c.type);
+      return `${cast ? `${src}::${cast}` : src} AS ${ident(c.name)}`;
     })
     .join(', ');
+}
+
+/** The type a column is cast to for its Arrow kind, or undefined when it is read as it is. */
+function castTo(type: string): string | undefined {
+  const kind = kindOf(type);
+  if (kind === 'timestamp' && type !== 'TIMESTAMP') return 'TIMESTAMP';
+  if (kind === 'utf8' && type !== 'VARCHAR') return 'VARCHAR';
+  return undefined;
+}
+
+/** Whether every column can be read into Arrow as DuckDB returns it (no cast needed). */
+export function readableAsIs(columns: readonly PageColumn[]): boolean {
+  return columns.every((c) => castTo(c.type) === undefined);
 }
 
 /** The positional column aliases that go with `pageSelectList`: `q(c0, c1, ...)`. */

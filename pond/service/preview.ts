@@ -3,7 +3,7 @@ import type { ColumnInfo, PreviewPage, PreviewRequest } from '../../shared/api.j
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { ident } from '../duckdb/sql.js';
 import { queryError } from '../query/run-query.js';
-import { pageSelectList, positionalAlias, readArrowPage } from './arrow-page.js';
+import { pageSelectList, positionalAlias, readArrowPage, readableAsIs } from './arrow-page.js';
 import { queryableNode } from './node-source.js';
 import type { OpenPond } from './pond-registry.js';
 
@@ -32,6 +32,15 @@ export async function previewPage(open: OpenPond, req: PreviewRequest): Promise<
   const key = JSON.stringify(['preview', seq, req.path, sql]);
 
   const known = open.specs.get(key) as SpecFacts | undefined;
+  if (!known && sql === DEFAULT_SQL && (req.sort ?? []).length === 0) {
+    // The node's own rows (no user SQL to check): the page and the count start at once, and
+    // the columns come with the page, unless a column needs a cast to reach Arrow.
+    const fast = await firstPageAsIs(open, relation, req);
+    if (fast) {
+      open.specs.set(key, { columns: fast.columns, totalRows: fast.totalRows } satisfies SpecFacts);
+      return { ...fast, offset: req.offset, elapsedMs: performance.now() - started };
+    }
+  }
   const described = known
     ? undefined
     : open.engine.withConnection(async (c) => {
@@ -107,4 +116,33 @@ async function run(c: DuckDBConnection, text: string, userSql: string) {
   } catch (e) {
     throw queryError(e, userSql);
   }
+}
+
+/**
+ * A page of `SELECT * FROM source` read as DuckDB returns it, with its row count; undefined when
+ * a column needs a cast (the general path then describes first).
+ */
+async function firstPageAsIs(
+  open: OpenPond,
+  relation: string,
+  req: PreviewRequest,
+): Promise<Omit<PreviewPage, 'offset' | 'elapsedMs'> | undefined> {
+  return open.engine.withConnection(async (c) => {
+    await defineSource(c, relation);
+    let result;
+    try {
+      result = await c.run(`SELECT * FROM source LIMIT ${req.limit} OFFSET ${req.offset}`);
+    } catch (e) {
+      throw queryError(e, DEFAULT_SQL);
+    }
+    const columns: ColumnInfo[] = result
+      .columnNames()
+      .map((name, i) => ({ name, type: result.columnType(i).toString(), nullable: true }));
+    if (!readableAsIs(columns)) return undefined;
+    const page = await readArrowPage(result, columns, req.limit);
+    // On the same connection and view: Parquet answers the count from its footers.
+    const r = await run(c, `SELECT count(*)::DOUBLE AS n FROM source`, DEFAULT_SQL);
+    const totalRows = (r.getRowObjectsJS()[0]?.['n'] as number) ?? 0;
+    return { columns, ...page, totalRows };
+  });
 }

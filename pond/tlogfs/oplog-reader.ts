@@ -14,7 +14,16 @@ export interface IndexedFile {
   maxTxn: number;
   minNode: string | undefined;
   maxNode: string | undefined;
+  /** Bytes of the Parquet file. */
+  size: number;
 }
+
+/**
+ * Files up to this size are read whole and every node's rows cached: a partition holds a
+ * directory and its children, so listing a directory also answers its files' version reads
+ * (one query instead of one per file opened afterwards).
+ */
+const READ_WHOLE_BYTES = 64 * 1024;
 
 /**
  * Reads oplog rows for one node at a time without scanning history (DESIGN §3):
@@ -108,9 +117,24 @@ export class OplogReader {
       if (rows) found.set(f.path, rows);
     }
     const missing = files.filter((f) => !found.has(f.path));
-    if (missing.length > 0) {
-      const grouped = await this.query(missing, nodeId);
-      for (const f of missing) {
+    const small = missing.filter((f) => f.size <= READ_WHOLE_BYTES);
+    const large = missing.filter((f) => f.size > READ_WHOLE_BYTES);
+    if (small.length > 0) {
+      const grouped = await this.query(small, undefined);
+      for (const f of small) {
+        const byNode = new Map<string, OplogRow[]>([[nodeId, []]]);
+        for (const r of grouped.get(f.path) ?? []) {
+          const list = byNode.get(r.node_id);
+          if (list) list.push(r);
+          else byNode.set(r.node_id, [r]);
+        }
+        for (const [node, rows] of byNode) this.cache.set(cacheKey(f.path, node), rows);
+        found.set(f.path, byNode.get(nodeId)!);
+      }
+    }
+    if (large.length > 0) {
+      const grouped = await this.query(large, nodeId);
+      for (const f of large) {
         const rows = grouped.get(f.path) ?? [];
         found.set(f.path, rows);
         this.cache.set(cacheKey(f.path, nodeId), rows);
@@ -171,6 +195,7 @@ function indexFile(snapshot: Snapshot, add: AddFile): IndexedFile {
     maxTxn: num(stats?.maxValues?.['txn_seq'], Infinity),
     minNode: str(stats?.minValues?.['node_id']),
     maxNode: str(stats?.maxValues?.['node_id']),
+    size: add.size,
   };
 }
 
