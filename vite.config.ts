@@ -10,7 +10,7 @@ export default defineConfig({
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,
-    // uPlot, CodeMirror and Arrow make one big chunk; that is expected for a desktop bundle.
+    // The main chunk holds React and Arrow; uPlot and CodeMirror are split off and loaded on use.
     chunkSizeWarningLimit: 2000,
   },
 });

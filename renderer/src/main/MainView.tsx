@@ -1,5 +1,5 @@
+import { lazy, Suspense } from 'react';
 import type { PondSummary, TreeEntry } from '../../../shared/api';
-import { ChartPanel } from '../chart/ChartPanel';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorView } from '../common/ErrorView';
 import { useAsync } from '../common/use-async';
@@ -10,6 +10,11 @@ import { useApp, useAsOfTxn, useClient, type Panel } from '../state/app-store';
 import { Tree } from '../tree/Tree';
 import { AsOfBanner } from './AsOfBanner';
 import { Toolbar } from './Toolbar';
+
+// uPlot is loaded when a chart is first shown, so the first paint does not wait for it.
+const ChartPanel = lazy(() =>
+  import('../chart/ChartPanel').then((m) => ({ default: m.ChartPanel })),
+);
 
 const LABELS: Record<Panel, string> = {
   data: 'Data',
@@ -99,7 +104,11 @@ function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
     return <ErrorView error={details.error} title={`Cannot read ${entry.path}`} />;
   }
   if (panel === 'chart') {
-    return <ChartPanel key={details.value.path} pond={pond} details={details.value} {...at} />;
+    return (
+      <Suspense fallback={<div className="panel-loading">Loading the chart…</div>}>
+        <ChartPanel key={details.value.path} pond={pond} details={details.value} {...at} />
+      </Suspense>
+    );
   }
   return <DetailsPanel details={details.value} />;
 }

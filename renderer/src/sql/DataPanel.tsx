@@ -1,8 +1,10 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { PreviewGrid } from '../grid/PreviewGrid';
 import { useApp } from '../state/app-store';
 import { loadQueryHistory, rememberQuery } from './query-history';
-import { SqlEditor } from './SqlEditor';
+
+// CodeMirror is loaded with the first Data panel, so the first paint does not wait for it.
+const SqlEditor = lazy(() => import('./SqlEditor').then((m) => ({ default: m.SqlEditor })));
 
 const DEFAULT_SQL = 'SELECT * FROM source';
 
@@ -23,7 +25,9 @@ export function DataPanel({ pond, path, asOf }: { pond: string; path: string; as
   return (
     <div className="data-panel">
       <div className="sql-box">
-        <SqlEditor key={editorKey} initial={text} onChange={setText} onRun={run} />
+        <Suspense fallback={<div className="sql-editor" />}>
+          <SqlEditor key={editorKey} initial={text} onChange={setText} onRun={run} />
+        </Suspense>
         <div className="sql-actions">
           <button onClick={() => run(text)} title="Run (Ctrl+Enter)">
             Run ⌃⏎
