@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PondSummary } from '../../../shared/api.js';
-import { ErrorCode, isPondError } from '../../../shared/errors.js';
+import { ErrorCode } from '../../../shared/errors.js';
 import { createPond } from '../open-pond.js';
 import type { LocalPondService } from '../pond-service.js';
-import { duck, parquet, scratch, service } from './fixtures.js';
+import { duck, errorCode, parquet, scratch, service } from './fixtures.js';
 
 const ROWS = 10_000;
 const T0 = Date.parse('2024-07-01T00:00:00Z');
@@ -13,16 +13,6 @@ let s: Awaited<ReturnType<typeof scratch>>;
 let svc: LocalPondService;
 let pond: PondSummary;
 let file: string;
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isPondError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 beforeAll(async () => {
   s = await scratch();
@@ -120,16 +110,22 @@ describe('chart', () => {
 
   it('names bad columns, non-series and bad windows', async () => {
     const base = { pond: pond.handle, path: '/wave.series', maxPoints: 100 };
-    expect(await code(svc.chart({ ...base, columns: ['label'] }))).toBe(ErrorCode.InvalidArgument);
-    expect(await code(svc.chart({ ...base, columns: ['nope'] }))).toBe(ErrorCode.InvalidArgument);
-    expect(await code(svc.chart({ ...base, columns: ['timestamp'] }))).toBe(
+    expect(await errorCode(svc.chart({ ...base, columns: ['label'] }))).toBe(
       ErrorCode.InvalidArgument,
     );
-    expect(await code(svc.chart({ ...base, start: 'yesterday' }))).toBe(ErrorCode.InvalidArgument);
-    expect(await code(svc.chart({ ...base, start: '2024-07-02', end: '2024-07-01' }))).toBe(
+    expect(await errorCode(svc.chart({ ...base, columns: ['nope'] }))).toBe(
       ErrorCode.InvalidArgument,
     );
-    expect(await code(svc.chart({ ...base, path: '/plain.table' }))).toBe(ErrorCode.BadInput);
-    expect(await code(svc.chart({ ...base, path: '/' }))).toBe(ErrorCode.WrongType);
+    expect(await errorCode(svc.chart({ ...base, columns: ['timestamp'] }))).toBe(
+      ErrorCode.InvalidArgument,
+    );
+    expect(await errorCode(svc.chart({ ...base, start: 'yesterday' }))).toBe(
+      ErrorCode.InvalidArgument,
+    );
+    expect(await errorCode(svc.chart({ ...base, start: '2024-07-02', end: '2024-07-01' }))).toBe(
+      ErrorCode.InvalidArgument,
+    );
+    expect(await errorCode(svc.chart({ ...base, path: '/plain.table' }))).toBe(ErrorCode.BadInput);
+    expect(await errorCode(svc.chart({ ...base, path: '/' }))).toBe(ErrorCode.WrongType);
   });
 });

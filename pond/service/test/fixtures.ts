@@ -1,8 +1,7 @@
+import { isPondError } from '../../../shared/errors.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckSession } from '../../duckdb/session.js';
-import { literal } from '../../duckdb/sql.js';
 import { createPond } from '../open-pond.js';
 import { LocalPondService, type HostDialogs } from '../pond-service.js';
 
@@ -25,23 +24,18 @@ export function service(appData: string, dialogs?: HostDialogs): LocalPondServic
 }
 
 /** Writes a Parquet file with plain DuckDB (expected values come from DuckDB, not from us). */
-export async function parquet(path: string, select: string): Promise<void> {
-  const s = await DuckSession.open({ threads: 1 });
-  try {
-    await s.run(`COPY (${select}) TO ${literal(path)} (FORMAT parquet)`);
-  } finally {
-    s.close();
-  }
-}
+/** Plain-DuckDB helpers shared with the CLI tests (expected values never come from the pond). */
+export { duck, writeParquet as parquet } from '../../cli/test/fixtures.js';
 
-/** Runs a query with plain DuckDB. */
-export async function duck(sql: string): Promise<Record<string, unknown>[]> {
-  const s = await DuckSession.open({ threads: 1 });
+/** The code of the PondError a call fails with (the test fails if it succeeds). */
+export async function errorCode(p: Promise<unknown>): Promise<string> {
   try {
-    return await s.all(sql);
-  } finally {
-    s.close();
+    await p;
+  } catch (e) {
+    if (isPondError(e)) return e.code;
+    throw e;
   }
+  throw new Error('expected a failure');
 }
 
 /**

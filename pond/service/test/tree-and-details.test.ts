@@ -1,26 +1,16 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PondSummary } from '../../../shared/api.js';
-import { ErrorCode, isPondError } from '../../../shared/errors.js';
+import { ErrorCode } from '../../../shared/errors.js';
 import { createPond } from '../open-pond.js';
 import type { LocalPondService } from '../pond-service.js';
-import { parquet, scratch, service } from './fixtures.js';
+import { errorCode, parquet, scratch, service } from './fixtures.js';
 
 const ENTRIES = 100_000;
 let s: Awaited<ReturnType<typeof scratch>>;
 let svc: LocalPondService;
 let pond: PondSummary;
 let bigTxn: number;
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isPondError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 beforeAll(async () => {
   s = await scratch();
@@ -146,7 +136,7 @@ describe('list: the tree, one directory page at a time', () => {
     });
     expect(before.entries.map((e) => e.name)).toEqual(['site']);
     expect(
-      await code(
+      await errorCode(
         svc.list({ pond: pond.handle, path: '/big', offset: 0, limit: 1, asOf: bigTxn - 1 }),
       ),
     ).toBe(ErrorCode.NotFound);
@@ -154,13 +144,13 @@ describe('list: the tree, one directory page at a time', () => {
 
   it('refuses what is not a directory', async () => {
     expect(
-      await code(
+      await errorCode(
         svc.list({ pond: pond.handle, path: '/site/readings.series', offset: 0, limit: 1 }),
       ),
     ).toBe(ErrorCode.WrongType);
-    expect(await code(svc.list({ pond: pond.handle, path: '/nope', offset: 0, limit: 1 }))).toBe(
-      ErrorCode.NotFound,
-    );
+    expect(
+      await errorCode(svc.list({ pond: pond.handle, path: '/nope', offset: 0, limit: 1 })),
+    ).toBe(ErrorCode.NotFound);
   });
 });
 
@@ -206,7 +196,7 @@ describe('details', () => {
       kind: 'symlink',
       target: '/site/readings.series',
     });
-    expect(await code(svc.details({ pond: pond.handle, path: '/site/nope' }))).toBe(
+    expect(await errorCode(svc.details({ pond: pond.handle, path: '/site/nope' }))).toBe(
       ErrorCode.NotFound,
     );
   });
