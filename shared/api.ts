@@ -35,14 +35,14 @@ export interface AppInfo {
   /** Whether native open/create dialogs exist (Electron only). */
   dialogs: boolean;
   /**
-   * How long one preview or chart call may run before the engine stops it (`pond serve
+   * How long one preview, chart or details call may run before the engine stops it (`pond serve
    * --query-timeout`); absent when there is no limit.
    */
   queryTimeLimitMs?: number;
 }
 
 /**
- * Names a running preview or chart call so it can be stopped. The UI picks both strings:
+ * Names a running preview, chart or details call so it can be stopped. The UI picks both strings:
  * `cancelQuery(id)` stops that call, and a call whose spec (node, SQL, sort, window...) differs
  * from the running ones in the same `slot` (one per panel of a tab or window) stops them, so a
  * newer query for a panel supersedes the older one. Calls of the same spec in a slot (the pages
@@ -111,6 +111,8 @@ export interface NodeRequest {
   pond: string;
   path: string;
   asOf?: number;
+  /** The time range of a derived series is a scan of its rows: tagged, it can be stopped. */
+  query?: QueryTag;
 }
 
 export interface NodeDetails {
@@ -245,7 +247,7 @@ export interface PondService {
   chart(req: ChartRequest): Promise<ChartData>;
   history(req: HistoryRequest): Promise<TxnInfo[]>;
   /**
-   * Stops the preview or chart call tagged with this id (DuckDB's interrupt): it fails with
+   * Stops the preview, chart or details call tagged with this id (DuckDB's interrupt): it fails with
    * CANCELLED. An id that is not running (finished, never started) is ignored.
    */
   cancelQuery(id: string): Promise<void>;

@@ -51,13 +51,13 @@ export interface PondServiceOptions {
   dialogs?: HostDialogs;
   registry?: FactoryRegistry;
   /**
-   * How long one preview or chart call may run before it is stopped, in ms (0: no limit);
+   * How long one preview, chart or details call may run before it is stopped, in ms (0: no limit);
    * DEFAULT_QUERY_TIME_LIMIT_MS when absent.
    */
   queryTimeLimitMs?: number;
 }
 
-/** The time limit of a preview or chart call unless the host says otherwise: 2 minutes. */
+/** The time limit of a preview, chart or details call unless the host says otherwise: 2 minutes. */
 export const DEFAULT_QUERY_TIME_LIMIT_MS = 120_000;
 
 /** The demo pond being built: the job, and how many calls wait for it. */
@@ -178,8 +178,12 @@ export class LocalPondService implements PondService {
     return treePage(this.ponds.get(req.pond), req);
   }
 
-  async details(req: NodeRequest): Promise<NodeDetails> {
-    return nodeDetails(this.ponds.get(req.pond), req);
+  async details(req: NodeRequest, context: CallContext = {}): Promise<NodeDetails> {
+    const open = this.ponds.get(req.pond);
+    const { query, ...spec } = req;
+    return this.queries.track(JSON.stringify(['details', spec]), query, context.signal, (signal) =>
+      nodeDetails(open, req, signal),
+    );
   }
 
   async preview(req: PreviewRequest, context: CallContext = {}): Promise<PreviewPage> {

@@ -1,7 +1,7 @@
 import type { QueryTag } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 
-/** One running preview or chart call: its signal aborts, with a PondError as reason, to stop it. */
+/** One running preview, chart or details call: its signal aborts (reason: a PondError) to stop it. */
 interface Run {
   controller: AbortController;
   tag: QueryTag | undefined;
@@ -10,11 +10,12 @@ interface Run {
 }
 
 /**
- * The app's running queries (preview pages, counts, charts) and what stops them: an explicit
- * `cancel(id)`, a call with another spec in the same slot (a newer query for the same panel),
- * the caller going away (the transport's signal: HTTP request closed), the time limit, or the
- * service closing. Each reason reaches the caller as the PondError the run's signal aborts with;
- * the query engine turns the abort into DuckDB's interrupt.
+ * The app's running queries (preview pages and counts, charts, a derived series' time range) and
+ * what stops them: an explicit `cancel(id)`, a call with another spec in the same slot (a newer
+ * query for the same panel), the caller going away (the transport's signal: HTTP request
+ * closed), the time limit, or the service closing. Each reason reaches the caller as the
+ * PondError the run's signal aborts with; the query engine turns the abort into DuckDB's
+ * interrupt.
  */
 export class QueryRuns {
   private readonly running = new Set<Run>();

@@ -37,7 +37,12 @@ const list = z.strictObject({
   asOf: asOf.optional(),
 });
 
-const node = z.strictObject({ pond: handle, path: pondPath, asOf: asOf.optional() });
+const node = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  asOf: asOf.optional(),
+  query: queryTag.optional(),
+});
 
 const preview = z.strictObject({
   pond: handle,

@@ -32,7 +32,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--demo', 'serve the demo pond (made in the app data folder on first use)')
     .option(
       '--query-timeout <seconds>',
-      'stop a preview or chart query of the app after this many seconds (0: no limit)',
+      "stop a query of the app (a preview, a chart, a derived series' time range) after this many seconds (0: no limit)",
       String(DEFAULT_QUERY_TIME_LIMIT_MS / 1000),
     )
     .action(async (o: ServeOptions) => {

@@ -179,6 +179,30 @@ describe('stopping a query', () => {
     await stillAnswers(svc, pond.handle);
   });
 
+  it("stops the scan for a derived series' time range (its details)", async () => {
+    const running = failure(
+      svc.details({
+        pond: pond.handle,
+        path: '/slow.series',
+        query: { id: 'd-1', slot: 'details' },
+      }),
+    );
+    await sleep(500);
+    const asked = performance.now();
+    await svc.cancelQuery('d-1');
+    expect(await running).toEqual({
+      code: ErrorCode.Cancelled,
+      message: 'the query was cancelled',
+    });
+    expect(performance.now() - asked).toBeLessThan(PROMPT_MS);
+    // A stored series records its range: its details need no scan.
+    const stored = await svc.details({ pond: pond.handle, path: '/readings.series' });
+    expect(stored.timeRange).toEqual({
+      start: '2024-01-01T00:00:00Z',
+      end: '2024-01-03T01:00:00Z',
+    });
+  });
+
   it('stops a query at the time limit, saying what the limit is', async () => {
     const limited = new LocalPondService({
       mode: 'browser',
