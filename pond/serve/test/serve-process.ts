@@ -1,9 +1,9 @@
 /**
  * A real `pond serve` process for tests (bin/pond.js, which runs the compiled dist/), and what
- * a test reads of it from the outside: its URL, its CPU time, how it exits.
+ * a test reads of it from the outside: its URL, its pid (for cpu-time.ts), how it exits.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ServeProcess {
@@ -76,26 +76,4 @@ export async function startServeProcess(
   started.add(served);
   void exited.then(() => started.delete(served));
   return served;
-}
-
-let ticksPerSecond: number | undefined;
-
-/** CPU time (user + system, all threads) the process has used, in seconds. */
-export async function cpuSeconds(pid: number): Promise<number> {
-  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start at the state, field 3.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[14 - 3]);
-  const stime = Number(fields[15 - 3]);
-  return (utime + stime) / ticksPerSecond;
-}
-
-/** The cores the process kept busy on average over the next `ms` milliseconds. */
-export async function coresBusy(pid: number, ms: number): Promise<number> {
-  const before = await cpuSeconds(pid);
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, ms));
-  const after = await cpuSeconds(pid);
-  return (after - before) / ((performance.now() - t0) / 1000);
 }
