@@ -31,6 +31,7 @@ export class QueryEngine {
   private readonly closing = new AbortController();
 
   private constructor(private readonly instance: DuckDBInstance) {}
+
   static async open(options: {
     readable: string[];
     tempDir: string;

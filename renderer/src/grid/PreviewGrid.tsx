@@ -232,13 +232,14 @@ export function PreviewGrid({ spec }: { spec: PreviewSpec }) {
         ) : null}
         {shape ? <span> · first page in {Math.round(shape.elapsedMs)} ms</span> : null}
         {cache.runningSince !== undefined ? (
-          <>
-            {shape ? ' · ' : null}
-            <Running since={cache.runningSince} onCancel={() => cache.cancel()} />
-          </>
+          <Running
+            since={cache.runningSince}
+            onCancel={() => cache.cancel()}
+            quietMs={shape ? 500 : 0}
+          />
         ) : cache.cancelledAfterMs !== undefined ? (
           <span className="query-cancelled" data-testid="query-cancelled">
-            {shape ? ' · ' : null}Query cancelled after {seconds(cache.cancelledAfterMs)}
+            Query cancelled after {seconds(cache.cancelledAfterMs)}
           </span>
         ) : null}
         {note ? <span className="note"> · {note}</span> : null}

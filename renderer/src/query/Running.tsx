@@ -8,9 +8,18 @@ export function seconds(ms: number): string {
 
 /**
  * A running query's time so far (ticking), the server's time limit, and Cancel (Esc does the
- * same while a query runs).
+ * same while a query runs). With `quietMs`, it shows only once the query has run that long (so
+ * quick page loads while scrolling do not flicker in the status line).
  */
-export function Running({ since, onCancel }: { since: number; onCancel(): void }) {
+export function Running({
+  since,
+  onCancel,
+  quietMs = 0,
+}: {
+  since: number;
+  onCancel(): void;
+  quietMs?: number;
+}) {
   const limit = useApp((s) => s.app?.queryTimeLimitMs);
   const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
@@ -26,6 +35,7 @@ export function Running({ since, onCancel }: { since: number; onCancel(): void }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [cancel]);
+  if (now - since < quietMs) return null;
   return (
     <span className="query-running" role="status">
       Running… <span data-testid="query-elapsed">{seconds(Math.max(0, now - since))}</span>
