@@ -32,6 +32,7 @@ const METHODS = {
   preview: true,
   chart: true,
   history: true,
+  cancelQuery: true,
   jobs: true,
   cancelJob: true,
 } as const satisfies Record<PondServiceMethod, true>;

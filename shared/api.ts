@@ -34,6 +34,23 @@ export interface AppInfo {
   version: string;
   /** Whether native open/create dialogs exist (Electron only). */
   dialogs: boolean;
+  /**
+   * How long one preview, chart or details call may run before the engine stops it (`pond serve
+   * --query-timeout`); absent when there is no limit.
+   */
+  queryTimeLimitMs?: number;
+}
+
+/**
+ * Names a running preview, chart or details call so it can be stopped. The UI picks both strings:
+ * `cancelQuery(id)` stops that call, and a call whose spec (node, SQL, sort, window...) differs
+ * from the running ones in the same `slot` (one per panel of a tab or window) stops them, so a
+ * newer query for a panel supersedes the older one. Calls of the same spec in a slot (the pages
+ * of one result) run side by side.
+ */
+export interface QueryTag {
+  id: string;
+  slot: string;
 }
 
 export interface TreeEntry {
@@ -94,6 +111,8 @@ export interface NodeRequest {
   pond: string;
   path: string;
   asOf?: number;
+  /** The time range of a derived series is a scan of its rows: tagged, it can be stopped. */
+  query?: QueryTag;
 }
 
 export interface NodeDetails {
@@ -124,6 +143,7 @@ export interface PreviewRequest {
   offset: number;
   limit: number;
   asOf?: number;
+  query?: QueryTag;
 }
 
 export interface PreviewPage {
@@ -153,6 +173,7 @@ export interface ChartRequest {
   /** Upper bound on points per column; the engine aggregates (min/max per bucket) above it. */
   maxPoints: number;
   asOf?: number;
+  query?: QueryTag;
 }
 
 export interface ChartData {
@@ -225,6 +246,11 @@ export interface PondService {
   preview(req: PreviewRequest): Promise<PreviewPage>;
   chart(req: ChartRequest): Promise<ChartData>;
   history(req: HistoryRequest): Promise<TxnInfo[]>;
+  /**
+   * Stops the preview, chart or details call tagged with this id (DuckDB's interrupt): it fails with
+   * CANCELLED. An id that is not running (finished, never started) is ignored.
+   */
+  cancelQuery(id: string): Promise<void>;
 
   jobs(): Promise<JobInfo[]>;
   cancelJob(id: string): Promise<void>;

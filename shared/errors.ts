@@ -44,8 +44,10 @@ export const ErrorCode = {
   ExportError: 'EXPORT_ERROR',
   /** A template that fails to render. */
   TemplateError: 'TEMPLATE_ERROR',
-  /** A job was cancelled by its caller. */
+  /** A job or query was cancelled (by its caller, a newer query, or the server stopping). */
   Cancelled: 'CANCELLED',
+  /** A query ran longer than the time limit the server states, and was stopped. */
+  Timeout: 'TIMEOUT',
   /** The request was not authorised (missing or wrong token). */
   Unauthorized: 'UNAUTHORIZED',
   /** The operation does not exist where it was asked (e.g. native dialogs under `pond serve`). */

@@ -10,6 +10,11 @@
  * - Binary fields (Uint8Array, e.g. Arrow pages) are sent as `{ "$bytes": "<base64>" }`.
  * - `GET /ws?token=<token>` upgrades to a WebSocket on which the server pushes
  *   `{ "type": "job", "job": JobInfo }` whenever a job changes.
+ * - Every request must name the server in `Host` (the address it bound, or localhost,
+ *   127.0.0.1, [::1], with its port), and API calls and the WebSocket may carry only an `Origin`
+ *   of such a host: anything else gets 403 before the token is looked at (no DNS rebinding).
+ * - A call whose HTTP request is closed before it is answered (the tab closed, the fetch
+ *   aborted) is cancelled: a running query is interrupted.
  */
 import type { ErrorInfo } from './errors.js';
 import type { JobInfo, MenuCommand, PondService, PondServiceMethod } from './api.js';
@@ -32,6 +37,7 @@ export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'preview',
   'chart',
   'history',
+  'cancelQuery',
   'jobs',
   'cancelJob',
 ];

@@ -6,6 +6,8 @@ import { e2eDir } from './environment';
 export interface Served {
   /** The page's URL with its token, as `pond serve` printed it. */
   url: string;
+  /** The server process, to read its CPU time from /proc. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -52,7 +54,7 @@ export async function startServe(pond: { demo: true } | { path: string }): Promi
       );
     });
   });
-  return { url, stop: () => stop(child) };
+  return { url, pid: child.pid!, stop: () => stop(child) };
 }
 
 function stop(child: ChildProcess): Promise<void> {

@@ -113,12 +113,22 @@ export async function eventBounds(
   relation: string,
   column: ColumnInfo,
 ): Promise<{ minUs: number | undefined; maxUs: number | undefined }> {
+  return boundsOf(await session.all(eventBoundsSql(relation, column)));
+}
+
+/** The query behind `eventBounds`: one row, `lo` and `hi` in µs (DOUBLE, NULL when empty). */
+export function eventBoundsSql(relation: string, column: ColumnInfo): string {
   const c = ident(column.name);
   const expr = (agg: string) =>
     column.type === 'BIGINT' ? `${agg}(${c})::DOUBLE` : `epoch_us(${agg}(${c}))::DOUBLE`;
-  const rows = await session.all(
-    `SELECT ${expr('min')} AS lo, ${expr('max')} AS hi FROM (${relation})`,
-  );
+  return `SELECT ${expr('min')} AS lo, ${expr('max')} AS hi FROM (${relation})`;
+}
+
+/** The bounds from the row of `eventBoundsSql`. */
+export function boundsOf(rows: Record<string, unknown>[]): {
+  minUs: number | undefined;
+  maxUs: number | undefined;
+} {
   const lo = rows[0]?.['lo'] as number | null;
   const hi = rows[0]?.['hi'] as number | null;
   return { minUs: lo ?? undefined, maxUs: hi ?? undefined };

@@ -6,6 +6,7 @@ import { ErrorCode, PondError, toErrorInfo, type ErrorInfo } from '../../shared/
 import { API_PREFIX, WS_PATH, decodeWire, type WireResponse } from '../../shared/wire.js';
 import { dispatch, toWire } from '../service/dispatch.js';
 import { newToken, TokenCheck } from './auth.js';
+import { HostCheck } from './host-check.js';
 import { JobSocket } from './job-socket.js';
 import { contentSecurityPolicy, setBaseHeaders } from './security-headers.js';
 import { bundleFile, sendFile } from './static-files.js';
@@ -39,12 +40,16 @@ const MAX_BODY = 1024 * 1024;
 
 /**
  * `pond serve`: the renderer and the PondService contract over HTTP and a WebSocket (see
- * shared/wire.ts). Every request needs the per-run token, or gets 401; every API message is
- * validated before the service sees it. No CORS headers are ever sent.
+ * shared/wire.ts). Every request must name this server in `Host` (and API calls and the
+ * WebSocket may carry only its `Origin`), or gets 403; then it needs the per-run token, or gets
+ * 401; every API message is validated before the service sees it. No CORS headers are ever
+ * sent. A call whose client goes away before the answer is cancelled (its query interrupted).
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
   const check = new TokenCheck(token);
+  // Made once listening (the system may pick the port); no request is handled before.
+  const allowed: { hosts?: HostCheck } = {};
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) reply(res, 500, { ok: false, error: toErrorInfo(e) });
@@ -55,6 +60,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     setBaseHeaders(res);
+    if (!allowed.hosts!.allowsHost(req.headers.host)) {
+      return text(res, 403, allowed.hosts!.explain('Host', req.headers.host));
+    }
     const url = new URL(req.url ?? '/', 'http://pond.invalid');
     if (url.pathname.startsWith(API_PREFIX))
       return api(req, res, url.pathname.slice(API_PREFIX.length));
@@ -81,6 +89,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function api(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
+    if (!allowed.hosts!.allowsOrigin(req.headers.origin)) {
+      return reply(
+        res,
+        403,
+        failure(ErrorCode.Unauthorized, allowed.hosts!.explain('Origin', req.headers.origin)),
+      );
+    }
     if (!check.fromBearer(req)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return reply(
@@ -144,7 +159,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ),
       );
     }
-    const outcome = await dispatch(options.service, method, (message as { arg?: unknown }).arg);
+    // The client gone before its answer (tab closed, fetch aborted): stop what the call runs.
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const outcome = await dispatch(options.service, method, (message as { arg?: unknown }).arg, {
+      signal: gone.signal,
+    });
+    if (gone.signal.aborted) return;
     const status =
       outcome.kind === 'unknown-method'
         ? 404
@@ -161,12 +184,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const refuse = (status: number, why: string) => {
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    // A page from another origin must not listen in, even with a leaked token.
+    if (
+      !allowed.hosts!.allowsHost(req.headers.host) ||
+      !allowed.hosts!.allowsOrigin(req.headers.origin)
+    )
+      return refuse(403, 'Forbidden');
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!check.fromQuery(url)) return refuse(401, 'Unauthorized');
-    // A page from another origin must not listen in, even with a leaked token.
-    const origin = req.headers.origin;
-    if (origin !== undefined && !sameOrigin(origin, req.headers.host))
-      return refuse(403, 'Forbidden');
     sockets.accept(req, socket, head);
   }
   server.on('upgrade', upgrade);
@@ -179,6 +204,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   });
   const { port } = server.address() as AddressInfo;
+  allowed.hosts = new HostCheck(options.host, port);
   // The unspecified address listens everywhere; the URL to open is the loopback one.
   const shown =
     options.host === '0.0.0.0' ? '127.0.0.1' : options.host === '::' ? '::1' : options.host;
@@ -250,16 +276,8 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
       if (size <= MAX_BODY) resolve(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('the client went away while sending the body'));
+    });
   });
-}
-
-function sameOrigin(origin: string, host: string | undefined): boolean {
-  try {
-    const o = new URL(origin);
-    return (
-      (o.protocol === 'http:' || o.protocol === 'https:') && host !== undefined && o.host === host
-    );
-  } catch {
-    return false;
-  }
 }

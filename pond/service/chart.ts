@@ -18,9 +18,14 @@ const NUMERIC =
  * Chart data for a series (or a table with a time column): the chosen numeric columns over a
  * time window, with at most `maxPoints` points per column. When the window holds more rows,
  * it is cut into `maxPoints / 2` equal time buckets and each bucket gives two points, its
- * minimum and its maximum, so peaks survive the downsampling.
+ * minimum and its maximum, so peaks survive the downsampling. Its queries stop when `signal`
+ * aborts.
  */
-export async function chartData(open: OpenPond, req: ChartRequest): Promise<ChartData> {
+export async function chartData(
+  open: OpenPond,
+  req: ChartRequest,
+  signal?: AbortSignal,
+): Promise<ChartData> {
   const startUs = req.start === undefined ? undefined : parseUtcTime(req.start, 'start') * 1000;
   const endUs = req.end === undefined ? undefined : parseUtcTime(req.end, 'end') * 1000;
   if (startUs !== undefined && endUs !== undefined && endUs < startUs) {
@@ -115,7 +120,7 @@ export async function chartData(open: OpenPond, req: ChartRequest): Promise<Char
       ...columns.map((col, j) => ({ name: col.name, values: values[j]! })),
     ]);
     return { ...base, arrow, rowCount: length, downsampled: true, ...bounds };
-  });
+  }, signal);
 }
 
 function plotted(

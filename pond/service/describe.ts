@@ -31,11 +31,22 @@ export interface NodeDescription {
   target?: string;
 }
 
-/** Describes one node: type, versions, schema, timestamp column and time range. */
+/** Scans a relation for the min and max of its event-time column (µs). */
+export type BoundsScan = (
+  relation: string,
+  column: ColumnInfo,
+) => Promise<{ minUs: number | undefined; maxUs: number | undefined }>;
+
+/**
+ * Describes one node: type, versions, schema, timestamp column and time range. A series whose
+ * versions do not record their time range (a derived one) is scanned for it, with `bounds`
+ * (the pond's own session by default; the app passes one it can interrupt).
+ */
 export async function describeNode(
   txn: PondTxn,
   path: string,
   node: PondNode,
+  bounds: BoundsScan = (relation, column) => eventBounds(txn.session, relation, column),
 ): Promise<NodeDescription> {
   const d: NodeDescription = { path, type: node.type, nodeId: node.id, versions: [] };
   if (node.factory !== undefined) d.factory = node.factory;
@@ -70,7 +81,7 @@ export async function describeNode(
     ) {
       d.timeRange = { minUs: Math.min(...mins), maxUs: Math.max(...maxs) };
     } else {
-      const b = await eventBounds(txn.session, relation, col);
+      const b = await bounds(relation, col);
       if (b.minUs !== undefined && b.maxUs !== undefined)
         d.timeRange = { minUs: b.minUs, maxUs: b.maxUs };
     }

@@ -1,6 +1,7 @@
 import type { PondService } from '../../shared/api.js';
 import { ErrorCode, PondError, toErrorInfo, type ErrorInfo } from '../../shared/errors.js';
 import { isServiceMethod, type WireResponse } from '../../shared/wire.js';
+import type { CallContext } from './call-context.js';
 import { validateRequest } from './request-schemas.js';
 
 /** How a message from the UI ended: the value, or why it was refused or failed. */
@@ -16,12 +17,14 @@ export type Outcome =
 /**
  * The one entry point for messages from the UI (Electron IPC and `pond serve` both use it): the
  * method name must be one of the contract's, and its argument must pass the method's schema,
- * before the service is called. Never throws.
+ * before the service is called. `context` goes to the method beside its argument (the service's
+ * methods that start queries or jobs stop them when its signal aborts). Never throws.
  */
 export async function dispatch(
   service: PondService,
   method: unknown,
   arg: unknown,
+  context: CallContext = {},
 ): Promise<Outcome> {
   if (typeof method !== 'string' || !isServiceMethod(method)) {
     const name = typeof method === 'string' ? method : typeof method;
@@ -41,8 +44,12 @@ export async function dispatch(
     return { kind: 'bad-argument', error: toErrorInfo(e) };
   }
   try {
-    const fn = service[method] as (this: PondService, a: unknown) => Promise<unknown>;
-    return { kind: 'ok', value: await fn.call(service, valid) };
+    const fn = service[method] as (
+      this: PondService,
+      a: unknown,
+      context: CallContext,
+    ) => Promise<unknown>;
+    return { kind: 'ok', value: await fn.call(service, valid, context) };
   } catch (e) {
     return { kind: 'failed', error: toErrorInfo(e) };
   }

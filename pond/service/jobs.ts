@@ -95,6 +95,13 @@ export class JobRunner {
     if (j.info.state === 'running') j.controller.abort();
   }
 
+  /** Cancels every running job and resolves when all have ended (the service closes). */
+  async stopAll(): Promise<void> {
+    const running = [...this.jobs.values()].filter((j) => j.info.state === 'running');
+    for (const j of running) j.controller.abort();
+    await Promise.all(running.map((j) => j.done));
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -2,19 +2,40 @@ import type { NodeDetails, NodeRequest, VersionInfo } from '../../shared/api.js'
 import { basename, dirname, joinPath } from '../tinyfs/path.js';
 import { isDirectory } from '../tinyfs/node.js';
 import type { FileVersion } from '../tinyfs/node.js';
+import { boundsOf, eventBoundsSql } from '../query/parquet-file.js';
+import { queryError } from '../query/run-query.js';
 import { describeNode } from './describe.js';
 import { isoFromMicros, isoFromMillis } from './iso-time.js';
 import type { OpenPond } from './pond-registry.js';
+import { defineSource } from './preview.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 
 /** A downsampled series made by temporal-reduce is named `res=<duration>.series`. */
 const RESOLUTION = /^res=([^/]+?)(?:\.series)?$/;
 
-/** Details of one node for the app: type, versions, schema, time range, factory config. */
-export async function nodeDetails(open: OpenPond, req: NodeRequest): Promise<NodeDetails> {
+/**
+ * Details of one node for the app: type, versions, schema, time range, factory config. The time
+ * range of a derived series is a scan of its rows (which may be long), so it runs on the query
+ * engine and stops when `signal` aborts.
+ */
+export async function nodeDetails(
+  open: OpenPond,
+  req: NodeRequest,
+  signal?: AbortSignal,
+): Promise<NodeDetails> {
   return open.pond.read(async (txn) => {
     const found = await (await txn.wd()).get(req.path, { follow: false });
-    const d = await describeNode(txn, found.path, found.node);
+    const d = await describeNode(txn, found.path, found.node, (relation, column) =>
+      open.engine.withConnection(async (c) => {
+        await defineSource(c, relation);
+        const sql = eventBoundsSql('SELECT * FROM source', column);
+        try {
+          return boundsOf((await c.runAndReadAll(sql)).getRowObjectsJS());
+        } catch (e) {
+          throw queryError(e, sql);
+        }
+      }, signal),
+    );
     const out: NodeDetails = {
       path: d.path,
       kind: d.type,

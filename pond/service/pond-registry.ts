@@ -67,7 +67,8 @@ export class PondRegistry {
   async close(handle: string): Promise<void> {
     const p = this.get(handle);
     this.byHandle.delete(handle);
-    p.engine.close();
+    // Interrupts the pond's running queries and waits for them before the pond goes.
+    await p.engine.close();
     await p.pond.close();
   }
 

@@ -22,6 +22,7 @@ import { ErrorCode, PondError, fromErrorInfo } from '../../shared/errors.js';
 import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import { appVersion } from './app-version.js';
+import type { CallContext } from './call-context.js';
 import { chartData } from './chart.js';
 import { ensureDemoPond } from './demo-pond.js';
 import { history } from './history.js';
@@ -31,6 +32,7 @@ import { nodeDetails } from './node-details.js';
 import { createPond } from './open-pond.js';
 import { PondRegistry, summaryOf } from './pond-registry.js';
 import { previewPage } from './preview.js';
+import { QueryRuns } from './query-runs.js';
 import { RecentPonds } from './recent-ponds.js';
 import { treePage } from './tree-page.js';
 
@@ -48,6 +50,21 @@ export interface PondServiceOptions {
   appData: string;
   dialogs?: HostDialogs;
   registry?: FactoryRegistry;
+  /**
+   * How long one preview, chart or details call may run before it is stopped, in ms (0: no limit);
+   * DEFAULT_QUERY_TIME_LIMIT_MS when absent.
+   */
+  queryTimeLimitMs?: number;
+}
+
+/** The time limit of a preview, chart or details call unless the host says otherwise: 2 minutes. */
+export const DEFAULT_QUERY_TIME_LIMIT_MS = 120_000;
+
+/** The demo pond being built: the job, and how many calls wait for it. */
+interface DemoBuild {
+  jobId: string;
+  path: Promise<string>;
+  waiters: number;
 }
 
 /**
@@ -60,16 +77,30 @@ export class LocalPondService implements PondService {
   private readonly ponds: PondRegistry;
   private readonly recent: RecentPonds;
   private readonly registry: FactoryRegistry;
-  private demo: Promise<string> | undefined;
+  private readonly queries: QueryRuns;
+  private readonly queryTimeLimitMs: number;
+  private demo: DemoBuild | undefined;
 
   constructor(private readonly options: PondServiceOptions) {
     this.registry = options.registry ?? defaultRegistry();
     this.ponds = new PondRegistry({ registry: this.registry });
     this.recent = RecentPonds.in(options.appData);
+    this.queryTimeLimitMs = options.queryTimeLimitMs ?? DEFAULT_QUERY_TIME_LIMIT_MS;
+    this.queries = new QueryRuns(
+      this.queryTimeLimitMs > 0 ? this.queryTimeLimitMs : undefined,
+      options.mode === 'browser'
+        ? 'pond serve --query-timeout SECONDS changes it'
+        : 'set by the app',
+    );
   }
 
   async appInfo(): Promise<AppInfo> {
-    return { mode: this.options.mode, version: appVersion(), dialogs: !!this.options.dialogs };
+    return {
+      mode: this.options.mode,
+      version: appVersion(),
+      dialogs: !!this.options.dialogs,
+      ...(this.queryTimeLimitMs > 0 ? { queryTimeLimitMs: this.queryTimeLimitMs } : {}),
+    };
   }
 
   async openPonds(): Promise<PondSummary[]> {
@@ -119,9 +150,24 @@ export class LocalPondService implements PondService {
     return summaryOf(open);
   }
 
-  async openDemoPond(): Promise<PondSummary> {
-    this.demo ??= this.makeDemo().finally(() => (this.demo = undefined));
-    return this.openPath(await this.demo);
+  /** The demo build is cancelled when every call waiting for it has gone (`context.signal`). */
+  async openDemoPond(context: CallContext = {}): Promise<PondSummary> {
+    const demo = (this.demo ??= this.startDemo());
+    const { signal } = context;
+    demo.waiters++;
+    const gone = () => {
+      if (--demo.waiters === 0) this.jobRunner.cancel(demo.jobId);
+    };
+    signal?.addEventListener('abort', gone, { once: true });
+    if (signal?.aborted) gone();
+    try {
+      return await this.openPath(await demo.path);
+    } finally {
+      if (!signal?.aborted) {
+        signal?.removeEventListener('abort', gone);
+        demo.waiters--;
+      }
+    }
   }
 
   async closePond(pond: string): Promise<void> {
@@ -132,16 +178,32 @@ export class LocalPondService implements PondService {
     return treePage(this.ponds.get(req.pond), req);
   }
 
-  async details(req: NodeRequest): Promise<NodeDetails> {
-    return nodeDetails(this.ponds.get(req.pond), req);
+  async details(req: NodeRequest, context: CallContext = {}): Promise<NodeDetails> {
+    const open = this.ponds.get(req.pond);
+    const { query, ...spec } = req;
+    return this.queries.track(JSON.stringify(['details', spec]), query, context.signal, (signal) =>
+      nodeDetails(open, req, signal),
+    );
   }
 
-  async preview(req: PreviewRequest): Promise<PreviewPage> {
-    return previewPage(this.ponds.get(req.pond), req);
+  async preview(req: PreviewRequest, context: CallContext = {}): Promise<PreviewPage> {
+    const open = this.ponds.get(req.pond);
+    const { offset: _o, limit: _l, query, ...spec } = req;
+    return this.queries.track(JSON.stringify(['preview', spec]), query, context.signal, (signal) =>
+      previewPage(open, req, signal),
+    );
   }
 
-  async chart(req: ChartRequest): Promise<ChartData> {
-    return chartData(this.ponds.get(req.pond), req);
+  async chart(req: ChartRequest, context: CallContext = {}): Promise<ChartData> {
+    const open = this.ponds.get(req.pond);
+    const { query, ...spec } = req;
+    return this.queries.track(JSON.stringify(['chart', spec]), query, context.signal, (signal) =>
+      chartData(open, req, signal),
+    );
+  }
+
+  async cancelQuery(id: string): Promise<void> {
+    this.queries.cancel(id);
   }
 
   async history(req: HistoryRequest): Promise<TxnInfo[]> {
@@ -185,8 +247,13 @@ export class LocalPondService implements PondService {
     return summaryOf(open);
   }
 
-  /** Closes every pond (the app quits, the server stops). */
+  /**
+   * Stops every running query and job, waits for them to end, then closes every pond (the app
+   * quits, the server stops).
+   */
   async close(): Promise<void> {
+    this.queries.cancelAll('the server is stopping');
+    await this.jobRunner.stopAll();
     await this.ponds.closeAll();
   }
 
@@ -200,16 +267,21 @@ export class LocalPondService implements PondService {
     return this.options.dialogs;
   }
 
-  /** Makes the demo pond (as a job, so the UI shows its progress) and returns its folder. */
-  private async makeDemo(): Promise<string> {
+  /** Makes the demo pond as a job (so the UI shows its progress); `path` is its folder. */
+  private startDemo(): DemoBuild {
     const started = this.jobRunner.start('demo-pond', (ctx) =>
       ensureDemoPond(this.options.appData, {
         registry: this.registry,
         progress: (p) => ctx.progress(p),
       }),
     );
-    const done = await this.jobRunner.wait(started.id);
-    if (done.state !== 'done') throw fromErrorInfo(done.error!);
-    return (done.result as { path: string }).path;
+    const path = this.jobRunner
+      .wait(started.id)
+      .then((done) => {
+        if (done.state !== 'done') throw fromErrorInfo(done.error!);
+        return (done.result as { path: string }).path;
+      })
+      .finally(() => (this.demo = undefined));
+    return { jobId: started.id, path, waiters: 0 };
   }
 }

@@ -20,9 +20,15 @@ interface SpecFacts {
  * and paged by the engine. The SQL runs on the pond's locked-down query engine as a subquery,
  * so only a single SELECT is accepted; its columns and row count are computed once per spec and
  * cached, so scrolling costs one LIMIT/OFFSET query per page (DuckDB reads only the row groups
- * it needs, so the last page of a 5M-row series is as quick as the first).
+ * it needs, so the last page of a 5M-row series is as quick as the first). Every query of the
+ * call (the describe, the count and the page, which run side by side) stops when `signal`
+ * aborts, and the spec's facts are cached only when the call completed.
  */
-export async function previewPage(open: OpenPond, req: PreviewRequest): Promise<PreviewPage> {
+export async function previewPage(
+  open: OpenPond,
+  req: PreviewRequest,
+  signal?: AbortSignal,
+): Promise<PreviewPage> {
   const started = performance.now();
   const { seq, relation } = await open.pond.read(
     async (txn) => ({ seq: txn.seq, relation: (await queryableNode(txn, req.path)).relation }),
@@ -35,7 +41,7 @@ export async function previewPage(open: OpenPond, req: PreviewRequest): Promise<
   if (!known && sql === DEFAULT_SQL && (req.sort ?? []).length === 0) {
     // The node's own rows (no user SQL to check): the page and the count start at once, and
     // the columns come with the page, unless a column needs a cast to reach Arrow.
-    const fast = await firstPageAsIs(open, relation, req);
+    const fast = await firstPageAsIs(open, relation, req, signal);
     if (fast) {
       open.specs.set(key, { columns: fast.columns, totalRows: fast.totalRows } satisfies SpecFacts);
       return { ...fast, offset: req.offset, elapsedMs: performance.now() - started };
@@ -46,18 +52,24 @@ export async function previewPage(open: OpenPond, req: PreviewRequest): Promise<
     : open.engine.withConnection(async (c) => {
         await defineSource(c, relation);
         return open.engine.describeSelect(c, sql);
-      });
+      }, signal);
   const columns: ColumnInfo[] =
     known?.columns ?? (await described!).map((c) => ({ ...c, nullable: true }));
   const orderBy = orderClause(columns, req.sort ?? []);
 
+  // The count and the page run side by side: when one fails, the other is stopped too (a
+  // failed page must not leave a count of a cross join running).
+  const together = new AbortController();
+  const follow = () => together.abort(signal?.reason);
+  signal?.addEventListener('abort', follow, { once: true });
+  if (signal?.aborted) follow();
   const count = known
     ? Promise.resolve(known.totalRows)
     : open.engine.withConnection(async (c) => {
         await defineSource(c, relation);
         const r = await run(c, `SELECT count(*)::DOUBLE AS n FROM (\n${sql}\n) AS q`, sql);
         return (r.getRowObjectsJS()[0]?.['n'] as number) ?? 0;
-      });
+      }, together.signal);
   const page = open.engine.withConnection(async (c) => {
     await defineSource(c, relation);
     const pageSql =
@@ -70,8 +82,16 @@ export async function previewPage(open: OpenPond, req: PreviewRequest): Promise<
       throw queryError(e, sql);
     }
     return readArrowPage(result, columns, req.limit);
-  });
-  const [totalRows, { arrow, rowCount }] = await Promise.all([count, page]);
+  }, together.signal);
+  let totalRows: number, arrow: Uint8Array, rowCount: number;
+  try {
+    [totalRows, { arrow, rowCount }] = await Promise.all([count, page]);
+  } catch (e) {
+    together.abort(signal?.aborted ? signal.reason : e);
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', follow);
+  }
   if (!known) open.specs.set(key, { columns, totalRows } satisfies SpecFacts);
   return {
     columns,
@@ -126,6 +146,7 @@ async function firstPageAsIs(
   open: OpenPond,
   relation: string,
   req: PreviewRequest,
+  signal: AbortSignal | undefined,
 ): Promise<Omit<PreviewPage, 'offset' | 'elapsedMs'> | undefined> {
   return open.engine.withConnection(async (c) => {
     await defineSource(c, relation);
@@ -144,5 +165,5 @@ async function firstPageAsIs(
     const r = await run(c, `SELECT count(*)::DOUBLE AS n FROM source`, DEFAULT_SQL);
     const totalRows = (r.getRowObjectsJS()[0]?.['n'] as number) ?? 0;
     return { columns, ...page, totalRows };
-  });
+  }, signal);
 }

@@ -11,6 +11,8 @@ import { queryError } from '../query/run-query.js';
 import { stringList, literal } from '../duckdb/sql.js';
 
 const IDLE_KEPT = 4;
+/** How often a cancelled query is interrupted again until it lets go of its connection. */
+const INTERRUPT_REPEAT_MS = 25;
 
 /**
  * The DuckDB instance that runs the app's queries over one pond (previews, SQL over `source`,
@@ -18,11 +20,15 @@ const IDLE_KEPT = 4;
  * pond's blobs and cache, cannot reach any other host path (DuckDB's `enable_external_access`
  * off, `allowed_directories` set, configuration locked), runs in UTC, and only single SELECT
  * statements are accepted. So SQL typed in the UI cannot read or write host files it was not
- * given. Each query borrows its own connection, so a long query never holds up the others.
+ * given. Each query borrows its own connection, so a long query never holds up the others, and
+ * each can be interrupted on its own.
  */
 export class QueryEngine {
   private readonly idle: DuckDBConnection[] = [];
-  private closed = false;
+  /** Connections lent out, with the promise that settles when their work does. */
+  private readonly busy = new Map<DuckDBConnection, Promise<unknown>>();
+  /** Aborted when the engine closes: every running query is interrupted. */
+  private readonly closing = new AbortController();
 
   private constructor(private readonly instance: DuckDBInstance) {}
 
@@ -50,15 +56,38 @@ export class QueryEngine {
     return new QueryEngine(instance);
   }
 
-  /** Runs `fn` on a connection of its own (taken from a small pool). */
-  async withConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    if (this.closed) throw new PondError(ErrorCode.Internal, 'the pond was closed');
+  /**
+   * Runs `fn` on a connection of its own (taken from a small pool). When `signal` aborts (or the
+   * engine closes), DuckDB's interrupt stops whatever `fn` runs on the connection, and the call
+   * fails with the signal's reason (not DuckDB's "Interrupted"); a cancelled call never answers
+   * with data. An interrupted connection is closed, never pooled.
+   */
+  async withConnection<T>(
+    fn: (c: DuckDBConnection) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const stops = signal ? [signal, this.closing.signal] : [this.closing.signal];
+    throwIfAnyAborted(stops);
     const c = this.idle.pop() ?? (await this.instance.connect());
+    if (this.closing.signal.aborted) {
+      c.closeSync();
+      throwIfAnyAborted(stops);
+    }
+    const interrupting = interruptOnAbort(c, stops);
+    const work = fn(c);
+    this.busy.set(c, work);
     try {
-      return await fn(c);
+      const value = await work;
+      throwIfAnyAborted(stops);
+      return value;
+    } catch (e) {
+      throwIfAnyAborted(stops);
+      throw e;
     } finally {
-      // A failed query leaves its connection usable, so it goes back to the pool too.
-      if (!this.closed && this.idle.length < IDLE_KEPT) this.idle.push(c);
+      const interrupted = interrupting.stop();
+      this.busy.delete(c);
+      if (!interrupted && !this.closing.signal.aborted && this.idle.length < IDLE_KEPT)
+        this.idle.push(c);
       else c.closeSync();
     }
   }
@@ -100,11 +129,48 @@ export class QueryEngine {
     }
   }
 
-  close(): void {
-    this.closed = true;
+  /**
+   * Interrupts every running query, waits for each to let go of its connection, then closes the
+   * instance (closing it under a running query is not safe).
+   */
+  async close(): Promise<void> {
+    if (!this.closing.signal.aborted) {
+      this.closing.abort(new PondError(ErrorCode.Cancelled, 'the pond was closed'));
+    }
+    await Promise.allSettled([...this.busy.values()]);
     for (const c of this.idle.splice(0)) c.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * Calls DuckDB's interrupt on `c` once one of `signals` aborts, and again every few milliseconds
+ * until stopped: an interrupt that lands between two statements of a call, or before DuckDB has
+ * begun the query, is otherwise lost (DuckDB clears the flag when a query starts). `stop()` says
+ * whether an interrupt was sent.
+ */
+function interruptOnAbort(c: DuckDBConnection, signals: AbortSignal[]): { stop(): boolean } {
+  let timer: NodeJS.Timeout | undefined;
+  let sent = false;
+  const interrupt = () => {
+    sent = true;
+    c.interrupt();
+    timer ??= setInterval(() => c.interrupt(), INTERRUPT_REPEAT_MS);
+  };
+  for (const s of signals) s.addEventListener('abort', interrupt, { once: true });
+  if (signals.some((s) => s.aborted)) interrupt();
+  return {
+    stop() {
+      for (const s of signals) s.removeEventListener('abort', interrupt);
+      clearInterval(timer);
+      return sent;
+    },
+  };
+}
+
+/** Throws the reason of the first aborted signal (a PondError saying why the call stopped). */
+function throwIfAnyAborted(signals: AbortSignal[]): void {
+  for (const s of signals) s.throwIfAborted();
 }
 
 /** The folders a pond's queries may read: its blobs and its cache. */

@@ -19,6 +19,8 @@ const pondPath = z
 const offset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const asOf = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const isoTime = z.string().min(1).max(64);
+const queryId = z.string().min(1).max(100);
+const queryTag = z.strictObject({ id: queryId, slot: z.string().min(1).max(200) });
 
 const list = z.strictObject({
   pond: handle,
@@ -35,7 +37,12 @@ const list = z.strictObject({
   asOf: asOf.optional(),
 });
 
-const node = z.strictObject({ pond: handle, path: pondPath, asOf: asOf.optional() });
+const node = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  asOf: asOf.optional(),
+  query: queryTag.optional(),
+});
 
 const preview = z.strictObject({
   pond: handle,
@@ -48,6 +55,7 @@ const preview = z.strictObject({
   offset,
   limit: z.number().int().min(1).max(MAX_PAGE),
   asOf: asOf.optional(),
+  query: queryTag.optional(),
 });
 
 const chart = z.strictObject({
@@ -58,6 +66,7 @@ const chart = z.strictObject({
   end: isoTime.optional(),
   maxPoints: z.number().int().min(2).max(100_000),
   asOf: asOf.optional(),
+  query: queryTag.optional(),
 });
 
 const history = z.strictObject({
@@ -82,6 +91,7 @@ export const REQUEST_SCHEMAS = {
   preview,
   chart,
   history,
+  cancelQuery: queryId,
   jobs: none,
   cancelJob: z.string().min(1).max(100),
 } satisfies Record<PondServiceMethod, z.ZodType>;
@@ -106,6 +116,7 @@ const _checks: {
   preview: true,
   chart: true,
   history: true,
+  cancelQuery: true,
   jobs: true,
   cancelJob: true,
 };

@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
-import { ErrorCode, PondError } from '../../../shared/errors.js';
+import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
 import { startServer } from '../../serve/http-server.js';
 import { checkRendererBundle, rendererBundleDir } from '../../serve/renderer-bundle.js';
 import { appDataDir } from '../../service/app-data.js';
-import { LocalPondService } from '../../service/pond-service.js';
+import { DEFAULT_QUERY_TIME_LIMIT_MS, LocalPondService } from '../../service/pond-service.js';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
+import { stopSignal } from '../stop-signal.js';
 
 interface ServeOptions {
   port: string;
   host: string;
   demo?: boolean;
+  queryTimeout: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -28,12 +30,24 @@ export function registerServe(program: Command, ctx: CliContext): void {
       '127.0.0.1',
     )
     .option('--demo', 'serve the demo pond (made in the app data folder on first use)')
+    .option(
+      '--query-timeout <seconds>',
+      "stop a query of the app (a preview, a chart, a derived series' time range) after this many seconds (0: no limit)",
+      String(DEFAULT_QUERY_TIME_LIMIT_MS / 1000),
+    )
     .action(async (o: ServeOptions) => {
       if (!/^\d+$/.test(o.port) || Number(o.port) > 65535) {
         throw new PondError(
           ErrorCode.InvalidArgument,
           `--port must be a number from 0 to 65535, not '${o.port}'`,
           { input: o.port },
+        );
+      }
+      if (!/^\d+(\.\d+)?$/.test(o.queryTimeout)) {
+        throw new PondError(
+          ErrorCode.InvalidArgument,
+          `--query-timeout must be a number of seconds (0 for no limit), not '${o.queryTimeout}'`,
+          { input: o.queryTimeout },
         );
       }
       if (!o.demo && !ctx.hasPond()) {
@@ -45,13 +59,23 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const staticDir = checkRendererBundle(
         process.env['POND_RENDERER_DIR'] ?? rendererBundleDir(),
       );
-      const service = new LocalPondService({ mode: 'browser', appData: appDataDir() });
+      const service = new LocalPondService({
+        mode: 'browser',
+        appData: appDataDir(),
+        queryTimeLimitMs: Math.round(Number(o.queryTimeout) * 1000),
+      });
       const stopProgress = service.onJobEvent((j) => {
         if (j.state === 'running') printErr(`pond serve: ${j.progress.message}`);
       });
+      // From here on SIGINT/SIGTERM stop the server cleanly: queries and jobs (the demo build
+      // included) are cancelled, the ponds closed, and the exit code is 0.
+      const stop = stopSignal('pond serve');
       try {
-        const pond = o.demo ? await service.openDemoPond() : await service.openPath(ctx.pondPath());
+        const pond = o.demo
+          ? await service.openDemoPond({ signal: stop.signal })
+          : await service.openPath(ctx.pondPath());
         stopProgress();
+        if (stop.signal.aborted) return;
         const server = await startServer({
           service,
           staticDir,
@@ -62,27 +86,23 @@ export function registerServe(program: Command, ctx: CliContext): void {
           printErr(
             `pond serve: listening on ${o.host}, reachable from other machines (the token still guards every request); prefer 127.0.0.1 and an SSH tunnel`,
           );
+          printErr(
+            `pond serve: open it by ${o.host === '0.0.0.0' || o.host === '::' ? 'an IP address of this machine' : o.host} with port ${server.port}: host names other than localhost are refused (DNS rebinding)`,
+          );
         }
         await writeOut(
           `Serving ${pond.path} (transaction ${pond.lastTxn})\nOpen ${server.url}\nPress Ctrl+C to stop.\n`,
         );
-        await untilSignal();
+        await stop.requested;
+        // Closing the connections aborts their calls, which interrupts their queries.
         await server.close();
+      } catch (e) {
+        // Stopped while the demo pond was being made: the build was cancelled, as asked.
+        if (!(stop.signal.aborted && isPondError(e, ErrorCode.Cancelled))) throw e;
       } finally {
         stopProgress();
         await service.close();
+        stop.dispose();
       }
     });
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

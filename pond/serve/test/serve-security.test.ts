@@ -16,6 +16,7 @@ import { decodeWire } from '../../../shared/wire.js';
 import { LocalPondService } from '../../service/pond-service.js';
 import { parquet, pondWithSeries } from '../../service/test/fixtures.js';
 import { startServer, type RunningServer } from '../http-server.js';
+import { killServeProcesses, startServeProcess, type ServeProcess } from './serve-process.js';
 
 let dir: string;
 let pondDir: string;
@@ -120,6 +121,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await svc?.close();
+  await killServeProcesses();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -396,5 +398,137 @@ describe('pond serve: where it listens', () => {
       child.kill('SIGTERM');
       await exited;
     }
+  });
+});
+
+describe('pond serve: Host and Origin (DNS rebinding), on a real pond serve process', () => {
+  let served: ServeProcess;
+  let port: number;
+
+  beforeAll(async () => {
+    served = await startServeProcess(dir, pondDir);
+    port = served.port;
+  });
+
+  afterAll(async () => {
+    expect(await served.stop()).toBe(0);
+  });
+
+  /** A raw request to the served process with the given headers (Host included). */
+  function to(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, method, path, headers, setHost: false },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  const call = (headers: Record<string, string>) =>
+    to(
+      'POST',
+      '/api/openPonds',
+      { 'Content-Type': 'application/json', Authorization: `Bearer ${served.token}`, ...headers },
+      '{}',
+    );
+
+  function ws(headers: Record<string, string>): Promise<number | 'open'> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${served.token}`, {
+        headers,
+      });
+      socket.on('open', () => {
+        socket.close();
+        resolve('open');
+      });
+      socket.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        socket.terminate();
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  it('refuses a Host that is not this server with 403, before the token is looked at', async () => {
+    const page = `/?token=${served.token}`;
+    for (const host of [
+      `attacker.example:${port}`,
+      `127.0.0.1.attacker.example:${port}`,
+      `localhost.:${port}`,
+      `127.0.0.1:${port + 1}`,
+      '127.0.0.1',
+      'localhost',
+      `127.0.0.1:${port}@attacker.example`,
+      `[::2]:${port}`,
+      '',
+    ]) {
+      const r = await to('GET', page, { Host: host });
+      expect(r.status, host).toBe(403);
+      expect(r.body, host).toMatch(/^pond serve answers only to http:\/\/127\.0\.0\.1:\d+\//);
+      expect(r.headers['set-cookie'], host).toBeUndefined();
+      const api = await call({ Host: host });
+      expect(api.status, host).toBe(403);
+      expect(api.body).not.toContain(pondDir);
+      // (The WebSocket client sends its own Host in place of an empty one.)
+      if (host !== '') expect(await ws({ Host: host }), host).toBe(403);
+    }
+    // Without a token too: the Host is checked first.
+    expect((await to('GET', '/', { Host: `attacker.example:${port}` })).status).toBe(403);
+    expect((await to('GET', '/assets/app.js', { Host: `attacker.example:${port}` })).status).toBe(
+      403,
+    );
+  });
+
+  it('answers the bound address and the loopback names with the port', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
+      const r = await to('GET', `/?token=${served.token}`, { Host: host });
+      expect(r.status, host).toBe(200);
+      expect(r.body).toContain('<title>bundle</title>');
+      const api = await call({ Host: host });
+      expect(api.status, host).toBe(200);
+      expect(JSON.parse(api.body)).toMatchObject({ ok: true });
+      expect(await ws({ Host: host }), host).toBe('open');
+    }
+    // [::1] names the loopback too (the server here listens on IPv4 only, so only the name is
+    // checked: the request still reaches 127.0.0.1).
+    expect((await call({ Host: `[::1]:${port}` })).status).toBe(200);
+  });
+
+  it('refuses an API call or WebSocket from another Origin, even with the token', async () => {
+    const host = { Host: `127.0.0.1:${port}` };
+    for (const origin of [
+      'http://attacker.example',
+      `http://attacker.example:${port}`,
+      `https://127.0.0.1:${port}`,
+      `http://127.0.0.1:${port + 1}`,
+      'null',
+      `file://`,
+      `http://127.0.0.1:${port}/path`,
+    ]) {
+      const r = await call({ ...host, Origin: origin });
+      expect(r.status, origin).toBe(403);
+      expect(JSON.parse(r.body).error.code, origin).toBe(ErrorCode.Unauthorized);
+      expect(await ws({ ...host, Origin: origin }), origin).toBe(403);
+    }
+    for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+      expect((await call({ ...host, Origin: origin })).status, origin).toBe(200);
+      expect(await ws({ ...host, Origin: origin }), origin).toBe('open');
+    }
+    // No Origin (curl, scripts): allowed, the token still guards it.
+    expect((await call(host)).status).toBe(200);
   });
 });

@@ -3,7 +3,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartData, NodeDetails } from '../../../shared/api';
 import { ErrorView } from '../common/ErrorView';
-import { useAsync } from '../common/use-async';
+import { Running, seconds } from '../query/Running';
+import { useQuery } from '../query/use-query';
 import { useApp, useClient } from '../state/app-store';
 import { PALETTE, alignedData } from './chart-data';
 
@@ -38,11 +39,14 @@ export function ChartPanel({
   const [chosen, setChosen] = useState<string[]>(() => numeric.slice(0, 1).map((c) => c.name));
   const [win, setWin] = useState<Window>();
 
-  const data = useAsync(
-    () =>
+  // A new column choice or window supersedes the running query; leaving the node cancels it.
+  const { result: data, cancel } = useQuery(
+    'chart',
+    (query) =>
       client.chart({
         pond,
         path,
+        query,
         maxPoints: MAX_POINTS,
         ...(chosen.length ? { columns: chosen } : {}),
         ...(win
@@ -109,11 +113,17 @@ export function ChartPanel({
           Reset zoom
         </button>
         <span className="chart-note">
-          {data.state === 'done'
-            ? `${data.value.rowCount.toLocaleString('en-US')} points${data.value.downsampled ? ' (min/max per bucket)' : ''} · drag to zoom`
-            : data.state === 'loading'
-              ? 'Loading…'
-              : ''}
+          {data.state === 'done' ? (
+            `${data.value.rowCount.toLocaleString('en-US')} points${data.value.downsampled ? ' (min/max per bucket)' : ''} · drag to zoom`
+          ) : data.state === 'running' ? (
+            <Running since={data.since} onCancel={cancel} />
+          ) : data.state === 'cancelled' ? (
+            <span data-testid="query-cancelled">
+              Chart query cancelled after {seconds(data.afterMs)}
+            </span>
+          ) : (
+            ''
+          )}
         </span>
       </div>
       {data.state === 'failed' ? <ErrorView error={data.error} title="The chart failed" /> : null}

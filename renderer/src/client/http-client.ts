@@ -28,24 +28,46 @@ export function takeToken(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
-/** PondClient over `pond serve`'s HTTP API and job WebSocket (shared/wire.ts). */
+/** The id of a tagged query call (preview, chart), whose fetch `cancelQuery` may abort. */
+function queryIdOf(arg: unknown): string | undefined {
+  const query = (arg as { query?: { id?: unknown } } | undefined)?.query;
+  return typeof query?.id === 'string' ? query.id : undefined;
+}
+
+/**
+ * PondClient over `pond serve`'s HTTP API and job WebSocket (shared/wire.ts).
+ *
+ * `cancelQuery(id)` aborts the call's own fetch, which closes its connection, and the server
+ * cancels a call whose connection closes; it also tells the server by name. Aborting first
+ * matters: a browser opens only a few connections to one server, so a cancel sent while they
+ * are all held by long queries would wait behind them.
+ */
 export function httpClient(token: string): PondClient {
+  const running = new Map<string, AbortController>();
   const call = async (method: PondServiceMethod, arg: unknown): Promise<unknown> => {
+    const id = queryIdOf(arg);
+    const abort = new AbortController();
+    if (id !== undefined) running.set(id, abort);
     let res: Response;
+    let text: string;
     try {
       res = await fetch(API_PREFIX + method, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
         body: encodeWire(arg === undefined ? {} : { arg }),
+        signal: abort.signal,
       });
+      text = await res.text();
     } catch (e) {
+      if (abort.signal.aborted) throw new PondError(ErrorCode.Cancelled, 'the query was cancelled');
       throw new PondError(
         ErrorCode.Internal,
         `cannot reach pond serve (${method}): is it still running?`,
         { cause: e },
       );
+    } finally {
+      if (id !== undefined && running.get(id) === abort) running.delete(id);
     }
-    const text = await res.text();
     let body: WireResponse;
     try {
       body = decodeWire(text) as WireResponse;
@@ -83,6 +105,10 @@ export function httpClient(token: string): PondClient {
   const service = Object.fromEntries(
     SERVICE_METHODS.map((m) => [m, (arg?: unknown) => call(m, arg)]),
   ) as unknown as PondService;
+  service.cancelQuery = (id) => {
+    running.get(id)?.abort();
+    return call('cancelQuery', id) as Promise<void>;
+  };
   return {
     ...service,
     onJobEvent(listener) {

@@ -9,6 +9,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalS
 import type { ColumnInfo } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
+import { Running, seconds } from '../query/Running';
 import { useClient } from '../state/app-store';
 import { cellText } from './cell-text';
 import { GRID_PAGE, PageCache } from './page-cache';
@@ -39,16 +40,19 @@ export function PreviewGrid({ spec }: { spec: PreviewSpec }) {
   const [sorting, setSorting] = useState<SortingState>([]);
   const cache = useMemo(() => {
     const sort = sorting.map((s) => ({ column: s.id, descending: s.desc }));
-    const c = new PageCache((offset, limit) =>
-      client.preview({
-        pond: spec.pond,
-        path: spec.path,
-        offset,
-        limit,
-        ...(spec.sql ? { sql: spec.sql } : {}),
-        ...(sort.length ? { sort } : {}),
-        ...(spec.asOf === undefined ? {} : { asOf: spec.asOf }),
-      }),
+    const c = new PageCache(
+      (offset, limit, query) =>
+        client.preview({
+          pond: spec.pond,
+          path: spec.path,
+          offset,
+          limit,
+          query,
+          ...(spec.sql ? { sql: spec.sql } : {}),
+          ...(sort.length ? { sort } : {}),
+          ...(spec.asOf === undefined ? {} : { asOf: spec.asOf }),
+        }),
+      (id) => void client.cancelQuery(id).catch(() => undefined),
     );
     c.load(0).catch(() => undefined);
     return c;
@@ -225,10 +229,19 @@ export function PreviewGrid({ spec }: { spec: PreviewSpec }) {
       <div className="grid-status" aria-live="polite">
         {shape ? (
           <span data-testid="total-rows">{shape.totalRows.toLocaleString('en-US')} rows</span>
-        ) : cache.error ? null : (
-          <span>Loading…</span>
-        )}
+        ) : null}
         {shape ? <span> · first page in {Math.round(shape.elapsedMs)} ms</span> : null}
+        {cache.runningSince !== undefined ? (
+          <Running
+            since={cache.runningSince}
+            onCancel={() => cache.cancel()}
+            quietMs={shape ? 500 : 0}
+          />
+        ) : cache.cancelledAfterMs !== undefined ? (
+          <span className="query-cancelled" data-testid="query-cancelled">
+            Query cancelled after {seconds(cache.cancelledAfterMs)}
+          </span>
+        ) : null}
         {note ? <span className="note"> · {note}</span> : null}
       </div>
       {cache.error ? <ErrorView error={cache.error} title="The preview failed" /> : null}

@@ -2,8 +2,9 @@ import { lazy, Suspense } from 'react';
 import type { PondSummary, TreeEntry } from '../../../shared/api';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorView } from '../common/ErrorView';
-import { useAsync } from '../common/use-async';
 import { DetailsPanel } from '../details/DetailsPanel';
+import { Running } from '../query/Running';
+import { useQuery } from '../query/use-query';
 import { HistoryPanel } from '../history/HistoryPanel';
 import { DataPanel } from '../sql/DataPanel';
 import { useApp, useAsOfTxn, useClient, type Panel } from '../state/app-store';
@@ -92,14 +93,37 @@ interface NodePanelProps {
 }
 
 function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
+  const at = asOf === undefined ? {} : { asOf };
+  // Keyed by node: a new node opens on its own rows, not on the last node's SQL (which would
+  // start that query again, a long one included, on the new node).
+  if (panel === 'data') return <DataPanel key={entry.path} pond={pond} path={entry.path} {...at} />;
+  return <DetailedPanel pond={pond} entry={entry} panel={panel} asOf={asOf} />;
+}
+
+/** The panels that start from the node's details (chart, details). */
+function DetailedPanel({ pond, entry, panel, asOf }: NodePanelProps) {
   const client = useClient();
   const at = asOf === undefined ? {} : { asOf };
-  const details = useAsync(
-    () => client.details({ pond, path: entry.path, ...at }),
+  // The time range of a derived series is a scan of its rows: stopped when the node changes.
+  const { result: details, cancel } = useQuery(
+    'details',
+    (query) => client.details({ pond, path: entry.path, query, ...at }),
     [client, pond, entry.path, asOf],
   );
-  if (panel === 'data') return <DataPanel pond={pond} path={entry.path} {...at} />;
-  if (details.state === 'loading') return <p className="muted">Loading…</p>;
+  if (details.state === 'running') {
+    return (
+      <div className="panel-loading">
+        <Running since={details.since} onCancel={cancel} />
+      </div>
+    );
+  }
+  if (details.state === 'cancelled') {
+    return (
+      <div className="panel-loading" data-testid="query-cancelled">
+        Reading {entry.path} was cancelled
+      </div>
+    );
+  }
   if (details.state === 'failed') {
     return <ErrorView error={details.error} title={`Cannot read ${entry.path}`} />;
   }

@@ -13,12 +13,15 @@ export function DataPanel({ pond, path, asOf }: { pond: string; path: string; as
   const pondPath = useApp((s) => s.pond?.path ?? '');
   const [text, setText] = useState(DEFAULT_SQL);
   const [ran, setRan] = useState<string | undefined>(undefined);
+  // Counts runs, so running the same SQL again (after a cancel, say) runs it again.
+  const [runs, setRuns] = useState(0);
   const [editorKey, setEditorKey] = useState(0);
   const [history, setHistory] = useState(() => loadQueryHistory(pondPath));
 
   const run = (sql: string) => {
     const q = sql.trim();
     setRan(q === '' || q === DEFAULT_SQL ? undefined : q);
+    setRuns((n) => n + 1);
     if (q !== '') setHistory(rememberQuery(pondPath, q));
   };
 
@@ -37,6 +40,7 @@ export function DataPanel({ pond, path, asOf }: { pond: string; path: string; as
               setText(DEFAULT_SQL);
               setEditorKey((k) => k + 1);
               setRan(undefined);
+              setRuns((n) => n + 1);
             }}
           >
             Reset
@@ -60,7 +64,7 @@ export function DataPanel({ pond, path, asOf }: { pond: string; path: string; as
         </div>
       </div>
       <PreviewGrid
-        key={`${path}\n${ran ?? ''}\n${asOf ?? ''}`}
+        key={`${path}\n${ran ?? ''}\n${asOf ?? ''}\n${runs}`}
         spec={{ pond, path, ...(ran ? { sql: ran } : {}), ...(asOf === undefined ? {} : { asOf }) }}
       />
     </div>
