@@ -37,7 +37,6 @@ export type PondFileKind =
 export interface PondFile {
   path: string;
   kind: PondFileKind;
-  mtimeMs: number;
 }
 
 export interface ForeignEntry {
@@ -62,10 +61,10 @@ const LOG_TEMP = new RegExp(
 );
 const BLOB = new RegExp(`^sha256=${HEX64}$`);
 const OLD_TEMP = new RegExp(`^\\.tmp-${UUID}(\\.[a-z]+)?$`);
-const CACHE: Record<string, RegExp> = {
-  inline: new RegExp(`^sha256=(${HEX64}|dynamic-${UUID})$`),
-  'csv-directory': new RegExp(`^${HEX64}\\.parquet(\\.[0-9a-f]{8}\\.tmp)?$`),
-};
+const CACHE = new Map<string, RegExp>([
+  ['inline', new RegExp(`^sha256=(${HEX64}|dynamic-${UUID})$`)],
+  ['csv-directory', new RegExp(`^${HEX64}\\.parquet(\\.[0-9a-f]{8}\\.tmp)?$`)],
+]);
 
 /**
  * Whether a path of the Delta table (relative to data/, `/`-separated) is an oplog file or a
@@ -109,7 +108,7 @@ export async function scanPond(layout: PondLayout): Promise<PondScan> {
   }
   for (const e of await entries(layout.cache)) {
     const path = join(layout.cache, e.name);
-    const shape = CACHE[e.name];
+    const shape = CACHE.get(e.name);
     if (e.isDirectory() && shape)
       await scanFolder(scan, path, (n) => (shape.test(n) ? 'cache' : undefined));
     else scan.foreign.push({ path, isDirectory: e.isDirectory() });
@@ -134,8 +133,7 @@ async function scanFolder(
       scan.foreign.push({ path, isDirectory: e.isDirectory() });
       continue;
     }
-    const st = await lstat(path).catch(() => undefined);
-    if (st) scan.files.push({ path, kind: k, mtimeMs: st.mtimeMs });
+    scan.files.push({ path, kind: k });
   }
 }
 

@@ -55,6 +55,8 @@ describe('maintain and Delta time travel', () => {
     expect(m).toMatch(/Compaction: \d+ files into 1/);
     expect(m).toMatch(/Vacuum: 0 retired files removed/);
     expect(await earlierVersions()).toEqual(before);
+    // The retired files kept for the retention are neither damage nor leftovers.
+    expect((await p.ok('fsck')).trim().split('\n').pop()).toBe('OK');
 
     const bad = await p.run('maintain', '--vacuum-retention-hours', '-1');
     expect(bad.code).toBe(1);
