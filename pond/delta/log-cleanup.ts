@@ -15,6 +15,11 @@ import type { DeltaTable } from './table.js';
 export interface CleanupOptions {
   retentionMs: number;
   now?: number;
+  /**
+   * Which log files (names in `_delta_log`) this caller's writers make: no other file is deleted.
+   * Default: every versioned log file (commits, checkpoints, checksums, compacted logs).
+   */
+  owns?: (name: string) => boolean;
 }
 
 const VERSIONED =
@@ -42,7 +47,8 @@ export async function cleanupLog(table: DeltaTable, o: CleanupOptions): Promise<
   const doomed: { version: number; name: string }[] = [];
   for (const name of await fs.readdir(dir)) {
     const m = VERSIONED.exec(name);
-    if (m && Number(m[1]) < keepFrom) doomed.push({ version: Number(m[1]), name });
+    if (m && Number(m[1]) < keepFrom && (o.owns?.(name) ?? true))
+      doomed.push({ version: Number(m[1]), name });
   }
   // Oldest first: a reader listing meanwhile sees a shorter log, never one with a hole.
   doomed.sort((a, b) => a.version - b.version);

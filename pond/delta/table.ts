@@ -204,7 +204,7 @@ export class DeltaTable {
     return optimize(this, o);
   }
 
-  vacuum(o: VacuumOptions): Promise<string[]> {
+  vacuum(o?: VacuumOptions): Promise<string[]> {
     return vacuum(this, o);
   }
 

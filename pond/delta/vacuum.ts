@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { fileKey } from './data-paths.js';
 import type { DeltaTable } from './table.js';
+import { deletedFileRetentionMs } from './table-config.js';
 
 /**
  * VACUUM: delete files under the table root that no live add and no unexpired tombstone refers
@@ -12,8 +13,18 @@ import type { DeltaTable } from './table.js';
  */
 
 export interface VacuumOptions {
-  /** Files younger than this, and tombstones newer than this, are kept. */
-  retentionMs: number;
+  /**
+   * Files younger than this, and tombstones newer than this, are kept. Default: the table's
+   * delta.deletedFileRetentionDuration (1 week unless set), so every engine can still read the
+   * versions of that week.
+   */
+  retentionMs?: number;
+  /**
+   * Which files (paths relative to the root, `/`-separated) and folders this caller's writers
+   * make: nothing else is deleted or entered. Default: everything (Spark's VACUUM). A table whose
+   * folder other programs share passes the exact name shapes of its own files.
+   */
+  owns?: (relativePath: string, isDirectory: boolean) => boolean;
   /** List what would be deleted without deleting it. */
   dryRun?: boolean;
   /** The clock, for tests (ms). */
@@ -21,8 +32,8 @@ export interface VacuumOptions {
 }
 
 /** Returns the deleted (or, dry run, deletable) files as paths relative to the root. */
-export async function vacuum(table: DeltaTable, o: VacuumOptions): Promise<string[]> {
-  if (!Number.isFinite(o.retentionMs) || o.retentionMs < 0) {
+export async function vacuum(table: DeltaTable, o: VacuumOptions = {}): Promise<string[]> {
+  if (o.retentionMs !== undefined && (!Number.isFinite(o.retentionMs) || o.retentionMs < 0)) {
     throw new PondError(ErrorCode.InvalidArgument, `vacuum retention must be a duration >= 0 ms`, {
       input: String(o.retentionMs),
     });
@@ -30,7 +41,8 @@ export async function vacuum(table: DeltaTable, o: VacuumOptions): Promise<strin
   const snapshot = await table.refresh();
   table.checkWritable(snapshot);
   const now = o.now ?? Date.now();
-  const cutoff = now - o.retentionMs;
+  const cutoff = now - (o.retentionMs ?? deletedFileRetentionMs(snapshot.metadata));
+  const owns = o.owns ?? (() => true);
   const keep = new Set<string>();
   for (const add of snapshot.files) keep.add(fileKey(table.root, add.path));
   for (const r of (await snapshot.state.allRemoves()).values()) {
@@ -49,6 +61,7 @@ export async function vacuum(table: DeltaTable, o: VacuumOptions): Promise<strin
     for (const e of entries) {
       if (e.name.startsWith('_') || e.name.startsWith('.')) continue;
       const child = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (!owns(child, e.isDirectory())) continue;
       if (e.isDirectory()) {
         dirs.push(child);
         await walk(child);

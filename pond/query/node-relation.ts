@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { stringList } from '../duckdb/sql.js';
 import type { FileNode, FileVersion } from '../tinyfs/node.js';
+import { missingBlob } from '../tlogfs/blob-store.js';
 import {
   isDerivedFile,
   type QueryContext,
@@ -89,5 +91,7 @@ function blobPathOf(v: FileVersion, path: string): string {
       },
     );
   }
+  // Checked here so a missing file says what it means, not DuckDB's "No files found".
+  if (!existsSync(v.blobPath)) throw missingBlob(v.blobPath, `version ${v.version} of '${path}'`);
   return v.blobPath;
 }

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type {
   AppInfo,
@@ -130,10 +129,13 @@ export class LocalPondService implements PondService {
   async createPondDialog(birthplace: string): Promise<PondSummary | undefined> {
     const path = await this.dialogs().chooseNewPondFolder();
     if (path === undefined) return undefined;
-    if (existsSync(path) && (await readdir(path)).length > 0) {
+    // The app asks for a new or empty folder; Pond.create refuses a file and any pond folder in use.
+    const st = await lstat(path).catch(() => undefined);
+    const names = st?.isDirectory() ? await readdir(path) : [];
+    if (names.length > 0) {
       throw new PondError(
         ErrorCode.AlreadyExists,
-        `${path} is not empty: choose a new or empty folder for the pond`,
+        `${path} is not empty (it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}): choose a new or empty folder for the pond`,
         { input: path },
       );
     }

@@ -1,18 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import {
-  copyFile,
-  link,
-  mkdir,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { copyFile, link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import { isOwnStagedFile, ownStagingFolder } from './staging.js';
 
 /** A stored blob: its content hash, which is also its name, and its size. */
 export interface BlobRef {
@@ -23,10 +14,12 @@ export interface BlobRef {
 const PREFIX = 'sha256=';
 
 /**
- * Content-addressed, immutable files under data/_large_files/sha256=<hex>. A blob is written to a
- * temp name in the same folder and renamed into place, so a crash leaves at most a temp file
- * (an orphan that fsck reports and maintain removes), never a half-written blob. Writing the same
- * content twice is a no-op, which makes retried transactions cheap.
+ * Content-addressed, immutable files under data/_large_files/sha256=<hex>. A blob is written in
+ * this process's staging folder (staging.ts) and renamed into place, so a crash leaves at most a
+ * staged file (removed by maintain once its writer is gone), never a half-written blob. Writing
+ * the same content twice is a no-op, which makes retried transactions cheap. Blobs are published
+ * inside write transactions (under the write lock): one that no commit references is an orphan
+ * that maintain removes.
  */
 export class BlobStore {
   constructor(readonly dir: string) {}
@@ -43,25 +36,32 @@ export class BlobStore {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (!(await this.has(sha256))) {
       const tmp = await this.tempPath();
-      await writeFile(tmp, bytes);
-      await this.publish(tmp, sha256);
+      try {
+        await writeFile(tmp, bytes);
+        await this.publish(tmp, sha256);
+      } finally {
+        await rm(tmp, { force: true });
+      }
     }
     return { sha256, size: bytes.length };
   }
 
-  /** Copies a host file in (hashing it on the way) and leaves the host file alone. */
+  /** Copies a file in (hashing it on the way) and leaves the file alone. */
   async putFile(hostPath: string): Promise<BlobRef> {
     const tmp = await this.tempPath();
     try {
-      // A hard link is instant and safe here: blobs are never written in place.
-      await link(hostPath, tmp).catch(() => copyFile(hostPath, tmp));
+      // A file we staged is linked (instant; nothing writes it again). Anyone else's is copied
+      // (cloned where the file system can): a link would share its inode, so editing that file in
+      // place would silently change the blob.
+      if (isOwnStagedFile(hostPath)) await link(hostPath, tmp).catch(() => copyFile(hostPath, tmp));
+      else await copyFile(hostPath, tmp, constants.COPYFILE_FICLONE);
       return await this.adopt(tmp);
     } finally {
       await rm(tmp, { force: true });
     }
   }
 
-  /** Takes ownership of a file written inside the blob folder (see `tempPath`). */
+  /** Publishes a file made at a `tempPath` as a blob (inside a write transaction: see above). */
   async adopt(tmpPath: string): Promise<BlobRef> {
     const sha256 = await hashFile(tmpPath);
     const size = (await stat(tmpPath)).size;
@@ -70,20 +70,26 @@ export class BlobStore {
     return { sha256, size };
   }
 
-  /** A fresh temp path inside the blob folder, for writers that produce a blob in place. */
+  /**
+   * A fresh path in this process's staging folder, for writers that produce a blob's content
+   * (a converted CSV...): invisible to cleanup while this process lives, removed when it ends, and
+   * on the same file system as the blobs. `suffix` is a file extension such as `.parquet`.
+   */
   async tempPath(suffix = ''): Promise<string> {
-    await mkdir(this.dir, { recursive: true });
-    return join(this.dir, `.tmp-${randomUUID()}${suffix}`);
+    if (!/^(\.[A-Za-z0-9]+)*$/.test(suffix)) {
+      throw new PondError(ErrorCode.Internal, `temp file suffix '${suffix}' is not an extension`, {
+        input: suffix,
+      });
+    }
+    return join(await ownStagingFolder(this.dir), `${randomUUID()}${suffix}`);
   }
 
   async read(sha256: string): Promise<Buffer> {
     try {
       return await readFile(this.path(sha256));
     } catch (e) {
-      throw new PondError(ErrorCode.DeltaCorrupt, `blob ${BlobStore.blobName(sha256)} is missing`, {
-        input: this.path(sha256),
-        cause: e,
-      });
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      throw missingBlob(this.path(sha256), `blob ${BlobStore.blobName(sha256)}`, e);
     }
   }
 
@@ -94,18 +100,18 @@ export class BlobStore {
     );
   }
 
-  /** Every blob name and temp file in the folder, for fsck and maintain. */
-  async list(): Promise<{ blobs: string[]; temps: string[] }> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
-    return {
-      blobs: names.filter((n) => n.startsWith(PREFIX)).map((n) => n.slice(PREFIX.length)),
-      temps: names.filter((n) => n.startsWith('.tmp-')),
-    };
-  }
-
   private async publish(tmp: string, sha256: string): Promise<void> {
     await rename(tmp, this.path(sha256));
   }
+}
+
+/** A stored file the oplog needs is not on disk: the pond is damaged. */
+export function missingBlob(path: string, what: string, cause?: unknown): PondError {
+  return new PondError(
+    ErrorCode.DeltaCorrupt,
+    `the pond is damaged: ${what} is missing (${path}); run pond fsck to see what else is affected`,
+    { input: path, ...(cause === undefined ? {} : { cause }) },
+  );
 }
 
 export async function hashFile(path: string): Promise<string> {

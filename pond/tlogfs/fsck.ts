@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { BlobStore, hashFile } from './blob-store.js';
 import { decodeDirectory } from './directory-snapshot.js';
 import type { Pond } from './pond.js';
+import { scanPond, type ForeignEntry } from './pond-files.js';
 
 export interface FsckProblem {
   kind:
@@ -17,9 +17,17 @@ export interface FsckProblem {
   detail: string;
 }
 
+/** A leftover of the pond's own writers that maintain removes (never damage). */
 export interface FsckOrphan {
-  kind: 'data-file' | 'blob' | 'temp-file';
+  /**
+   * data-file: an oplog file the log never had (a transaction that never committed);
+   * blob: a blob no row references; temp-file: a temp file of a log write or of an old version;
+   * staging: the staging folder of a writer that is gone.
+   */
+  kind: 'data-file' | 'blob' | 'temp-file' | 'staging';
   path: string;
+  /** Why it is a leftover, when the kind does not say it all. */
+  detail?: string;
 }
 
 export interface FsckReport {
@@ -32,13 +40,17 @@ export interface FsckReport {
   digest: string;
   problems: FsckProblem[];
   orphans: FsckOrphan[];
+  /** Files under data/ and cache/ that the pond did not write: listed, never touched. */
+  foreign: ForeignEntry[];
 }
 
 /**
  * Checks a pond: every live data file exists with its logged size, every inline content and
- * blob hashes to what its row says, every directory snapshot decodes; and lists orphans (files
- * no commit references: leftovers of transactions that never committed). Damage is a problem;
- * orphans are not (maintain removes them).
+ * blob hashes to what its row says, every directory snapshot decodes; and lists orphans (the
+ * pond's own files that nothing needs: leftovers of transactions that never committed, staging
+ * folders of writers that died) and foreign files (anything the pond's writers never make, see
+ * pond-files.ts). Damage is a problem; orphans are not (maintain removes them); foreign files are
+ * the user's, and nothing here touches them.
  */
 export async function fsck(pond: Pond): Promise<FsckReport> {
   const snapshot = await pond.delta.refresh();
@@ -58,8 +70,9 @@ export async function fsck(pond: Pond): Promise<FsckReport> {
         detail: `logged ${add.size} bytes, found ${st.size}`,
       });
   }
+  // Every file the log still knows as removed: vacuum decides, by its retention, when they go.
   const retired = new Set(
-    (await snapshot.tombstones()).map((r) =>
+    [...(await snapshot.state.allRemoves()).values()].map((r) =>
       snapshot.filePath({
         ...r,
         partitionValues: r.partitionValues ?? {},
@@ -70,7 +83,9 @@ export async function fsck(pond: Pond): Promise<FsckReport> {
     ),
   );
 
-  const rows = problems.some((p) => p.kind === 'missing-file') ? [] : await pond.allRows();
+  // Without every oplog file the rows are incomplete, and so is the set of referenced blobs.
+  const rowsRead = !problems.some((p) => p.kind === 'missing-file');
+  const rows = rowsRead ? await pond.allRows() : [];
   const blobs = new BlobStore(pond.layout.blobs);
   const referenced = new Set<string>();
   const digest = createHash('sha256');
@@ -117,16 +132,22 @@ export async function fsck(pond: Pond): Promise<FsckReport> {
     );
   }
 
-  for (const file of await dataFiles(pond.layout.data)) {
-    if (!live.has(file) && !retired.has(file)) orphans.push({ kind: 'data-file', path: file });
+  const scan = await scanPond(pond.layout);
+  for (const f of scan.files) {
+    if (f.kind === 'oplog' && !live.has(f.path) && !retired.has(f.path))
+      orphans.push({ kind: 'data-file', path: f.path });
+    else if (
+      f.kind === 'blob' &&
+      rowsRead &&
+      !referenced.has(f.path.slice(f.path.lastIndexOf('=') + 1))
+    )
+      orphans.push({ kind: 'blob', path: f.path });
+    else if (f.kind === 'log-temp' || f.kind === 'old-temp')
+      orphans.push({ kind: 'temp-file', path: f.path });
   }
-  const { blobs: blobNames, temps } = await blobs.list();
-  for (const b of blobNames)
-    if (!referenced.has(b)) orphans.push({ kind: 'blob', path: blobs.path(b) });
-  for (const t of temps) orphans.push({ kind: 'temp-file', path: join(blobs.dir, t) });
-  for (const t of await readdir(join(pond.layout.data, '_delta_log')).catch(() => [] as string[])) {
-    if (t.startsWith('_commit_') || t.startsWith('.tmp'))
-      orphans.push({ kind: 'temp-file', path: join(pond.layout.data, '_delta_log', t) });
+  for (const s of scan.staging) {
+    if (s.leftover !== undefined)
+      orphans.push({ kind: 'staging', path: s.path, detail: s.leftover });
   }
   return {
     version: snapshot.version,
@@ -136,19 +157,8 @@ export async function fsck(pond: Pond): Promise<FsckReport> {
     digest: digest.digest('hex'),
     problems,
     orphans: orphans.sort((a, b) => cmp(a.path, b.path)),
+    foreign: scan.foreign,
   };
-}
-
-/** Data files of the table: everything below data/ except `_`- and `.`-prefixed names. */
-export async function dataFiles(root: string, dir = root): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    if (e.name.startsWith('_') || e.name.startsWith('.')) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await dataFiles(root, p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 function cmp(a: string, b: string): number {

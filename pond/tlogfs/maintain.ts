@@ -1,11 +1,16 @@
 import { rm } from 'node:fs/promises';
-import { fsck } from './fsck.js';
+import { fsck, type FsckOrphan } from './fsck.js';
 import type { Pond } from './pond.js';
+import { isOplogPath, isOwnLogFile } from './pond-files.js';
 
 export interface MaintainOptions {
   /** Bin-pack each partition's small oplog files into one (default true). */
   compact?: boolean;
-  /** Delete data files no live snapshot needs once they are this old (default 0: at once). */
+  /**
+   * Keep oplog files removed from the table (by compaction) this long, so other engines can
+   * still read the versions that used them. Default: the table's
+   * delta.deletedFileRetentionDuration (7 days unless set).
+   */
   vacuumRetentionMs?: number;
   /** Delete commit files older than this below the newest checkpoint (default 30 days). */
   logRetentionMs?: number;
@@ -17,8 +22,14 @@ export interface MaintainReport {
   filesAdded: number;
   checkpointVersion: number;
   vacuumed: string[];
+  orphanDataFilesRemoved: string[];
   orphanBlobsRemoved: string[];
   tempFilesRemoved: string[];
+  stagingRemoved: string[];
+  /** Set when fsck found damage: then nothing but the vacuum was removed (see below). */
+  damaged: number;
+  /** Files the pond did not write, left alone. */
+  foreign: number;
   logVersionsRemoved: number[];
 }
 
@@ -26,8 +37,13 @@ const DAY = 24 * 3600 * 1000;
 
 /**
  * `pond maintain`: compact, checkpoint, vacuum, and remove orphans, all under the write lock so
- * no transaction is half-way. Time travel is unaffected: a pond read as of transaction N filters
- * oplog rows by transaction number, and compaction keeps every row.
+ * no transaction is half-way. Only the pond's own files are removed (pond-files.ts): files of the
+ * table retired longer ago than the vacuum retention, and the leftovers fsck names as orphans
+ * (uncommitted oplog files and blobs, temp files, dead writers' staging folders). Foreign files
+ * are never touched. On a damaged pond, orphans stay: they may be what a repair needs.
+ *
+ * Time travel in the pond is unaffected: a pond read as of transaction N filters oplog rows by
+ * transaction number, compaction keeps every row, and referenced blobs are never removed.
  */
 export async function maintain(pond: Pond, options: MaintainOptions = {}): Promise<MaintainReport> {
   return pond.withWriteLock(['maintain'], async () => {
@@ -53,18 +69,28 @@ export async function maintain(pond: Pond, options: MaintainOptions = {}): Promi
     }
     await table.checkpoint();
     const checkpointVersion = table.snapshot.version;
-    const vacuumed = await table.vacuum({ retentionMs: options.vacuumRetentionMs ?? 0 });
+    const vacuumed = await table.vacuum({
+      ...(options.vacuumRetentionMs === undefined
+        ? {}
+        : { retentionMs: options.vacuumRetentionMs }),
+      owns: isOplogPath,
+    });
     const report = await fsck(pond);
-    const orphanBlobsRemoved: string[] = [];
-    const tempFilesRemoved: string[] = [];
-    for (const o of report.orphans) {
-      if (o.kind === 'blob') orphanBlobsRemoved.push(o.path);
-      else if (o.kind === 'temp-file') tempFilesRemoved.push(o.path);
-      else continue;
-      await rm(o.path, { force: true });
+    const removed = new Map<FsckOrphan['kind'], string[]>([
+      ['data-file', []],
+      ['blob', []],
+      ['temp-file', []],
+      ['staging', []],
+    ]);
+    if (report.problems.length === 0) {
+      for (const o of report.orphans) {
+        await rm(o.path, { recursive: o.kind === 'staging', force: true });
+        removed.get(o.kind)!.push(o.path);
+      }
     }
     const logVersionsRemoved = await table.cleanupLog({
       retentionMs: options.logRetentionMs ?? 30 * DAY,
+      owns: isOwnLogFile,
     });
     return {
       compactedVersion,
@@ -72,8 +98,12 @@ export async function maintain(pond: Pond, options: MaintainOptions = {}): Promi
       filesAdded,
       checkpointVersion,
       vacuumed,
-      orphanBlobsRemoved,
-      tempFilesRemoved,
+      orphanDataFilesRemoved: removed.get('data-file')!,
+      orphanBlobsRemoved: removed.get('blob')!,
+      tempFilesRemoved: removed.get('temp-file')!,
+      stagingRemoved: removed.get('staging')!,
+      damaged: report.problems.length,
+      foreign: report.foreign.length,
       logVersionsRemoved,
     };
   });

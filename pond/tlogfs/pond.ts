@@ -9,6 +9,7 @@ import { newNodeId, ROOT_ID } from '../tinyfs/node-id.js';
 import { BlobStore } from './blob-store.js';
 import { encodeDirectory } from './directory-snapshot.js';
 import { PondLayout } from './layout.js';
+import { checkNewPondFolder } from './new-pond-folder.js';
 import { oplogRow, oplogSchema, PARTITION_COLUMN, stageRows, type OplogRow } from './oplog.js';
 import { OplogReader, RowCache, type IndexedFile } from './oplog-reader.js';
 import { PondTxn, type Change, type DynamicNodeMaker } from './transaction.js';
@@ -92,16 +93,12 @@ export class Pond {
     options: PondOptions = {},
   ): Promise<Pond> {
     const layout = new PondLayout(path);
-    if (existsSync(join(layout.data, '_delta_log'))) {
-      throw new PondError(ErrorCode.AlreadyExists, `a pond already exists at ${layout.root}`, {
-        input: layout.root,
-      });
-    }
     if (birthplace.trim() === '') {
       throw new PondError(ErrorCode.InvalidArgument, 'the birthplace label must not be empty', {
         input: birthplace,
       });
     }
+    await checkNewPondFolder(layout);
     await mkdir(layout.data, { recursive: true });
     await mkdir(layout.cache, { recursive: true });
     const identity: PondIdentity = {
@@ -313,6 +310,7 @@ export class Pond {
     meta: TxnMeta,
     changes: Change[],
   ): Promise<void> {
+    await this.requireBlobs(rows);
     const staged = await stageRows(this.session, rows);
     try {
       const adds = await this.table.writeFiles(`SELECT * FROM ${staged}`);
@@ -333,6 +331,24 @@ export class Pond {
       });
     } finally {
       await this.session.run(`DROP TABLE IF EXISTS ${staged}`);
+    }
+  }
+
+  /**
+   * Every blob the commit references is on disk. Blobs are published inside the transaction, so
+   * this fails only if one was published outside it and removed meanwhile as an orphan: better a
+   * failed transaction than a committed one that reads a missing file.
+   */
+  private async requireBlobs(rows: OplogRow[]): Promise<void> {
+    const blobs = new BlobStore(this.layout.blobs);
+    for (const r of rows) {
+      if (r.blob !== null && !(await blobs.has(r.blob))) {
+        throw new PondError(
+          ErrorCode.Internal,
+          `blob ${BlobStore.blobName(r.blob)} of node ${r.node_id} vanished before its commit`,
+          { input: blobs.path(r.blob) },
+        );
+      }
     }
   }
 

@@ -1,11 +1,9 @@
-import { hostname } from 'node:os';
 import { open, readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import { ownerIsDead, thisProcess, type OwnerProcess } from './owner-process.js';
 
-interface LockOwner {
-  pid: number;
-  host: string;
+interface LockOwner extends OwnerProcess {
   since: string;
   command: string;
 }
@@ -21,8 +19,7 @@ export async function acquireWriteLock(
   timeoutMs: number,
 ): Promise<() => Promise<void>> {
   const me: LockOwner = {
-    pid: process.pid,
-    host: hostname(),
+    ...thisProcess(),
     since: new Date().toISOString(),
     command,
   };
@@ -39,7 +36,7 @@ export async function acquireWriteLock(
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const owner = await readOwner(path);
-    if (owner === undefined || isDead(owner)) {
+    if (owner === undefined || ownerIsDead(owner)) {
       // A crashed writer's lock (or one being written this instant): remove and race again.
       if (owner !== undefined || attempt > 20) await rm(path, { force: true });
     } else if (Date.now() > deadline) {
@@ -58,15 +55,5 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
     return JSON.parse(await readFile(path, 'utf8')) as LockOwner;
   } catch {
     return undefined;
-  }
-}
-
-function isDead(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return false;
-  try {
-    process.kill(owner.pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

@@ -7,7 +7,7 @@ export function registerFsck(program: Command, ctx: CliContext): void {
   program
     .command('fsck')
     .description(
-      'check the pond: re-hash content and blobs, find missing and orphan files (exit 1 on damage)',
+      'check the pond: re-hash content and blobs, find missing files, leftovers and foreign files (exit 1 on damage)',
     )
     .action(async () => {
       await ctx.withPond(async (pond) => {
@@ -15,10 +15,20 @@ export function registerFsck(program: Command, ctx: CliContext): void {
         let out = `Checked transaction ${r.version}: ${r.liveFiles} oplog files, ${r.rows} rows, ${r.blobs} blobs\n`;
         out += `Digest ${r.digest}\n`;
         for (const p of r.problems) out += `DAMAGE ${p.kind}: ${p.path}: ${p.detail}\n`;
-        for (const o of r.orphans) out += `orphan ${o.kind}: ${o.path}\n`;
+        for (const o of r.orphans)
+          out += `leftover ${o.kind}: ${o.path}${o.detail ? ` (${o.detail})` : ''}\n`;
+        for (const f of r.foreign)
+          out += `foreign ${f.isDirectory ? 'folder' : 'file'}: ${f.path}\n`;
+        const notes: string[] = [];
+        if (r.orphans.length)
+          notes.push(`${r.orphans.length} leftovers; pond maintain removes them`);
+        if (r.foreign.length)
+          notes.push(
+            `${r.foreign.length} foreign entries the pond did not write; it never touches them`,
+          );
         out +=
           r.problems.length === 0
-            ? `OK${r.orphans.length ? ` (${r.orphans.length} orphans; pond maintain removes them)` : ''}\n`
+            ? `OK${notes.length ? ` (${notes.join('; ')})` : ''}\n`
             : `${r.problems.length} problems found\n`;
         await writeOut(out);
         if (r.problems.length > 0) process.exitCode = 1;

@@ -4,42 +4,68 @@ import { maintain } from '../../tlogfs/maintain.js';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 
+const HOUR = 3600 * 1000;
+
 export function registerMaintain(program: Command, ctx: CliContext): void {
   program
     .command('maintain')
     .description(
-      'checkpoint the log, compact small oplog files, vacuum unreferenced files, remove orphans',
+      'checkpoint the log, compact small oplog files, vacuum retired files, remove leftovers of the pond (never foreign files)',
     )
     .option('--no-compact', 'skip compaction')
+    .option(
+      '--vacuum-retention-hours <n>',
+      'keep oplog files removed from the table this many hours (default: the table property delta.deletedFileRetentionDuration, 168 = 7 days unless set)',
+    )
     .option(
       '--log-retention-days <n>',
       'keep commit files this many days below the newest checkpoint',
       '30',
     )
-    .action(async (o: { compact: boolean; logRetentionDays: string }) => {
-      const days = Number(o.logRetentionDays);
-      if (!Number.isFinite(days) || days < 0) {
-        throw new PondError(
-          ErrorCode.InvalidArgument,
-          `--log-retention-days must be a number >= 0, not '${o.logRetentionDays}'`,
-          { input: o.logRetentionDays },
-        );
-      }
-      await ctx.withPond(async (pond) => {
-        const r = await maintain(pond, {
-          compact: o.compact,
-          logRetentionMs: days * 24 * 3600 * 1000,
+    .action(
+      async (o: { compact: boolean; vacuumRetentionHours?: string; logRetentionDays: string }) => {
+        const days = nonNegative('--log-retention-days', o.logRetentionDays);
+        const hours =
+          o.vacuumRetentionHours === undefined
+            ? undefined
+            : nonNegative('--vacuum-retention-hours', o.vacuumRetentionHours);
+        await ctx.withPond(async (pond) => {
+          const r = await maintain(pond, {
+            compact: o.compact,
+            logRetentionMs: days * 24 * HOUR,
+            ...(hours === undefined ? {} : { vacuumRetentionMs: hours * HOUR }),
+          });
+          let out = '';
+          out +=
+            r.compactedVersion === undefined
+              ? 'Compaction: nothing to do\n'
+              : `Compaction: ${r.filesRemoved} files into ${r.filesAdded} (transaction ${r.compactedVersion})\n`;
+          out += `Checkpoint at transaction ${r.checkpointVersion}\n`;
+          out += `Vacuum: ${r.vacuumed.length} retired files removed\n`;
+          if (r.damaged > 0) {
+            out += `Leftovers kept: fsck found ${r.damaged} problems (run pond fsck)\n`;
+          } else {
+            out +=
+              `Leftovers removed: ${r.orphanDataFilesRemoved.length} oplog files, ` +
+              `${r.orphanBlobsRemoved.length} blobs, ${r.tempFilesRemoved.length} temp files, ` +
+              `${r.stagingRemoved.length} staging folders\n`;
+          }
+          if (r.foreign > 0)
+            out += `Foreign files left alone: ${r.foreign} (pond fsck lists them)\n`;
+          out += `Log cleanup: ${r.logVersionsRemoved.length} commit files removed\n`;
+          await writeOut(out);
+          if (r.damaged > 0) process.exitCode = 1;
         });
-        let out = '';
-        out +=
-          r.compactedVersion === undefined
-            ? 'Compaction: nothing to do\n'
-            : `Compaction: ${r.filesRemoved} files into ${r.filesAdded} (transaction ${r.compactedVersion})\n`;
-        out += `Checkpoint at transaction ${r.checkpointVersion}\n`;
-        out += `Vacuum: ${r.vacuumed.length} files removed\n`;
-        out += `Orphans removed: ${r.orphanBlobsRemoved.length} blobs, ${r.tempFilesRemoved.length} temp files\n`;
-        out += `Log cleanup: ${r.logVersionsRemoved.length} commit files removed\n`;
-        await writeOut(out);
-      });
+      },
+    );
+}
+
+function nonNegative(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new PondError(ErrorCode.InvalidArgument, `${flag} must be a number >= 0, not '${text}'`, {
+      input: text,
     });
+  }
+  return n;
 }

@@ -302,6 +302,53 @@ describe('DeltaTable', () => {
     await expect(xs(t, 2)).rejects.toMatchObject({ code: ErrorCode.DeltaCorrupt });
   });
 
+  it('vacuum keeps retired files for delta.deletedFileRetentionDuration by default', async () => {
+    const t = await create();
+    await append(t, 'a', [1]);
+    await append(t, 'a', [2]);
+    await t.optimize();
+    const day = 24 * 3600_000;
+    // Six days on, the week-long default keeps them; eight days on, they go.
+    expect(await t.vacuum({ now: Date.now() + 6 * day, dryRun: true })).toEqual([]);
+    expect(await t.vacuum({ now: Date.now() + 8 * day, dryRun: true })).toHaveLength(2);
+    expect(await xs(t, 2)).toEqual([1, 2]);
+    const short = await create({ 'delta.deletedFileRetentionDuration': 'interval 1 hour' });
+    await append(short, 'a', [1]);
+    await append(short, 'a', [2]);
+    await short.optimize();
+    expect(await short.vacuum({ now: Date.now() + 2 * 3600_000 })).toHaveLength(2);
+    await expect(xs(short, 2)).rejects.toMatchObject({ code: ErrorCode.DeltaCorrupt });
+  });
+
+  it('vacuum and log cleanup delete only what the caller owns', async () => {
+    const t = await create({ 'delta.checkpointInterval': '2' });
+    await append(t, 'a', [1]);
+    await append(t, 'a', [2]);
+    await t.optimize();
+    await fs.writeFile(path.join(t.root, 'part_id=a', 'theirs.parquet'), 'x');
+    await fs.mkdir(path.join(t.root, 'other'));
+    await fs.writeFile(path.join(t.root, 'other', 'part-1.parquet'), 'x');
+    const ours = (rel: string, isDir: boolean) =>
+      isDir ? rel === 'part_id=a' : /^part_id=a\/part-[0-9a-f-]{36}\.parquet$/.test(rel);
+    const later = Date.now() + 10_000;
+    const gone = await t.vacuum({ retentionMs: 0, now: later, owns: ours });
+    expect(gone).toHaveLength(2);
+    expect(gone.every((f) => ours(f, false))).toBe(true);
+    await fs.access(path.join(t.root, 'part_id=a', 'theirs.parquet'));
+    await fs.access(path.join(t.root, 'other', 'part-1.parquet'));
+
+    const log = path.join(t.root, '_delta_log');
+    await fs.writeFile(path.join(log, '00000000000000000000.crc'), '{}');
+    const removed = await t.cleanupLog({
+      retentionMs: 0,
+      now: later,
+      owns: (name) => !name.endsWith('.crc'),
+    });
+    expect(removed.length).toBeGreaterThan(0);
+    await fs.access(path.join(log, '00000000000000000000.crc'));
+    await expect(fs.access(commitFile(t.root, 0))).rejects.toThrow();
+  });
+
   it('cleans the log below a checkpoint older than the retention', async () => {
     const t = await create({ 'delta.checkpointInterval': '5' });
     for (let i = 1; i <= 12; i++) await append(t, 'a', [i]);
