@@ -5,7 +5,7 @@
 import { DuckSession } from '../pond/duckdb/session.js';
 import { literal } from '../pond/duckdb/sql.js';
 import { runExport } from '../pond/export/export.js';
-import { copyIn } from '../pond/service/copy-in.js';
+import { copyIn } from '../pond/import/copy-in.js';
 import { JobRunner } from '../pond/service/jobs.js';
 import { openPond } from '../pond/service/open-pond.js';
 
