@@ -92,14 +92,18 @@ export function chooseEventTime(
       { input: label },
     );
   }
-  // What it is stored as: what the user typed, what the series stores, or TIMESTAMPTZ.
+  // Stored as the user typed it; else CSV times as the series stores them, or TIMESTAMPTZ (UTC);
+  // else Parquet times as they are, numbers and text converted to TIMESTAMPTZ.
   const stored = existing?.columns?.find((c) => c.name === col.name)?.type;
-  if (!userTyped.has(col))
-    col.type = stored !== undefined && isInstantType(stored) ? stored : TIMESTAMPTZ;
+  if (!userTyped.has(col)) {
+    if (format === 'csv')
+      col.type = stored !== undefined && isInstantType(stored) ? stored : TIMESTAMPTZ;
+    else if (fmt !== null) col.type = TIMESTAMPTZ;
+  }
   if (!/^TIMESTAMP/.test(col.type)) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: the timestamp column '${col.name}' must be stored as a TIMESTAMP type, not ${col.type}`,
+      `${label}: the timestamp column '${col.name}' must be stored as a TIMESTAMP type, not ${col.type} (give --column '${col.source}:TIMESTAMPTZ')`,
       { input: label },
     );
   }

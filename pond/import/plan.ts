@@ -26,9 +26,9 @@ export interface ImportRequest extends TargetOptions {
 export async function planImport(pond: Pond, req: ImportRequest): Promise<ImportPlan[]> {
   const o = req.overrides ?? {};
   const targets = await resolveTargets(pond, req.sources, req.dest, req);
+  checkOverridesUsed(targets, o);
   const plans: ImportPlan[] = [];
   for (const t of targets) plans.push(await planFile(pond.session, t, o));
-  checkOverridesUsed(plans, o);
   return plans;
 }
 
@@ -46,7 +46,7 @@ async function planFile(
   o: ImportOverrides,
 ): Promise<ImportPlan> {
   const st = await stat(t.hostFile);
-  const format = t.kind === 'data' ? 'bytes' : t.url.format === 'csv' ? 'csv' : 'parquet';
+  const format = formatOf(t);
   const plan: ImportPlan = {
     source: t.url.raw,
     file: t.hostFile,
@@ -112,12 +112,16 @@ async function planFile(
   return plan;
 }
 
+function formatOf(t: ImportTarget): ImportPlan['format'] {
+  return t.kind === 'data' ? 'bytes' : t.url.format === 'csv' ? 'csv' : 'parquet';
+}
+
 function column(i: number, name: string, type: string): ImportColumn {
   return { position: i + 1, source: name, name, type, sourceType: type, skip: false };
 }
 
 /** Options that apply to no file are mistakes (a dialect flag for a Parquet copy), not no-ops. */
-function checkOverridesUsed(plans: ImportPlan[], o: ImportOverrides): void {
+function checkOverridesUsed(targets: ImportTarget[], o: ImportOverrides): void {
   const csvFlags = (
     [
       ['delimiter', '--delimiter'],
@@ -127,22 +131,23 @@ function checkOverridesUsed(plans: ImportPlan[], o: ImportOverrides): void {
       ['skip', '--skip'],
       ['encoding', '--encoding'],
       ['nullStrings', '--null'],
+      ['skipRejected', '--skip-rejected'],
     ] as const
-  ).filter(([k]) => o[k] !== undefined);
-  const what = (p: ImportPlan) =>
-    `${p.source} is copied as ${p.format === 'bytes' ? 'data' : p.format}`;
-  for (const p of plans) {
+  ).filter(([k]) => o[k] !== undefined && o[k] !== false);
+  for (const t of targets) {
+    const p = { source: t.url.raw, format: formatOf(t), kind: t.kind };
+    const what = `${p.source} is copied as ${p.format === 'bytes' ? 'data' : p.format}`;
     if (p.format !== 'csv' && csvFlags.length > 0) {
       throw new PondError(
         ErrorCode.InvalidArgument,
-        `${csvFlags.map(([, f]) => f).join(', ')} read CSV, and ${what(p)} (use host+csv+table:/// or host+csv+series:///)`,
+        `${csvFlags.map(([, f]) => f).join(', ')} read CSV, and ${what} (use host+csv+table:/// or host+csv+series:///)`,
         { input: p.source },
       );
     }
-    if (p.format === 'bytes' && (o.columns?.length || o.skipRejected)) {
+    if (p.format === 'bytes' && o.columns?.length) {
       throw new PondError(
         ErrorCode.InvalidArgument,
-        `column options and --skip-rejected apply to tables and series, and ${what(p)}`,
+        `--column and --skip-column apply to tables and series, and ${what}`,
         { input: p.source },
       );
     }

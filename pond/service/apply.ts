@@ -195,14 +195,13 @@ export async function applyDocs(
               result = 'created';
             }
           } else if (d.kind === 'copy') {
-            const existed = (await wd.lookup(d.path)).found;
             const files = await placeImport(txn, copies.get(d)!, {
               unchangedOk: true,
               ...(d.overwrite ? {} : { refuseExisting: 'set overwrite: true to replace it' }),
             });
             result = files.every((f) => f.unchanged)
               ? 'unchanged'
-              : existed
+              : files.some((f) => !f.created)
                 ? 'updated'
                 : 'created';
           } else {

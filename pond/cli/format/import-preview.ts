@@ -39,7 +39,8 @@ export function renderImportPreview(p: ImportPreview): string {
   for (const c of plan.columns) {
     const notes: string[] = [];
     if (c.name !== c.source) notes.push(`from '${c.source}'`);
-    if (!c.skip && c.type !== c.sourceType) notes.push(`read as ${c.sourceType}`);
+    if (!c.skip && c.type !== c.sourceType)
+      notes.push(plan.format === 'csv' ? `sniffed ${c.sourceType}` : `${c.sourceType} in the file`);
     if (plan.timestamp?.column === c.name && !c.skip)
       notes.push(`event time${plan.timestamp.format ? ` (${plan.timestamp.format})` : ''}`);
     const change = p.schemaChanges?.find((s) => s.column === c.name);
