@@ -49,7 +49,7 @@ export async function convertPlan(
   try {
     const copy = (from: string) =>
       session.all(
-        `COPY (${conversionSql(plan, from)}) TO ${literal(temp)} (FORMAT parquet, COMPRESSION zstd, RETURN_STATS, USE_TMP_FILE false)`,
+        `COPY (${conversionSql(plan, from)}) TO ${literal(temp)} (FORMAT parquet, RETURN_STATS, USE_TMP_FILE false)`,
       );
     let stats: Record<string, unknown>[];
     let skipped = none();
