@@ -106,7 +106,7 @@ function readDoc(value: unknown, where: string, registry: FactoryRegistry): Appl
     const spec = c.object('spec');
     const source = spec.string('source');
     const overwrite = spec.boolean('overwrite', true) ?? false;
-    const overrides = readCopyOptions(spec, `${where}: spec.`);
+    const overrides = readCopyOptions(spec, where);
     spec.done();
     if (!parseUrl(source).host) {
       throw configError(where, 'spec.source', `'${source}' must be a host URL (host:///...)`);
@@ -134,11 +134,18 @@ function readCopyOptions(spec: ConfigObject, where: string): ImportOverrides {
   const skipRejected = spec.boolean('skip_rejected', true);
   const skip = spec.number('skip', true);
   const opt = (k: string) => spec.string(k, true);
+  // A quote or escape may be '' (none), which string() refuses.
+  const char = (k: string) => {
+    if (!spec.has(k)) return opt(k);
+    const v = spec.raw(k);
+    if (typeof v !== 'string') throw configError(where, `spec.${k}`, 'must be a string');
+    return v;
+  };
   const list = (k: string) => spec.stringList(k, true);
   const input = {
     delimiter: opt('delimiter'),
-    quote: opt('quote'),
-    escape: opt('escape'),
+    quote: char('quote'),
+    escape: char('escape'),
     header,
     skip,
     encoding: opt('encoding'),
@@ -150,7 +157,7 @@ function readCopyOptions(spec: ConfigObject, where: string): ImportOverrides {
     skipRejected,
   };
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-  return overridesFromSpec(defined, where);
+  return overridesFromSpec(defined, `${where}: spec: `);
 }
 
 /** Applies checked documents in one transaction; nothing is committed when nothing changes. */
