@@ -30,6 +30,7 @@ export interface Converted {
  * count and time range without a second scan. When it fails, the file is scanned again with
  * DuckDB's reject tables to say which lines are bad and why. With `skipRejected` the reject
  * tables are used from the start and the good rows are kept. A failure removes the temp file.
+ * `job` only tells a cancel from a failure: the caller interrupts `session` on cancel.
  */
 export async function convertPlan(
   session: DuckSession,
@@ -39,7 +40,6 @@ export async function convertPlan(
 ): Promise<Converted> {
   const label = labelOf(plan);
   const columns = plan.columns.filter((c) => !c.skip).map((c) => ({ name: c.name, type: c.type }));
-  job?.onCancel(() => session.interrupt());
   if (plan.format === 'parquet' && !parquetNeedsRewrite(plan)) {
     const out: Converted = { file: plan.file, temp: false, rows: 0, skipped: none(), columns };
     await parquetFacts(session, plan, label, out);
@@ -61,7 +61,7 @@ export async function convertPlan(
       try {
         stats = await copy(csvReadSql(plan));
       } catch (e) {
-        if (job?.signal.aborted) throw e;
+        if (job?.signal.aborted) throw unreadable(label, e, job);
         const found = await scanRejects(session, plan).catch(() => none());
         if (found.count > 0) throw rejectedError(label, plan, found);
         throw unreadable(label, e, job);

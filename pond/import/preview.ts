@@ -38,7 +38,10 @@ export async function previewImport(
   };
   if (plan.format === 'bytes') return preview;
   const session = await pond.session.connect();
-  job?.onCancel(() => session.interrupt());
+  let open = true;
+  job?.onCancel(() => {
+    if (open) session.interrupt();
+  });
   try {
     const from = (extra = '') =>
       plan.format === 'csv' ? csvReadSql(plan, extra) : `read_parquet(${literal(plan.file)})`;
@@ -77,6 +80,7 @@ export async function previewImport(
     if (nulls > 0) preview.problems.push(`${nulls} rows have no event time`);
     if (plan.mode === 'append') await compareWithStored(pond, plan, preview);
   } finally {
+    open = false;
     session.close();
   }
   return preview;

@@ -71,6 +71,10 @@ export async function prepareImport(
   let done = 0;
   // Its own connection, so a cancel interrupts this import and nothing else.
   const session = await pond.session.connect();
+  let open = true;
+  options.job?.onCancel(() => {
+    if (open) session.interrupt();
+  });
   try {
     for (const plan of plans) {
       options.job?.progress({ done, total, message: `importing ${plan.source}` });
@@ -79,6 +83,7 @@ export async function prepareImport(
         items.push({ plan, content: { hostPath: plan.file } });
       } else {
         const converted = await convertPlan(session, plan, blobs, options.job);
+        options.job?.checkCancelled();
         items.push({ plan, content: contentOf(plan, converted), converted });
         if (converted.skipped.count > 0)
           options.onRejected?.(describeRejects(labelOf(plan), converted.skipped, plan));
@@ -90,6 +95,7 @@ export async function prepareImport(
     await cleanup();
     throw e;
   } finally {
+    open = false;
     session.close();
   }
   return { items, cleanup };
