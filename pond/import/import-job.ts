@@ -1,7 +1,7 @@
 /**
  * What a long import reports to and hears from whoever runs it (DESIGN §2: the service's job
  * runner implements this; nothing here imports the service). `done` and `total` count bytes of
- * the source files.
+ * the source files; the message names the file and, once it is converted, its rows.
  */
 export interface ImportJob {
   readonly signal: AbortSignal;

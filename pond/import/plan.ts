@@ -4,6 +4,7 @@ import type { ImportColumn, ImportOverrides, ImportPlan } from '../../shared/imp
 import type { DuckSession } from '../duckdb/session.js';
 import { literal } from '../duckdb/sql.js';
 import { checkParquetMagic, describeRelation } from '../query/parquet-file.js';
+import { parseUrl } from '../query/url.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { TIMESTAMP, TIMESTAMPTZ, canonicalType } from './column-types.js';
 import { applyColumnOverrides, checkColumnNames } from './columns.js';
@@ -34,8 +35,7 @@ export async function planImport(pond: Pond, req: ImportRequest): Promise<Import
 
 /** A label for messages: the URL, and the file when the URL names a folder. */
 export function labelOf(plan: Pick<ImportPlan, 'source' | 'file'>): string {
-  return plan.file.endsWith(plan.source.replace(/^[a-z+]*:\/\//, '')) ||
-    plan.source.endsWith(plan.file)
+  return plan.file.endsWith(parseUrl(plan.source).path)
     ? plan.source
     : `${plan.source} (${plan.file})`;
 }

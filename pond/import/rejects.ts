@@ -68,8 +68,9 @@ export async function withRejects<T>(
 /**
  * The 1-based line of the file at each byte position DuckDB reports for a rejected row (lines end
  * with \n or \r\n). DuckDB's own `line` counts records, which is not the line an editor shows
- * when a quoted field holds a line break. Positions are in the file's UTF-8 bytes, so for UTF-16
- * (and zstd, which Node cannot always read) DuckDB's count is kept.
+ * when a quoted field holds a line break. Positions count the file's bytes as UTF-8 (a Latin-1
+ * byte above 0x7f takes two); for UTF-16 (and zstd, which Node cannot always read) DuckDB's
+ * count is kept.
  */
 async function fileLines(
   file: string,
@@ -78,26 +79,21 @@ async function fileLines(
 ): Promise<number[] | undefined> {
   if (positions.length === 0) return [];
   if (dialect.encoding === 'utf-16' || dialect.compression === 'zstd') return undefined;
+  const latin1 = dialect.encoding === 'latin-1';
   const order = positions.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
   const out = new Array<number>(positions.length);
   let stream: Readable = createReadStream(file);
   if (dialect.compression === 'gzip') stream = stream.pipe(createGunzip());
-  let base = 0; // file offset of the chunk's first byte
+  let at = 0; // UTF-8 offset of the next byte
   let line = 1;
   let k = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let at = 0;
-    while (k < order.length) {
-      // Count the line breaks before the next position (or to the chunk's end).
-      const stop = Math.min(order[k]!.p - base, chunk.length);
-      for (let nl = chunk.indexOf(0x0a, at); nl >= 0 && nl < stop; nl = chunk.indexOf(0x0a, nl + 1))
-        line++;
-      at = Math.max(at, stop);
-      if (order[k]!.p - base > chunk.length) break;
-      out[order[k]!.i] = line;
-      k++;
+    for (let j = 0; j < chunk.length && k < order.length; j++) {
+      while (k < order.length && order[k]!.p <= at) out[order[k++]!.i] = line;
+      const b = chunk[j]!;
+      if (b === 0x0a) line++;
+      at += latin1 && b > 0x7f ? 2 : 1;
     }
-    base += chunk.length;
     if (k >= order.length) {
       stream.destroy();
       break;

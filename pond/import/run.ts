@@ -83,7 +83,11 @@ export async function prepareImport(
         items.push({ plan, content: { hostPath: plan.file } });
       } else {
         const converted = await convertPlan(session, plan, blobs, options.job);
-        options.job?.checkCancelled();
+        options.job?.progress({
+          done: done + plan.size,
+          total,
+          message: `${plan.source}: ${converted.rows} rows`,
+        });
         items.push({ plan, content: contentOf(plan, converted), converted });
         if (converted.skipped.count > 0)
           options.onRejected?.(describeRejects(labelOf(plan), converted.skipped, plan));

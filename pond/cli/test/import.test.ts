@@ -74,8 +74,8 @@ describe('pond copy: import options', () => {
     expect(out).toMatch(
       /dialect: delimiter ',', quote '"', escape '"', header yes, skip 0, encoding utf-8/,
     );
-    expect(out).toMatch(/timestamp\s+TIMESTAMP WITH TIME ZONE\s+\(read as TIMESTAMP; event time\)/);
-    expect(out).toMatch(/temperature\s+DOUBLE\s+\(read as VARCHAR\)/);
+    expect(out).toMatch(/timestamp\s+TIMESTAMP WITH TIME ZONE\s+\(sniffed TIMESTAMP; event time\)/);
+    expect(out).toMatch(/temperature\s+DOUBLE\s+\(sniffed VARCHAR\)/);
     expect(out).toMatch(/rows: 1, event time 2024-01-03T00:00:00Z \.\. 2024-01-03T00:00:00Z/);
     expect(out).toMatch(/\| 2024-01-03T00:00:00Z\s+\| 9\.5\s+\| north\s+\|/);
     expect(out).toMatch(/rejected rows: 2\n\s+line 3: missing columns \(column site\)/);

@@ -39,6 +39,7 @@ describe('import as a job', () => {
     expect(done.state).toBe('done');
     const size = plans[0]!.size;
     expect(seen).toContain(`running 0/${size} importing host+csv+series://${small}`);
+    expect(seen).toContain(`running ${size}/${size} host+csv+series://${small}: 1 rows`);
     expect(seen).toContain(`running ${size}/${size} writing`);
   });
 

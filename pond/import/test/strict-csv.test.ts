@@ -258,6 +258,18 @@ describe('strict CSV import', () => {
       );
     });
     expect(last).toEqual([{ site: 'café' }]);
+    // Lines are still counted right when DuckDB reports positions in the UTF-8 it made.
+    const accents = Buffer.from(
+      `a,b\n${Array.from({ length: 50 }, (_, i) => `${i},crème brûlée\n`).join('')}1,2,3\n`,
+      'latin1',
+    );
+    const f3 = await s.file('latin1-ragged.csv', accents);
+    await refused(
+      `host+csv+table://${f3}`,
+      '/l3.table',
+      { encoding: 'latin-1' },
+      /line 52: too many columns/,
+    );
   });
 
   it('a BOM, CRLF line ends and quoted line breaks are read right, and lines are counted as an editor does', async () => {
