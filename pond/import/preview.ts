@@ -6,6 +6,7 @@ import type { Pond } from '../tlogfs/pond.js';
 import { conversionSql, csvReadSql } from './conversion.js';
 import type { ImportJob } from './import-job.js';
 import { labelOf } from './plan.js';
+import { checkPlan } from './plan-check.js';
 import { rejectLine } from './reject-messages.js';
 import { withRejects } from './rejects.js';
 import { appendProblems, schemaChanges } from './schema-check.js';
@@ -25,6 +26,7 @@ export async function previewImport(
   plan: ImportPlan,
   job?: ImportJob,
 ): Promise<ImportPreview> {
+  await checkPlan(pond.session, plan);
   const label = labelOf(plan);
   const columns = plan.columns.filter((c) => !c.skip).map((c) => ({ name: c.name, type: c.type }));
   const preview: ImportPreview = {

@@ -10,6 +10,7 @@ import type { PondTxn } from '../tlogfs/transaction.js';
 import { convertPlan, type Converted } from './convert.js';
 import type { ImportJob } from './import-job.js';
 import { labelOf } from './plan.js';
+import { checkPlan } from './plan-check.js';
 import { describeRejects } from './reject-messages.js';
 import { appendProblems, appendRefused } from './schema-check.js';
 import { storedFile } from './targets.js';
@@ -78,6 +79,7 @@ export async function prepareImport(
   try {
     for (const plan of plans) {
       options.job?.progress({ done, total, message: `importing ${plan.source}` });
+      await checkPlan(session, plan);
       await checkUnchanged(plan);
       if (plan.format === 'bytes') {
         items.push({ plan, content: { hostPath: plan.file } });
