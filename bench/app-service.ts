@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DuckSession } from '../pond/duckdb/session.js';
 import { literal } from '../pond/duckdb/sql.js';
 import { encodeWireFast } from '../pond/serve/http-server.js';
-import { copyIn } from '../pond/service/copy-in.js';
+import { copyIn } from '../pond/import/copy-in.js';
 import { createPond, openPond } from '../pond/service/open-pond.js';
 import { LocalPondService } from '../pond/service/pond-service.js';
 import { median, ms, ratio, timed } from './measure.js';

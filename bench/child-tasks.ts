@@ -5,7 +5,6 @@
 import { DuckSession } from '../pond/duckdb/session.js';
 import { literal } from '../pond/duckdb/sql.js';
 import { runExport } from '../pond/export/export.js';
-import { copyIn } from '../pond/service/copy-in.js';
 import { JobRunner } from '../pond/service/jobs.js';
 import { openPond } from '../pond/service/open-pond.js';
 
@@ -19,15 +18,6 @@ const tasks: Record<string, Task> = {
     await s.run(`COPY (FROM read_csv(${literal(csv!)})) TO ${literal(out!)} (FORMAT parquet)`);
     const elapsed = performance.now() - t;
     s.close();
-    return elapsed;
-  },
-  /** The pond: `pond copy host+csv+series:///csv /path` through the engine. */
-  async 'pond-import-series'({ csv, pond, path }) {
-    const p = await openPond(pond!);
-    const t = performance.now();
-    await copyIn(p, [`host+csv+series://${csv}`], path!, { command: ['bench', 'import'] });
-    const elapsed = performance.now() - t;
-    await p.close();
     return elapsed;
   },
   /** Plain DuckDB: one Parquet file partitioned by year and month with one COPY. */

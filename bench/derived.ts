@@ -15,7 +15,7 @@ import { DuckSession } from '../pond/duckdb/session.js';
 import { literal } from '../pond/duckdb/sql.js';
 import { defaultRegistry } from '../pond/factories/index.js';
 import { nodeRelation } from '../pond/query/node-relation.js';
-import { copyIn } from '../pond/service/copy-in.js';
+import { copyIn } from '../pond/import/copy-in.js';
 import { placeNode } from '../pond/service/mknod.js';
 import { createPond, openPond } from '../pond/service/open-pond.js';
 import { LocalPondService } from '../pond/service/pond-service.js';

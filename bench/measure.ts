@@ -44,3 +44,32 @@ export function runChild(task: string, args: Record<string, unknown>): Promise<C
     });
   });
 }
+
+export interface ProcessResult extends ChildResult {
+  stdout: string;
+}
+
+/**
+ * Runs a script of bench/ as a whole process and times it from spawn to exit (Node's start and
+ * module loading included). The script prints its peak RSS as the last line of its output.
+ */
+export function runProcess(script: string, args: string[]): Promise<ProcessResult> {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [path, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      if (code !== 0)
+        return reject(new Error(`${script} ${args.join(' ')} exited ${code}: ${out}`));
+      const lines = out.trim().split('\n');
+      const { maxRssKb } = JSON.parse(lines.pop()!) as { maxRssKb: number };
+      resolve({ ms, maxRssKb, stdout: lines.join('\n') });
+    });
+  });
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckSession } from '../pond/duckdb/session.js';
 import { literal } from '../pond/duckdb/sql.js';
-import { copyIn } from '../pond/service/copy-in.js';
+import { copyIn } from '../pond/import/copy-in.js';
 import { createPond } from '../pond/service/open-pond.js';
 import { median, ms, ratio, runChild } from './measure.js';
 

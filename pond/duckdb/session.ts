@@ -87,3 +87,9 @@ export function sqlError(e: unknown, sql: string): PondError {
   if (e instanceof PondError) return e;
   return new PondError(ErrorCode.SqlError, `SQL error: ${messageOf(e)}`, { input: sql, cause: e });
 }
+
+/** The first line of DuckDB's own message in an error (without our `SQL error:` wrapper). */
+export function duckMessage(e: unknown): string {
+  const inner = e instanceof PondError && e.cause !== undefined ? e.cause : e;
+  return messageOf(inner).split('\n')[0] ?? '';
+}

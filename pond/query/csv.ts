@@ -16,16 +16,6 @@ export interface CsvOptions {
   names?: string[];
 }
 
-/** DuckDB's proposal for a CSV file, which the user may override. */
-export interface CsvSniff {
-  delimiter: string;
-  quote: string;
-  header: boolean;
-  columns: { name: string; type: string }[];
-  timestampFormat: string | null;
-  dateFormat: string | null;
-}
-
 /** A row `read_csv(..., store_rejects = true)` could not read. */
 export interface CsvReject {
   line: number;
@@ -89,30 +79,6 @@ export function csvRelation(path: string, o: CsvOptions = {}): string {
   return `SELECT * FROM read_csv(${literal(path)}${optionSql(o)})`;
 }
 
-/** DuckDB's sniffer on a file (rows that do not fit do not stop it). */
-export async function sniffCsv(
-  session: DuckSession,
-  path: string,
-  o: CsvOptions = {},
-): Promise<CsvSniff> {
-  const rows = await session.all(
-    `SELECT Delimiter, Quote, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${literal(path)}${optionSql(o)}, ignore_errors = true)`,
-  );
-  const r = rows[0];
-  if (!r) throw new PondError(ErrorCode.BadInput, `cannot sniff CSV file ${path}`, { input: path });
-  return {
-    delimiter: r['Delimiter'] as string,
-    quote: r['Quote'] as string,
-    header: r['HasHeader'] as boolean,
-    columns: (r['Columns'] as { name: string; type: string }[]).map((c) => ({
-      name: c.name,
-      type: c.type,
-    })),
-    timestampFormat: (r['TimestampFormat'] as string | null) ?? null,
-    dateFormat: (r['DateFormat'] as string | null) ?? null,
-  };
-}
-
 /**
  * Runs `COPY (<select over the CSV>) TO <parquet>` and returns the rows DuckDB could not read.
  * `select` receives the read_csv relation and returns the query to copy (e.g. to cast the
@@ -132,7 +98,7 @@ export async function copyCsvToParquet(
   options: { keepGoing?: boolean } = {},
 ): Promise<{ rejects: CsvReject[]; rejectCount: number }> {
   const copy = (csv: string) =>
-    `COPY (${select(csv)}) TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd)`;
+    `COPY (${select(csv)}) TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)`;
   let strictError: unknown;
   if (!options.keepGoing) {
     try {

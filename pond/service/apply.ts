@@ -7,7 +7,10 @@ import { parseUrl } from '../query/url.js';
 import { isDirectory } from '../tinyfs/node.js';
 import { resolvePath } from '../tinyfs/path.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
-import { placeCopyIn, prepareCopyIn, type PreparedCopy } from './copy-in.js';
+import type { ImportOverrides } from '../../shared/import.js';
+import { overridesFromSpec } from '../import/overrides.js';
+import { planImport } from '../import/plan.js';
+import { placeImport, prepareImport, type PreparedImport } from '../import/run.js';
 import { placeNode, validateNode, type PlaceResult } from './mknod.js';
 
 /**
@@ -18,7 +21,15 @@ import { placeNode, validateNode, type PlaceResult } from './mknod.js';
  */
 export type ApplyDoc =
   | { where: string; kind: 'mkdir'; path: string }
-  | { where: string; kind: 'copy'; path: string; source: string; overwrite: boolean }
+  | {
+      where: string;
+      kind: 'copy';
+      path: string;
+      source: string;
+      overwrite: boolean;
+      /** The same choices as `pond copy`'s flags. */
+      overrides: ImportOverrides;
+    }
   | { where: string; kind: 'mknod'; path: string; factory: string; config: string };
 
 export interface ApplyOutcome {
@@ -95,11 +106,12 @@ function readDoc(value: unknown, where: string, registry: FactoryRegistry): Appl
     const spec = c.object('spec');
     const source = spec.string('source');
     const overwrite = spec.boolean('overwrite', true) ?? false;
+    const overrides = readCopyOptions(spec, where);
     spec.done();
     if (!parseUrl(source).host) {
       throw configError(where, 'spec.source', `'${source}' must be a host URL (host:///...)`);
     }
-    doc = { where, kind, path, source, overwrite };
+    doc = { where, kind, path, source, overwrite, overrides };
   } else {
     const spec = c.object('spec');
     const factory = spec.string('factory');
@@ -116,6 +128,38 @@ function readDoc(value: unknown, where: string, registry: FactoryRegistry): Appl
   return doc;
 }
 
+/** A copy document's import options: `pond copy`'s flags in snake_case. */
+function readCopyOptions(spec: ConfigObject, where: string): ImportOverrides {
+  const header = spec.boolean('header', true);
+  const skipRejected = spec.boolean('skip_rejected', true);
+  const skip = spec.number('skip', true);
+  const opt = (k: string) => spec.string(k, true);
+  // A quote or escape may be '' (none), which string() refuses.
+  const char = (k: string) => {
+    if (!spec.has(k)) return opt(k);
+    const v = spec.raw(k);
+    if (typeof v !== 'string') throw configError(where, `spec.${k}`, 'must be a string');
+    return v;
+  };
+  const list = (k: string) => spec.stringList(k, true);
+  const input = {
+    delimiter: opt('delimiter'),
+    quote: char('quote'),
+    escape: char('escape'),
+    header,
+    skip,
+    encoding: opt('encoding'),
+    null: list('null'),
+    column: list('columns'),
+    skipColumn: list('skip_columns'),
+    timestampColumn: opt('timestamp_column'),
+    timestampFormat: opt('timestamp_format'),
+    skipRejected,
+  };
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  return overridesFromSpec(defined, `${where}: spec: `);
+}
+
 /** Applies checked documents in one transaction; nothing is committed when nothing changes. */
 export async function applyDocs(
   pond: Pond,
@@ -124,17 +168,21 @@ export async function applyDocs(
   meta: TxnMeta,
   options: { hostRoot?: string; warn?: (m: string) => void } = {},
 ): Promise<{ outcomes: ApplyOutcome[]; seq: number | undefined }> {
-  const copies = new Map<ApplyDoc, PreparedCopy>();
+  const copies = new Map<ApplyDoc, PreparedImport>();
   try {
     for (const d of docs) {
       if (d.kind !== 'copy') continue;
       try {
+        const plans = await planImport(pond, {
+          sources: [d.source],
+          dest: d.path,
+          overrides: d.overrides,
+          exact: true,
+          ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
+        });
         copies.set(
           d,
-          await prepareCopyIn(pond, [d.source], d.path, {
-            exact: true,
-            ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
-          }),
+          await prepareImport(pond, plans, options.warn ? { onRejected: options.warn } : {}),
         );
       } catch (e) {
         throw prefixed(e, d.where);
@@ -154,14 +202,13 @@ export async function applyDocs(
               result = 'created';
             }
           } else if (d.kind === 'copy') {
-            const existed = (await wd.lookup(d.path)).found;
-            const files = await placeCopyIn(txn, copies.get(d)!, {
+            const files = await placeImport(txn, copies.get(d)!, {
               unchangedOk: true,
               ...(d.overwrite ? {} : { refuseExisting: 'set overwrite: true to replace it' }),
             });
             result = files.every((f) => f.unchanged)
               ? 'unchanged'
-              : existed
+              : files.some((f) => !f.created)
                 ? 'updated'
                 : 'created';
           } else {

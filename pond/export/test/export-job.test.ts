@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckSession } from '../../duckdb/session.js';
 import { literal } from '../../duckdb/sql.js';
-import { copyIn } from '../../service/copy-in.js';
+import { copyIn } from '../../import/copy-in.js';
 import { JobRunner } from '../../service/jobs.js';
 import { createPond } from '../../service/open-pond.js';
 import type { Pond } from '../../tlogfs/pond.js';

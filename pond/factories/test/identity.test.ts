@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckSession } from '../../duckdb/session.js';
 import { literal } from '../../duckdb/sql.js';
 import { runExport } from '../../export/export.js';
-import { copyIn } from '../../service/copy-in.js';
+import { copyIn } from '../../import/copy-in.js';
 import { JobRunner } from '../../service/jobs.js';
 import { placeNode } from '../../service/mknod.js';
 import { createPond, openPond } from '../../service/open-pond.js';

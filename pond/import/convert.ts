@@ -1,0 +1,180 @@
+import { rm } from 'node:fs/promises';
+import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
+import type { ImportPlan } from '../../shared/import.js';
+import { duckMessage, type DuckSession } from '../duckdb/session.js';
+import { ident, literal } from '../duckdb/sql.js';
+import type { BlobStore } from '../tlogfs/blob-store.js';
+import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
+import type { ImportJob } from './import-job.js';
+import { labelOf } from './plan.js';
+import { describeRejects, rejectedError } from './reject-messages.js';
+import { withRejects, type RejectList } from './rejects.js';
+
+/** A plan's rows as the Parquet file that is stored. */
+export interface Converted {
+  /** A temp file in the blob store, or the source itself (Parquet stored as it is). */
+  file: string;
+  temp: boolean;
+  rows: number;
+  /** Rows left out (`skipRejected`). */
+  skipped: RejectList;
+  /** The stored columns. */
+  columns: { name: string; type: string }[];
+  /** Series: the event-time range, µs since the epoch. */
+  timeRange?: { minUs: number; maxUs: number };
+}
+
+/**
+ * Converts a table or series plan into the Parquet file to store. The strict read comes first: a
+ * good file (the common case) costs one `COPY ... RETURN_STATS`, whose statistics give the row
+ * count and time range without a second scan. When it fails, the file is scanned again with
+ * DuckDB's reject tables to say which lines are bad and why. With `skipRejected` the reject
+ * tables are used from the start and the good rows are kept. A failure removes the temp file.
+ * `job` only tells a cancel from a failure: the caller interrupts `session` on cancel.
+ */
+export async function convertPlan(
+  session: DuckSession,
+  plan: ImportPlan,
+  blobs: BlobStore,
+  job?: ImportJob,
+): Promise<Converted> {
+  const label = labelOf(plan);
+  const columns = plan.columns.filter((c) => !c.skip).map((c) => ({ name: c.name, type: c.type }));
+  if (plan.format === 'parquet' && !parquetNeedsRewrite(plan)) {
+    const out: Converted = { file: plan.file, temp: false, rows: 0, skipped: none(), columns };
+    await parquetFacts(session, plan, label, out);
+    return out;
+  }
+  const temp = await blobs.tempPath('.parquet');
+  try {
+    const copy = (from: string) =>
+      session.all(
+        `COPY (${conversionSql(plan, from)}) TO ${literal(temp)} (FORMAT parquet, RETURN_STATS, USE_TMP_FILE false)`,
+      );
+    let stats: Record<string, unknown>[];
+    let skipped = none();
+    if (plan.format === 'parquet') {
+      stats = await copy(`read_parquet(${literal(plan.file)})`).catch((e: unknown) => {
+        throw unreadable(label, e, job);
+      });
+    } else if (!plan.skipRejected) {
+      try {
+        stats = await copy(csvReadSql(plan));
+      } catch (e) {
+        if (job?.signal.aborted) throw unreadable(label, e, job);
+        const found = await scanRejects(session, plan).catch(() => none());
+        if (found.count > 0) throw rejectedError(label, plan, found);
+        throw unreadable(label, e, job);
+      }
+    } else {
+      const r = await withRejects(session, plan.file, plan.dialect!, (args) =>
+        copy(csvReadSql(plan, args)),
+      ).catch((e: unknown) => {
+        throw unreadable(label, e, job);
+      });
+      [stats, skipped] = [r.result, { rejects: r.rejects, count: r.count }];
+    }
+    const out: Converted = { file: temp, temp: true, rows: 0, skipped, columns };
+    await statsFacts(session, stats[0] ?? {}, plan, label, out);
+    return out;
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+}
+
+/** Scans the whole CSV as the plan reads it, keeping what does not fit: the rows a run refuses. */
+export async function scanRejects(session: DuckSession, plan: ImportPlan): Promise<RejectList> {
+  const r = await withRejects(session, plan.file, plan.dialect!, (args) =>
+    // count() of every column makes DuckDB read and convert each of them.
+    session.all(`SELECT count(COLUMNS(*)) FROM (${conversionSql(plan, csvReadSql(plan, args))})`),
+  );
+  return { rejects: r.rejects, count: r.count };
+}
+
+function none(): RejectList {
+  return { rejects: [], count: 0 };
+}
+
+/** Row count and event-time range from the COPY's statistics of the file it wrote. */
+async function statsFacts(
+  session: DuckSession,
+  stats: Record<string, unknown>,
+  plan: ImportPlan,
+  label: string,
+  out: Converted,
+): Promise<void> {
+  out.rows = Number(stats['count']);
+  checkRows(out, plan, label);
+  if (!plan.timestamp) return;
+  const key = ident(plan.timestamp.column);
+  const entries = (stats['column_statistics'] ?? []) as {
+    key: string;
+    value: { key: string; value: string }[];
+  }[];
+  const col = entries.find((e) => e.key === key)?.value ?? [];
+  const stat = (k: string) => col.find((s) => s.key === k)?.value;
+  const [min, max, nulls] = [stat('min'), stat('max'), Number(stat('null_count') ?? 0)];
+  if (nulls > 0) throw noEventTime(label, plan, nulls);
+  if (min === undefined || max === undefined) {
+    throw new PondError(ErrorCode.Internal, `${label}: DuckDB wrote no statistics for '${key}'`);
+  }
+  const r = await session.all<{ lo: number; hi: number }>(
+    `SELECT epoch_us(CAST($1 AS TIMESTAMPTZ))::DOUBLE AS lo, epoch_us(CAST($2 AS TIMESTAMPTZ))::DOUBLE AS hi`,
+    [min, max],
+  );
+  out.timeRange = { minUs: r[0]!.lo, maxUs: r[0]!.hi };
+}
+
+/** Row count and event-time range of a Parquet file stored as it is. */
+async function parquetFacts(
+  session: DuckSession,
+  plan: ImportPlan,
+  label: string,
+  out: Converted,
+): Promise<void> {
+  const from = `read_parquet(${literal(plan.file)})`;
+  const ts = plan.timestamp ? ident(plan.timestamp.column) : undefined;
+  const r = (
+    await session.all(
+      ts
+        ? `SELECT count(*)::DOUBLE AS n, count(${ts})::DOUBLE AS t, epoch_us(min(${ts}))::DOUBLE AS lo, epoch_us(max(${ts}))::DOUBLE AS hi FROM ${from}`
+        : `SELECT count(*)::DOUBLE AS n FROM ${from}`,
+    )
+  )[0]!;
+  out.rows = r['n'] as number;
+  checkRows(out, plan, label);
+  if (!ts) return;
+  if ((r['t'] as number) < out.rows) throw noEventTime(label, plan, out.rows - (r['t'] as number));
+  out.timeRange = { minUs: r['lo'] as number, maxUs: r['hi'] as number };
+}
+
+function checkRows(out: Converted, plan: ImportPlan, label: string): void {
+  if (out.rows > 0) return;
+  throw new PondError(
+    ErrorCode.BadInput,
+    out.skipped.count > 0
+      ? `${describeRejects(label, out.skipped, plan)}\nno row could be read: nothing was imported`
+      : `${label} has no rows: there is nothing to import`,
+    { input: label },
+  );
+}
+
+function noEventTime(label: string, plan: ImportPlan, n: number): PondError {
+  return new PondError(
+    ErrorCode.BadInput,
+    `${label}: ${n} row${n === 1 ? ' has' : 's have'} no event time (column '${plan.timestamp!.column}' is NULL); a series needs one on every row`,
+    { input: label },
+  );
+}
+
+/** A read that failed for a reason that is not a bad row (or a cancel, passed on as it is). */
+function unreadable(label: string, e: unknown, job: ImportJob | undefined): unknown {
+  if (job?.signal.aborted)
+    return new PondError(ErrorCode.Cancelled, `import of ${label} was cancelled`, { cause: e });
+  if (isPondError(e) && e.code !== ErrorCode.SqlError) return e;
+  return new PondError(ErrorCode.BadInput, `cannot import ${label}: ${duckMessage(e)}`, {
+    input: label,
+    cause: e,
+  });
+}

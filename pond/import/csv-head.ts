@@ -1,0 +1,213 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { CsvDialect } from '../../shared/import.js';
+
+/** A record of a CSV file as written, and the line it starts on (1-based, as an editor counts). */
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+/** The bytes read to find the first records; a header line longer than this is refused. */
+const HEAD_BYTES = 1 << 20;
+
+type HeadDialect = Pick<
+  CsvDialect,
+  'delimiter' | 'quote' | 'escape' | 'skip' | 'encoding' | 'compression'
+>;
+
+/**
+ * The first records of a CSV file split with a dialect, by our own reader rather than DuckDB's:
+ * the check that DuckDB's sniffer did not misread the header (lost it, merged its columns,
+ * renamed duplicates). Blank lines are passed over, as DuckDB does.
+ */
+export async function readCsvHead(
+  file: string,
+  dialect: HeadDialect,
+  maxRecords: number,
+  label: string,
+): Promise<CsvRecord[]> {
+  const { bytes, complete } = await headBytes(file, dialect.compression, label);
+  const text = decode(bytes, complete, dialect.encoding, label);
+  return splitRecords(text, dialect, maxRecords, complete, label);
+}
+
+async function headBytes(
+  file: string,
+  compression: CsvDialect['compression'],
+  label: string,
+): Promise<{ bytes: Buffer; complete: boolean }> {
+  let stream: Readable = createReadStream(file);
+  if (compression === 'gzip') stream = stream.pipe(zlib.createGunzip());
+  else if (compression === 'zstd') {
+    const make = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream })
+      .createZstdDecompress;
+    if (!make) {
+      stream.destroy();
+      throw new PondError(
+        ErrorCode.Unsupported,
+        `${label}: zstd-compressed CSV cannot be checked on Node ${process.versions.node} (it needs Node 22.15 or newer); decompress the file or use gzip`,
+        { input: label },
+      );
+    }
+    stream = stream.pipe(make()) as unknown as Readable;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= HEAD_BYTES) {
+        stream.destroy();
+        return { bytes: Buffer.concat(chunks).subarray(0, HEAD_BYTES), complete: false };
+      }
+    }
+  } catch (e) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `cannot read ${label}${compression === 'none' ? '' : ` as ${compression}`}: ${(e as Error).message}`,
+      { input: label, cause: e },
+    );
+  }
+  return { bytes: Buffer.concat(chunks), complete: true };
+}
+
+function decode(
+  bytes: Buffer,
+  complete: boolean,
+  encoding: CsvDialect['encoding'],
+  label: string,
+): string {
+  if (encoding === 'latin-1') return bytes.toString('latin1');
+  const name = encoding === 'utf-16' ? 'utf-16le' : 'utf-8';
+  // A head cut short may end inside a character: decode in stream mode so that is not an error.
+  const decoder = new TextDecoder(name, { fatal: true });
+  try {
+    return decoder.decode(bytes, { stream: !complete });
+  } catch {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: line ${badLine(bytes, name)}: invalid encoding: not valid ${encoding.toUpperCase()} (a Latin-1 file? give --encoding latin-1)`,
+      { input: label },
+    );
+  }
+}
+
+/** The first line whose bytes do not decode. */
+function badLine(bytes: Buffer, name: string): number {
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    const slice = bytes.subarray(start, end < 0 ? bytes.length : end);
+    try {
+      new TextDecoder(name, { fatal: true }).decode(slice, { stream: end < 0 });
+    } catch {
+      return line;
+    }
+    if (end < 0) return line;
+    start = end + 1;
+  }
+}
+
+/**
+ * Splits text into records: fields separated by the delimiter, quoted fields (which may hold
+ * delimiters and line breaks) with the quote doubled or escaped inside, records ended by \n, \r\n
+ * or \r. The first `skip` lines are not read.
+ */
+export function splitRecords(
+  text: string,
+  dialect: Pick<CsvDialect, 'delimiter' | 'quote' | 'escape' | 'skip'>,
+  maxRecords: number,
+  complete: boolean,
+  label: string,
+): CsvRecord[] {
+  const { delimiter, quote, escape } = dialect;
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  const newline = () => {
+    if (text[i] === '\r' && text[i + 1] === '\n') i += 2;
+    else i += 1;
+    line++;
+  };
+  for (let s = 0; s < dialect.skip && i < n; s++) {
+    while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+    if (i < n) newline();
+  }
+  const out: CsvRecord[] = [];
+  while (i < n && out.length < maxRecords) {
+    if (text[i] === '\n' || text[i] === '\r') {
+      newline(); // a blank line is not a record
+      continue;
+    }
+    const start = line;
+    const fields: string[] = [];
+    let field = '';
+    let quoted = false;
+    let atStart = true;
+    let ended = false;
+    while (i < n) {
+      const c = text[i]!;
+      if (quoted) {
+        if (escape !== '' && c === escape && escape !== quote && text[i + 1] !== undefined) {
+          field += text[i + 1];
+          i += 2;
+        } else if (c === quote) {
+          if (escape === quote && text[i + 1] === quote) {
+            field += quote;
+            i += 2;
+          } else {
+            quoted = false;
+            i++;
+          }
+        } else if (c === '\n' || c === '\r') {
+          field += c === '\r' && text[i + 1] === '\n' ? '\r\n' : c;
+          newline();
+        } else {
+          field += c;
+          i++;
+        }
+        continue;
+      }
+      if (atStart && quote !== '' && c === quote) {
+        quoted = true;
+        atStart = false;
+        i++;
+      } else if (text.startsWith(delimiter, i)) {
+        fields.push(field);
+        field = '';
+        atStart = true;
+        i += delimiter.length;
+      } else if (c === '\n' || c === '\r') {
+        newline();
+        ended = true;
+        break;
+      } else {
+        field += c;
+        atStart = false;
+        i++;
+      }
+    }
+    if (!ended && !complete) break; // cut off by the head's size: not a whole record
+    if (quoted && complete) {
+      throw new PondError(
+        ErrorCode.BadInput,
+        `${label}: line ${start} opens a quoted field (${quote}) that is never closed (if ${quote} is a plain character in this file, give --quote '')`,
+        { input: label },
+      );
+    }
+    fields.push(field);
+    out.push({ line: start, fields });
+  }
+  if (out.length === 0 && !complete) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: the first record is longer than ${HEAD_BYTES} bytes (wrong --quote?)`,
+      { input: label },
+    );
+  }
+  return out;
+}

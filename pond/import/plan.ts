@@ -1,0 +1,165 @@
+import { stat } from 'node:fs/promises';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { ImportColumn, ImportOverrides, ImportPlan } from '../../shared/import.js';
+import type { DuckSession } from '../duckdb/session.js';
+import { literal } from '../duckdb/sql.js';
+import { checkParquetMagic, describeRelation } from '../query/parquet-file.js';
+import { parseUrl } from '../query/url.js';
+import type { Pond } from '../tlogfs/pond.js';
+import { TIMESTAMP, TIMESTAMPTZ, canonicalType } from './column-types.js';
+import { applyColumnOverrides, checkColumnNames } from './columns.js';
+import { chooseEventTime } from './event-time.js';
+import { sniffCsv, type CsvSniff } from './sniff.js';
+import { resolveTargets, type ImportTarget, type TargetOptions } from './targets.js';
+
+/** What to import and where: host URLs, a pond destination, and the user's choices. */
+export interface ImportRequest extends TargetOptions {
+  sources: string[];
+  dest: string;
+  overrides?: ImportOverrides;
+}
+
+/**
+ * Plans a copy IN: where each file goes, how it is read (the sniffed CSV dialect or the Parquet
+ * schema, with the user's overrides), what its columns are stored as, and its event time. Nothing
+ * is written. Errors name the file and say which flag fixes them.
+ */
+export async function planImport(pond: Pond, req: ImportRequest): Promise<ImportPlan[]> {
+  const o = req.overrides ?? {};
+  const targets = await resolveTargets(pond, req.sources, req.dest, req);
+  checkOverridesUsed(targets, o);
+  const plans: ImportPlan[] = [];
+  for (const t of targets) plans.push(await planFile(pond.session, t, o));
+  return plans;
+}
+
+/** A label for messages: the URL, and the file when the URL names a folder. */
+export function labelOf(plan: Pick<ImportPlan, 'source' | 'file'>): string {
+  return plan.file.endsWith(parseUrl(plan.source).path)
+    ? plan.source
+    : `${plan.source} (${plan.file})`;
+}
+
+async function planFile(
+  session: DuckSession,
+  t: ImportTarget,
+  o: ImportOverrides,
+): Promise<ImportPlan> {
+  const st = await stat(t.hostFile);
+  const format = formatOf(t);
+  const plan: ImportPlan = {
+    source: t.url.raw,
+    file: t.hostFile,
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    format,
+    kind: t.kind,
+    target: t.target,
+    mode: t.existing ? 'append' : 'new',
+    existingVersions: t.existing?.versions ?? 0,
+    columns: [],
+    skipRejected: o.skipRejected ?? false,
+  };
+  if (format === 'bytes') return plan;
+  const label = labelOf(plan);
+  let sniff: CsvSniff | undefined;
+  if (format === 'csv') {
+    sniff = await sniffCsv(session, t.hostFile, label, t.url.compression ?? 'none', o);
+    plan.dialect = sniff.dialect;
+    plan.columns = sniff.columns.map((c, i) => column(i, c.name, c.type));
+  } else {
+    await checkParquetMagic(t.hostFile, label);
+    const schema = await describeRelation(
+      session,
+      `SELECT * FROM read_parquet(${literal(t.hostFile)})`,
+    );
+    plan.columns = schema.map((c, i) => column(i, c.name, c.type));
+  }
+  const { userTyped } = applyColumnOverrides(plan.columns, o.columns ?? [], label);
+  for (const c of userTyped)
+    c.type = await canonicalType(session, c.type, `${label}: column '${c.source}'`);
+  if (format === 'csv') {
+    // Sniffed times without a zone are UTC and stored as such. An append reads each column as
+    // the type stored under its name: a value that does not fit is a bad row with its line,
+    // never a column silently retyped.
+    for (const c of plan.columns) {
+      if (userTyped.has(c)) continue;
+      if (c.type === TIMESTAMP) c.type = TIMESTAMPTZ;
+      const stored = t.existing?.columns?.find((s) => s.name === c.name);
+      if (stored) c.type = stored.type;
+    }
+  }
+  checkColumnNames(plan.columns, label);
+  if (t.kind === 'series') {
+    const example = (c: ImportColumn) => {
+      const r = sniff?.firstRows[0];
+      const v = r?.fields[c.position - 1];
+      return r && v !== undefined ? `line ${r.line}: '${v}'` : undefined;
+    };
+    plan.timestamp = chooseEventTime(
+      plan.columns,
+      {
+        ...(o.timestampColumn !== undefined ? { column: o.timestampColumn } : {}),
+        ...(o.timestampFormat !== undefined ? { format: o.timestampFormat } : {}),
+      },
+      userTyped,
+      t.existing,
+      format,
+      label,
+      example,
+    );
+  }
+  return plan;
+}
+
+function formatOf(t: ImportTarget): ImportPlan['format'] {
+  return t.kind === 'data' ? 'bytes' : t.url.format === 'csv' ? 'csv' : 'parquet';
+}
+
+function column(i: number, name: string, type: string): ImportColumn {
+  return { position: i + 1, source: name, name, type, sourceType: type, skip: false };
+}
+
+/** Options that apply to no file are mistakes (a dialect flag for a Parquet copy), not no-ops. */
+function checkOverridesUsed(targets: ImportTarget[], o: ImportOverrides): void {
+  const csvFlags = (
+    [
+      ['delimiter', '--delimiter'],
+      ['quote', '--quote'],
+      ['escape', '--escape'],
+      ['header', '--header/--no-header'],
+      ['skip', '--skip'],
+      ['encoding', '--encoding'],
+      ['nullStrings', '--null'],
+      ['skipRejected', '--skip-rejected'],
+    ] as const
+  ).filter(([k]) => o[k] !== undefined && o[k] !== false);
+  for (const t of targets) {
+    const p = { source: t.url.raw, format: formatOf(t), kind: t.kind };
+    const what = `${p.source} is copied as ${p.format === 'bytes' ? 'data' : p.format}`;
+    if (p.format !== 'csv' && csvFlags.length > 0) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `${csvFlags.map(([, f]) => f).join(', ')} read CSV, and ${what} (use host+csv+table:/// or host+csv+series:///)`,
+        { input: p.source },
+      );
+    }
+    if (p.format === 'bytes' && o.columns?.length) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `--column and --skip-column apply to tables and series, and ${what}`,
+        { input: p.source },
+      );
+    }
+    if (
+      p.kind !== 'series' &&
+      (o.timestampColumn !== undefined || o.timestampFormat !== undefined)
+    ) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `--timestamp-column and --timestamp-format apply to series, and ${p.source} is copied as a ${p.kind} (use host+csv+series:/// or host+series:///)`,
+        { input: p.source },
+      );
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { stat } from 'node:fs/promises';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { CsvDialect, ImportOverrides } from '../../shared/import.js';
+import { duckMessage, type DuckSession } from '../duckdb/session.js';
+import { literal, stringList } from '../duckdb/sql.js';
+import { readCsvHead, type CsvRecord } from './csv-head.js';
+
+/** DuckDB's proposal for a CSV file, checked against the file itself. */
+export interface CsvSniff {
+  dialect: CsvDialect;
+  /** Names as written in the header (DuckDB's `column0`... without one), with sniffed types. */
+  columns: { name: string; type: string }[];
+  /** The line of the header, when there is one. */
+  headerLine: number | null;
+  /** The first data records as written, for examples in messages. */
+  firstRows: CsvRecord[];
+}
+
+/** Delimiters whose presence in a line read as one column means the dialect is wrong. */
+const LIKELY_DELIMITERS = [',', ';', '\t', '|'];
+
+/**
+ * Sniffs a CSV file with DuckDB (`sniff_csv`) and verifies the result on the file's first lines.
+ *
+ * DuckDB's sniffer alone cannot be trusted with a file it finds irregular: it may skip the
+ * header and the first rows as a "preamble" (a ragged file then reads as its last rows, without
+ * its header), or settle on a delimiter that reads `a,b,c` as one column. So lines are skipped
+ * only when the user says so, rows that do not fit do not steer the sniff (`ignore_errors`; the
+ * strict read of the whole file reports them later), and the header line split with the chosen
+ * dialect by our own reader must give exactly the sniffed columns.
+ */
+export async function sniffCsv(
+  session: DuckSession,
+  file: string,
+  label: string,
+  compression: CsvDialect['compression'],
+  o: ImportOverrides,
+): Promise<CsvSniff> {
+  if ((await stat(file)).size === 0) {
+    throw new PondError(ErrorCode.BadInput, `${label} is empty: there is nothing to import`, {
+      input: label,
+    });
+  }
+  const skip = o.skip ?? 0;
+  const encoding = o.encoding ?? 'utf-8';
+  const nullStrings = o.nullStrings ?? [];
+  const args = [
+    `skip = ${skip}`,
+    `comment = ''`,
+    `ignore_errors = true`,
+    `encoding = ${literal(encoding)}`,
+    `compression = ${literal(compression)}`,
+    `nullstr = ${stringList(['', ...nullStrings])}`,
+  ];
+  if (o.delimiter !== undefined) args.push(`delim = ${literal(o.delimiter)}`);
+  if (o.quote !== undefined) args.push(`quote = ${literal(o.quote)}`);
+  if (o.escape !== undefined) args.push(`escape = ${literal(o.escape)}`);
+  if (o.header !== undefined) args.push(`header = ${o.header}`);
+  let r: Record<string, unknown> | undefined;
+  try {
+    r = (
+      await session.all(
+        `SELECT Delimiter, Quote, Escape, HasHeader, Columns, DateFormat, TimestampFormat
+         FROM sniff_csv(${literal(file)}, ${args.join(', ')})`,
+      )
+    )[0];
+  } catch (e) {
+    throw new PondError(ErrorCode.BadInput, `cannot read ${label} as CSV: ${duckMessage(e)}`, {
+      input: label,
+      cause: e,
+    });
+  }
+  if (!r) throw new PondError(ErrorCode.BadInput, `cannot sniff ${label}`, { input: label });
+  const sniffed = (v: unknown) => (v === '(empty)' ? '' : (v as string));
+  const quote = o.quote ?? (sniffed(r['Quote']) || '"');
+  const dialect: CsvDialect = {
+    delimiter: o.delimiter ?? (r['Delimiter'] as string),
+    quote,
+    // RFC 4180: a quote inside a quoted field is doubled, unless the file escapes it otherwise.
+    escape: o.escape ?? (sniffed(r['Escape']) || quote),
+    header: o.header ?? (r['HasHeader'] as boolean),
+    skip,
+    encoding,
+    compression,
+    nullStrings,
+    dateFormat: (r['DateFormat'] as string | null) ?? null,
+    timestampFormat: (r['TimestampFormat'] as string | null) ?? null,
+  };
+  const sniffedColumns = (r['Columns'] as { name: string; type: string }[]).map((c) => ({
+    name: c.name,
+    type: c.type,
+  }));
+  const head = await readCsvHead(file, dialect, 6, label);
+  if (head.length === 0) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label} has no lines${skip > 0 ? ` after the ${skip} skipped` : ''}: there is nothing to import`,
+      { input: label },
+    );
+  }
+  const first = head[0]!;
+  checkColumnCount(first, sniffedColumns.length, dialect, label, o.delimiter !== undefined);
+  const dataRows = dialect.header ? head.slice(1) : head;
+  if (dataRows.length === 0) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label} has a header (line ${first.line}) but no rows: there is nothing to import`,
+      { input: label },
+    );
+  }
+  const columns = sniffedColumns.map((c, i) => ({
+    name: dialect.header ? first.fields[i]! : c.name,
+    type: c.type,
+  }));
+  return { dialect, columns, headerLine: dialect.header ? first.line : null, firstRows: dataRows };
+}
+
+function checkColumnCount(
+  first: CsvRecord,
+  sniffed: number,
+  d: CsvDialect,
+  label: string,
+  delimiterGiven: boolean,
+): void {
+  const how = `with delimiter ${JSON.stringify(d.delimiter)} and quote ${JSON.stringify(d.quote)}`;
+  if (first.fields.length !== sniffed) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: line ${first.line} has ${first.fields.length} fields ${how}, but DuckDB's sniffer reads ${sniffed} columns; give the dialect (--delimiter, --quote, --header/--no-header, --skip)`,
+      { input: label },
+    );
+  }
+  const text = first.fields[0] ?? '';
+  const other = LIKELY_DELIMITERS.find((c) => c !== d.delimiter && text.includes(c));
+  if (sniffed === 1 && !delimiterGiven && other !== undefined) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: line ${first.line} reads as one column ${JSON.stringify(text.slice(0, 60))} ${how}; if ${JSON.stringify(other)} separates its columns, give --delimiter ${JSON.stringify(other)}`,
+      { input: label },
+    );
+  }
+}

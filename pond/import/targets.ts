@@ -1,0 +1,200 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
+import type { ImportKind } from '../../shared/import.js';
+import { nodeRelation } from '../query/node-relation.js';
+import { describeRelation, type ColumnInfo } from '../query/parquet-file.js';
+import { hostPath } from '../query/source.js';
+import { parseUrl, type PondUrl } from '../query/url.js';
+import { isDirectory, isFile, type FileNode, type PondNode } from '../tinyfs/node.js';
+import { hasTrailingSlash, joinPath, resolvePath } from '../tinyfs/path.js';
+import type { WD } from '../tinyfs/wd.js';
+import type { Pond } from '../tlogfs/pond.js';
+import type { PondTxn } from '../tlogfs/transaction.js';
+
+/** One host file to import and the pond path it goes to, with what is there now. */
+export interface ImportTarget {
+  url: PondUrl;
+  hostFile: string;
+  target: string;
+  /** What it is stored as: the existing node's type when the target exists. */
+  kind: ImportKind;
+  existing?: StoredFile;
+}
+
+/** A file already at the target. */
+export interface StoredFile {
+  versions: number;
+  /** Tables and series: the columns readers see now. */
+  columns?: ColumnInfo[];
+  /** Series: the event-time column its versions record. */
+  timestampColumn?: string;
+}
+
+export interface TargetOptions {
+  /** Host paths resolve inside this folder (`-d`). */
+  hostRoot?: string;
+  /**
+   * The destination is the copy itself, existing or not (`pond apply`): a file's path, or the
+   * folder that mirrors a host folder. Re-running the same copy then lands in the same place.
+   */
+  exact?: boolean;
+}
+
+/**
+ * Where each host file of a copy goes, as `cp` would put it: into an existing directory (or one
+ * named with a trailing `/`), onto a file path, or a host folder mirrored into a new folder.
+ */
+export async function resolveTargets(
+  pond: Pond,
+  sources: string[],
+  dest: string,
+  options: TargetOptions = {},
+): Promise<ImportTarget[]> {
+  if (sources.length === 0)
+    throw new PondError(ErrorCode.InvalidArgument, 'copy needs at least one source');
+  const files: { url: PondUrl; hostFile: string; rel: string }[] = [];
+  const isDirSource: boolean[] = [];
+  for (const raw of sources) {
+    const url = parseUrl(raw);
+    if (!url.host) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `copy IN sources must be host URLs (host:///...), not '${raw}'`,
+        { input: raw },
+      );
+    }
+    if (url.format === 'delta') {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `${raw}: copy a Delta table out with cat/export, not into the pond`,
+        { input: raw },
+      );
+    }
+    const path = hostPath(url, options);
+    const st = await stat(path).catch(() => {
+      throw new PondError(ErrorCode.NotFound, `${raw}: ${path} does not exist`, { input: raw });
+    });
+    isDirSource.push(st.isDirectory());
+    if (st.isDirectory()) {
+      for (const rel of await walkHost(path))
+        files.push({ url, hostFile: join(path, rel), rel: join(basename(path), rel) });
+    } else if (st.isFile()) {
+      files.push({ url, hostFile: path, rel: basename(path) });
+    } else {
+      throw new PondError(ErrorCode.BadInput, `${raw}: ${path} is not a regular file or folder`, {
+        input: raw,
+      });
+    }
+  }
+
+  return pond.read(async (txn) => {
+    const wd = await txn.wd();
+    const r = await lookupDestination(wd, options.exact ? dest.replace(/\/*$/, '/') : dest);
+    const destIsDir = r.found && isDirectory(r.node);
+    const intoDir = !options.exact && (hasTrailingSlash(dest) || destIsDir);
+    const single = sources.length === 1 && !isDirSource[0];
+    const mirror = sources.length === 1 && (!r.found || options.exact === true);
+    if (!intoDir && !single && !mirror) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `copying several sources needs a directory destination, and '${dest}' is not one`,
+        { input: dest },
+      );
+    }
+    if (r.found && !destIsDir && hasTrailingSlash(dest)) {
+      throw new PondError(ErrorCode.WrongType, `'${dest}' is not a directory`, { input: dest });
+    }
+    const base = resolvePath(dest);
+    const out: ImportTarget[] = [];
+    for (const f of files) {
+      let target: string;
+      if (intoDir) target = joinPath(base, f.rel);
+      else if (single) target = base;
+      else target = joinPath(base, f.rel.split('/').slice(1).join('/')); // cp -r into a new folder
+      const t: ImportTarget = { url: f.url, hostFile: f.hostFile, target, kind: kindOfUrl(f.url) };
+      const node = await existingFile(wd, target, t);
+      if (node) {
+        t.kind = node.type; // a new version keeps the node's type
+        t.existing = await storedFile(txn, node, target);
+      }
+      out.push(t);
+    }
+    return out;
+  });
+}
+
+/** The file at `target`, refusing a directory there or raw data onto a table or series. */
+async function existingFile(
+  wd: WD,
+  target: string,
+  t: ImportTarget,
+): Promise<FileNode | undefined> {
+  const existing = await wd.lookup(target).catch(() => undefined);
+  if (!existing?.found) return undefined;
+  if (!isFile(existing.node)) {
+    throw new PondError(
+      ErrorCode.WrongType,
+      `'${target}' is a ${existing.node.type}; cannot copy a file onto it`,
+      { input: target },
+    );
+  }
+  if (existing.node.type !== 'data' && t.kind === 'data') {
+    throw new PondError(
+      ErrorCode.WrongType,
+      `'${target}' is a ${existing.node.type}: copy Parquet (host+${existing.node.type}:///) or CSV (host+csv+${existing.node.type}:///) into it`,
+      { input: t.url.raw },
+    );
+  }
+  return existing.node;
+}
+
+/** What is stored at a file now: its versions, and for tables and series the schema readers see. */
+export async function storedFile(txn: PondTxn, node: FileNode, path: string): Promise<StoredFile> {
+  const versions = await node.versions();
+  const out: StoredFile = { versions: versions.length };
+  if (node.type === 'data' || versions.length === 0) return out;
+  const relation = await nodeRelation(node, path, { txn, expanding: [] });
+  out.columns = await describeRelation(txn.session, relation);
+  const recorded = versions.find((v) => v.timestampColumn !== undefined)?.timestampColumn;
+  if (recorded !== undefined) out.timestampColumn = recorded;
+  return out;
+}
+
+/**
+ * The destination as it is now. A trailing `/` names a directory that is made (with its
+ * parents) when missing; otherwise, as with cp, the parent must exist.
+ */
+async function lookupDestination(
+  wd: WD,
+  dest: string,
+): Promise<{ found: true; node: PondNode } | { found: false }> {
+  try {
+    const r = await wd.lookup(dest);
+    return r.found ? { found: true, node: r.node } : { found: false };
+  } catch (e) {
+    if (!isPondError(e, ErrorCode.NotFound)) throw e;
+    if (hasTrailingSlash(dest)) return { found: false };
+    throw new PondError(
+      ErrorCode.NotFound,
+      `${e.message}: make it with pond mkdir -p, or end the destination with / to create it`,
+      { input: dest },
+    );
+  }
+}
+
+function kindOfUrl(url: PondUrl): ImportKind {
+  if (url.format === 'csv') return url.entryType === 'series' ? 'series' : 'table';
+  if (url.entryType === 'table' || url.entryType === 'series') return url.entryType;
+  return 'data';
+}
+
+async function walkHost(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? join(prefix, e.name) : e.name;
+    if (e.isDirectory()) out.push(...(await walkHost(dir, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
