@@ -44,6 +44,8 @@ export const ErrorCode = {
   ExportError: 'EXPORT_ERROR',
   /** A template that fails to render. */
   TemplateError: 'TEMPLATE_ERROR',
+  /** A backup or replica (file://, s3://) cannot be reached, refused a request, or holds damage. */
+  Remote: 'REMOTE',
   /** A job was cancelled by its caller. */
   Cancelled: 'CANCELLED',
   /** The request was not authorised (missing or wrong token). */

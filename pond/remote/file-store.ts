@@ -1,0 +1,265 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import {
+  copyFile,
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  utimes,
+} from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import { hashFile } from '../tlogfs/blob-store.js';
+import {
+  eachLimited,
+  remoteError,
+  type ObjectBytes,
+  type ObjectStore,
+  type StoredObject,
+  type WriteOptions,
+  type WriteResult,
+} from './object-store.js';
+
+/** Temp files of uploads in progress; hidden (`.`), so no Delta reader lists them. */
+const TEMP_PREFIX = '.pond-upload-';
+
+/**
+ * A host folder as an object store (file:// backups, and the pond's own `data/`). Every object is
+ * written to a hidden temp file beside its final name, hashed back from disk and compared with the
+ * source's hash, fsynced, then hard-linked into place: a crash leaves at most a temp file, never
+ * a half-written object, and a log entry that exists is never replaced.
+ */
+export class FileStore implements ObjectStore {
+  /** Folders that got new entries, fsynced by `flush` (before the log entries that need them). */
+  private readonly touched = new Set<string>();
+
+  constructor(
+    readonly root: string,
+    readonly url: string = `file://${root}`,
+  ) {}
+
+  localPath(key: string): string {
+    if (key.split('/').some((s) => s === '..' || s === '.' || s === '') || key.startsWith('/')) {
+      throw new PondError(ErrorCode.InvalidArgument, `${this.url}: bad object name '${key}'`, {
+        input: key,
+      });
+    }
+    return join(this.root, ...key.split('/'));
+  }
+
+  async listFolder(prefix: string, startAfter?: string): Promise<StoredObject[]> {
+    const dir = prefix === '' ? this.root : this.localPath(prefix.replace(/\/$/, ''));
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw remoteError(this.url, prefix, 'list', e);
+    }
+    const keys = entries
+      .filter((e) => e.isFile())
+      .map((e) => prefix + e.name)
+      .filter((k) => startAfter === undefined || k > startAfter)
+      .sort();
+    const out: StoredObject[] = [];
+    for (const key of keys) {
+      const st = await stat(join(dir, key.slice(prefix.length))).catch(() => undefined);
+      if (st) out.push({ key, size: st.size });
+    }
+    return out;
+  }
+
+  async sizes(keys: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    await eachLimited(keys, 32, async (key) => {
+      const st = await stat(this.localPath(key)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return undefined;
+        throw remoteError(this.url, key, 'look at', e);
+      });
+      if (st?.isFile()) out.set(key, st.size);
+    });
+    return out;
+  }
+
+  async read(key: string): Promise<ObjectBytes | undefined> {
+    const path = this.localPath(key);
+    try {
+      const [bytes, st] = await Promise.all([readFile(path), stat(path)]);
+      return { bytes, mtimeMs: Math.floor(st.mtimeMs) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw remoteError(this.url, key, 'read', e);
+    }
+  }
+
+  async hash(key: string): Promise<{ sha256: string; size: number } | undefined> {
+    const path = this.localPath(key);
+    try {
+      const size = (await stat(path)).size;
+      return { sha256: await hashFile(path), size };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw remoteError(this.url, key, 'read', e);
+    }
+  }
+
+  async upload(key: string, file: string, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.place(key, options, async (tmp) => {
+      if (options.sha256) {
+        // Blobs are named by their hash: a kernel copy, then the copy is hashed against the name.
+        await copyFile(file, tmp);
+        return options.sha256;
+      }
+      return copyHashing(file, tmp);
+    });
+  }
+
+  async writeBytes(
+    key: string,
+    bytes: Uint8Array,
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    return this.place(key, options, async (tmp) => {
+      const h = await open(tmp, 'wx');
+      try {
+        await h.writeFile(bytes);
+      } finally {
+        await h.close();
+      }
+      return createHash('sha256').update(bytes).digest('hex');
+    });
+  }
+
+  /**
+   * Places an object whose bytes `fill` writes into a temp file and whose expected hash it
+   * returns (e.g. downloading from another store): the file on disk must hash to it.
+   */
+  async receive(
+    key: string,
+    fill: (tmp: string) => Promise<string>,
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    return this.place(key, options, fill);
+  }
+
+  async download(key: string, dest: string): Promise<{ sha256: string; size: number }> {
+    try {
+      const sha256 = await copyHashing(this.localPath(key), dest);
+      return { sha256, size: (await stat(dest)).size };
+    } catch (e) {
+      throw remoteError(this.url, key, 'read', e);
+    }
+  }
+
+  /** fsyncs the folders that got new objects, so a crash cannot lose them once the log names them. */
+  async flush(): Promise<void> {
+    const dirs = [...this.touched];
+    this.touched.clear();
+    await eachLimited(dirs, 8, (d) => syncDir(d));
+  }
+
+  close(): void {}
+
+  private async place(
+    key: string,
+    options: WriteOptions,
+    fill: (tmp: string) => Promise<string>,
+  ): Promise<WriteResult> {
+    const dest = this.localPath(key);
+    const dir = dirname(dest);
+    const tmp = join(dir, `${TEMP_PREFIX}${randomUUID()}`);
+    try {
+      await mkdir(dir, { recursive: true });
+      const expected = await fill(tmp);
+      if (options.sha256 && options.sha256 !== expected) {
+        throw new PondError(
+          ErrorCode.Remote,
+          `${this.url}: ${key} arrived with SHA-256 ${expected}, expected ${options.sha256}`,
+          { input: `${this.url}/${key}` },
+        );
+      }
+      // Read back what is on disk: the copy must hash to what was sent.
+      const onDisk = await hashFile(tmp);
+      if (onDisk !== expected) {
+        throw new PondError(
+          ErrorCode.Remote,
+          `${this.url}: the copy of ${key} hashes to ${onDisk}, not ${expected}: the write was damaged`,
+          { input: `${this.url}/${key}` },
+        );
+      }
+      const h = await open(tmp, 'r+');
+      let size: number;
+      try {
+        await h.sync();
+        size = (await h.stat()).size;
+      } finally {
+        await h.close();
+      }
+      if (options.mtimeMs !== undefined) {
+        const t = new Date(options.mtimeMs);
+        await utimes(tmp, t, t);
+      }
+      if (options.replace) {
+        await rename(tmp, dest);
+        await syncDir(dir);
+        return { written: true, size, sha256: expected };
+      }
+      try {
+        await link(tmp, dest);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        if (!options.ifAbsent) {
+          // Unique or content-addressed names: the existing object must be the same bytes.
+          const there = await stat(dest);
+          if (there.size !== size) {
+            throw new PondError(
+              ErrorCode.Remote,
+              `${this.url}: ${key} is already there with ${there.size} bytes, not ${size}: the remote copy is damaged (pond verify)`,
+              { input: `${this.url}/${key}` },
+            );
+          }
+        }
+        return { written: false, size, sha256: expected };
+      }
+      this.touched.add(dir);
+      if (options.ifAbsent) await syncDir(dir);
+      return { written: true, size, sha256: expected };
+    } catch (e) {
+      throw remoteError(this.url, key, 'write', e);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+}
+
+/** Copies a file through SHA-256; returns the hash of the bytes read. */
+async function copyHashing(from: string, to: string): Promise<string> {
+  const h = createHash('sha256');
+  await pipeline(
+    createReadStream(from, { highWaterMark: 1 << 20 }),
+    new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        h.update(chunk);
+        cb(null, chunk);
+      },
+    }),
+    createWriteStream(to, { flags: 'wx' }),
+  );
+  return h.digest('hex');
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}

@@ -1,0 +1,436 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import { hashFile } from '../tlogfs/blob-store.js';
+import {
+  eachLimited,
+  remoteError,
+  type ObjectBytes,
+  type ObjectStore,
+  type StoredObject,
+  type WriteOptions,
+  type WriteResult,
+} from './object-store.js';
+
+type Sdk = typeof import('@aws-sdk/client-s3');
+
+export interface S3Options {
+  bucket: string;
+  /** Key prefix inside the bucket, without slashes at either end ('' for the bucket's root). */
+  prefix: string;
+  url: string;
+  /** An S3-compatible server (MinIO, R2, a test server); path-style requests are used with it. */
+  endpoint?: string;
+  region?: string;
+  /** Attempts per request (the SDK's retries); 1 for automatic pushes that must not linger. */
+  maxAttempts?: number;
+  signal?: AbortSignal;
+}
+
+/** Objects up to this size go in one PUT; larger ones in parts of this size. */
+const PART_SIZE = 16 * 1024 * 1024;
+const PARTS_IN_FLIGHT = 4;
+/** User metadata: the object's SHA-256 (hex) and, for log entries, the pond's commit time. */
+const META_SHA256 = 'pond-sha256';
+const META_MTIME = 'pond-mtime';
+
+/**
+ * An S3 bucket prefix through the AWS SDK. Credentials come from the SDK's default chain
+ * (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws files, SSO, instance roles);
+ * the pond never stores them.
+ *
+ * Bodies are sent as buffers of known length (one per part), never as streams: with a stream the
+ * SDK sends `aws-chunked` encoding with a trailing checksum, which some S3-compatible servers
+ * store verbatim. Each PUT carries the content's SHA-256 and MD5, which S3 checks before it stores
+ * anything; the answer must echo the SHA-256 or carry the MD5 ETag, or the upload fails. Log
+ * entries are written with `If-None-Match: *` after a HEAD, so an existing entry is never replaced.
+ */
+export class S3Store implements ObjectStore {
+  readonly url: string;
+
+  private constructor(
+    private readonly sdk: Sdk,
+    private readonly client: S3Client,
+    private readonly o: S3Options,
+  ) {
+    this.url = o.url;
+  }
+
+  static async open(o: S3Options): Promise<S3Store> {
+    // The SDK warns on every process under Node 20 about its future support; the pond supports 20.
+    process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+    const sdk = await import('@aws-sdk/client-s3');
+    const region = o.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+    const client = new sdk.S3Client({
+      region: region ?? 'us-east-1',
+      ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true } : {}),
+      // We send our own SHA-256 with every PUT; no extra CRC32 (and no aws-chunked bodies).
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: o.maxAttempts ?? 3,
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
+    });
+    return new S3Store(sdk, client, o);
+  }
+
+  async listFolder(prefix: string, startAfter?: string): Promise<StoredObject[]> {
+    return this.listKeys(prefix, '/', startAfter);
+  }
+
+  async sizes(keys: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (keys.length > 200) {
+      // One listing of the whole remote is cheaper than hundreds of HEADs.
+      const wanted = new Set(keys);
+      for (const o of await this.listKeys('', undefined, undefined))
+        if (wanted.has(o.key)) out.set(o.key, o.size);
+      return out;
+    }
+    await eachLimited(keys, 16, async (key) => {
+      const size = await this.headSize(key);
+      if (size !== undefined) out.set(key, size);
+    });
+    return out;
+  }
+
+  async read(key: string): Promise<ObjectBytes | undefined> {
+    try {
+      const r = await this.client.send(
+        new this.sdk.GetObjectCommand({ Bucket: this.o.bucket, Key: this.key(key) }),
+        this.opts(),
+      );
+      const bytes = Buffer.from(await r.Body!.transformToByteArray());
+      const mtime = Number(r.Metadata?.[META_MTIME]);
+      return { bytes, ...(Number.isFinite(mtime) && mtime > 0 ? { mtimeMs: mtime } : {}) };
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw remoteError(this.url, key, 'read', e);
+    }
+  }
+
+  async hash(key: string): Promise<{ sha256: string; size: number } | undefined> {
+    try {
+      const r = await this.client.send(
+        new this.sdk.GetObjectCommand({ Bucket: this.o.bucket, Key: this.key(key) }),
+        this.opts(),
+      );
+      const h = createHash('sha256');
+      let size = 0;
+      for await (const chunk of r.Body as Readable) {
+        h.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
+      return { sha256: h.digest('hex'), size };
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw remoteError(this.url, key, 'read', e);
+    }
+  }
+
+  async upload(key: string, file: string, options: WriteOptions = {}): Promise<WriteResult> {
+    try {
+      const size = (await stat(file)).size;
+      if (size <= PART_SIZE) return await this.putOnce(key, await readFile(file), options);
+      if (options.ifAbsent && (await this.headSize(key)) !== undefined)
+        return { written: false, size, sha256: options.sha256 ?? '' };
+      // The hash goes into the object's metadata, which is set before the first part.
+      const sha256 = options.sha256 ?? (await hashFile(file));
+      return await this.putParts(key, file, size, { ...options, sha256 });
+    } catch (e) {
+      throw remoteError(this.url, key, 'upload', e);
+    }
+  }
+
+  async writeBytes(
+    key: string,
+    bytes: Uint8Array,
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    try {
+      return await this.putOnce(key, Buffer.from(bytes), options);
+    } catch (e) {
+      throw remoteError(this.url, key, 'upload', e);
+    }
+  }
+
+  async download(key: string, dest: string): Promise<{ sha256: string; size: number }> {
+    try {
+      const r = await this.client.send(
+        new this.sdk.GetObjectCommand({ Bucket: this.o.bucket, Key: this.key(key) }),
+        this.opts(),
+      );
+      const h = createHash('sha256');
+      let size = 0;
+      await pipeline(
+        r.Body as Readable,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            h.update(chunk);
+            size += chunk.length;
+            yield chunk;
+          }
+        },
+        createWriteStream(dest, { flags: 'wx' }),
+      );
+      const sha256 = h.digest('hex');
+      const recorded = r.Metadata?.[META_SHA256];
+      if (recorded && recorded !== sha256) {
+        throw new PondError(
+          ErrorCode.Remote,
+          `${this.url}: ${key} hashes to ${sha256}, but was uploaded with SHA-256 ${recorded}: the remote copy is damaged`,
+          { input: `${this.url}/${key}` },
+        );
+      }
+      return { sha256, size };
+    } catch (e) {
+      throw remoteError(this.url, key, 'download', e);
+    }
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+
+  private key(key: string): string {
+    return this.o.prefix ? `${this.o.prefix}/${key}` : key;
+  }
+
+  private opts(): { abortSignal?: AbortSignal } {
+    return this.o.signal ? { abortSignal: this.o.signal } : {};
+  }
+
+  private async headSize(key: string): Promise<number | undefined> {
+    try {
+      const r = await this.client.send(
+        new this.sdk.HeadObjectCommand({ Bucket: this.o.bucket, Key: this.key(key) }),
+        this.opts(),
+      );
+      return r.ContentLength ?? 0;
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw remoteError(this.url, key, 'look at', e);
+    }
+  }
+
+  private async listKeys(
+    prefix: string,
+    delimiter: string | undefined,
+    startAfter: string | undefined,
+  ): Promise<StoredObject[]> {
+    const out: StoredObject[] = [];
+    const base = this.o.prefix ? `${this.o.prefix}/` : '';
+    let token: string | undefined;
+    try {
+      do {
+        const r = await this.client.send(
+          new this.sdk.ListObjectsV2Command({
+            Bucket: this.o.bucket,
+            Prefix: base + prefix,
+            ...(delimiter ? { Delimiter: delimiter } : {}),
+            ...(startAfter && !token ? { StartAfter: base + startAfter } : {}),
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+          this.opts(),
+        );
+        for (const c of r.Contents ?? []) {
+          if (c.Key) out.push({ key: c.Key.slice(base.length), size: c.Size ?? 0 });
+        }
+        token = r.IsTruncated ? r.NextContinuationToken : undefined;
+      } while (token);
+    } catch (e) {
+      throw remoteError(this.url, prefix, 'list', e);
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private async putOnce(key: string, body: Buffer, options: WriteOptions): Promise<WriteResult> {
+    const sha = createHash('sha256').update(body).digest();
+    const sha256 = sha.toString('hex');
+    checkExpected(this.url, key, sha256, options);
+    const md5 = createHash('md5').update(body).digest();
+    // Servers without conditional writes ignore If-None-Match; the HEAD keeps them from replacing.
+    if (options.ifAbsent && (await this.headSize(key)) !== undefined)
+      return { written: false, size: body.length, sha256 };
+    let r: { ETag?: string; ChecksumSHA256?: string };
+    try {
+      r = await this.client.send(
+        new this.sdk.PutObjectCommand({
+          Bucket: this.o.bucket,
+          Key: this.key(key),
+          Body: body,
+          ContentLength: body.length,
+          ContentMD5: md5.toString('base64'),
+          ChecksumSHA256: sha.toString('base64'),
+          Metadata: metadata(sha256, options),
+          ...(options.ifAbsent ? { IfNoneMatch: '*' } : {}),
+        }),
+        this.opts(),
+      );
+    } catch (e) {
+      if (options.ifAbsent && httpStatus(e) === 412)
+        return { written: false, size: body.length, sha256 };
+      throw e;
+    }
+    if (r.ChecksumSHA256 !== sha.toString('base64') && unquote(r.ETag) !== md5.toString('hex')) {
+      throw new PondError(
+        ErrorCode.Remote,
+        `${this.url}: the server's answer for ${key} does not confirm its content (ETag ${r.ETag ?? 'none'}, no matching SHA-256)`,
+        { input: `${this.url}/${key}` },
+      );
+    }
+    return { written: true, size: body.length, sha256 };
+  }
+
+  private async putParts(
+    key: string,
+    file: string,
+    size: number,
+    options: WriteOptions,
+  ): Promise<WriteResult> {
+    const whole = createHash('sha256');
+    const wholeMd5 = createHash('md5');
+    const parts: { PartNumber: number; ETag: string; ChecksumSHA256: string }[] = [];
+    const md5s: Buffer[] = [];
+    const shas: Buffer[] = [];
+    const started = await this.client.send(
+      new this.sdk.CreateMultipartUploadCommand({
+        Bucket: this.o.bucket,
+        Key: this.key(key),
+        ChecksumAlgorithm: 'SHA256',
+        Metadata: metadata(options.sha256 ?? '', options),
+      }),
+      this.opts(),
+    );
+    const uploadId = started.UploadId!;
+    const handle = await open(file, 'r');
+    try {
+      const count = Math.ceil(size / PART_SIZE);
+      const inFlight = new Set<Promise<void>>();
+      for (let i = 0; i < count; i++) {
+        const length = Math.min(PART_SIZE, size - i * PART_SIZE);
+        const body = Buffer.allocUnsafe(length);
+        const { bytesRead } = await handle.read(body, 0, length, i * PART_SIZE);
+        if (bytesRead !== length) throw new Error(`${file} changed while it was read`);
+        whole.update(body);
+        wholeMd5.update(body);
+        const sha = createHash('sha256').update(body).digest();
+        const md5 = createHash('md5').update(body).digest();
+        md5s[i] = md5;
+        shas[i] = sha;
+        const p = this.putPart(key, uploadId, i + 1, body, sha, md5).then((etag) => {
+          parts[i] = { PartNumber: i + 1, ETag: etag, ChecksumSHA256: sha.toString('base64') };
+        });
+        const tracked = p.finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+        if (inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      const sha256 = whole.digest('hex');
+      checkExpected(this.url, key, sha256, options);
+      const done = await this.client.send(
+        new this.sdk.CompleteMultipartUploadCommand({
+          Bucket: this.o.bucket,
+          Key: this.key(key),
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+        this.opts(),
+      );
+      // S3's ETag of a multipart object is the MD5 of the parts' MD5s, "-N"; some servers give
+      // the whole object's MD5. Each part was already confirmed, so either proves the assembly.
+      const etag = unquote(done.ETag);
+      const composite = `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${count}`;
+      const compositeSha = `${createHash('sha256').update(Buffer.concat(shas)).digest('base64')}-${count}`;
+      if (
+        etag !== composite &&
+        etag !== wholeMd5.digest('hex') &&
+        done.ChecksumSHA256 !== compositeSha
+      ) {
+        throw new PondError(
+          ErrorCode.Remote,
+          `${this.url}: the server's answer for ${key} does not confirm its assembled content (ETag ${done.ETag ?? 'none'})`,
+          { input: `${this.url}/${key}` },
+        );
+      }
+      return { written: true, size, sha256 };
+    } catch (e) {
+      await this.client
+        .send(
+          new this.sdk.AbortMultipartUploadCommand({
+            Bucket: this.o.bucket,
+            Key: this.key(key),
+            UploadId: uploadId,
+          }),
+        )
+        .catch(() => undefined);
+      throw e;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async putPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Buffer,
+    sha: Buffer,
+    md5: Buffer,
+  ): Promise<string> {
+    const r = await this.client.send(
+      new this.sdk.UploadPartCommand({
+        Bucket: this.o.bucket,
+        Key: this.key(key),
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        Body: body,
+        ContentLength: body.length,
+        ContentMD5: md5.toString('base64'),
+        ChecksumSHA256: sha.toString('base64'),
+      }),
+      this.opts(),
+    );
+    if (r.ChecksumSHA256 !== sha.toString('base64') && unquote(r.ETag) !== md5.toString('hex')) {
+      throw new PondError(
+        ErrorCode.Remote,
+        `${this.url}: the server's answer for part ${partNumber} of ${key} does not confirm its content`,
+        { input: `${this.url}/${key}` },
+      );
+    }
+    return r.ETag!;
+  }
+}
+
+function metadata(sha256: string, options: WriteOptions): Record<string, string> {
+  return {
+    ...(sha256 ? { [META_SHA256]: sha256 } : {}),
+    ...(options.mtimeMs !== undefined ? { [META_MTIME]: String(options.mtimeMs) } : {}),
+  };
+}
+
+function checkExpected(url: string, key: string, sha256: string, options: WriteOptions): void {
+  if (options.sha256 && options.sha256 !== sha256) {
+    throw new PondError(
+      ErrorCode.Remote,
+      `${url}: the local copy of ${key} hashes to ${sha256}, not ${options.sha256}: it is damaged (pond fsck), nothing was sent`,
+      { input: key },
+    );
+  }
+}
+
+function unquote(etag: string | undefined): string {
+  return (etag ?? '').replace(/"/g, '');
+}
+
+function httpStatus(e: unknown): number | undefined {
+  return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+function isMissing(e: unknown): boolean {
+  const name = (e as { name?: string }).name;
+  return name === 'NoSuchKey' || name === 'NotFound' || httpStatus(e) === 404;
+}
