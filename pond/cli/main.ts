@@ -7,6 +7,10 @@ import { registerExport } from './commands/export.js';
 import { registerFsck } from './commands/fsck.js';
 import { registerInit } from './commands/init.js';
 import { registerApply } from './commands/apply.js';
+import { registerBackup } from './commands/backup.js';
+import { registerPull } from './commands/pull.js';
+import { registerPush } from './commands/push.js';
+import { registerVerify } from './commands/verify.js';
 import { registerList } from './commands/list.js';
 import { registerListFactories } from './commands/list-factories.js';
 import { registerLog } from './commands/log.js';
@@ -44,6 +48,10 @@ export async function main(argv: string[]): Promise<number> {
     registerApply,
     registerListFactories,
     registerServe,
+    registerBackup,
+    registerPush,
+    registerPull,
+    registerVerify,
   ]) {
     register(program, ctx);
   }

@@ -76,6 +76,15 @@ export class FileStore implements ObjectStore {
     return out;
   }
 
+  async hasAny(): Promise<boolean> {
+    try {
+      return (await readdir(this.root)).length > 0;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw remoteError(this.url, '', 'list', e);
+    }
+  }
+
   async sizes(keys: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     await eachLimited(keys, 32, async (key) => {

@@ -23,3 +23,6 @@ export type { VerifyReport, Damage } from './verify.js';
 export { verifyRemote } from './verify.js';
 export type { Relation } from './relation.js';
 export type { TransferCounts } from './transfer.js';
+export type { AutoPushOutcome } from './auto-push.js';
+export { autoPush, autoRemotes } from './auto-push.js';
+export { attachRemote } from './attach.js';

@@ -15,6 +15,8 @@ export interface ObjectStore {
   readonly url: string;
   /** Objects directly inside a folder (`prefix` ends with /), after the key `startAfter`, sorted. */
   listFolder(prefix: string, startAfter?: string): Promise<StoredObject[]>;
+  /** Whether the store holds any object at all (an empty remote can take any pond). */
+  hasAny(): Promise<boolean>;
   /** The sizes of those keys that exist. */
   sizes(keys: readonly string[]): Promise<Map<string, number>>;
   /** A small object's bytes (log entries), or undefined when it does not exist. */

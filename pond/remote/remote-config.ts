@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { parseRemoteUrl } from './remote-url.js';
 
@@ -24,13 +23,21 @@ export interface RemoteConfig {
 
 export const REMOTES_DIR = 'remotes';
 
-const schema = z.strictObject({
-  name: z.string(),
-  url: z.string(),
-  endpoint: z.string().optional(),
-  region: z.string().optional(),
-  auto: z.boolean(),
-});
+const KEYS = new Set(['name', 'url', 'endpoint', 'region', 'auto']);
+
+/** What is wrong with a parsed remote file, or undefined. */
+function problemOf(json: unknown, name: string): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'not an object';
+  const o = json as Record<string, unknown>;
+  const unknown = Object.keys(o).filter((k) => !KEYS.has(k));
+  if (unknown.length) return `unknown keys ${unknown.join(', ')}`;
+  if (o['name'] !== name) return `its name is '${String(o['name'])}', not '${name}'`;
+  if (typeof o['url'] !== 'string') return 'url must be a string';
+  if (typeof o['auto'] !== 'boolean') return 'auto must be true or false';
+  for (const k of ['endpoint', 'region'])
+    if (o[k] !== undefined && typeof o[k] !== 'string') return `${k} must be a string`;
+  return undefined;
+}
 
 export function remotesDir(pondRoot: string): string {
   return join(pondRoot, REMOTES_DIR);
@@ -157,17 +164,16 @@ async function readRemote(pondRoot: string, name: string): Promise<RemoteConfig>
       cause: e,
     });
   }
-  const r = schema.safeParse(json);
-  if (!r.success || r.data.name !== name) {
-    throw new PondError(
-      ErrorCode.BadConfig,
-      `${file} is not a remote configuration: ${r.success ? `its name is '${r.data.name}'` : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      { input: file },
-    );
+  const problem = problemOf(json, name);
+  if (problem) {
+    throw new PondError(ErrorCode.BadConfig, `${file} is not a remote configuration: ${problem}`, {
+      input: file,
+    });
   }
-  parseRemoteUrl(r.data.url);
-  const c: RemoteConfig = { name: r.data.name, url: r.data.url, auto: r.data.auto };
-  if (r.data.endpoint !== undefined) c.endpoint = r.data.endpoint;
-  if (r.data.region !== undefined) c.region = r.data.region;
+  const o = json as RemoteConfig;
+  parseRemoteUrl(o.url);
+  const c: RemoteConfig = { name: o.name, url: o.url, auto: o.auto };
+  if (o.endpoint !== undefined) c.endpoint = o.endpoint;
+  if (o.region !== undefined) c.region = o.region;
   return c;
 }

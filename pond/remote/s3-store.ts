@@ -81,6 +81,22 @@ export class S3Store implements ObjectStore {
     return this.listKeys(prefix, '/', startAfter);
   }
 
+  async hasAny(): Promise<boolean> {
+    try {
+      const r = await this.client.send(
+        new this.sdk.ListObjectsV2Command({
+          Bucket: this.o.bucket,
+          MaxKeys: 1,
+          ...(this.o.prefix ? { Prefix: `${this.o.prefix}/` } : {}),
+        }),
+        this.opts(),
+      );
+      return (r.KeyCount ?? r.Contents?.length ?? 0) > 0;
+    } catch (e) {
+      throw remoteError(this.url, '', 'list', e);
+    }
+  }
+
   async sizes(keys: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (keys.length > 200) {
