@@ -26,3 +26,4 @@ export type { TransferCounts } from './transfer.js';
 export type { AutoPushOutcome } from './auto-push.js';
 export { autoPush, autoRemotes } from './auto-push.js';
 export { attachRemote } from './attach.js';
+export { openRemoteTable } from './remote-table.js';
