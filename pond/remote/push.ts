@@ -4,7 +4,7 @@ import { FileStore } from './file-store.js';
 import { openStore } from './open-store.js';
 import type { RemoteWork } from './progress.js';
 import type { RemoteConfig } from './remote-config.js';
-import { recordSync } from './remote-state.js';
+import { readRemoteState, recordSync } from './remote-state.js';
 import { planTransfer, runTransfer, type TransferCounts } from './transfer.js';
 
 export interface PushReport {
@@ -77,6 +77,18 @@ async function push(
     const plan = await planTransfer(localStore(pond), store, pond.session);
     const r = plan.relation;
     const base = { remote: remote.name, url: store.url, from: plan.from };
+    if (r.kind === 'empty') {
+      // A backup that held this pond and is now empty is more likely a disk that is not mounted
+      // (or a wrong endpoint) than a backup to start again.
+      const had = (await readRemoteState(pond.layout.root, remote.name)).lastPushed;
+      if (had) {
+        throw new PondError(
+          ErrorCode.Remote,
+          `${store.url} (remote '${remote.name}') is empty, but transaction ${had.version} was pushed there at ${had.at}: is it mounted, is the URL right? Nothing was pushed (pond backup remove ${remote.name} and add it again to start over)`,
+          { input: store.url },
+        );
+      }
+    }
     if (r.kind === 'same') return { ...base, outcome: 'up to date', to: plan.from };
     if (r.kind === 'ahead') {
       throw new PondError(

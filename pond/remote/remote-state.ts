@@ -20,6 +20,8 @@ export interface SyncRecord {
 export interface RemoteState {
   lastPush?: SyncRecord;
   lastPull?: SyncRecord;
+  /** The last successful push, kept when later ones fail (an empty remote then means trouble). */
+  lastPushed?: { at: string; version: number };
 }
 
 export async function readRemoteState(pondRoot: string, name: string): Promise<RemoteState> {
@@ -40,7 +42,10 @@ export async function recordSync(
   record: SyncRecord,
 ): Promise<void> {
   const state = await readRemoteState(pondRoot, name);
-  if (kind === 'push') state.lastPush = record;
-  else state.lastPull = record;
+  if (kind === 'push') {
+    state.lastPush = record;
+    if (record.ok && record.version !== undefined)
+      state.lastPushed = { at: record.at, version: record.version };
+  } else state.lastPull = record;
   await writeRemoteFile(pondRoot, `${name}.state.json`, state);
 }
