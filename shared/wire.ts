@@ -34,6 +34,8 @@ export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'history',
   'jobs',
   'cancelJob',
+  'backups',
+  'pushBackup',
 ];
 
 export function isServiceMethod(name: string): name is PondServiceMethod {

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type {
   AppInfo,
+  BackupInfo,
   ChartData,
   ChartRequest,
   HistoryRequest,
@@ -15,13 +16,16 @@ import type {
   PondSummary,
   PreviewPage,
   PreviewRequest,
+  PushBackupRequest,
   RecentPond,
   TxnInfo,
 } from '../../shared/api.js';
 import { ErrorCode, PondError, fromErrorInfo } from '../../shared/errors.js';
 import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
+import type { Pond } from '../tlogfs/pond.js';
 import { appVersion } from './app-version.js';
+import { Backups } from './backups.js';
 import { chartData } from './chart.js';
 import { ensureDemoPond } from './demo-pond.js';
 import { history } from './history.js';
@@ -57,14 +61,18 @@ export interface PondServiceOptions {
  */
 export class LocalPondService implements PondService {
   readonly jobRunner = new JobRunner();
+  private readonly backupJobs = new Backups(this.jobRunner);
   private readonly ponds: PondRegistry;
   private readonly recent: RecentPonds;
   private readonly registry: FactoryRegistry;
   private demo: Promise<string> | undefined;
+  /** Automatic backups: pushed as background jobs, so the app's writes return at once. */
+  private readonly afterCommit = (pond: Pond): Promise<void> =>
+    this.backupJobs.afterCommit(pond).catch(() => undefined);
 
   constructor(private readonly options: PondServiceOptions) {
     this.registry = options.registry ?? defaultRegistry();
-    this.ponds = new PondRegistry({ registry: this.registry });
+    this.ponds = new PondRegistry({ registry: this.registry, afterCommit: this.afterCommit });
     this.recent = RecentPonds.in(options.appData);
   }
 
@@ -110,9 +118,7 @@ export class LocalPondService implements PondService {
       path,
       birthplace,
       { command: ['app', 'create', birthplace] },
-      {
-        registry: this.registry,
-      },
+      { registry: this.registry, afterCommit: this.afterCommit },
     );
     const open = await this.ponds.adopt(pond);
     await this.recent.add(open.path, open.path.split(/[\\/]/).pop() ?? open.path);
@@ -168,6 +174,14 @@ export class LocalPondService implements PondService {
 
   async cancelJob(id: string): Promise<void> {
     this.jobRunner.cancel(id);
+  }
+
+  async backups(pond: string): Promise<BackupInfo[]> {
+    return this.backupJobs.list(this.ponds.get(pond).pond);
+  }
+
+  async pushBackup(req: PushBackupRequest): Promise<JobInfo> {
+    return this.backupJobs.push(this.ponds.get(req.pond).pond, req.backup);
   }
 
   /** Job events, for the transport to push to the UI. */
