@@ -15,7 +15,6 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(e2eDir(), 'backups-'));
   const pond = join(dir, 'pond');
   cpSync(join(e2eDir(), 'demo-app-data', 'demo-pond'), pond, { recursive: true });
-  writeFileSync(join(dir, 'a-file'), 'not a folder');
   const cli = (...args: string[]) =>
     execFileSync(process.execPath, ['bin/pond.js', '--pond', pond, ...args], { stdio: 'pipe' });
   cli('backup', 'add', 'usb', `file://${join(dir, 'usb')}`);

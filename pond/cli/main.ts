@@ -16,6 +16,7 @@ import { registerListFactories } from './commands/list-factories.js';
 import { registerLog } from './commands/log.js';
 import { registerMaintain } from './commands/maintain.js';
 import { registerMkdir } from './commands/mkdir.js';
+import { registerMirror } from './commands/mirror.js';
 import { registerMknod } from './commands/mknod.js';
 import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
@@ -52,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     registerPush,
     registerPull,
     registerVerify,
+    registerMirror,
   ]) {
     register(program, ctx);
   }

@@ -27,3 +27,5 @@ export type { AutoPushOutcome } from './auto-push.js';
 export { autoPush, autoRemotes } from './auto-push.js';
 export { attachRemote } from './attach.js';
 export { openRemoteTable } from './remote-table.js';
+export type { MirrorOptions, MirrorReport } from './mirror.js';
+export { mirror, MIRROR_MANIFEST } from './mirror.js';
