@@ -148,7 +148,7 @@ function BackupRow({
         ) : (
           <span className="muted">never</span>
         )}
-        {b.lastError && !running ? (
+        {b.lastError && !running && job?.state !== 'failed' ? (
           <ErrorView
             error={{ code: 'REMOTE', message: b.lastError.message }}
             title={`Push failed at ${b.lastError.at}`}
