@@ -16,8 +16,12 @@ import {
   type WriteResult,
 } from './object-store.js';
 
-/** Temp files of uploads in progress; hidden (`.`), so no Delta reader lists them. */
-const TEMP_PREFIX = '.pond-upload-';
+/**
+ * Temp files of uploads in progress: hidden (`.`), so no Delta reader lists them, and named like
+ * the pond's other temp files, so in a pond's own folders fsck reports and maintain removes those
+ * a crash leaves behind.
+ */
+const TEMP_PREFIX = '.tmp-upload-';
 
 /**
  * A host folder as an object store (file:// backups, and the pond's own `data/`). Every object is

@@ -24,9 +24,16 @@ export class TransferProgress {
   constructor(
     private readonly work: RemoteWork,
     private readonly verb: string,
-    private readonly totalBytes: number,
-    private readonly totalObjects: number,
+    private totalBytes: number,
+    private totalObjects: number,
   ) {}
+
+  /** More work became known (the blobs, once the data files are read). */
+  extend(bytes: number, objects: number): void {
+    this.totalBytes += bytes;
+    this.totalObjects += objects;
+    this.report(true);
+  }
 
   object(bytes: number): void {
     this.objects++;

@@ -254,19 +254,16 @@ export async function runTransfer(
       counts.missingOld++;
     } else blobsToSend.push(key);
   }
-  const blobProgress = new TransferProgress(
-    work,
-    verb,
-    totalBytes + blobsToSend.reduce((n, k) => n + blobsHere.get(k)!, 0),
-    toSend.length + blobsToSend.length + plan.log.length,
+  progress.extend(
+    blobsToSend.reduce((n, k) => n + blobsHere.get(k)!, 0),
+    blobsToSend.length,
   );
-  blobProgress.object(counts.bytes);
   await eachLimited(blobsToSend, PARALLEL, async (key) => {
     checkCancelled(work, verb);
     const r = await copyObject(source, target, key, { sha256: key.slice(key.indexOf('=') + 1) });
     counts.blobs++;
     counts.bytes += r;
-    blobProgress.object(r);
+    progress.object(r);
   });
   if (target instanceof FileStore) await target.flush();
 
@@ -292,12 +289,12 @@ export async function runTransfer(
         counts.commits++;
         counts.bytes += r.size;
       }
-      blobProgress.object(r.size);
+      progress.object(r.size);
     } else {
       const r = await copyObject(source, target, e.key, {});
       counts.checkpoints++;
       counts.bytes += r;
-      blobProgress.object(r);
+      progress.object(r);
     }
   }
   // The hint last, and never backwards.
@@ -311,7 +308,7 @@ export async function runTransfer(
   ) {
     await target.writeBytes(HINT_KEY, hint.bytes, { replace: true });
   }
-  blobProgress.report(true);
+  progress.report(true);
   return counts;
 }
 
