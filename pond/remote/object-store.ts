@@ -68,6 +68,11 @@ export function remoteError(url: string, key: string, doing: string, e: unknown)
   if (e instanceof PondError && (e.code === ErrorCode.Remote || e.code === ErrorCode.Cancelled))
     return e;
   const name = (e as { name?: string }).name;
+  if (name === 'AbortError') {
+    return new PondError(ErrorCode.Cancelled, `${url}: cancelled while it was to ${doing} ${key}`, {
+      input: key ? `${url}/${key}` : url,
+    });
+  }
   const reason = messageOf(e) || name || 'unknown error';
   return new PondError(
     ErrorCode.Remote,

@@ -1,10 +1,12 @@
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../shared/api.js';
 import { ErrorCode } from '../../../shared/errors.js';
-import { addRemote } from '../../remote/index.js';
+import { addRemote, getRemote, restoreReplica, verifyRemote } from '../../remote/index.js';
 import { fsck } from '../../tlogfs/fsck.js';
+import { openPond } from '../open-pond.js';
 import type { PondRegistry } from '../pond-registry.js';
 import { errorCode, parquet, pondWithSeries, scratch, service } from './fixtures.js';
 
@@ -80,8 +82,9 @@ describe('backups in the app', () => {
         ['usb', 'behind'],
       ]);
       // The automatic backup is a whole copy of the pond.
-      const copy = await import('../../remote/index.js').then((m) =>
-        m.restoreReplica({ url: `file://${join(s.dir, 'nightly')}` }, join(s.dir, 'replica')),
+      const copy = await restoreReplica(
+        { url: `file://${join(s.dir, 'nightly')}` },
+        join(s.dir, 'replica'),
       );
       expect(copy.digest).toBe((await fsck(open.pond)).digest);
 
@@ -113,6 +116,52 @@ describe('backups in the app', () => {
       const b = (await svc.backups(pond.handle)).find((x) => x.name === 'broken')!;
       expect(b.state).toBe('failing');
       expect(b.lastError?.message).toContain('not-a-folder/backup');
+    } finally {
+      await svc.close();
+    }
+  });
+});
+
+describe('cancelling a push', () => {
+  it('stops between objects and leaves the backup at a complete version; the next push completes it', async () => {
+    const dir = join(s.dir, 'cancel');
+    await mkdir(dir);
+    const big = join(dir, 'pond');
+    await pondWithSeries(big, []);
+    const p = await openPond(big);
+    for (let i = 0; i < 6; i++) {
+      const f = join(dir, `f${i}.bin`);
+      await writeFile(f, randomBytes(4_000_000));
+      await p.write({ command: ['test', String(i)] }, async (txn) => {
+        await (await txn.wd()).writeFile(`/data/f${i}.bin`, 'data', { hostPath: f });
+      });
+    }
+    await p.close();
+    await addRemote(big, { name: 'usb', url: `file://${join(dir, 'usb')}`, auto: false });
+    const svc = service(s.appData);
+    try {
+      const pond = await svc.openPath(big);
+      let job: JobInfo | undefined;
+      const stop = svc.onJobEvent((j) => {
+        // Cancel once the first object is across.
+        if (job && j.id === job.id && j.state === 'running' && j.progress.done > 0)
+          void svc.cancelJob(j.id);
+      });
+      job = await svc.pushBackup({ pond: pond.handle, backup: 'usb' });
+      const done = await settled(svc, job);
+      stop();
+      expect(done.state).toBe('cancelled');
+      expect(done.error?.code).toBe(ErrorCode.Cancelled);
+      const open = (svc as unknown as { ponds: PondRegistry }).ponds.get(pond.handle);
+      const v = await verifyRemote(open.pond, await getRemote(big, 'usb'));
+      expect(['empty', 'behind']).toContain(v.relation.kind);
+      expect(v.damaged).toEqual([]);
+
+      const again = await settled(svc, await svc.pushBackup({ pond: pond.handle, backup: 'usb' }));
+      expect(again.state).toBe('done');
+      const after = await verifyRemote(open.pond, await getRemote(big, 'usb'));
+      expect(after.relation.kind).toBe('same');
+      expect(after.damaged).toEqual([]);
     } finally {
       await svc.close();
     }
