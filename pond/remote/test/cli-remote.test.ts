@@ -98,6 +98,17 @@ describe('pond backup, push, pull, verify (CLI)', () => {
     const fsckReplica = await bound(replica).ok('fsck');
     expect(digestOf(fsckReplica)).toBe(digestOf(fsckSource));
     expect(fsckReplica.trim().split('\n').pop()).toBe('OK');
+
+    // One more transaction at the source, pushed; the replica pulls it.
+    const r2 = bound(replica);
+    expect(await r2.ok('pull')).toMatch(/Up to date with 'origin'/);
+    const extra = join(t.dir, 'extra.txt');
+    await writeFile(extra, 'extra\n');
+    await p.ok('copy', `host://${extra}`, '/extra.txt');
+    expect(await p.ok('push', 'cloud')).toMatch(/cloud: pushed transactions/);
+    expect(await r2.ok('pull')).toMatch(/Pulled transactions \d+\.\.\d+ from 'origin'/);
+    expect(await r2.ok('cat', '/extra.txt')).toBe('extra\n');
+    expect(digestOf(await r2.ok('fsck'))).toBe(digestOf(await p.ok('fsck')));
   });
 
   it('an unreachable automatic backup never fails a commit; the next push catches up', async () => {

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsck } from '../../tlogfs/fsck.js';
+import { maintain } from '../../tlogfs/maintain.js';
 import {
   addRemote,
   getRemote,
@@ -93,5 +94,35 @@ describe('file:// remotes', () => {
     expect(r.damaged).toEqual([
       { key: `_large_files/${victim}`, problem: expect.stringMatching(/hashes to/) },
     ]);
+  });
+});
+
+describe('a pond whose old log entries were cleaned up', () => {
+  it('pushes from its newest checkpoint, and the backup restores to an equal pond', async () => {
+    const s = await scratchDir('pond-remote-cleaned-');
+    try {
+      const source = await seriesPond(s.dir, 'source', 12);
+      // maintain checkpoints the newest version and removes every commit file below it.
+      await withPond(source, (p) => maintain(p, { logRetentionMs: 0 }));
+      await withPond(source, (p) => addDay(p, s.dir, 30));
+      const remoteDir = join(s.dir, 'backup');
+      await addRemote(source, { name: 'usb', url: `file://${remoteDir}`, auto: false });
+      const pushed = await withPond(source, async (p) =>
+        pushRemote(p, await getRemote(source, 'usb')),
+      );
+      expect(pushed.outcome).toBe('pushed');
+      expect(pushed.counts!.checkpoints).toBe(1);
+      // Left: the checkpointed version's own commit and the one after it; the older ones are gone.
+      expect(pushed.counts!.commits).toBe(2);
+      const restored = await restoreReplica({ url: `file://${remoteDir}` }, join(s.dir, 'replica'));
+      const check = await withPond(source, (p) => fsck(p));
+      expect(restored.digest).toBe(check.digest);
+      expect(restored.version).toBe(check.version);
+      await withPond(join(s.dir, 'replica'), async (p) => {
+        expect(await seriesRows(p)).toEqual(await withPond(source, (q) => seriesRows(q)));
+      });
+    } finally {
+      await s.cleanup();
+    }
   });
 });
