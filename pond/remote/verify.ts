@@ -6,7 +6,8 @@ import { isPondError } from '../../shared/errors.js';
 import { hashFile } from '../tlogfs/blob-store.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { FileStore } from './file-store.js';
-import { readLogView } from './log-view.js';
+import { parseCommit } from '../delta/index.js';
+import { commitKey, readLogView } from './log-view.js';
 import { eachLimited } from './object-store.js';
 import { openStore } from './open-store.js';
 import { checkCancelled, type RemoteWork } from './progress.js';
@@ -70,13 +71,23 @@ export async function verifyRemote(
       damaged: [],
     };
     if (remoteView.tip < 0) return report;
+    if (relation.kind === 'diverged') {
+      // A newest entry that does not parse is damage, not another history.
+      const v = Math.min(localView.tip, remoteView.tip);
+      const theirs = await store.read(commitKey(v));
+      try {
+        if (theirs) parseCommit(theirs.bytes.toString('utf8'), v);
+      } catch (e) {
+        report.damaged.push({ key: commitKey(v), problem: (e as Error).message });
+      }
+    }
     // Everything the remote's log names: a transfer of the whole remote into an empty folder.
     let plan;
     try {
       plan = await planTransfer(store, new FileStore(join(scratch, 'empty')), pond.session);
     } catch (e) {
       if (!isPondError(e)) throw e;
-      report.damaged.push({ key: e.input ?? store.url, problem: e.message });
+      report.damaged.push({ key: store.url, problem: e.message });
       return report;
     }
     const sameHistory = relation.kind !== 'diverged';

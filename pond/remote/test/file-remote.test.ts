@@ -94,6 +94,19 @@ describe('file:// remotes', () => {
     expect(r.damaged).toEqual([
       { key: `_large_files/${victim}`, problem: expect.stringMatching(/hashes to/) },
     ]);
+
+    // A truncated newest log entry is damage (named), not another history.
+    const log = join(remoteDir, '_delta_log');
+    const newest = (await readdir(log))
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+      .pop()!;
+    const text = await readFile(join(log, newest), 'utf8');
+    await writeFile(join(log, newest), text.slice(0, text.length >> 1));
+    const t = await withPond(source, async (pond) =>
+      verifyRemote(pond, await getRemote(source, 'usb')),
+    );
+    expect(t.damaged.map((d) => d.key)).toContain(`_delta_log/${newest}`);
   });
 });
 
