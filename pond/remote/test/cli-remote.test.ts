@@ -25,7 +25,8 @@ function digestOf(fsckOut: string): string {
   return /Digest ([0-9a-f]{64})/.exec(fsckOut)![1]!;
 }
 
-describe('pond backup, push, pull, verify (CLI)', () => {
+// Each step is a whole `pond` process: on a busy machine these take minutes, not seconds.
+describe('pond backup, push, pull, verify (CLI)', { timeout: 300_000 }, () => {
   let t: Awaited<ReturnType<typeof tempDir>>;
   let p: ReturnType<typeof bound>;
   let s3: TestS3;
