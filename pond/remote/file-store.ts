@@ -17,15 +17,16 @@ import {
 } from './object-store.js';
 
 /**
- * Temp files of uploads in progress: hidden (`.`), so no Delta reader lists them, and named like
- * the pond's other temp files, so in a pond's own folders fsck reports and maintain removes those
- * a crash leaves behind.
+ * Temp files of writes in progress go in `_large_files/` as `.tmp-<uuid>`, the name the pond's
+ * own writers use there: hidden from Delta readers, and in a pond's own folder fsck reports and
+ * maintain removes what a crash leaves. The folder is inside the root, so placing is a link.
  */
-const TEMP_PREFIX = '.tmp-upload-';
+const TEMP_DIR = '_large_files';
+const TEMP_PREFIX = '.tmp-';
 
 /**
  * A host folder as an object store (file:// backups, and the pond's own `data/`). Every object is
- * written to a hidden temp file beside its final name while the bytes written are hashed (a blob
+ * written to a hidden temp file while the bytes written are hashed (a blob
  * must hash to its name, so a damaged source is never copied), fsynced, then hard-linked into
  * place: a crash leaves at most a temp file, never a half-written object, and a log entry that
  * exists is never replaced. Reading a fresh copy back would only read the page cache; `pond
@@ -35,10 +36,14 @@ export class FileStore implements ObjectStore {
   /** Folders that got new entries, fsynced by `flush` (before the log entries that need them). */
   private readonly touched = new Set<string>();
 
+  private readonly tempDir: string;
+
   constructor(
     readonly root: string,
     readonly url: string = `file://${root}`,
-  ) {}
+  ) {
+    this.tempDir = join(root, TEMP_DIR);
+  }
 
   localPath(key: string): string {
     if (key.split('/').some((s) => s === '..' || s === '.' || s === '') || key.startsWith('/')) {
@@ -171,9 +176,10 @@ export class FileStore implements ObjectStore {
   ): Promise<WriteResult> {
     const dest = this.localPath(key);
     const dir = dirname(dest);
-    const tmp = join(dir, `${TEMP_PREFIX}${randomUUID()}`);
+    const tmp = join(this.tempDir, `${TEMP_PREFIX}${randomUUID()}`);
     try {
       await mkdir(dir, { recursive: true });
+      await mkdir(this.tempDir, { recursive: true });
       const expected = await fill(tmp);
       if (options.sha256 && options.sha256 !== expected) {
         throw new PondError(
