@@ -188,17 +188,19 @@ export class FileStore implements ObjectStore {
           { input: `${this.url}/${key}` },
         );
       }
-      const h = await open(tmp, 'r+');
-      let size: number;
-      try {
-        await h.sync();
-        size = (await h.stat()).size;
-      } finally {
-        await h.close();
-      }
       if (options.mtimeMs !== undefined) {
         const t = new Date(options.mtimeMs);
         await utimes(tmp, t, t);
+      }
+      const h = await open(tmp, 'r+');
+      let size: number;
+      try {
+        // The content must be on disk before the log names it; a commit's time too.
+        if (options.mtimeMs !== undefined) await h.sync();
+        else await h.datasync();
+        size = (await h.stat()).size;
+      } finally {
+        await h.close();
       }
       if (options.replace) {
         await rename(tmp, dest);
