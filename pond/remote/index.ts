@@ -22,7 +22,7 @@ export { restoreReplica } from './restore.js';
 export type { VerifyReport, Damage } from './verify.js';
 export { verifyRemote } from './verify.js';
 export type { Relation } from './relation.js';
-export type { TransferCounts } from './transfer.js';
+export type { TransferCounts } from './transfer-plan.js';
 export type { AutoPushOutcome } from './auto-push.js';
 export { autoPush, autoRemotes } from './auto-push.js';
 export { attachRemote } from './attach.js';

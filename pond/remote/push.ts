@@ -5,7 +5,8 @@ import { openStore } from './open-store.js';
 import type { RemoteWork } from './progress.js';
 import type { RemoteConfig } from './remote-config.js';
 import { readRemoteState, recordSync } from './remote-state.js';
-import { planTransfer, runTransfer, type TransferCounts } from './transfer.js';
+import { planTransfer, type TransferCounts } from './transfer-plan.js';
+import { runTransfer } from './transfer.js';
 
 export interface PushReport {
   remote: string;

@@ -11,7 +11,8 @@ import { FileStore } from './file-store.js';
 import { openStore, type RemoteAddress } from './open-store.js';
 import type { RemoteWork } from './progress.js';
 import { addRemote } from './remote-config.js';
-import { planTransfer, runTransfer, type TransferCounts } from './transfer.js';
+import { planTransfer, type TransferCounts } from './transfer-plan.js';
+import { runTransfer } from './transfer.js';
 
 export interface RestoreReport {
   path: string;

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { hashFile } from '../tlogfs/blob-store.js';
+import { checkExpected, META_MTIME, META_SHA256, metadata, unquote } from './s3-integrity.js';
+import { putMultipart, type S3Target } from './s3-multipart.js';
 import {
   eachLimited,
   remoteError,
@@ -33,10 +35,6 @@ export interface S3Options {
 
 /** Objects up to this size go in one PUT; larger ones in parts of this size. */
 const PART_SIZE = 16 * 1024 * 1024;
-const PARTS_IN_FLIGHT = 4;
-/** User metadata: the object's SHA-256 (hex) and, for log entries, the pond's commit time. */
-const META_SHA256 = 'pond-sha256';
-const META_MTIME = 'pond-mtime';
 
 /**
  * An S3 bucket prefix through the AWS SDK. Credentials come from the SDK's default chain
@@ -155,7 +153,7 @@ export class S3Store implements ObjectStore {
         return { written: false, size, sha256: options.sha256 ?? '' };
       // The hash goes into the object's metadata, which is set before the first part.
       const sha256 = options.sha256 ?? (await hashFile(file));
-      return await this.putParts(key, file, size, { ...options, sha256 });
+      return await putMultipart(this.target(), key, file, size, { ...options, sha256 });
     } catch (e) {
       throw remoteError(this.url, key, 'upload', e);
     }
@@ -209,6 +207,17 @@ export class S3Store implements ObjectStore {
 
   close(): void {
     this.client.destroy();
+  }
+
+  private target(): S3Target {
+    return {
+      sdk: this.sdk,
+      client: this.client,
+      bucket: this.o.bucket,
+      url: this.url,
+      objectKey: (k) => this.key(k),
+      ...(this.o.signal ? { signal: this.o.signal } : {}),
+    };
   }
 
   private key(key: string): string {
@@ -300,146 +309,6 @@ export class S3Store implements ObjectStore {
     }
     return { written: true, size: body.length, sha256 };
   }
-
-  private async putParts(
-    key: string,
-    file: string,
-    size: number,
-    options: WriteOptions,
-  ): Promise<WriteResult> {
-    const whole = createHash('sha256');
-    const wholeMd5 = createHash('md5');
-    const parts: { PartNumber: number; ETag: string; ChecksumSHA256: string }[] = [];
-    const md5s: Buffer[] = [];
-    const shas: Buffer[] = [];
-    const started = await this.client.send(
-      new this.sdk.CreateMultipartUploadCommand({
-        Bucket: this.o.bucket,
-        Key: this.key(key),
-        ChecksumAlgorithm: 'SHA256',
-        Metadata: metadata(options.sha256 ?? '', options),
-      }),
-      this.opts(),
-    );
-    const uploadId = started.UploadId!;
-    const handle = await open(file, 'r');
-    try {
-      const count = Math.ceil(size / PART_SIZE);
-      const inFlight = new Set<Promise<void>>();
-      for (let i = 0; i < count; i++) {
-        const length = Math.min(PART_SIZE, size - i * PART_SIZE);
-        const body = Buffer.allocUnsafe(length);
-        const { bytesRead } = await handle.read(body, 0, length, i * PART_SIZE);
-        if (bytesRead !== length) throw new Error(`${file} changed while it was read`);
-        whole.update(body);
-        wholeMd5.update(body);
-        const sha = createHash('sha256').update(body).digest();
-        const md5 = createHash('md5').update(body).digest();
-        md5s[i] = md5;
-        shas[i] = sha;
-        const p = this.putPart(key, uploadId, i + 1, body, sha, md5).then((etag) => {
-          parts[i] = { PartNumber: i + 1, ETag: etag, ChecksumSHA256: sha.toString('base64') };
-        });
-        const tracked = p.finally(() => inFlight.delete(tracked));
-        inFlight.add(tracked);
-        if (inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
-      const sha256 = whole.digest('hex');
-      checkExpected(this.url, key, sha256, options);
-      const done = await this.client.send(
-        new this.sdk.CompleteMultipartUploadCommand({
-          Bucket: this.o.bucket,
-          Key: this.key(key),
-          UploadId: uploadId,
-          MultipartUpload: { Parts: parts },
-        }),
-        this.opts(),
-      );
-      // S3's ETag of a multipart object is the MD5 of the parts' MD5s, "-N"; some servers give
-      // the whole object's MD5. Each part was already confirmed, so either proves the assembly.
-      const etag = unquote(done.ETag);
-      const composite = `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${count}`;
-      const compositeSha = `${createHash('sha256').update(Buffer.concat(shas)).digest('base64')}-${count}`;
-      if (
-        etag !== composite &&
-        etag !== wholeMd5.digest('hex') &&
-        done.ChecksumSHA256 !== compositeSha
-      ) {
-        throw new PondError(
-          ErrorCode.Remote,
-          `${this.url}: the server's answer for ${key} does not confirm its assembled content (ETag ${done.ETag ?? 'none'})`,
-          { input: `${this.url}/${key}` },
-        );
-      }
-      return { written: true, size, sha256 };
-    } catch (e) {
-      await this.client
-        .send(
-          new this.sdk.AbortMultipartUploadCommand({
-            Bucket: this.o.bucket,
-            Key: this.key(key),
-            UploadId: uploadId,
-          }),
-        )
-        .catch(() => undefined);
-      throw e;
-    } finally {
-      await handle.close();
-    }
-  }
-
-  private async putPart(
-    key: string,
-    uploadId: string,
-    partNumber: number,
-    body: Buffer,
-    sha: Buffer,
-    md5: Buffer,
-  ): Promise<string> {
-    const r = await this.client.send(
-      new this.sdk.UploadPartCommand({
-        Bucket: this.o.bucket,
-        Key: this.key(key),
-        UploadId: uploadId,
-        PartNumber: partNumber,
-        Body: body,
-        ContentLength: body.length,
-        ContentMD5: md5.toString('base64'),
-        ChecksumSHA256: sha.toString('base64'),
-      }),
-      this.opts(),
-    );
-    if (r.ChecksumSHA256 !== sha.toString('base64') && unquote(r.ETag) !== md5.toString('hex')) {
-      throw new PondError(
-        ErrorCode.Remote,
-        `${this.url}: the server's answer for part ${partNumber} of ${key} does not confirm its content`,
-        { input: `${this.url}/${key}` },
-      );
-    }
-    return r.ETag!;
-  }
-}
-
-function metadata(sha256: string, options: WriteOptions): Record<string, string> {
-  return {
-    ...(sha256 ? { [META_SHA256]: sha256 } : {}),
-    ...(options.mtimeMs !== undefined ? { [META_MTIME]: String(options.mtimeMs) } : {}),
-  };
-}
-
-function checkExpected(url: string, key: string, sha256: string, options: WriteOptions): void {
-  if (options.sha256 && options.sha256 !== sha256) {
-    throw new PondError(
-      ErrorCode.Remote,
-      `${url}: the local copy of ${key} hashes to ${sha256}, not ${options.sha256}: it is damaged (pond fsck), nothing was sent`,
-      { input: key },
-    );
-  }
-}
-
-function unquote(etag: string | undefined): string {
-  return (etag ?? '').replace(/"/g, '');
 }
 
 function httpStatus(e: unknown): number | undefined {

@@ -14,7 +14,8 @@ import { checkCancelled, type RemoteWork } from './progress.js';
 import { localStore } from './push.js';
 import type { RemoteConfig } from './remote-config.js';
 import { compareLogs, type Relation } from './relation.js';
-import { blobsInFiles, planTransfer } from './transfer.js';
+import { planTransfer } from './transfer-plan.js';
+import { blobsInFiles } from './transfer.js';
 
 export interface Damage {
   key: string;
