@@ -81,7 +81,10 @@ export function remoteError(url: string, key: string, doing: string, e: unknown)
   );
 }
 
-/** Runs `fn` over items with at most `limit` at a time, in order of start. */
+/**
+ * Runs `fn` over items with at most `limit` at a time, in order of start. After a failure no new
+ * item starts; it waits for the running ones (so nothing is left writing) and throws the first error.
+ */
 export async function eachLimited<T>(
   items: readonly T[],
   limit: number,
@@ -90,7 +93,6 @@ export async function eachLimited<T>(
   let next = 0;
   let failed = false;
   const worker = async () => {
-    // After a failure no new item starts; the ones running finish.
     while (next < items.length && !failed) {
       const i = next++;
       try {
@@ -101,5 +103,9 @@ export async function eachLimited<T>(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
 }
