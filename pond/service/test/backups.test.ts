@@ -141,13 +141,14 @@ describe('cancelling a push', () => {
     const svc = service(s.appData);
     try {
       const pond = await svc.openPath(big);
-      let job: JobInfo | undefined;
+      const pushing: { id?: string } = {};
       const stop = svc.onJobEvent((j) => {
         // Cancel once the first object is across.
-        if (job && j.id === job.id && j.state === 'running' && j.progress.done > 0)
+        if (j.id === pushing.id && j.state === 'running' && j.progress.done > 0)
           void svc.cancelJob(j.id);
       });
-      job = await svc.pushBackup({ pond: pond.handle, backup: 'usb' });
+      const job = await svc.pushBackup({ pond: pond.handle, backup: 'usb' });
+      pushing.id = job.id;
       const done = await settled(svc, job);
       stop();
       expect(done.state).toBe('cancelled');
