@@ -35,6 +35,8 @@ const METHODS = {
   cancelQuery: true,
   jobs: true,
   cancelJob: true,
+  backups: true,
+  pushBackup: true,
 } as const satisfies Record<PondServiceMethod, true>;
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };

@@ -227,6 +227,37 @@ export interface JobEvent {
   job: JobInfo;
 }
 
+/** A backup of the pond (pond backup add), as of its last push: nothing here asks the remote. */
+export interface BackupInfo {
+  name: string;
+  /** file:///path or s3://bucket/prefix. */
+  url: string;
+  /** The S3-compatible endpoint, when there is one. */
+  endpoint?: string;
+  /** Pushed after every commit. */
+  auto: boolean;
+  /**
+   * 'up to date' and 'behind' compare the last successful push with the pond's newest
+   * transaction; 'failing' when the last push failed; 'pushing' while a push job runs.
+   */
+  state: 'up to date' | 'behind' | 'never pushed' | 'failing' | 'pushing';
+  /** The pond's newest transaction. */
+  localTxn: number;
+  /** The transaction and time of the last successful push. */
+  pushedTxn?: number;
+  pushedAt?: string;
+  /** The last push, when it failed. */
+  lastError?: { at: string; message: string };
+  /** The running push job (progress and cancel through jobs() and cancelJob()). */
+  jobId?: string;
+}
+
+export interface PushBackupRequest {
+  pond: string;
+  /** The backup's name. */
+  backup: string;
+}
+
 /** Every call the UI makes. Implemented by pond/service; reached through electron/ or `pond serve`. */
 export interface PondService {
   appInfo(): Promise<AppInfo>;
@@ -254,6 +285,11 @@ export interface PondService {
 
   jobs(): Promise<JobInfo[]>;
   cancelJob(id: string): Promise<void>;
+
+  /** The pond's backups with their state as of their last push. */
+  backups(pond: string): Promise<BackupInfo[]>;
+  /** Starts pushing one backup as a job ('push'); the running one if a push of it is under way. */
+  pushBackup(req: PushBackupRequest): Promise<JobInfo>;
 }
 
 export type PondServiceMethod = keyof PondService;

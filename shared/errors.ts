@@ -44,6 +44,8 @@ export const ErrorCode = {
   ExportError: 'EXPORT_ERROR',
   /** A template that fails to render. */
   TemplateError: 'TEMPLATE_ERROR',
+  /** A backup or replica (file://, s3://) cannot be reached, refused a request, or holds damage. */
+  Remote: 'REMOTE',
   /** A job or query was cancelled (by its caller, a newer query, or the server stopping). */
   Cancelled: 'CANCELLED',
   /** A query ran longer than the time limit the server states, and was stopped. */

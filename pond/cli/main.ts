@@ -29,6 +29,11 @@ const COMMANDS: [string, () => Promise<Register>][] = [
     async () => (await import('./commands/list-factories.js')).registerListFactories,
   ],
   ['serve', async () => (await import('./commands/serve.js')).registerServe],
+  ['backup', async () => (await import('./commands/backup.js')).registerBackup],
+  ['push', async () => (await import('./commands/push.js')).registerPush],
+  ['pull', async () => (await import('./commands/pull.js')).registerPull],
+  ['verify', async () => (await import('./commands/verify.js')).registerVerify],
+  ['mirror', async () => (await import('./commands/mirror.js')).registerMirror],
 ];
 
 /** The command a command line names: its first word that is not a global option or its value. */
