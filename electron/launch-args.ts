@@ -16,13 +16,12 @@ export interface LaunchContext {
 /**
  * The pond folders named on a command line: the arguments after the executable (and, in a
  * development run, after the app's script), resolved against the working directory. Switches
- * (`--no-sandbox`, Chromium's own, macOS's `-psn_...`) are not ponds.
+ * (`--no-sandbox`, Chromium's own, macOS's `-psn_...`) are not ponds, wherever they are: a tool
+ * may put its own before the script (Playwright: `--remote-debugging-port=0 main.js`).
  */
 export function pondPathsFromArgv(argv: readonly string[], ctx: LaunchContext): string[] {
-  return argv
-    .slice(ctx.defaultApp ? 2 : 1)
-    .filter((a) => a !== '' && !a.startsWith('-'))
-    .map((a) => resolve(ctx.cwd, a));
+  const positional = argv.slice(1).filter((a) => a !== '' && !a.startsWith('-'));
+  return (ctx.defaultApp ? positional.slice(1) : positional).map((a) => resolve(ctx.cwd, a));
 }
 
 /**

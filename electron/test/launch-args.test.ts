@@ -23,6 +23,18 @@ describe('the ponds a launch names', () => {
     expect(
       pondPathsFromArgv(['/x/electron', 'dist/electron/main.js', '--inspect=0', 'demo'], ctx),
     ).toEqual([join('/work/pond', 'demo')]);
+    // Switches before the script (Playwright's launch puts its own there).
+    expect(
+      pondPathsFromArgv(
+        [
+          '/x/electron',
+          '--remote-debugging-port=0',
+          '/work/pond/dist/electron/main.js',
+          '--no-sandbox',
+        ],
+        ctx,
+      ),
+    ).toEqual([]);
   });
 
   it("reads a second launch's ponds, and refuses data that is not absolute paths", () => {
