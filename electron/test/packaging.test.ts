@@ -272,5 +272,11 @@ describe('package.json', () => {
   it("lets npm install Electron's binary (CI skips it with ELECTRON_SKIP_BINARY_DOWNLOAD)", async () => {
     const p = await packageJson();
     expect(p.allowScripts?.['electron']).toBe(true);
+    // CI cannot download it (only the npm registry is reachable): its npm ci must skip it.
+    const ci = await readFile(join(root, '.ci/run'), 'utf8');
+    const install = ci.indexOf('npm ci');
+    const skip = ci.search(/^export ELECTRON_SKIP_BINARY_DOWNLOAD=1$/m);
+    expect(skip).toBeGreaterThanOrEqual(0);
+    expect(skip).toBeLessThan(install);
   });
 });
