@@ -14,6 +14,9 @@ import { LocalPondService } from '../../pond/service/pond-service.js';
 import { parquet, pondWithSeries, scratch } from '../../pond/service/test/fixtures.js';
 import { Launcher } from '../launcher.js';
 
+/** How long to wait for what main does asynchronously (the machine may be busy). */
+const WAIT = { timeout: 30_000, interval: 20 };
+
 let s: Awaited<ReturnType<typeof scratch>>;
 const services: LocalPondService[] = [];
 
@@ -102,7 +105,7 @@ describe('the launcher', () => {
     // After start (a second launch), a request opens at once; the same folder, the same handle.
     launcher.request(pondDir);
     launcher.request(join(s.dir, 'missing'));
-    await vi.waitFor(() => expect(shown).toHaveLength(4));
+    await vi.waitFor(() => expect(shown).toHaveLength(4), WAIT);
     expect(shownPond(shown.find((c, i) => i >= 2 && c.kind === 'showPond')).handle).toBe(
       caspar.handle,
     );

@@ -6,6 +6,7 @@
  * that fails to load, and quitting.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuCommand, PondSummary } from '../../shared/api.js';
@@ -15,6 +16,9 @@ import { parquet, pondWithSeries, scratch } from '../../pond/service/test/fixtur
 import { START_URL } from '../app-protocol.js';
 import { CALL_CHANNEL, JOB_CHANNEL, LISTENING_CHANNEL, MENU_CHANNEL } from '../ipc-handler.js';
 import { createFakeElectron, fakeEvent, type FakeElectron } from './fake-electron.js';
+
+/** How long to wait for what main does asynchronously (the machine may be busy). */
+const WAIT = { timeout: 30_000, interval: 20 };
 
 let fake: FakeElectron;
 vi.mock('electron', () => ({
@@ -56,7 +60,15 @@ afterEach(async () => {
   // Quit (closes the ponds main opened) unless the test did.
   if (fake.app.ready && !fake.app.quitted) {
     fake.app.quit();
-    await vi.waitFor(() => expect(fake.app.quitted).toBe(true));
+    await vi.waitFor(() => expect(fake.app.quitted).toBe(true), WAIT);
+  }
+  // A process that quits ends its jobs with it; here they outlive a quit that timed out (a busy
+  // machine), so wait for them before removing their folders.
+  if (fake.ipcMain.handlers.has(CALL_CHANNEL)) {
+    await vi.waitFor(async () => {
+      const jobs = (await pageCalls('jobs')) as { state: string }[];
+      expect(jobs.filter((j) => j.state === 'running')).toEqual([]);
+    }, WAIT);
   }
   await s.cleanup();
 });
@@ -68,6 +80,27 @@ async function runMain(argv: string[], options: Parameters<typeof createFakeElec
   process.argv = ['/opt/Pond/pond', ...argv];
   vi.resetModules();
   await import('../main.js');
+}
+
+/**
+ * Makes the next start not a first run (a pond on the recent list), for tests about something
+ * else than the demo: no demo job then outlives the test.
+ */
+async function notFirstRun(): Promise<void> {
+  await mkdir(s.appData, { recursive: true });
+  await writeFile(
+    join(s.appData, 'recent-ponds.json'),
+    JSON.stringify({
+      version: 1,
+      ponds: [
+        {
+          path: join(s.dir, 'elsewhere'),
+          name: 'elsewhere',
+          lastOpened: '2024-07-01T00:00:00.000Z',
+        },
+      ],
+    }),
+  );
 }
 
 function window() {
@@ -110,6 +143,7 @@ async function seriesPond(name: string): Promise<string> {
 
 describe('the main process', () => {
   it('names the app and its data folder before taking the lock, and listens for launches before ready', async () => {
+    await notFirstRun();
     await runMain([]);
     expect(fake.calls.slice(0, 4)).toEqual([
       'setName Pond',
@@ -124,15 +158,15 @@ describe('the main process', () => {
     expect(fake.app.listenerCount('before-quit')).toBe(1);
     expect(fake.BrowserWindow.all).toHaveLength(0);
     fake.app.becomeReady();
-    await vi.waitFor(() => expect(fake.BrowserWindow.all).toHaveLength(1));
+    await vi.waitFor(() => expect(fake.BrowserWindow.all).toHaveLength(1), WAIT);
   });
 
   it('builds the demo once on first run and hands it to the page when the page listens', async () => {
     await runMain([]);
     fake.app.becomeReady();
     // The demo is built, opened and queued for the page (the menu is refreshed after it).
-    await vi.waitFor(() => expect(existsSync(demoPondPath(s.appData))).toBe(true), 30_000);
-    await vi.waitFor(() => expect(fake.Menu.menus.length).toBeGreaterThanOrEqual(2), 30_000);
+    await vi.waitFor(() => expect(existsSync(demoPondPath(s.appData))).toBe(true), WAIT);
+    await vi.waitFor(() => expect(fake.Menu.menus.length).toBeGreaterThanOrEqual(2), WAIT);
     expect(window().loaded).toEqual([START_URL]);
     expect(commands()).toEqual([]);
 
@@ -156,7 +190,7 @@ describe('the main process', () => {
     await runMain([first, '--no-sandbox']);
     expect(fake.app.lockData).toEqual({ ponds: [first] });
     fake.app.becomeReady();
-    await vi.waitFor(() => expect(fake.Menu.menus.length).toBeGreaterThanOrEqual(2), 30_000);
+    await vi.waitFor(() => expect(fake.Menu.menus.length).toBeGreaterThanOrEqual(2), WAIT);
     pageListens();
     expect(commands().map((c) => c.kind === 'showPond' && c.pond.path)).toEqual([first]);
     // A launch that names a pond is no first run for the demo.
@@ -168,12 +202,12 @@ describe('the main process', () => {
     });
     expect(window().minimized).toBe(false);
     expect(window().focused).toBe(true);
-    await vi.waitFor(() => expect(commands()).toHaveLength(2));
+    await vi.waitFor(() => expect(commands()).toHaveLength(2), WAIT);
 
     const openFile = fakeEvent();
     fake.app.emit('open-file', openFile, third);
     expect(openFile.defaultPrevented).toBe(true);
-    await vi.waitFor(() => expect(commands()).toHaveLength(3));
+    await vi.waitFor(() => expect(commands()).toHaveLength(3), WAIT);
     expect(commands().map((c) => c.kind === 'showPond' && c.pond.path)).toEqual([
       first,
       second,
@@ -183,7 +217,7 @@ describe('the main process', () => {
     // What cannot be opened is shown with its code and input, never dropped.
     fake.app.emit('second-instance', fakeEvent(), [], '/', { ponds: [join(s.dir, 'none')] });
     fake.app.emit('second-instance', fakeEvent(), [], '/', undefined);
-    await vi.waitFor(() => expect(commands()).toHaveLength(5));
+    await vi.waitFor(() => expect(commands()).toHaveLength(5), WAIT);
     const errors = commands()
       .slice(3)
       .map((c) => (c.kind === 'showError' ? c.error.code : c.kind))
@@ -204,9 +238,10 @@ describe('the main process', () => {
   });
 
   it('denies permissions but clipboard writes from the app page, in checks and requests', async () => {
+    await notFirstRun();
     await runMain([]);
     fake.app.becomeReady();
-    await vi.waitFor(() => expect(fake.session.defaultSession.checkHandler).toBeDefined());
+    await vi.waitFor(() => expect(fake.session.defaultSession.checkHandler).toBeDefined(), WAIT);
     const check = fake.session.defaultSession.checkHandler as unknown as (
       ...a: unknown[]
     ) => boolean;
@@ -232,13 +267,15 @@ describe('the main process', () => {
   });
 
   it('gives a packaged app no DevTools, and reports a page that fails to load', async () => {
+    await notFirstRun();
     await runMain([], { packaged: true });
     fake.BrowserWindow.load = () =>
       Promise.reject(
         Object.assign(new Error('ERR_FILE_NOT_FOUND (-6)'), { code: 'ERR_FILE_NOT_FOUND' }),
       );
     fake.app.becomeReady();
-    await vi.waitFor(() => expect(fake.dialog.errors).toHaveLength(1));
+    await vi.waitFor(() => expect(fake.dialog.errors).toHaveLength(1), WAIT);
+    await vi.waitFor(() => expect(fake.Menu.menus).toHaveLength(1), WAIT);
     expect(fake.dialog.errors[0]![1]).toMatch(/could not load the app's page .*ERR_FILE_NOT_FOUND/);
     expect(window().options['webPreferences']).toMatchObject({ devTools: false });
     const view = (
@@ -268,7 +305,7 @@ describe('the main process', () => {
       };
     };
     fake.app.becomeReady();
-    await vi.waitFor(() => expect(atQuit).toBeDefined(), 10_000);
+    await vi.waitFor(() => expect(atQuit).toBeDefined(), WAIT);
     expect(atQuit).toEqual({ jobState: 'cancelled', folders: [] });
     expect(fake.calls.filter((c) => c === 'quit')).toHaveLength(3);
   });

@@ -30,7 +30,8 @@ describe('quitting', () => {
     );
     expect((await svc.jobs()).map((j) => [j.kind, j.state])).toEqual([['demo-pond', 'running']]);
 
-    const result = await shutDown(svc);
+    // A generous limit: this is about what cancelling leaves, not about the bound.
+    const result = await shutDown(svc, 60_000);
     expect(result).toEqual({ cancelled: ['demo-pond'], timedOut: false });
     expect((await demo)?.code).toBe(ErrorCode.Cancelled);
     expect((await svc.jobs()).map((j) => j.state)).toEqual(['cancelled']);
@@ -44,7 +45,7 @@ describe('quitting', () => {
     await pondWithSeries(join(s.dir, 'pond'), [v1]);
     const svc = new LocalPondService({ mode: 'electron', appData: s.appData });
     const pond = await svc.openPath(join(s.dir, 'pond'));
-    expect(await shutDown(svc)).toEqual({ cancelled: [], timedOut: false });
+    expect(await shutDown(svc, 60_000)).toEqual({ cancelled: [], timedOut: false });
     expect(await svc.openPonds()).toEqual([]);
     await expect(
       svc.list({ pond: pond.handle, path: '/', offset: 0, limit: 1 }),
