@@ -294,10 +294,16 @@ export interface PondService {
 
 export type PondServiceMethod = keyof PondService;
 
-/** What the desktop app's menu asks the focused window to do (the window owns the UI state). */
+/**
+ * What the desktop app's main process asks the window to do (the window owns the UI state): the
+ * menu's commands, and showing a pond main opened itself (the first run's demo, a pond named on
+ * the command line, by a second launch or by macOS) or why it could not open one.
+ */
 export type MenuCommand =
   | { kind: 'openPond' }
   | { kind: 'createPond' }
   | { kind: 'openDemoPond' }
   | { kind: 'openRecent'; path: string }
-  | { kind: 'closePond' };
+  | { kind: 'closePond' }
+  | { kind: 'showPond'; pond: PondSummary }
+  | { kind: 'showError'; error: ErrorInfo };
