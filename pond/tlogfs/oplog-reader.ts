@@ -95,7 +95,20 @@ export class OplogReader {
   async allRows(): Promise<OplogRow[]> {
     const files = [...this.byPartition.values()].flat();
     if (files.length === 0) return [];
-    const grouped = await this.query(files, undefined);
+    const grouped = await this.query(files, '');
+    return files.flatMap((f) => grouped.get(f.path) ?? []);
+  }
+
+  /**
+   * Every row transaction `seq` wrote, in every partition: what it changed, exactly (revert
+   * reads this, not the commit's summary). Only files whose txn_seq range spans `seq` are read.
+   */
+  async writtenIn(seq: number): Promise<OplogRow[]> {
+    const files = [...this.byPartition.values()]
+      .flat()
+      .filter((f) => f.minTxn <= seq && seq <= f.maxTxn);
+    if (files.length === 0) return [];
+    const grouped = await this.query(files, ` WHERE txn_seq = ${Number(seq)}`);
     return files.flatMap((f) => grouped.get(f.path) ?? []);
   }
 
@@ -120,7 +133,7 @@ export class OplogReader {
     const small = missing.filter((f) => f.size <= READ_WHOLE_BYTES);
     const large = missing.filter((f) => f.size > READ_WHOLE_BYTES);
     if (small.length > 0) {
-      const grouped = await this.query(small, undefined);
+      const grouped = await this.query(small, '');
       for (const f of small) {
         const byNode = new Map<string, OplogRow[]>([[nodeId, []]]);
         for (const r of grouped.get(f.path) ?? []) {
@@ -133,7 +146,7 @@ export class OplogReader {
       }
     }
     if (large.length > 0) {
-      const grouped = await this.query(large, nodeId);
+      const grouped = await this.query(large, ` WHERE node_id = ${literal(nodeId)}`);
       for (const f of large) {
         const rows = grouped.get(f.path) ?? [];
         found.set(f.path, rows);
@@ -143,11 +156,7 @@ export class OplogReader {
     return files.flatMap((f) => found.get(f.path)!);
   }
 
-  private async query(
-    files: IndexedFile[],
-    nodeId: string | undefined,
-  ): Promise<Map<string, OplogRow[]>> {
-    const where = nodeId === undefined ? '' : ` WHERE node_id = ${literal(nodeId)}`;
+  private async query(files: IndexedFile[], where: string): Promise<Map<string, OplogRow[]>> {
     const sql =
       `SELECT filename, ${ROW_PROJECTION} FROM read_parquet(${stringList(files.map((f) => f.path))}, ` +
       `filename = true, hive_partitioning = false)${where}`;
