@@ -24,6 +24,7 @@ import type { FactoryRegistry } from '../factories/registry.js';
 import { appVersion } from './app-version.js';
 import { chartData } from './chart.js';
 import { ensureDemoPond } from './demo-pond.js';
+import { changeInfo } from './edit-result.js';
 import { history } from './history.js';
 import { isoFromMillis } from './iso-time.js';
 import { JobRunner } from './jobs.js';
@@ -157,8 +158,9 @@ export class LocalPondService implements PondService {
       command: r.command,
       user: r.user,
       host: r.host,
-      changes: r.changes.map((c) => ({ path: c.path, action: c.action, kind: c.type })),
+      changes: r.changes.map(changeInfo),
       changesTotal: r.changesTotal,
+      ...(r.reverts === undefined ? {} : { reverts: r.reverts }),
     }));
   }
 
