@@ -13,6 +13,10 @@ import { registerLog } from './commands/log.js';
 import { registerMaintain } from './commands/maintain.js';
 import { registerMkdir } from './commands/mkdir.js';
 import { registerMknod } from './commands/mknod.js';
+import { registerMv } from './commands/mv.js';
+import { registerRestore } from './commands/restore.js';
+import { registerRevert } from './commands/revert.js';
+import { registerRm } from './commands/rm.js';
 import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { CliContext, type GlobalOptions } from './context.js';
@@ -35,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
     registerDescribe,
     registerCat,
     registerCopy,
+    registerMv,
+    registerRm,
+    registerRestore,
+    registerRevert,
     registerExport,
     registerLog,
     registerShow,
