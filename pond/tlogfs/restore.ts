@@ -1,11 +1,12 @@
 import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
+import type { EntryType } from '../tinyfs/entry-type.js';
 import type { NodeId } from '../tinyfs/node-id.js';
 import type { DirectoryNode } from '../tinyfs/node.js';
 import { dirname, joinPath } from '../tinyfs/path.js';
 import { isStoredDirectory, TlogDirectory } from './directory-node.js';
 import { homeOf, type StoredEntry } from './directory-snapshot.js';
 import { restoreContent } from './node-restore.js';
-import type { PondTxn } from './transaction.js';
+import type { Change, PondTxn } from './transaction.js';
 import { TreeIndex } from './tree-index.js';
 
 /** One node of the subtree being restored, as it was then. */
@@ -35,10 +36,7 @@ export async function restorePath(txn: PondTxn, path: string, asOf: number): Pro
   const wd = await txn.wd();
   const notThen = (why: string) =>
     new PondError(ErrorCode.NotFound, `'${path}' ${why} at transaction ${asOf}`, { input: path });
-  const now = await wd.lookup(path, { follow: false }).catch((e: unknown) => {
-    if (isPondError(e, ErrorCode.NotFound)) return undefined;
-    throw e;
-  });
+  const now = await unlessMissing(wd.lookup(path, { follow: false }));
 
   // The node to restore, and where it belongs now: PATH's node now, else PATH's node then.
   let rootId: NodeId;
@@ -55,15 +53,11 @@ export async function restorePath(txn: PondTxn, path: string, asOf: number): Pro
       const entry = (await parentNow.entry(name))!;
       top = { entry, home: homeOf(entry, parentNow.id), path: target };
       if (!(await existedAt(txn, top, asOf))) {
-        const before = await (
-          await then.wd()
-        )
-          .lookup(path, { follow: false })
-          .catch(() => undefined);
+        const before = await unlessMissing((await then.wd()).lookup(path, { follow: false }));
         if (before?.found) {
           throw new PondError(
             ErrorCode.AlreadyExists,
-            `'${target}' is now another ${entry.type} than the one it was at transaction ${asOf}: move or remove it first`,
+            `'${target}' now holds another node (made after transaction ${asOf}) than the one it held then: move or remove it first`,
             { input: path },
           );
         }
@@ -71,13 +65,13 @@ export async function restorePath(txn: PondTxn, path: string, asOf: number): Pro
       }
     }
   } else {
-    const found = await (await then.wd()).lookup(path, { follow: false }).catch(() => undefined);
+    const found = await unlessMissing((await then.wd()).lookup(path, { follow: false }));
     if (!found?.found) throw notThen('did not exist');
     if (!found.parent) throw notThen('did not exist'); // the root always exists now
     const parentThen = storedParent(found.parent, found.path, asOf);
     const entry = (await parentThen.entry(found.name))!;
     const parentPath = dirname(path);
-    const p = await wd.lookup(parentPath).catch(() => undefined);
+    const p = await unlessMissing(wd.lookup(parentPath));
     if (!p?.found || !(p.node instanceof TlogDirectory)) {
       throw new PondError(
         ErrorCode.NotFound,
@@ -136,38 +130,69 @@ export async function restorePath(txn: PondTxn, path: string, asOf: number): Pro
     const node = { id, home: n.home, type: n.entry.type, factory: n.entry.factory !== undefined };
     if (await restoreContent(txn, node, asOf)) rewritten.add(id);
   }
+  // A node leaving one name and taking another within the subtree was moved back.
+  const left = new Map<NodeId, { path: string; type: EntryType }>();
+  const arrived = new Map<NodeId, { path: string; type: EntryType }>();
   for (const [dirId, d] of dirs) {
     const dir = new TlogDirectory(txn, dirId, d.path);
     const current = await txn.entries(dirId, d.path);
     for (const [n, e] of [...current]) {
       if (d.listing.get(n)?.id === e.id) continue;
       await txn.deleteEntry(dirId, d.path, n);
-      txn.changes.push({ path: joinPath(d.path, n), action: 'removed', type: e.type });
+      left.set(e.id, { path: joinPath(d.path, n), type: e.type });
     }
     for (const [n, e] of d.listing) {
       const p = joinPath(d.path, n);
       if (current.get(n)?.id === e.id) {
-        if (rewritten.has(e.id)) {
-          await dir.refresh(n);
-          txn.changes.push({ path: p, action: 'restored', type: e.type, asOf });
-        }
+        if (rewritten.has(e.id)) await dir.refresh(n);
         continue;
       }
       await dir.place(n, e, homeOf(e, dirId));
-      txn.changes.push({ path: p, action: 'restored', type: e.type, asOf });
+      arrived.set(e.id, { path: p, type: e.type });
     }
   }
   if (parentNow && top) {
     const current = await parentNow.entry(name);
     if (!current) {
       await parentNow.place(name, top.entry, top.home);
-      txn.changes.push({ path: target, action: 'restored', type: top.entry.type, asOf });
+      arrived.set(rootId, { path: target, type: top.entry.type });
     } else if (rewritten.has(rootId)) {
       await parentNow.refresh(name);
-      txn.changes.push({ path: target, action: 'restored', type: top.entry.type, asOf });
     }
   }
+  // Recorded in order: what left, what moved back, what came back or got its content back.
+  const changes: Change[] = [];
+  const broughtBack = new Set<NodeId>();
+  for (const [id, a] of arrived) {
+    const from = left.get(id);
+    left.delete(id);
+    if (from) {
+      changes.push({ path: a.path, action: 'moved', type: a.type, from: from.path });
+    } else {
+      broughtBack.add(id);
+      changes.push({ path: a.path, action: 'restored', type: a.type, asOf });
+    }
+  }
+  for (const id of rewritten) {
+    if (broughtBack.has(id)) continue;
+    const n = nodes.get(id)!;
+    changes.push({ path: n.path, action: 'restored', type: n.entry.type, asOf });
+  }
+  for (const l of left.values())
+    txn.changes.push({ path: l.path, action: 'removed', type: l.type });
+  txn.changes.push(...changes.filter((c) => c.action === 'moved'));
+  txn.changes.push(...changes.filter((c) => c.action === 'restored'));
   txn.forgetNodes();
+}
+
+/** A lookup whose missing parent counts as nothing there (other errors stay errors). */
+async function unlessMissing<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup;
+  } catch (e) {
+    if (isPondError(e, ErrorCode.NotFound)) return undefined;
+    throw e;
+  }
 }
 
 /** The stored directory listing a node; a node inside a computed directory has nothing stored. */

@@ -75,7 +75,7 @@ export async function revertTxn(
   const blocking = plan.conflicts.filter((c) => !c.forceable);
   if (blocking.length > 0 || (plan.conflicts.length > 0 && !options.force)) {
     const list = (blocking.length > 0 ? blocking : plan.conflicts)
-      .map((c) => `\n  ${c.path}: ${c.reason}`)
+      .map((c) => `\n  ${c.path}: ${c.reason}${c.txn ? ` (transaction ${c.txn})` : ''}`)
       .join('');
     throw new PondError(
       ErrorCode.Conflict,
@@ -111,9 +111,10 @@ export async function revertTxn(
       txn.changes.push({ path: pathOf(now), action: 'removed', type: node.type });
     }
   }
+  const moveOf = new Map(plan.moves.map((m) => [m.node.id, m]));
   for (const r of plan.rewritten) {
     if (!restored.has(r.id)) continue;
-    const move = plan.moves.find((m) => m.node.id === r.id);
+    const move = moveOf.get(r.id);
     if (move?.target && !move.now) continue; // brought back: already recorded as restored
     const place = move?.target ?? plan.index.placeOf(r.id)!;
     if (!placed.has(r.id)) {

@@ -28,10 +28,11 @@ export function registerRestore(program: Command, ctx: CliContext): void {
         }
         let out = '';
         for (const c of r.changes) {
-          out +=
-            c.action === 'removed'
-              ? `Removed ${c.path} [${c.kind}] (added after transaction ${asOf})\n`
-              : `Restored ${c.path} [${c.kind}] as of transaction ${asOf}\n`;
+          if (c.action === 'removed')
+            out += `Removed ${c.path} [${c.kind}] (not there at transaction ${asOf})\n`;
+          else if (c.action === 'moved')
+            out += `Moved ${c.from} -> ${c.path} [${c.kind}] (where it was at transaction ${asOf})\n`;
+          else out += `Restored ${c.path} [${c.kind}] as of transaction ${asOf}\n`;
         }
         out += `Transaction ${r.txn}\n`;
         await writeOut(out);

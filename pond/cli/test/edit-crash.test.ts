@@ -36,7 +36,7 @@ describe('crash safety of mv', () => {
     let at = 'left';
     let kills = 0;
     let acknowledged = 0;
-    for (let i = 0; kills < 12 && i < 60; i++) {
+    for (let i = 0; kills < 10 && i < 40; i++) {
       const to = at === 'left' ? 'right' : 'left';
       const child = spawn(
         process.execPath,
@@ -70,5 +70,5 @@ describe('crash safety of mv', () => {
     console.log(`${kills} kills, ${acknowledged} acknowledged moves`);
     expect(await p.ok('cat', `/${at}/a.txt`)).toBe('a\n');
     expect((await p.ok('fsck')).trim().split('\n').pop()).toBe('OK');
-  });
+  }, 600_000); // each round runs three processes, slow on a busy machine
 });

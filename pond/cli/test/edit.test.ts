@@ -115,8 +115,12 @@ aggregations: [{ type: avg, columns: ["temperature"] }]
     expect(log).toContain(
       'moved       series    /archive/north.series (from /sensors/north/temperature.series)',
     );
+  });
 
-    // A new version after the move is read with the others, before and after maintain.
+  it('a version written after the move is read with the others, before and after maintain', async () => {
+    const log = await p.ok('log', '--limit', '1');
+    const moved = Number(/^Transaction (\d+)/.exec(log)![1]);
+    const before = await rowsOf('/sensors/north/temperature.series', '--as-of', `${moved - 1}`);
     await p.ok('copy', `host+csv+series://${csv('north3.csv')}`, '/archive/north.series');
     const expected = await duck(
       `SELECT count(*)::INTEGER AS n, min(temperature) AS lo, max(temperature) AS hi FROM read_csv(['${csv('north1.csv')}', '${csv('north2.csv')}', '${csv('north3.csv')}'])`,
@@ -133,9 +137,10 @@ aggregations: [{ type: avg, columns: ["temperature"] }]
     expect(JSON.parse(await count())).toEqual(expected[0]);
     await p.ok('maintain');
     expect(JSON.parse(await count())).toEqual(expected[0]);
-    expect(await rowsOf('/sensors/north/temperature.series', '--as-of', `${seqBefore}`)).toBe(
+    expect(await rowsOf('/sensors/north/temperature.series', '--as-of', `${moved - 1}`)).toBe(
       before,
     );
+    expect(await rowsOf('/archive/north.series', '--as-of', `${moved}`)).toBe(before);
     expect(await p.ok('fsck')).toMatch(/^OK$/m);
   });
 
@@ -333,7 +338,7 @@ aggregations: [{ type: avg, columns: ["temperature"] }]
     await unchanged(() =>
       refused(
         new RegExp(
-          `cannot revert transaction ${second}: later transactions changed the same paths:\\n {2}/docs/v.txt: has newer versions\\n\\(--force`,
+          `cannot revert transaction ${second}: later transactions changed the same paths:\\n {2}/docs/v.txt: has newer versions \\(transaction ${second + 1}\\)\\n\\(--force`,
         ),
         'revert',
         `${second}`,

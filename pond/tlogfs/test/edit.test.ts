@@ -182,7 +182,14 @@ describe('tlogfs: move, remove, restore, revert', () => {
     await rmPath('/d/a');
     await mv(['/d/sub'], '/d/renamed');
     const newId = await idOf('/d/new');
-    const seq = await restore('/d', at);
+    const r = await pond.write({ command: ['restore'] }, (t) => restorePath(t, '/d', at));
+    const seq = r.seq;
+    expect(r.changes).toEqual([
+      { path: '/d/new', action: 'removed', type: 'data' },
+      { path: '/d/sub', action: 'moved', type: 'directory', from: '/d/renamed' },
+      { path: '/d/a', action: 'restored', type: 'data', asOf: at },
+      { path: '/d/sub/b', action: 'restored', type: 'data', asOf: at },
+    ]);
     expect(await ls('/d')).toEqual(['a', 'sub']);
     expect(await cat('/d/a')).toBe('a');
     expect(await cat('/d/sub/b')).toBe('b1');
@@ -202,7 +209,7 @@ describe('tlogfs: move, remove, restore, revert', () => {
     await rmPath('/a/f');
     await put('/a/f', 'another file');
     expect((await failure(restore('/a/f', s1!))).message).toMatch(
-      /'\/a\/f' is now another data than the one it was at transaction \d+: move or remove it first/,
+      /'\/a\/f' now holds another node \(made after transaction \d+\) than the one it held then: move or remove it first/,
     );
     await rmPath('/a', true);
     expect((await failure(restore('/a/f', s1!))).message).toMatch(
