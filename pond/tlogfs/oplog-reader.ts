@@ -24,6 +24,8 @@ export interface IndexedFile {
  * (one query instead of one per file opened afterwards).
  */
 const READ_WHOLE_BYTES = 64 * 1024;
+/** Node ids per prefetch query. */
+const PREFETCH_BATCH = 2000;
 
 /**
  * Reads oplog rows for one node at a time without scanning history (DESIGN §3):
@@ -89,6 +91,31 @@ export class OplogReader {
   async versions(partId: string, nodeId: string, asOf: number): Promise<OplogRow[]> {
     const rows = await this.nodeRows(this.candidates(partId, nodeId, asOf), nodeId);
     return rows.filter((r) => r.txn_seq <= asOf).sort((a, b) => a.version - b.version);
+  }
+
+  /**
+   * Reads the rows of many nodes of one partition with one query per batch of files and nodes,
+   * into the cache, so the per-node reads that follow (revert and restore check thousands of
+   * nodes an import made) cost no query each.
+   */
+  async prefetch(partId: string, nodeIds: Iterable<string>): Promise<void> {
+    const ids = [...new Set(nodeIds)];
+    for (const f of this.byPartition.get(partId) ?? []) {
+      const wanted = ids.filter(
+        (id) => mayHoldNode(f, id) && !this.cache.has(cacheKey(f.path, id)),
+      );
+      if (wanted.length < 2) continue;
+      for (let i = 0; i < wanted.length; i += PREFETCH_BATCH) {
+        const batch = wanted.slice(i, i + PREFETCH_BATCH);
+        const grouped = await this.query(
+          [f],
+          ` WHERE node_id IN (${batch.map(literal).join(', ')})`,
+        );
+        const byNode = new Map<string, OplogRow[]>(batch.map((id) => [id, []]));
+        for (const r of grouped.get(f.path) ?? []) byNode.get(r.node_id)?.push(r);
+        for (const [id, rows] of byNode) this.cache.set(cacheKey(f.path, id), rows);
+      }
+    }
   }
 
   /** Every row of every live file: for fsck and `pond show` (not cached). */

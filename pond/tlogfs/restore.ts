@@ -8,6 +8,7 @@ import { homeOf, type StoredEntry } from './directory-snapshot.js';
 import { restoreContent } from './node-restore.js';
 import type { Change, PondTxn } from './transaction.js';
 import { TreeIndex } from './tree-index.js';
+import { prefetchNodes } from './txn-changes.js';
 
 /** One node of the subtree being restored, as it was then. */
 interface ThenNode {
@@ -124,6 +125,10 @@ export async function restorePath(txn: PondTxn, path: string, asOf: number): Pro
   }
 
   // Content first (so the entries placed below summarize the new versions), then listings.
+  await prefetchNodes(
+    txn,
+    [...nodes].map(([id, n]) => ({ id, home: n.home })),
+  );
   const rewritten = new Set<NodeId>();
   for (const [id, n] of nodes) {
     if (isStoredDirectory(n.entry)) continue;

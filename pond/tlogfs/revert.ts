@@ -7,7 +7,13 @@ import { homeOf } from './directory-snapshot.js';
 import { restoreContent } from './node-restore.js';
 import type { PondTxn } from './transaction.js';
 import { TreeIndex, type Place } from './tree-index.js';
-import { txnChanges, type Relisted, type Rewritten, type Slot } from './txn-changes.js';
+import {
+  prefetchNodes,
+  txnChanges,
+  type Relisted,
+  type Rewritten,
+  type Slot,
+} from './txn-changes.js';
 
 /** One thing a revert does. */
 export interface RevertStep {
@@ -159,6 +165,7 @@ async function makePlan(txn: PondTxn, seq: number): Promise<Plan> {
     return undefined;
   };
 
+  await prefetchNodes(txn, [...changes.rewritten, ...changes.made]);
   const conflicts: RevertConflict[] = [];
   const steps: RevertStep[] = [];
   const moves: Plan['moves'] = [];

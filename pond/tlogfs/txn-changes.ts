@@ -112,6 +112,10 @@ export async function txnChanges(txn: PondTxn, seq: number): Promise<TxnChanges>
   }
 
   const rewritten: Rewritten[] = [];
+  await prefetchNodes(
+    txn,
+    [...versions.values()].map((r) => ({ id: r.node_id, home: r.part_id })),
+  );
   for (const [id, row] of versions) {
     const home = row.part_id;
     if (await reader.latest(home, id, seq - 1)) {
@@ -121,4 +125,18 @@ export async function txnChanges(txn: PondTxn, seq: number): Promise<TxnChanges>
     }
   }
   return { seq, relisted: [...relisted.values()], rewritten, made };
+}
+
+/** Fills the reader's cache with the rows of many nodes, one query per partition and batch. */
+export async function prefetchNodes(
+  txn: PondTxn,
+  nodes: Iterable<{ id: NodeId; home: NodeId }>,
+): Promise<void> {
+  const byHome = new Map<NodeId, NodeId[]>();
+  for (const n of nodes) {
+    const list = byHome.get(n.home);
+    if (list) list.push(n.id);
+    else byHome.set(n.home, [n.id]);
+  }
+  for (const [home, ids] of byHome) await txn.services.reader.prefetch(home, ids);
 }
