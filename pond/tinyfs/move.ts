@@ -1,8 +1,8 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { EntryType } from './entry-type.js';
 import type { NodeId } from './node-id.js';
-import { isDirectory, type DirectoryNode } from './node.js';
-import { checkName, dirname, hasTrailingSlash, joinPath } from './path.js';
+import { isDirectory, type DirEntry, type DirectoryNode } from './node.js';
+import { checkName, hasTrailingSlash, joinPath } from './path.js';
 import { notFound, type WD } from './wd.js';
 
 export interface Moved {
@@ -43,22 +43,43 @@ export async function movePaths(wd: WD, sources: string[], dest: string): Promis
 }
 
 async function moveOne(wd: WD, source: string, dest: string): Promise<Moved> {
-  const s = await wd.lookup(source, { follow: false });
-  if (!s.found) throw notFound(source);
-  if (!s.parent) {
+  // The entry, not the node: a factory node whose config no longer reads can still move.
+  const s = await wd.entryAt(source);
+  if (!s) {
     throw new PondError(ErrorCode.InvalidArgument, 'the root directory cannot be moved', {
       input: source,
     });
   }
+  if (!s.entry) throw notFound(source);
+  const { entry } = s;
   if (!s.parent.move) {
-    const parent = dirname(s.path);
     throw new PondError(
       ErrorCode.ReadOnly,
-      `'${s.path}' is inside '${parent}', which is read-only (computed or mounted): it cannot be moved`,
+      `'${s.path}' is inside '${s.parentPath}', which is read-only (computed or mounted): it cannot be moved`,
       { input: source },
     );
   }
   // The destination is looked up again for every source: an earlier move may have changed it.
+  // A file or a computed directory there is refused from its entry, without building it.
+  const at = await wd.entryAt(dest);
+  if (at?.entry && at.entry.type !== 'symlink' && !isStoredDirectory(at.entry)) {
+    if (at.path === s.path) {
+      throw new PondError(ErrorCode.InvalidArgument, `'${s.path}' is already at '${dest}'`, {
+        input: source,
+      });
+    }
+    throw at.entry.type === 'directory'
+      ? new PondError(
+          ErrorCode.ReadOnly,
+          `'${at.path}' is read-only (computed or mounted): nothing can be moved into it`,
+          { input: dest },
+        )
+      : new PondError(
+          ErrorCode.AlreadyExists,
+          `'${at.path}' already exists: remove it first (pond rm) or choose another name`,
+          { input: dest },
+        );
+  }
   const d = await wd.lookup(dest);
   let dir: DirectoryNode;
   let dirPath: string;
@@ -87,7 +108,7 @@ async function moveOne(wd: WD, source: string, dest: string): Promise<Moved> {
   }
   checkName(name);
   const to = joinPath(dirPath, name);
-  if (isDirectory(s.node) && (dirPath === s.path || dirPath.startsWith(`${s.path}/`))) {
+  if (entry.type === 'directory' && (dirPath === s.path || dirPath.startsWith(`${s.path}/`))) {
     throw new PondError(
       ErrorCode.InvalidArgument,
       `cannot move '${s.path}' into itself ('${to}')`,
@@ -99,7 +120,7 @@ async function moveOne(wd: WD, source: string, dest: string): Promise<Moved> {
       input: source,
     });
   }
-  if (await dir.child(name)) {
+  if ((await dir.entries()).some((e) => e.name === name)) {
     throw new PondError(
       ErrorCode.AlreadyExists,
       `'${to}' already exists: remove it first (pond rm) or choose another name`,
@@ -114,5 +135,9 @@ async function moveOne(wd: WD, source: string, dest: string): Promise<Moved> {
     );
   }
   await s.parent.move(s.name, dir, name);
-  return { from: s.path, to, type: s.node.type, id: s.node.id };
+  return { from: s.path, to, type: entry.type, id: entry.id };
+}
+
+function isStoredDirectory(e: DirEntry): boolean {
+  return e.type === 'directory' && e.factory === undefined;
 }

@@ -2,7 +2,6 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { EntryType } from './entry-type.js';
 import type { NodeId } from './node-id.js';
 import { isDirectory } from './node.js';
-import { dirname } from './path.js';
 import { notFound, type WD } from './wd.js';
 
 export interface Removed {
@@ -25,32 +24,35 @@ export async function removePaths(
   if (paths.length === 0) throw new PondError(ErrorCode.InvalidArgument, 'rm needs a path');
   const out: Removed[] = [];
   for (const path of paths) {
-    const r = await wd.lookup(path, { follow: false });
-    if (!r.found) throw notFound(path);
-    if (!r.parent) {
+    // The entry, not the node: a factory node whose config no longer reads can still go.
+    const at = await wd.entryAt(path);
+    if (!at) {
       throw new PondError(ErrorCode.InvalidArgument, 'the root directory cannot be removed', {
         input: path,
       });
     }
-    if (isDirectory(r.node) && r.node.factory === undefined && !options.recursive) {
-      const n = (await r.node.entries()).length;
+    const { entry } = at;
+    if (!entry) throw notFound(path);
+    if (entry.type === 'directory' && entry.factory === undefined && !options.recursive) {
+      const dir = await at.parent.child(at.name);
+      const n = dir && isDirectory(dir) ? (await dir.entries()).length : 0;
       if (n > 0) {
         throw new PondError(
           ErrorCode.InvalidArgument,
-          `'${r.path}' is a directory with ${n} ${n === 1 ? 'entry' : 'entries'}: use -r to remove it with everything in it`,
+          `'${at.path}' is a directory with ${n} ${n === 1 ? 'entry' : 'entries'}: use -r to remove it with everything in it`,
           { input: path },
         );
       }
     }
-    if (!r.parent.remove) {
+    if (!at.parent.remove) {
       throw new PondError(
         ErrorCode.ReadOnly,
-        `'${r.path}' is inside '${dirname(r.path)}', which is read-only (computed or mounted)`,
+        `'${at.path}' is inside '${at.parentPath}', which is read-only (computed or mounted)`,
         { input: path },
       );
     }
-    await r.parent.remove(r.name);
-    out.push({ path: r.path, type: r.node.type, id: r.node.id });
+    await at.parent.remove(at.name);
+    out.push({ path: at.path, type: entry.type, id: entry.id });
   }
   return out;
 }

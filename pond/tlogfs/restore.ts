@@ -1,8 +1,8 @@
 import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
 import type { EntryType } from '../tinyfs/entry-type.js';
-import type { NodeId } from '../tinyfs/node-id.js';
+import { ROOT_ID, type NodeId } from '../tinyfs/node-id.js';
 import type { DirectoryNode } from '../tinyfs/node.js';
-import { dirname, joinPath } from '../tinyfs/path.js';
+import { dirname, joinPath, resolvePath } from '../tinyfs/path.js';
 import { isStoredDirectory, TlogDirectory } from './directory-node.js';
 import { homeOf, type StoredEntry } from './directory-snapshot.js';
 import { restoreContent } from './node-restore.js';
@@ -37,38 +37,34 @@ export async function restorePath(txn: PondTxn, path: string, asOf: number): Pro
   const wd = await txn.wd();
   const notThen = (why: string) =>
     new PondError(ErrorCode.NotFound, `'${path}' ${why} at transaction ${asOf}`, { input: path });
-  const now = await unlessMissing(wd.lookup(path, { follow: false }));
+  // Entries, not nodes: a factory node whose config no longer reads can be restored too.
+  const now = await unlessMissing(wd.entryAt(path));
+  const atThen = async () => unlessMissing((await then.wd()).entryAt(path));
 
   // The node to restore, and where it belongs now: PATH's node now, else PATH's node then.
-  let rootId: NodeId;
-  let target: string;
+  let rootId: NodeId = ROOT_ID;
+  let target = '/';
   let top: ThenNode | undefined;
   let parentNow: TlogDirectory | undefined;
   let name = '';
-  if (now?.found) {
-    target = now.path;
-    rootId = now.node.id;
-    if (now.parent) {
-      parentNow = storedParent(now.parent, target, asOf);
-      name = now.name;
-      const entry = (await parentNow.entry(name))!;
-      top = { entry, home: homeOf(entry, parentNow.id), path: target };
-      if (!(await existedAt(txn, top, asOf))) {
-        const before = await unlessMissing((await then.wd()).lookup(path, { follow: false }));
-        if (before?.found) {
-          throw new PondError(
-            ErrorCode.AlreadyExists,
-            `'${target}' now holds another node (made after transaction ${asOf}) than the one it held then: move or remove it first`,
-            { input: path },
-          );
-        }
-        throw notThen('did not exist');
+  if (now?.entry) {
+    parentNow = storedParent(now.parent, now.path, asOf);
+    [target, name, rootId] = [now.path, now.name, now.entry.id];
+    const entry = (await parentNow.entry(name))!;
+    top = { entry, home: homeOf(entry, parentNow.id), path: target };
+    if (!(await existedAt(txn, top, asOf))) {
+      if ((await atThen())?.entry) {
+        throw new PondError(
+          ErrorCode.AlreadyExists,
+          `'${target}' now holds another node (made after transaction ${asOf}) than the one it held then: move or remove it first`,
+          { input: path },
+        );
       }
+      throw notThen('did not exist');
     }
-  } else {
-    const found = await unlessMissing((await then.wd()).lookup(path, { follow: false }));
-    if (!found?.found) throw notThen('did not exist');
-    if (!found.parent) throw notThen('did not exist'); // the root always exists now
+  } else if (now || resolvePath(path) !== '/') {
+    const found = await atThen();
+    if (!found?.entry) throw notThen('did not exist');
     const parentThen = storedParent(found.parent, found.path, asOf);
     const entry = (await parentThen.entry(found.name))!;
     const parentPath = dirname(path);

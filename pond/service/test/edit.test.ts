@@ -61,6 +61,45 @@ describe('service: move, remove, restore, revert, derived readers', () => {
     });
   });
 
+  it('a factory node whose inputs cannot be matched is reported, not skipped', async () => {
+    process.env['POND_EDIT_TEST_DIR'] = 'data';
+    await pond.write(meta('mknod'), (txn) =>
+      placeNode(
+        txn,
+        registry,
+        {
+          factory: 'sql-derived-series',
+          path: '/by-env',
+          config: 'patterns: { source: "series:///${env:POND_EDIT_TEST_DIR}/*.series" }\n',
+        },
+        { overwrite: false, parents: false },
+      ),
+    );
+    expect((await readersOf(pond, registry, { paths: ['/data'] })).readers).toHaveLength(2);
+    delete process.env['POND_EDIT_TEST_DIR'];
+    const r = await readersOf(pond, registry, { paths: ['/data'] });
+    expect(r.readers.map((x) => x.path)).toEqual(['/views']);
+    expect(r.unchecked).toEqual([
+      {
+        path: '/by-env',
+        reason: expect.stringContaining('environment variable POND_EDIT_TEST_DIR is not set'),
+      },
+    ]);
+    // A node whose config no longer reads can still be moved, removed and brought back.
+    await moveInPond(pond, registry, { sources: ['/by-env'], dest: '/env-view' }, meta('mv'));
+    const gone = await removeFromPond(pond, registry, { paths: ['/env-view'] }, meta('delete'));
+    const back = await restoreInPond(
+      pond,
+      registry,
+      { path: '/env-view', asOf: gone.txn! - 1 },
+      meta('restore'),
+    );
+    expect(back.changes).toEqual([
+      { path: '/env-view', action: 'restored', kind: 'series', asOf: gone.txn! - 1 },
+    ]);
+    await removeFromPond(pond, registry, { paths: ['/env-view'] }, meta('delete'));
+  });
+
   it('a rename reports the readers that lost and gained a path; the revert plan moves it back', async () => {
     const r = await moveInPond(
       pond,

@@ -170,6 +170,13 @@ describe('tlogfs: move, remove, restore, revert', () => {
     });
     expect(await restore('/f', s1!)).toBeUndefined();
     expect(pond.lastSeq).toBe(seq);
+
+    // A table reads its latest version: the restored copy.
+    const t1 = await write(async (t) => (await t.wd()).writeFile('/t', 'table', text('T1')), 'w');
+    await write(async (t) => (await t.wd()).writeFile('/t', 'table', text('T2')), 'w');
+    await restore('/t', t1!);
+    expect(await cat('/t')).toBe('T1');
+    expect(await versions('/t')).toEqual(['T1', 'T2', 'T1']);
   });
 
   it('restore of a directory: entries added since leave it, removed and moved-out ones return', async () => {
