@@ -177,12 +177,6 @@ export class PondTxn {
     return this.visibleSeq;
   }
 
-  /** A directory's entries as of transaction `seq` (committed rows only); undefined before it existed. */
-  async entriesAt(dirId: NodeId, seq: number): Promise<Map<string, StoredEntry> | undefined> {
-    const row = await this.services.reader.latest(dirId, dirId, seq);
-    return row ? this.decodeSnapshot(row, dirId) : undefined;
-  }
-
   /** Decodes one stored version of a directory. */
   async decodeSnapshot(row: OplogRow, where: string): Promise<Map<string, StoredEntry>> {
     const bytes = row.content ?? (await this.blobs.read(row.blob!));
