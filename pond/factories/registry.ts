@@ -16,6 +16,11 @@ export interface Factory {
   validate(config: string, where: string): unknown;
   /** Builds the live node (`spec.config` has passed `validate` when the node was made). */
   make(spec: DynamicNodeSpec, txn: PondTxn): Promise<PondNode>;
+  /**
+   * The pond paths and globs a node with this config reads (its input patterns and
+   * transforms), to tell who is affected when a path moves or goes; absent: it reads none.
+   */
+  reads?(config: string, where: string): string[];
 }
 
 /** Every factory the pond knows, by name. Factories register themselves in factories/index.ts. */

@@ -28,6 +28,7 @@ import type { CallContext } from './call-context.js';
 import { Backups } from './backups.js';
 import { chartData } from './chart.js';
 import { ensureDemoPond } from './demo-pond.js';
+import { changeInfo } from './edit-result.js';
 import { history } from './history.js';
 import { isoFromMillis } from './iso-time.js';
 import { JobRunner } from './jobs.js';
@@ -227,8 +228,9 @@ export class LocalPondService implements PondService {
       command: r.command,
       user: r.user,
       host: r.host,
-      changes: r.changes.map((c) => ({ path: c.path, action: c.action, kind: c.type })),
+      changes: r.changes.map(changeInfo),
       changesTotal: r.changesTotal,
+      ...(r.reverts === undefined ? {} : { reverts: r.reverts }),
     }));
   }
 

@@ -8,6 +8,7 @@ import type { BlobRef } from './blob-store.js';
 import type { TlogDirectory } from './directory-node.js';
 import { oplogRow, type OplogRow } from './oplog.js';
 import { INLINE_LIMIT, type PondTxn } from './transaction.js';
+import { versionAttributes } from './version-attributes.js';
 
 /**
  * A stored file: data (readers see the latest version), table (latest) or series (readers see
@@ -22,6 +23,8 @@ export class TlogFile implements FileNode {
     readonly id: NodeId,
     readonly type: FileType,
     private readonly parent: TlogDirectory,
+    /** The partition holding this file's rows (see StoredEntry.home). */
+    private readonly home: NodeId,
     private readonly name: string,
     readonly path: string,
     /** The transaction that wrote the latest version, from the parent's entry (speeds up reads). */
@@ -31,15 +34,15 @@ export class TlogFile implements FileNode {
   }
 
   async versions(): Promise<FileVersion[]> {
-    const rows = await this.txn.versionRows(this.parent.id, this.id);
+    const rows = await this.txn.versionRows(this.home, this.id);
     return rows.map((r) => this.toVersion(r));
   }
 
   async read(version?: number): Promise<Uint8Array> {
     const row =
       version === undefined
-        ? await this.txn.latestRow(this.parent.id, this.id, this.writtenIn)
-        : (await this.txn.versionRows(this.parent.id, this.id)).find((r) => r.version === version);
+        ? await this.txn.latestRow(this.home, this.id, this.writtenIn)
+        : (await this.txn.versionRows(this.home, this.id)).find((r) => r.version === version);
     if (!row) {
       throw new PondError(
         ErrorCode.NotFound,
@@ -54,11 +57,11 @@ export class TlogFile implements FileNode {
   }
 
   private async appendVersion(content: FileContent): Promise<FileVersion> {
-    const rows = await this.txn.versionRows(this.parent.id, this.id);
+    const rows = await this.txn.versionRows(this.home, this.id);
     const version = (rows[rows.length - 1]?.version ?? 0) + 1;
     const stored = await this.store(content);
     const row = oplogRow({
-      part_id: this.parent.id,
+      part_id: this.home,
       node_id: this.id,
       entry_type: this.type,
       version,
@@ -113,6 +116,9 @@ export class TlogFile implements FileNode {
     if (r.max_event_time !== null) v.maxEventTimeUs = r.max_event_time;
     if (r.timestamp_column !== null) v.timestampColumn = r.timestamp_column;
     if (r.blob !== null) v.blobPath = this.txn.blobs.path(r.blob);
+    const a = versionAttributes(r);
+    if (a.base) v.base = true;
+    if (a.restoredFrom) v.restoredFrom = a.restoredFrom;
     return v;
   }
 }

@@ -41,6 +41,8 @@ export interface PondOptions {
 export interface TxnMeta {
   /** e.g. ['copy', 'host:///a.csv', '/a.csv'] or ['app', 'import', '/sensors']. */
   command: string[];
+  /** The transaction this one reverts, when it is a revert. */
+  reverts?: number;
 }
 
 export interface WriteResult<T> {
@@ -59,6 +61,8 @@ export interface PondCommitInfo {
   host: string;
   changes: Change[];
   changes_total: number;
+  /** Set on a revert: the transaction it undid. */
+  reverts?: number;
 }
 
 const CHANGES_KEPT = 100;
@@ -347,6 +351,7 @@ export class Pond {
         changes: changes.slice(0, CHANGES_KEPT),
         changes_total: changes.length,
       };
+      if (meta.reverts !== undefined) info.reverts = meta.reverts;
       await this.table.commit({
         actions: adds.map((add) => ({ add })),
         commitInfo: { operation: 'WRITE', pond: info },
