@@ -10,7 +10,7 @@ import {
   type NewNode,
   type PondNode,
 } from './node.js';
-import { checkName, joinParts, resolveParts } from './path.js';
+import { joinParts, resolveParts } from './path.js';
 
 /** How deep symlinks may chain before we call it a loop. */
 export const SYMLINK_LIMIT = 32;
@@ -182,8 +182,8 @@ export class WD {
   }
 }
 
+/** The directory's `create` checks the name (entry-name.ts): every back end does, once. */
 async function createIn(r: Missing, spec: NewNode): Promise<PondNode> {
-  checkName(r.name);
   if (!r.parent.create) {
     throw new PondError(ErrorCode.ReadOnly, `'${r.parentPath}' is read-only`, {
       input: r.parentPath,
