@@ -1,5 +1,5 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { FileType } from './entry-type.js';
+import { aType, type FileType } from './entry-type.js';
 import {
   isDirectory,
   isFile,
@@ -73,7 +73,7 @@ export class WD {
   async getFile(path: string): Promise<FileNode> {
     const { node } = await this.get(path);
     if (!isFile(node)) {
-      throw new PondError(ErrorCode.WrongType, `'${path}' is a ${node.type}, not a file`, {
+      throw new PondError(ErrorCode.WrongType, `'${path}' is ${aType(node.type)}, not a file`, {
         input: path,
       });
     }
@@ -128,7 +128,7 @@ export class WD {
       return { node, created: true };
     }
     if (!isFile(r.node)) {
-      throw new PondError(ErrorCode.WrongType, `'${path}' is a ${r.node.type}, not a file`, {
+      throw new PondError(ErrorCode.WrongType, `'${path}' is ${aType(r.node.type)}, not a file`, {
         input: path,
       });
     }
