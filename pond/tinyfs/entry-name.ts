@@ -63,13 +63,22 @@ export function printableName(name: string): string {
   const shown = chars.length > LIMIT ? chars.slice(0, LIMIT).join('') : name;
   const escaped = shown
     .replace(/[\\']/g, (c) => `\\${c}`)
-    .replace(new RegExp(`${CONTROL.source}|${LONE_SURROGATE.source}`, 'g'), codePoint);
-  return chars.length > LIMIT
-    ? `'${escaped}...' (${chars.length} characters)`
-    : `'${escaped}'`;
+    .replace(new RegExp(`${CONTROL.source}|${LONE_SURROGATE.source}`, 'g'), escapeChar);
+  return chars.length > LIMIT ? `'${escaped}...' (${chars.length} characters)` : `'${escaped}'`;
 }
 
+/** U+007F, or \n for the usual escapes: how a reason names a character. */
 function codePoint(c: string): string {
-  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
-  return named[c] ?? `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return NAMED[c] ?? `U+${hex(c, 4)}`;
+}
+
+/** \x7f, \u2028, \n: how a name shows a character that cannot be printed. */
+function escapeChar(c: string): string {
+  return NAMED[c] ?? (c.charCodeAt(0) < 0x100 ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`);
+}
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
+
+function hex(c: string, width: number): string {
+  return c.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
 }

@@ -80,8 +80,8 @@ describe('entry names', () => {
     await expect(wd.mkdir('/a\nb')).rejects.toThrow(/'a\\nb' is not a valid name/);
     await expect(wd.mkdir('/x/y:z', { parents: true })).rejects.toThrow(/'y:z'/);
     await expect(root.create!('a|b', { kind: 'directory' })).rejects.toThrow(/'\|'/);
-    await expect(
-      wd.writeFile('/f.txt.', 'data', { bytes: new Uint8Array([1]) }),
-    ).rejects.toThrow(/ends with a space or a dot/);
+    await expect(wd.writeFile('/f.txt.', 'data', { bytes: new Uint8Array([1]) })).rejects.toThrow(
+      /ends with a space or a dot/,
+    );
   });
 });
