@@ -96,7 +96,18 @@ export class CliContext {
   /** `--as-of N|TIME` as a transaction number (undefined means the latest). */
   async asOf(pond: Pond, flag: string | undefined): Promise<number | undefined> {
     if (flag === undefined) return undefined;
-    if (/^\d+$/.test(flag)) return Number(flag);
+    if (/^\d+$/.test(flag)) {
+      // Pond.read refuses numbers it does not have; one too large for a double would be misquoted.
+      const seq = Number(flag);
+      if (!Number.isSafeInteger(seq)) {
+        throw new PondError(
+          ErrorCode.NotFound,
+          `--as-of ${flag}: transaction ${flag} does not exist: this pond has transactions 1 to ${pond.lastSeq}`,
+          { input: flag },
+        );
+      }
+      return seq;
+    }
     return pond.seqAtTime(parseUtcTime(flag, '--as-of (a transaction number or a time)'));
   }
 }
