@@ -132,24 +132,42 @@ const SYSTEM_REASONS: Record<string, string> = {
   EIO: 'input/output error',
 };
 
+/** The Node.js code of a system error (ENOENT, EACCES...), or undefined for anything else. */
+function systemCode(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const { code, syscall } = e as Error & { code?: unknown; syscall?: unknown };
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) && typeof syscall === 'string'
+    ? code
+    : undefined;
+}
+
+/**
+ * Why a host file could not be used, for a message that names it itself ("cannot read
+ * --config-path x: it is a folder, not a file"), and the code: NOT_FOUND when it is not there,
+ * HOST_IO for the host's other refusals, INTERNAL for anything else.
+ */
+export function hostRefusal(e: unknown): { code: ErrorCode; reason: string } {
+  const code = systemCode(e);
+  if (code === undefined) return { code: ErrorCode.Internal, reason: messageOf(e) };
+  return {
+    code: code === 'ENOENT' ? ErrorCode.NotFound : ErrorCode.HostIo,
+    reason: SYSTEM_REASONS[code] ?? code,
+  };
+}
+
 /**
  * A Node.js system error (an Error with a code such as ENOENT and the syscall that failed) as
  * HOST_IO, naming the path: the host refused something, which is not a bug of ours.
  */
 function systemErrorInfo(e: unknown): ErrorInfo | undefined {
-  if (!(e instanceof Error)) return undefined;
-  const { code, syscall, path } = e as Error & {
-    code?: unknown;
-    syscall?: unknown;
-    path?: unknown;
-  };
-  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code) || typeof syscall !== 'string')
-    return undefined;
+  const code = systemCode(e);
+  if (code === undefined) return undefined;
+  const { syscall, path } = e as Error & { syscall: string; path?: unknown };
   const where = typeof path === 'string' ? ` ${path}` : '';
   const info: ErrorInfo = {
     code: ErrorCode.HostIo,
     message: `cannot ${syscall}${where}: ${SYSTEM_REASONS[code] ?? code}`,
-    cause: e.message,
+    cause: (e as Error).message,
   };
   if (typeof path === 'string') info.input = path;
   return info;

@@ -378,13 +378,14 @@ const CASES: Case[] = [
     what: 'mknod --config-path is a folder',
     args: (w) => ['mknod', 'temporal-reduce', '/r', '--config-path', w.folder],
     exit: 1,
-    stderr: (w) => new RegExp(`cannot read --config-path ${esc(w.folder)}`),
+    stderr: (w) =>
+      new RegExp(`cannot read --config-path ${esc(w.folder)}: it is a folder, not a file`),
   },
   {
     what: 'apply -f is a folder',
     args: (w) => ['apply', '-f', w.folder],
     exit: 1,
-    stderr: (w) => new RegExp(`cannot read ${esc(w.folder)}`),
+    stderr: (w) => new RegExp(`cannot read ${esc(w.folder)}: it is a folder, not a file`),
   },
   {
     what: 'copy IN a missing host file',
@@ -657,7 +658,7 @@ describe('adversarial arguments', () => {
         what: 'an unreadable --config-path',
         args: () => ['mknod', 'temporal-reduce', '/r', '--config-path', secret],
         exit: 1,
-        stderr: () => new RegExp(`cannot read --config-path ${esc(secret)}`),
+        stderr: () => new RegExp(`cannot read --config-path ${esc(secret)}: permission denied`),
       },
       {
         what: 'an unreadable template',
