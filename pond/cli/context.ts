@@ -40,7 +40,7 @@ export class CliContext {
       throw new PondError(ErrorCode.NotFound, `-d ${d}: ${root} does not exist`, { input: d });
     }
     if (!st.isDirectory())
-      throw new PondError(ErrorCode.InvalidArgument, `-d ${d}: ${root} is a file, not a folder`, {
+      throw new PondError(ErrorCode.InvalidArgument, `-d ${d}: it is a file, not a folder`, {
         input: d,
       });
     return root;

@@ -10,7 +10,10 @@ import { ErrorCode, PondError, toErrorInfo } from '../../shared/errors.js';
  * EEXIST or ENOTDIR for a file in the way, and spins forever under /proc.
  */
 
-/** Why `dir` cannot be (or become) a folder, or undefined: a file in its place or on its path. */
+/**
+ * Why `dir` cannot be (or become) a folder, or undefined: 'it is a file' (the caller names `dir`),
+ * or the file on its path.
+ */
 export async function hostFolderProblem(dir: string): Promise<string | undefined> {
   for (let at = resolve(dir); ; at = dirname(at)) {
     const st = await stat(at).catch((e: NodeJS.ErrnoException) => {
@@ -21,7 +24,7 @@ export async function hostFolderProblem(dir: string): Promise<string | undefined
     if (st === 'not-a-folder') continue; // a file higher up: found on the next step
     if (st) {
       if (st.isDirectory()) return undefined;
-      return at === resolve(dir) ? `${at} is a file, not a folder` : `${at} is a file`;
+      return at === resolve(dir) ? 'it is a file, not a folder' : `${at} is a file`;
     }
     if (dirname(at) === at) return undefined;
   }

@@ -26,8 +26,7 @@ export function nameProblem(name: string): string | undefined {
   if (name === '.' || name === '..') return `'${name}' means a folder itself or its parent`;
   if (name.includes('/')) return "it contains '/', the path separator";
   if (LONE_SURROGATE.test(name)) return 'it is not valid Unicode';
-  if (name.includes('\uFFFD'))
-    return 'it contains U+FFFD, the mark of bytes that were not UTF-8 (rename the file in UTF-8)';
+  if (name.includes('\uFFFD')) return 'it contains U+FFFD, the mark of bytes that were not UTF-8';
   const control = CONTROL.exec(name);
   if (control) return `it contains the control character ${codePoint(control[0])}`;
   const forbidden = WINDOWS_FORBIDDEN.exec(name);

@@ -49,8 +49,7 @@ const CASES: Case[] = [
     args: (w) => ['--pond', w.afile, 'list'],
     noPond: true,
     exit: 1,
-    stderr: (w) =>
-      new RegExp(`no pond at ${esc(w.afile)}: ${esc(w.afile)} is a file, not a folder`),
+    stderr: (w) => new RegExp(`no pond at ${esc(w.afile)}: it is a file, not a folder`),
   },
   {
     what: '--pond is below a file',
@@ -64,7 +63,7 @@ const CASES: Case[] = [
     args: (w) => ['--pond', w.afile, 'init', '--birthplace', 'x'],
     noPond: true,
     exit: 1,
-    stderr: (w) => new RegExp(`cannot make a pond at ${esc(w.afile)}: .* is a file, not a folder`),
+    stderr: (w) => new RegExp(`cannot make a pond at ${esc(w.afile)}: it is a file, not a folder`),
   },
   {
     what: 'init below a file',
@@ -112,7 +111,7 @@ const CASES: Case[] = [
     what: '-d is a file',
     args: (w) => ['-d', w.afile, 'cat', 'host:///f.txt'],
     exit: 1,
-    stderr: (w) => new RegExp(`-d ${esc(w.afile)}: ${esc(w.afile)} is a file, not a folder`),
+    stderr: (w) => new RegExp(`-d ${esc(w.afile)}: it is a file, not a folder`),
   },
   {
     what: '-d does not exist',
@@ -174,13 +173,19 @@ const CASES: Case[] = [
     what: 'a host folder holding a name with a colon',
     args: (w) => ['copy', `host://${w.dir}/colon`, '/a/'],
     exit: 1,
-    stderr: () => /'12:00\.csv' is not a valid name/,
+    stderr: (w) =>
+      new RegExp(
+        `'12:00\\.csv' in ${esc(join(w.dir, 'colon'))} is not a valid name: it contains ':'`,
+      ),
   },
   {
     what: 'a host folder holding a name that is not UTF-8',
     args: (w) => ['copy', `host://${w.dir}/latin1`, '/a/'],
     exit: 1,
-    stderr: () => /'caf\uFFFD\.csv' is not a valid name: it contains U\+FFFD/,
+    stderr: (w) =>
+      new RegExp(
+        `'caf\uFFFD\\.csv' in ${esc(join(w.dir, 'latin1'))} is not a valid name: .*U\\+FFFD`,
+      ),
   },
   {
     what: 'a dynamic-dir entry name',
@@ -328,7 +333,7 @@ const CASES: Case[] = [
     what: 'export --dir is a file',
     args: (w) => ['export', '-p', '/a/s.series', '--dir', w.afile],
     exit: 1,
-    stderr: (w) => new RegExp(`--dir ${esc(w.afile)}: ${esc(w.afile)} is a file, not a folder`),
+    stderr: (w) => new RegExp(`--dir ${esc(w.afile)}: it is a file, not a folder`),
   },
   {
     what: 'export --dir is below a file',
@@ -340,7 +345,7 @@ const CASES: Case[] = [
     what: 'copy OUT into a file',
     args: (w) => ['copy', '/a/*', `host://${w.afile}`],
     exit: 1,
-    stderr: (w) => new RegExp(`${esc(w.afile)} is a file, not a folder`),
+    stderr: (w) => new RegExp(`host://${esc(w.afile)}: it is a file, not a folder`),
   },
   {
     what: 'copy OUT below a file',
