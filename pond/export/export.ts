@@ -11,6 +11,7 @@ import type { Pond } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import type { JobContext } from '../service/jobs.js';
 import { insertLeaf, type ExportLeaf, type ExportMetadata, type ExportedFile } from './metadata.js';
+import { ensureOutputFolder, refuseCaseCollisions, removeFolders } from './output-folder.js';
 import { publish, stagingDir, writeParquet } from './parquet-writer.js';
 import { findTargets, type ExportTarget } from './targets.js';
 import { partExpression, partitionRange, type TemporalPart } from './temporal.js';
@@ -74,9 +75,15 @@ export async function runExport(
     for (const t of targets) {
       if (t.node.type !== 'data') planned.set(t, await plan(txn, t, req));
     }
-    await mkdir(req.outDir, { recursive: true });
+    const made = await ensureOutputFolder(req.outDir, `export folder ${req.outDir}`);
+    let published = false;
     const staging = await stagingDir(req.outDir);
     try {
+      refuseCaseCollisions(
+        staging,
+        targets.map((t) => t.out),
+        ErrorCode.ExportError,
+      );
       const metadata: ExportMetadata = {
         pond: pond.identity.id,
         txn: txn.seq,
@@ -108,6 +115,7 @@ export async function runExport(
       await writeFile(join(staging, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n');
       staged.push({ from: join(staging, METADATA_FILE), to: join(req.outDir, METADATA_FILE) });
       job.checkCancelled();
+      published = true;
       for (const { from, to } of staged) await publish(from, to);
       return {
         metadata,
@@ -116,6 +124,7 @@ export async function runExport(
       };
     } finally {
       await rm(staging, { recursive: true, force: true });
+      if (!published) await removeFolders(made);
     }
   }, req.asOf);
 }

@@ -1,5 +1,6 @@
 export * from './export.js';
 export * from './metadata.js';
+export * from './output-folder.js';
 export * from './parquet-writer.js';
 export * from './targets.js';
 export * from './temporal.js';

@@ -1,6 +1,8 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import { aType } from '../tinyfs/entry-type.js';
 import { isDirectory, isFile, type FileNode } from '../tinyfs/node.js';
-import { visitGlob } from '../tinyfs/visit.js';
+import { nameProblem, printableName } from '../tinyfs/entry-name.js';
+import { nothingMatches, visitPattern } from '../tinyfs/visit.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 
 /** One node to export, as a pattern reached it. */
@@ -28,12 +30,8 @@ export async function findTargets(txn: PondTxn, patterns: string[]): Promise<Exp
   const wd = await txn.wd();
   const targets: ExportTarget[] = [];
   for (const pattern of patterns) {
-    const matches = await visitGlob(wd, pattern.startsWith('/') ? pattern : '/' + pattern);
-    if (matches.length === 0) {
-      throw new PondError(ErrorCode.NotFound, `export pattern '${pattern}' matches nothing`, {
-        input: pattern,
-      });
-    }
+    const matches = await visitPattern(wd, pattern);
+    if (matches.length === 0) throw nothingMatches(pattern);
     const dirs = matches.filter((m) => isDirectory(m.node)).map((m) => m.path);
     if (dirs.length > 0) {
       throw new PondError(
@@ -48,7 +46,7 @@ export async function findTargets(txn: PondTxn, patterns: string[]): Promise<Exp
       if (!isFile(m.node)) {
         throw new PondError(
           ErrorCode.ExportError,
-          `'${m.path}' is a ${m.node.type}; only files are exportable`,
+          `'${m.path}' is ${aType(m.node.type)}; only files are exportable`,
           { input: m.path },
         );
       }
@@ -79,20 +77,25 @@ export async function findTargets(txn: PondTxn, patterns: string[]): Promise<Exp
 function outputPath(path: string, captures: string[], type: FileNode['type']): string {
   const names = path.split('/').filter(Boolean);
   const name = names[names.length - 1]!;
-  for (const c of captures) {
-    if (c === '' || c === '.' || c === '..' || c.includes('/')) {
+  // Captures and stems are parts of names, so they can be empty, end in a dot or be a device
+  // name: each must pass the same rules as a name before it becomes a folder on the host.
+  const folderName = (n: string, what: string) => {
+    const problem = nameProblem(n);
+    if (problem !== undefined) {
       throw new PondError(
         ErrorCode.ExportError,
-        `capture '${c}' of '${path}' cannot be a folder name`,
+        `${what} ${printableName(n)} of '${path}' cannot be a folder name: ${problem}`,
         { input: path },
       );
     }
-  }
+    return n;
+  };
+  for (const c of captures) folderName(c, 'capture');
   if (type === 'data') {
     const folder = captures.length > 0 ? captures.slice(0, -1) : names.slice(0, -1);
     return [...folder, name].join('/');
   }
   if (captures.length > 0) return captures.join('/');
   const stem = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
-  return [...names.slice(0, -1), stem].join('/');
+  return [...names.slice(0, -1), folderName(stem, 'the name without its extension')].join('/');
 }

@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCode, PondError, fromErrorInfo } from '../../../shared/errors.js';
-import { leaves, parseTemporalParts, runExport, type ExportResult } from '../../export/index.js';
+import {
+  hostFolderProblem,
+  leaves,
+  parseTemporalParts,
+  runExport,
+  type ExportResult,
+} from '../../export/index.js';
 import { parseUtcTime } from '../../query/time.js';
 import { hostPath } from '../../query/source.js';
 import { parseUrl } from '../../query/url.js';
@@ -70,7 +76,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
           });
         vars[kv.slice(0, at)] = kv.slice(at + 1);
       }
-      const outDir = outputFolder(o.dir, ctx.hostRoot);
+      const outDir = await outputFolder(o.dir, ctx.hostRoot);
       await ctx.withPond(async (pond) => {
         const asOf = await ctx.asOf(pond, o.asOf);
         const jobs = new JobRunner();
@@ -108,18 +114,29 @@ export function registerExport(program: Command, ctx: CliContext): void {
     });
 }
 
-/** `--dir` is a host folder: a plain path (from the current folder) or host:///path (inside -d). */
-function outputFolder(dir: string, hostRoot: string | undefined): string {
-  if (!dir.includes('://')) return resolve(dir);
-  const url = parseUrl(dir);
-  if (!url.host || url.format !== 'file' || url.entryType !== undefined) {
-    throw new PondError(
-      ErrorCode.InvalidArgument,
-      `--dir must be a host folder (a path or host:///path), not '${dir}'`,
-      { input: dir },
-    );
+/**
+ * `--dir` is a host folder: a plain path (from the current folder) or host:///path (inside -d).
+ * A file in its place is refused now, before the pond is opened.
+ */
+async function outputFolder(dir: string, hostRoot: string | undefined): Promise<string> {
+  let path: string;
+  if (!dir.includes('://')) path = resolve(dir);
+  else {
+    const url = parseUrl(dir);
+    if (!url.host || url.format !== 'file' || url.entryType !== undefined) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `--dir must be a host folder (a path or host:///path), not '${dir}'`,
+        { input: dir },
+      );
+    }
+    path = hostPath(url, hostRoot ? { hostRoot } : {});
   }
-  return hostPath(url, hostRoot ? { hostRoot } : {});
+  const problem = await hostFolderProblem(path);
+  if (problem !== undefined) {
+    throw new PondError(ErrorCode.InvalidArgument, `--dir ${dir}: ${problem}`, { input: dir });
+  }
+  return path;
 }
 
 function summary(r: ExportResult, outDir: string): string {

@@ -5,6 +5,7 @@ import { checkRendererBundle, rendererBundleDir } from '../../serve/renderer-bun
 import { appDataDir } from '../../service/app-data.js';
 import { DEFAULT_QUERY_TIME_LIMIT_MS, LocalPondService } from '../../service/pond-service.js';
 import type { CliContext } from '../context.js';
+import { wholeNumberFlag } from '../numeric-flag.js';
 import { printErr, writeOut } from '../output.js';
 import { stopSignal } from '../stop-signal.js';
 
@@ -36,13 +37,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       String(DEFAULT_QUERY_TIME_LIMIT_MS / 1000),
     )
     .action(async (o: ServeOptions) => {
-      if (!/^\d+$/.test(o.port) || Number(o.port) > 65535) {
-        throw new PondError(
-          ErrorCode.InvalidArgument,
-          `--port must be a number from 0 to 65535, not '${o.port}'`,
-          { input: o.port },
-        );
-      }
+      const port = wholeNumberFlag('--port', o.port, { min: 0, max: 65535 });
       if (!/^\d+(\.\d+)?$/.test(o.queryTimeout)) {
         throw new PondError(
           ErrorCode.InvalidArgument,
@@ -80,7 +75,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           service,
           staticDir,
           host: o.host,
-          port: Number(o.port),
+          port,
         });
         if (!LOOPBACK.has(o.host)) {
           printErr(

@@ -271,7 +271,10 @@ describe('pond export', () => {
       /matches directories, which are not exportable: \/sensors\/north, \/sensors\/south/,
     );
     expect((await p.run('export', '-p', '/nothing/*', '--dir', o)).stderr).toMatch(
-      /'\/nothing\/\*' matches nothing/,
+      /'\/nothing' does not exist/,
+    );
+    expect((await p.run('export', '-p', '/sensors/*.none', '--dir', o)).stderr).toMatch(
+      /nothing matches '\/sensors\/\*\.none'/,
     );
     expect(await exists(o)).toBe(false);
   });
@@ -329,8 +332,9 @@ describe('pond export', () => {
       `host://${t.dir}/broken.md.njk`,
     );
     expect(bad.stderr).toMatch(/template host:.*broken\.md\.njk line 2/);
-    // The data was staged, but nothing is published when a page fails.
-    expect(await tree(o2)).toEqual([]);
+    // The data was staged, but nothing is published when a page fails, and the folder the
+    // export made for it is gone again.
+    expect(await exists(o2)).toBe(false);
     await writeText(join(t.dir, 'syntax.md.njk'), 'a\nb\n{% for x in %}\n');
     const syntax = await p.run(
       'export',
