@@ -34,6 +34,15 @@ const METHODS = {
   history: true,
   jobs: true,
   cancelJob: true,
+  exportMatches: true,
+  exportPlan: true,
+  exportRun: true,
+  exportProfiles: true,
+  saveExportProfile: true,
+  exportResult: true,
+  chooseExportFolder: true,
+  chooseTemplateFile: true,
+  showExportFolder: true,
 } as const satisfies Record<PondServiceMethod, true>;
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };

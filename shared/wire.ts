@@ -10,12 +10,16 @@
  * - Binary fields (Uint8Array, e.g. Arrow pages) are sent as `{ "$bytes": "<base64>" }`.
  * - `GET /ws?token=<token>` upgrades to a WebSocket on which the server pushes
  *   `{ "type": "job", "job": JobInfo }` whenever a job changes.
+ * - `GET /download/<job id>` streams what a finished export job wrote: the result file of an
+ *   `export-result` job, or a zip of an `export` job's files. The page's own cookie (set when it
+ *   was opened with `?token=`) or the Bearer header authorises it, so a plain link downloads it.
  */
 import type { ErrorInfo } from './errors.js';
 import type { JobInfo, MenuCommand, PondService, PondServiceMethod } from './api.js';
 
 export const API_PREFIX = '/api/';
 export const WS_PATH = '/ws';
+export const DOWNLOAD_PREFIX = '/download/';
 
 /** Every method of the contract, for validating method names on the way in. */
 export const SERVICE_METHODS: readonly PondServiceMethod[] = [
@@ -34,6 +38,15 @@ export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'history',
   'jobs',
   'cancelJob',
+  'exportMatches',
+  'exportPlan',
+  'exportRun',
+  'exportProfiles',
+  'saveExportProfile',
+  'exportResult',
+  'chooseExportFolder',
+  'chooseTemplateFile',
+  'showExportFolder',
 ];
 
 export function isServiceMethod(name: string): name is PondServiceMethod {

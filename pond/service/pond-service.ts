@@ -5,8 +5,15 @@ import type {
   AppInfo,
   ChartData,
   ChartRequest,
+  ExportMatchRequest,
+  ExportPlan,
+  ExportProfileInfo,
+  ExportRunRequest,
   HistoryRequest,
   JobInfo,
+  PatternMatches,
+  ResultExportRequest,
+  SaveExportProfileRequest,
   ListPage,
   ListRequest,
   NodeDetails,
@@ -24,18 +31,22 @@ import type { FactoryRegistry } from '../factories/registry.js';
 import { appVersion } from './app-version.js';
 import { chartData } from './chart.js';
 import { ensureDemoPond } from './demo-pond.js';
+import { ExportDestinations } from './export-destination.js';
+import { ExportService, type ExportDialogs } from './export-service.js';
+import type { FinishedExport } from './finished-exports.js';
 import { history } from './history.js';
 import { isoFromMillis } from './iso-time.js';
 import { JobRunner } from './jobs.js';
 import { nodeDetails } from './node-details.js';
 import { createPond } from './open-pond.js';
-import { PondRegistry, summaryOf } from './pond-registry.js';
+import { PondRegistry, summaryOf, type OpenPond } from './pond-registry.js';
 import { previewPage } from './preview.js';
 import { RecentPonds } from './recent-ponds.js';
 import { treePage } from './tree-page.js';
+import { WriteJobs } from './write-jobs.js';
 
 /** Native folder pickers, provided by the desktop app (absent under `pond serve`). */
-export interface HostDialogs {
+export interface HostDialogs extends ExportDialogs {
   /** A folder holding a pond; undefined when the user cancels. */
   chooseExistingPond(): Promise<string | undefined>;
   /** A new or empty folder to make a pond in; undefined when the user cancels. */
@@ -48,6 +59,8 @@ export interface PondServiceOptions {
   appData: string;
   dialogs?: HostDialogs;
   registry?: FactoryRegistry;
+  /** `pond serve --export-root`: the one host folder exports from the browser may write in. */
+  exportRoot?: string;
 }
 
 /**
@@ -57,7 +70,10 @@ export interface PondServiceOptions {
  */
 export class LocalPondService implements PondService {
   readonly jobRunner = new JobRunner();
+  /** The app's writes: one transaction each, as jobs, one at a time per pond. */
+  readonly writeJobs = new WriteJobs(this.jobRunner);
   private readonly ponds: PondRegistry;
+  private readonly exporting: Promise<ExportService>;
   private readonly recent: RecentPonds;
   private readonly registry: FactoryRegistry;
   private demo: Promise<string> | undefined;
@@ -66,10 +82,32 @@ export class LocalPondService implements PondService {
     this.registry = options.registry ?? defaultRegistry();
     this.ponds = new PondRegistry({ registry: this.registry });
     this.recent = RecentPonds.in(options.appData);
+    this.exporting = ExportDestinations.create({
+      ...(options.exportRoot === undefined ? {} : { exportRoot: options.exportRoot }),
+      dialogs: !!options.dialogs,
+    }).then((d) => new ExportService(this.jobRunner, this.writeJobs, d, options.dialogs));
+    // Awaited by every export call (and by `exports()` at startup), which report a bad root.
+    this.exporting.catch(() => undefined);
+  }
+
+  /** The open pond behind a handle (host side only: write jobs, tests, benchmarks). */
+  pond(handle: string): OpenPond {
+    return this.ponds.get(handle);
+  }
+
+  /** The export features; fails when the export root does not exist. */
+  exports(): Promise<ExportService> {
+    return this.exporting;
   }
 
   async appInfo(): Promise<AppInfo> {
-    return { mode: this.options.mode, version: appVersion(), dialogs: !!this.options.dialogs };
+    const root = (await this.exporting).destinations.exportRoot;
+    return {
+      mode: this.options.mode,
+      version: appVersion(),
+      dialogs: !!this.options.dialogs,
+      ...(root === undefined ? {} : { exportRoot: root }),
+    };
   }
 
   async openPonds(): Promise<PondSummary[]> {
@@ -125,6 +163,8 @@ export class LocalPondService implements PondService {
   }
 
   async closePond(pond: string): Promise<void> {
+    this.ponds.get(pond);
+    await (await this.exporting).finished.closePond(pond);
     await this.ponds.close(pond);
   }
 
@@ -170,6 +210,52 @@ export class LocalPondService implements PondService {
     this.jobRunner.cancel(id);
   }
 
+  async exportMatches(req: ExportMatchRequest): Promise<PatternMatches[]> {
+    return (await this.exporting).matches(this.ponds.get(req.pond), req.patterns, req.asOf);
+  }
+
+  async exportPlan(req: ExportRunRequest): Promise<ExportPlan> {
+    return (await this.exporting).plan(this.ponds.get(req.pond), req);
+  }
+
+  async exportRun(req: ExportRunRequest): Promise<JobInfo> {
+    return (await this.exporting).run(this.ponds.get(req.pond), req);
+  }
+
+  async exportProfiles(req: { pond: string; asOf?: number }): Promise<ExportProfileInfo[]> {
+    return (await this.exporting).profiles(this.ponds.get(req.pond), req.asOf);
+  }
+
+  async saveExportProfile(req: SaveExportProfileRequest): Promise<JobInfo> {
+    return (await this.exporting).saveProfile(this.ponds.get(req.pond), req);
+  }
+
+  async exportResult(req: ResultExportRequest): Promise<JobInfo | undefined> {
+    return (await this.exporting).result(this.ponds.get(req.pond), req);
+  }
+
+  async chooseExportFolder(): Promise<string | undefined> {
+    return (await this.exporting).chooseFolder();
+  }
+
+  async chooseTemplateFile(): Promise<string | undefined> {
+    return (await this.exporting).chooseTemplate();
+  }
+
+  async showExportFolder(jobId: string): Promise<void> {
+    return (await this.exporting).showFolder(jobId);
+  }
+
+  /** What a finished export job offers for download (pond serve), if anything. */
+  async download(jobId: string): Promise<FinishedExport | undefined> {
+    return (await this.exporting).finished.get(jobId);
+  }
+
+  /** A download of a job's result file completed: a temporary file goes. */
+  async downloaded(jobId: string): Promise<void> {
+    await (await this.exporting).finished.downloaded(jobId);
+  }
+
   /** Job events, for the transport to push to the UI. */
   onJobEvent(listener: (job: JobInfo) => void): () => void {
     return this.jobRunner.subscribe(listener);
@@ -187,6 +273,7 @@ export class LocalPondService implements PondService {
 
   /** Closes every pond (the app quits, the server stops). */
   async close(): Promise<void> {
+    await (await this.exporting.catch(() => undefined))?.finished.closeAll();
     await this.ponds.closeAll();
   }
 

@@ -8,9 +8,12 @@ import {
 } from '@duckdb/node-api';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { queryError } from '../query/run-query.js';
+import { PROGRESS_SETTINGS } from '../duckdb/query-progress.js';
 import { stringList, literal } from '../duckdb/sql.js';
 
 const IDLE_KEPT = 4;
+/** Connections for long jobs (exporting a whole result), which report their progress. */
+const JOB_CONNECTIONS = 2;
 
 /**
  * The DuckDB instance that runs the app's queries over one pond (previews, SQL over `source`,
@@ -22,9 +25,14 @@ const IDLE_KEPT = 4;
  */
 export class QueryEngine {
   private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
   private closed = false;
 
-  private constructor(private readonly instance: DuckDBInstance) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    /** Free job connections (progress tracking is a setting the lock freezes: set before it). */
+    private readonly jobIdle: DuckDBConnection[],
+  ) {}
 
   static async open(options: {
     readable: string[];
@@ -34,7 +42,13 @@ export class QueryEngine {
     await mkdir(options.tempDir, { recursive: true });
     const instance = await DuckDBInstance.create(':memory:');
     const setup = await instance.connect();
+    const jobs: DuckDBConnection[] = [];
     try {
+      for (let i = 0; i < JOB_CONNECTIONS; i++) {
+        const c = await instance.connect();
+        for (const p of PROGRESS_SETTINGS) await c.run(p);
+        jobs.push(c);
+      }
       // Order matters: paths and settings first, then access off, then the lock.
       const dirs = options.readable.map((d) => (d.endsWith('/') ? d : d + '/'));
       await setup.run(`SET GLOBAL TimeZone = 'UTC'`);
@@ -44,10 +58,30 @@ export class QueryEngine {
       await setup.run('SET autoinstall_known_extensions = false');
       await setup.run('SET enable_external_access = false');
       await setup.run('SET lock_configuration = true');
+    } catch (e) {
+      for (const c of jobs) c.closeSync();
+      throw e;
     } finally {
       setup.closeSync();
     }
-    return new QueryEngine(instance);
+    return new QueryEngine(instance, jobs);
+  }
+
+  /**
+   * Runs `fn` on one of the few connections that track their query's progress
+   * (`connection.progress`), waiting for one to be free: long jobs, one per connection.
+   */
+  async withJobConnection<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) throw new PondError(ErrorCode.Internal, 'the pond was closed');
+    const c =
+      this.jobIdle.pop() ?? (await new Promise<DuckDBConnection>((r) => this.waiting.push(r)));
+    try {
+      return await fn(c);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(c);
+      else this.jobIdle.push(c);
+    }
   }
 
   /** Runs `fn` on a connection of its own (taken from a small pool). */
@@ -103,6 +137,7 @@ export class QueryEngine {
   close(): void {
     this.closed = true;
     for (const c of this.idle.splice(0)) c.closeSync();
+    for (const c of this.jobIdle.splice(0)) c.closeSync();
     this.instance.closeSync();
   }
 }
