@@ -11,6 +11,7 @@ interface ServeOptions {
   port: string;
   host: string;
   demo?: boolean;
+  exportRoot?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -28,6 +29,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
       '127.0.0.1',
     )
     .option('--demo', 'serve the demo pond (made in the app data folder on first use)')
+    .option(
+      '--export-root <dir>',
+      'let the app export into this host folder (and only into it); without it the browser cannot export',
+    )
     .action(async (o: ServeOptions) => {
       if (!/^\d+$/.test(o.port) || Number(o.port) > 65535) {
         throw new PondError(
@@ -45,7 +50,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const staticDir = checkRendererBundle(
         process.env['POND_RENDERER_DIR'] ?? rendererBundleDir(),
       );
-      const service = new LocalPondService({ mode: 'browser', appData: appDataDir() });
+      const service = new LocalPondService({
+        mode: 'browser',
+        appData: appDataDir(),
+        ...(o.exportRoot === undefined ? {} : { exportRoot: o.exportRoot }),
+      });
+      // A missing export root is an error now, not at the first export.
+      await service.exports();
       const stopProgress = service.onJobEvent((j) => {
         if (j.state === 'running') printErr(`pond serve: ${j.progress.message}`);
       });
@@ -63,8 +74,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
             `pond serve: listening on ${o.host}, reachable from other machines (the token still guards every request); prefer 127.0.0.1 and an SSH tunnel`,
           );
         }
+        const root = (await service.exports()).destinations.exportRoot;
         await writeOut(
-          `Serving ${pond.path} (transaction ${pond.lastTxn})\nOpen ${server.url}\nPress Ctrl+C to stop.\n`,
+          `Serving ${pond.path} (transaction ${pond.lastTxn})\n` +
+            (root ? `Exports go under ${root}\n` : '') +
+            `Open ${server.url}\nPress Ctrl+C to stop.\n`,
         );
         await untilSignal();
         await server.close();
