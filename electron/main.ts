@@ -22,6 +22,7 @@ import {
   ipcMain,
   protocol,
   session,
+  shell,
   type OpenDialogOptions,
 } from 'electron';
 import type { MenuCommand, PondServiceMethod } from '../shared/api.js';
@@ -78,15 +79,40 @@ async function start(): Promise<void> {
 
   const dialogs: HostDialogs = {
     chooseExistingPond: () =>
-      chooseFolder({ title: 'Open Pond', buttonLabel: 'Open', properties: ['openDirectory'] }),
+      choosePath({ title: 'Open Pond', buttonLabel: 'Open', properties: ['openDirectory'] }),
     chooseNewPondFolder: () =>
-      chooseFolder({
+      choosePath({
         title: 'New Pond: choose a new or empty folder',
         buttonLabel: 'Create Pond Here',
         properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
       }),
+    chooseExportFolder: () =>
+      choosePath({
+        title: 'Export into folder',
+        buttonLabel: 'Export Here',
+        properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+      }),
+    chooseTemplateFile: () =>
+      choosePath({
+        title: 'Choose a template',
+        buttonLabel: 'Use Template',
+        properties: ['openFile'],
+        filters: [{ name: 'Templates', extensions: ['njk', 'tmpl', 'j2', 'tera'] }],
+      }),
+    chooseSaveFile: async (defaultName) => {
+      const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
+      const options = { title: 'Export the result', defaultPath: defaultName };
+      const r = parent
+        ? await dialog.showSaveDialog(parent, options)
+        : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? undefined : r.filePath;
+    },
+    showFolder: async (path) => {
+      const failed = await shell.openPath(path);
+      if (failed) throw new Error(`cannot open ${path}: ${failed}`);
+    },
   };
-  async function chooseFolder(options: OpenDialogOptions): Promise<string | undefined> {
+  async function choosePath(options: OpenDialogOptions): Promise<string | undefined> {
     const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
     const r = parent
       ? await dialog.showOpenDialog(parent, options)
