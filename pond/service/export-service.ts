@@ -11,7 +11,13 @@ import type {
   SaveExportProfileRequest,
 } from '../../shared/api.js';
 import { EXPORT_PROFILES_DIR } from '../../shared/api.js';
-import { ErrorCode, PondError, fromErrorInfo, toErrorInfo } from '../../shared/errors.js';
+import {
+  ErrorCode,
+  PondError,
+  fromErrorInfo,
+  isPondError,
+  toErrorInfo,
+} from '../../shared/errors.js';
 import {
   checkSettings,
   commandLine,
@@ -137,7 +143,13 @@ export class ExportService {
   async profiles(open: OpenPond, asOf?: number): Promise<ExportProfileInfo[]> {
     const found = await open.pond.read(async (txn) => {
       const wd = await txn.wd();
-      const dir = await wd.lookup(EXPORT_PROFILES_DIR);
+      let dir;
+      try {
+        dir = await wd.lookup(EXPORT_PROFILES_DIR);
+      } catch (e) {
+        if (isPondError(e, ErrorCode.NotFound)) return []; // no /etc yet
+        throw e;
+      }
       if (!dir.found || !isDirectory(dir.node)) return [];
       const out: ExportProfileInfo[] = [];
       for (const e of await dir.node.entries()) {

@@ -227,6 +227,7 @@ describe('export profiles in the app', () => {
     const svc = served(root);
     try {
       const p = await svc.openPath(pondDir);
+      expect(await svc.exportProfiles({ pond: p.handle })).toEqual([]);
       const job = await svc.saveExportProfile({
         pond: p.handle,
         path: '/etc/exports/portal.yaml',
