@@ -6,6 +6,8 @@ import { e2eDir } from './environment';
 export interface Served {
   /** The page's URL with its token, as `pond serve` printed it. */
   url: string;
+  /** The server's app-data folder (the demo pond is `demo-pond` in it). */
+  appData: string;
   stop(): Promise<void>;
 }
 
@@ -14,7 +16,10 @@ export interface Served {
  * its own app-data folder (recent ponds are written there); the demo pond made in global setup
  * is copied into it, so `--demo` opens it without building it again.
  */
-export async function startServe(pond: { demo: true } | { path: string }): Promise<Served> {
+export async function startServe(
+  pond: { demo: true } | { path: string },
+  options: { exportRoot?: string } = {},
+): Promise<Served> {
   const appData = mkdtempSync(join(e2eDir(), 'app-data-'));
   if ('demo' in pond) {
     cpSync(join(e2eDir(), 'demo-app-data', 'demo-pond'), join(appData, 'demo-pond'), {
@@ -25,6 +30,7 @@ export async function startServe(pond: { demo: true } | { path: string }): Promi
     'demo' in pond
       ? ['bin/pond.js', 'serve', '--demo', '--port', '0']
       : ['bin/pond.js', '--pond', pond.path, 'serve', '--port', '0'];
+  if (options.exportRoot) args.push('--export-root', options.exportRoot);
   const child = spawn(process.execPath, args, {
     env: { ...process.env, POND_APP_DATA: appData, POND_RENDERER_DIR: join(e2eDir(), 'renderer') },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +58,7 @@ export async function startServe(pond: { demo: true } | { path: string }): Promi
       );
     });
   });
-  return { url, stop: () => stop(child) };
+  return { url, appData, stop: () => stop(child) };
 }
 
 function stop(child: ChildProcess): Promise<void> {
