@@ -19,7 +19,8 @@ import {
   usRange,
 } from './export-plan.js';
 import { insertLeaf, type ExportLeaf, type ExportMetadata, type ExportedFile } from './metadata.js';
-import { publish, stagingDir, writeParquet } from './parquet-writer.js';
+import { writeParquet } from './parquet-writer.js';
+import { publish, removeAbandoned, stagingDir } from './staging.js';
 import { findTargets, type ExportTarget } from './targets.js';
 import { partExpression, type TemporalPart } from './temporal.js';
 import { loadTemplates, renderTemplate, type ExportTemplate } from './templates.js';
@@ -78,6 +79,8 @@ export async function runExport(
           checked.set(t, await checkTarget(txn, session, t, usRange(req)));
       }
       const made = await mkdir(req.outDir, { recursive: true });
+      // What an export killed midway (kill -9) left here: its staging folder, old outputs aside.
+      await removeAbandoned(req.outDir, [...targets.map((t) => t.out), METADATA_FILE]);
       let published = false;
       const staging = await stagingDir(req.outDir);
       try {

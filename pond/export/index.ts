@@ -5,6 +5,7 @@ export * from './export-plan.js';
 export * from './export-time.js';
 export * from './metadata.js';
 export * from './parquet-writer.js';
+export { removeAbandoned } from './staging.js';
 export * from './targets.js';
 export * from './temporal.js';
 export * from './templates.js';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckSession } from '../duckdb/session.js';
@@ -84,27 +83,4 @@ async function mergeFiles(session: DuckSession, pieces: string[], final: string)
   return (await stat(final)).size;
 }
 
-/** A fresh staging folder inside `outDir` (same file system, so publishing is a rename). */
-export async function stagingDir(outDir: string): Promise<string> {
-  const dir = join(outDir, `.pond-staging-${randomUUID()}`);
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
-
-/**
- * Moves a staged file or folder to its final place, replacing what was there: the old output is
- * renamed aside first and removed after, so readers see the old or the new, never a mix.
- */
-export async function publish(staged: string, final: string): Promise<void> {
-  await mkdir(dirname(final), { recursive: true });
-  const aside = `${final}.pond-old-${randomUUID()}`;
-  let hadOld = true;
-  try {
-    await rename(final, aside);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    hadOld = false;
-  }
-  await rename(staged, final);
-  if (hadOld) await rm(aside, { recursive: true, force: true });
-}
+export { publish, stagingDir } from './staging.js';

@@ -147,7 +147,7 @@ export function ExportWizard({ pond, start }: { pond: string; start: WizardStart
           {step === 'what' ? (
             <button
               className="primary"
-              disabled={!ready && !settings.patterns[0]}
+              disabled={cleanSettings(settings).patterns.length === 0}
               onClick={() => setStep('how')}
             >
               Next
