@@ -60,6 +60,9 @@ export const useApp = create<AppState>()((set, get) => ({
   },
   jobChanged: (job) => {
     const before = get().jobs[job.id];
+    // The snapshot a call returned can arrive after the job's own later events: never go back
+    // from an ended job to a running one.
+    if (before && before.state !== 'running' && job.state === 'running') return;
     set((s) => ({ jobs: { ...s.jobs, [job.id]: job } }));
     // A write job of the app ended: the pond's latest transaction (and so its history) moved.
     if (
