@@ -1,28 +1,30 @@
 import { ident } from '../duckdb/sql.js';
 
 /**
- * How times are written in text output (CSV and JSON lines): ISO-8601 in UTC with
- * microseconds, `2024-07-01T00:00:00.000000Z`, for every TIMESTAMP WITH TIME ZONE column. The
- * writer formats the stored instant directly (no calendar library involved), which is also
- * quicker than DuckDB's default text for such columns. Times without a zone (plain TIMESTAMP)
- * are written the same way without the `Z`; other precisions (TIMESTAMP_NS...) as DuckDB's own
- * text, so nothing is rounded.
+ * How times are written in text output (CSV and JSON lines), as everywhere in Pond: ISO-8601 in
+ * UTC, `2024-07-01T00:00:00Z`, with milliseconds (`...00.250Z`) or microseconds
+ * (`...00.250001Z`) only when there are some, so nothing is rounded. Times without a zone (plain
+ * TIMESTAMP) are written the same way without the `Z`; other precisions (TIMESTAMP_NS...) as
+ * DuckDB's own text. The fields come from the epoch microseconds as a plain TIMESTAMP, not
+ * through ICU's calendar: this is quicker than DuckDB's default text for such columns.
  */
-export const UTC_TIME_FORMAT = '%Y-%m-%dT%H:%M:%S.%fZ';
-const LOCAL_TIME_FORMAT = '%Y-%m-%dT%H:%M:%S.%f';
+export function isoText(column: string, zone: 'Z' | ''): string {
+  const us = `epoch_us(${column})`;
+  const t = `make_timestamp(${us})`;
+  const at = (fraction: string) => `strftime(${t}, '%Y-%m-%dT%H:%M:%S${fraction}${zone}')`;
+  return `CASE WHEN ${us} % 1000000 = 0 THEN ${at('')} WHEN ${us} % 1000 = 0 THEN ${at('.%g')} ELSE ${at('.%f')} END`;
+}
 
 export type TextFormat = 'csv' | 'jsonl';
 
 /** The COPY options of a text format (NULL is an empty CSV field; "" is an empty string). */
 export function textCopyOptions(format: TextFormat): string {
-  const time = `TIMESTAMPFORMAT '${UTC_TIME_FORMAT}'`;
-  return format === 'csv' ? `FORMAT csv, HEADER, ${time}` : `FORMAT json, ${time}`;
+  return format === 'csv' ? 'FORMAT csv, HEADER' : 'FORMAT json';
 }
 
 /**
  * The select list that writes `columns` (read from `source`, a table alias or positional
- * names) with their own names: every column as it is, except times without a zone, which the
- * writer's format would mark `Z` as if they were UTC.
+ * names) with their own names, times as ISO-8601 text (isoText).
  */
 export function textSelectList(
   columns: readonly { name: string; type: string }[],
@@ -31,8 +33,8 @@ export function textSelectList(
   return columns
     .map((c, i) => {
       const col = source(i);
-      if (c.type === 'TIMESTAMP')
-        return `strftime(${col}, '${LOCAL_TIME_FORMAT}') AS ${ident(c.name)}`;
+      if (c.type === 'TIMESTAMP WITH TIME ZONE') return `${isoText(col, 'Z')} AS ${ident(c.name)}`;
+      if (c.type === 'TIMESTAMP') return `${isoText(col, '')} AS ${ident(c.name)}`;
       if (c.type.startsWith('TIMESTAMP_')) return `${col}::VARCHAR AS ${ident(c.name)}`;
       return `${col} AS ${ident(c.name)}`;
     })

@@ -115,7 +115,7 @@ export function OptionsStep({ pond, settings, onChange }: Props) {
             />
             {f === 'parquet'
               ? 'Parquet (types kept; for data portals and DuckDB)'
-              : 'CSV (for spreadsheets; times as 2024-07-01T00:00:00.000000Z, UTC)'}
+              : 'CSV (for spreadsheets; times in UTC as 2024-07-01T00:00:00Z)'}
           </label>
         ))}
       </fieldset>
