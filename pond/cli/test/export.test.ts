@@ -279,7 +279,7 @@ describe('pond export', () => {
     expect(await exists(o)).toBe(false);
   });
 
-  it('--format json prints the metadata that export.json holds', async () => {
+  it('--json prints the metadata that export.json holds; --format json points to it', async () => {
     const o = out();
     const json = JSON.parse(
       await p.ok(
@@ -290,11 +290,23 @@ describe('pond export', () => {
         o,
         '--temporal',
         'year',
-        '--format',
-        'json',
+        '--json',
       ),
     );
     expect(json).toEqual(JSON.parse(await readFile(join(o, 'export.json'), 'utf8')));
+    const old = await p.run(
+      'export',
+      '-p',
+      '/sensors/*/temp.series',
+      '--dir',
+      out(),
+      '--format',
+      'json',
+    );
+    expect(old.code).toBe(1);
+    expect(old.stderr).toMatch(
+      /--format is the files' format \(parquet or csv\); print the metadata as JSON with --json/,
+    );
   });
 
   it('templates render pages that reference exactly the files written', async () => {
