@@ -5,6 +5,18 @@ import type { JobContext, JobRunner } from './jobs.js';
 import type { OpenPond } from './pond-registry.js';
 
 /**
+ * A write whose slow, fallible part (converting files) runs before its transaction: `prepare`
+ * runs at once, beside other writes and outside the pond's write lock, and cleans up after
+ * itself when it fails; `work` then runs in the transaction with what it made; `release` runs
+ * whatever happens once `prepare` succeeded (committed: the transaction is in the pond).
+ */
+export interface PreparedWrite<P, T> {
+  prepare(job: JobContext): Promise<P>;
+  work(txn: PondTxn, job: JobContext, prepared: P): Promise<T>;
+  release(prepared: P, committed: boolean): Promise<void>;
+}
+
+/**
  * The app's writes (DESIGN §6): each runs in the process that owns the pond, as a job that is
  * one transaction, with progress and cancel, and the writes to one pond run one at a time in
  * the order they were asked for. A write by another process (the CLI, a cron job) is not
@@ -32,6 +44,23 @@ export class WriteJobs {
     command: string[],
     work: (txn: PondTxn, job: JobContext) => Promise<T>,
   ): JobInfo {
+    return this.startPrepared<undefined, T>(open, kind, command, {
+      prepare: async () => undefined,
+      work: (txn, job) => work(txn, job),
+      release: async () => undefined,
+    });
+  }
+
+  /**
+   * Starts a write job with a preparation phase (see PreparedWrite). Its place in the pond's
+   * queue is taken now, so writes still commit in the order they were asked for.
+   */
+  startPrepared<P, T>(
+    open: OpenPond,
+    kind: string,
+    command: string[],
+    steps: PreparedWrite<P, T>,
+  ): JobInfo {
     const previous = this.tails.get(open.handle);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -41,18 +70,25 @@ export class WriteJobs {
       kind,
       async (job): Promise<WriteJobResult<T>> => {
         try {
-          if (previous) {
-            job.progress({ done: 0, message: 'waiting for the previous write to this pond' });
-            await untilDoneOrCancelled(previous, job);
-          }
-          job.checkCancelled();
-          const written = await open.pond.write({ command }, async (txn) => {
-            const value = await work(txn, job);
-            // The last moment a cancel drops the transaction.
+          const prepared = await steps.prepare(job);
+          let committed = false;
+          try {
+            if (previous) {
+              job.progress({ done: 0, message: 'waiting for the previous write to this pond' });
+              await untilDoneOrCancelled(previous, job);
+            }
             job.checkCancelled();
-            return value;
-          });
-          return { txn: written.seq, value: written.result };
+            const written = await open.pond.write({ command }, async (txn) => {
+              const value = await steps.work(txn, job, prepared);
+              // The last moment a cancel drops the transaction.
+              job.checkCancelled();
+              return value;
+            });
+            committed = true;
+            return { txn: written.seq, value: written.result };
+          } finally {
+            await steps.release(prepared, committed);
+          }
         } finally {
           release();
           if (this.tails.get(open.handle) === tail) this.tails.delete(open.handle);
