@@ -3,7 +3,11 @@ import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
 import { startServer } from '../../serve/http-server.js';
 import { checkRendererBundle, rendererBundleDir } from '../../serve/renderer-bundle.js';
 import { appDataDir } from '../../service/app-data.js';
-import { DEFAULT_QUERY_TIME_LIMIT_MS, LocalPondService } from '../../service/pond-service.js';
+import {
+  DEFAULT_QUERY_TIME_LIMIT_MS,
+  DEFAULT_UPLOAD_LIMIT_BYTES,
+  LocalPondService,
+} from '../../service/pond-service.js';
 import type { CliContext } from '../context.js';
 import { wholeNumberFlag } from '../numeric-flag.js';
 import { printErr, writeOut } from '../output.js';
@@ -15,7 +19,10 @@ interface ServeOptions {
   demo?: boolean;
   queryTimeout: string;
   exportRoot?: string;
+  maxUpload: string;
 }
+
+const MIB = 1024 * 1024;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -41,8 +48,17 @@ export function registerServe(program: Command, ctx: CliContext): void {
       '--export-root <dir>',
       'let the app export into this host folder (and only into it); without it the browser cannot export',
     )
+    .option(
+      '--max-upload <MiB>',
+      'the largest file the browser may upload to import, in MiB',
+      String(DEFAULT_UPLOAD_LIMIT_BYTES / MIB),
+    )
     .action(async (o: ServeOptions) => {
       const port = wholeNumberFlag('--port', o.port, { min: 0, max: 65535 });
+      const maxUpload = wholeNumberFlag('--max-upload', o.maxUpload, {
+        min: 1,
+        max: Math.floor(Number.MAX_SAFE_INTEGER / MIB),
+      });
       if (!/^\d+(\.\d+)?$/.test(o.queryTimeout)) {
         throw new PondError(
           ErrorCode.InvalidArgument,
@@ -63,6 +79,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         mode: 'browser',
         appData: appDataDir(),
         queryTimeLimitMs: Math.round(Number(o.queryTimeout) * 1000),
+        uploadLimitBytes: maxUpload * MIB,
         ...(o.exportRoot === undefined ? {} : { exportRoot: o.exportRoot }),
       });
       // A missing export root is an error now, not at the first export.
