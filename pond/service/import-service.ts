@@ -6,8 +6,15 @@ import type {
   ImportRunRequest,
   ImportSource,
 } from '../../shared/app-import.js';
+import { sep } from 'node:path';
 import type { JobInfo } from '../../shared/api.js';
-import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
+import {
+  ErrorCode,
+  PondError,
+  fromErrorInfo,
+  isPondError,
+  toErrorInfo,
+} from '../../shared/errors.js';
 import type { ImportKind, ImportOverrides, ImportPlan } from '../../shared/import.js';
 import {
   overridesFromSpec,
@@ -112,7 +119,11 @@ export class ImportService {
         signal,
         async (stop) => {
           const { plan, command } = await this.plan(open, source, req.file);
-          const preview = await previewImport(open.pond, plan, signalJob(stop));
+          const preview = await previewImport(open.pond, plan, signalJob(stop)).catch(
+            (e: unknown) => {
+              throw withoutStaging(e, [source]);
+            },
+          );
           source.plans.set(specKey(req.file), plan);
           return {
             file: req.file,
@@ -177,6 +188,7 @@ export class ImportService {
   private start(open: OpenPond, group: { spec: ImportFileSpec; plan: ImportPlan }[]): JobInfo {
     const plans = group.map((g) => g.plan);
     const ids = group.map((g) => g.spec.source);
+    const staged = ids.map((id) => this.sources.get(id));
     return this.writes.startPrepared<
       { prepared: PreparedImport; free: () => Promise<void> },
       unknown
@@ -187,10 +199,13 @@ export class ImportService {
           return { prepared: await prepareImport(open.pond, plans, { job }), free };
         } catch (e) {
           await free();
-          throw e;
+          throw withoutStaging(e, staged);
         }
       },
-      work: (txn, _job, p) => placeImport(txn, p.prepared),
+      work: (txn, _job, p) =>
+        placeImport(txn, p.prepared).catch((e: unknown) => {
+          throw withoutStaging(e, staged);
+        }),
       release: async (p, committed) => {
         await p.prepared.cleanup();
         await p.free();
@@ -213,6 +228,8 @@ export class ImportService {
       dest: spec.target,
       overrides: overridesFromSpec(flags, ''),
       hostRoot: source.folder,
+    }).catch((e: unknown) => {
+      throw withoutStaging(e, [source]);
     });
     if (plans.length !== 1) {
       throw new PondError(ErrorCode.Internal, `${url} planned as ${plans.length} files`);
@@ -251,6 +268,23 @@ export class ImportService {
     if (await attempt('series', named)) return { kind: 'series', overrides: named };
     return { kind: 'table', overrides: {} };
   }
+}
+
+/**
+ * An error about an upload as the user knows the file: by its name, not by the folder the service
+ * staged it in (DuckDB's messages name the file it read). Code and input are kept.
+ */
+function withoutStaging(e: unknown, sources: StagedSource[]): unknown {
+  const folders = sources.filter((s) => s.owned).map((s) => s.folder + sep);
+  if (folders.length === 0 || (isPondError(e) && e.code === ErrorCode.Cancelled)) return e;
+  const info = toErrorInfo(e);
+  const clean = (t: string) => folders.reduce((x, f) => x.replaceAll(f, ''), t);
+  return fromErrorInfo({
+    code: info.code,
+    message: clean(info.message),
+    ...(info.input === undefined ? {} : { input: clean(info.input) }),
+    ...(info.cause === undefined ? {} : { cause: clean(info.cause) }),
+  });
 }
 
 function specKey(spec: ImportFileSpec): string {

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportFileSpec } from '../../../shared/app-import.js';
 import type { JobInfo, WriteJobResult } from '../../../shared/api.js';
-import { ErrorCode } from '../../../shared/errors.js';
+import { ErrorCode, toErrorInfo } from '../../../shared/errors.js';
 import type { ImportedFile } from '../../../shared/import.js';
 import { runPond } from '../../cli/test/run-pond.js';
 import { literal } from '../../duckdb/sql.js';
@@ -221,6 +221,22 @@ describe('the import wizard over the service', () => {
       expect(await errorCode(svc.importPreview({ pond: handle, file: spec }))).toBe(
         ErrorCode.NotFound,
       );
+
+      // An error names the file as the user knows it, not the folder it is staged in.
+      const png = [
+        137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 1, 0, 255, 254, 0, 0,
+      ];
+      const fake = await upload(svc, handle, 'photo.csv', Buffer.from(png));
+      const bad = await svc
+        .importPreview({
+          pond: handle,
+          file: { source: fake.id, target: '/raw/fake', kind: 'table', overrides: {} },
+        })
+        .catch((e: unknown) => toErrorInfo(e));
+      expect(bad).toMatchObject({ code: ErrorCode.BadInput });
+      expect(JSON.stringify(bad)).toContain('sniffing file \\"photo.csv\\"');
+      expect(JSON.stringify(bad)).not.toContain('_staging');
+      await svc.releaseImportSources([fake.id]);
 
       // Released by the wizard.
       const b = await upload(svc, handle, 'b.csv', bytes);
