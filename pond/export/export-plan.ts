@@ -104,7 +104,7 @@ export async function checkOutDir(outDir: string): Promise<void> {
   if (problem !== undefined) {
     throw new PondError(
       ErrorCode.InvalidArgument,
-      `--dir ${outDir} cannot be the export folder: ${problem} (give a folder to export into; it is made when missing)`,
+      `--dir ${outDir}: ${problem} (give a folder to export into; it is made when missing)`,
       { input: outDir },
     );
   }

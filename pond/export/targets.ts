@@ -80,7 +80,7 @@ async function patternTargets(wd: WD, pattern: string): Promise<ExportTarget[]> 
       { input: pattern },
     );
   }
-  const matches = await visitPattern(wd, pattern.startsWith('/') ? pattern : '/' + pattern);
+  const matches = await visitPattern(wd, pattern);
   if (matches.length === 0) throw nothingMatches(pattern);
   const dirs = matches.filter((m) => isDirectory(m.node)).map((m) => m.path);
   if (dirs.length > 0) {
