@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { parseUtcTime } from '../query/time.js';
-import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
-import { openPond } from '../service/open-pond.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 
 /** Flags every command accepts. */
@@ -13,10 +11,13 @@ export interface GlobalOptions {
   directory?: string;
 }
 
-/** What a command runs with: the command line and the global flags. */
+/**
+ * What a command runs with: the command line and the global flags. The engine (DuckDB, the
+ * factories) is loaded only when a command asks for it, so `--help`, `--version` and a command's
+ * usage errors start as fast as Node does.
+ */
 export class CliContext {
-  /** The factories every pond this command opens knows. */
-  readonly registry: FactoryRegistry = defaultRegistry();
+  private factories: FactoryRegistry | undefined;
 
   constructor(
     /** The command line after `pond`, recorded in each transaction. */
@@ -56,8 +57,19 @@ export class CliContext {
     return { command };
   }
 
+  /** The factories every pond this command opens knows. */
+  async registry(): Promise<FactoryRegistry> {
+    this.factories ??= (await import('../factories/index.js')).defaultRegistry();
+    return this.factories;
+  }
+
   async withPond<T>(fn: (pond: Pond) => Promise<T>): Promise<T> {
-    const pond = await openPond(this.pondPath(), { registry: this.registry });
+    const path = this.pondPath();
+    const { Pond } = await import('../tlogfs/pond.js');
+    // The factories load when a factory node is first read (a plain `list` never needs them).
+    const pond = await Pond.open(path, {
+      dynamic: async (spec, txn) => (await this.registry()).maker(spec, txn),
+    });
     try {
       return await fn(pond);
     } finally {

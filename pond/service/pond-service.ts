@@ -32,6 +32,7 @@ import { createPond } from './open-pond.js';
 import { PondRegistry, summaryOf } from './pond-registry.js';
 import { previewPage } from './preview.js';
 import { QueryRuns } from './query-runs.js';
+import { DEFAULT_QUERY_TIME_LIMIT_MS } from './query-time-limit.js';
 import { RecentPonds } from './recent-ponds.js';
 import { treePage } from './tree-page.js';
 
@@ -56,8 +57,7 @@ export interface PondServiceOptions {
   queryTimeLimitMs?: number;
 }
 
-/** The time limit of a preview, chart or details call unless the host says otherwise: 2 minutes. */
-export const DEFAULT_QUERY_TIME_LIMIT_MS = 120_000;
+export { DEFAULT_QUERY_TIME_LIMIT_MS };
 
 /** The demo pond being built: the job, and how many calls wait for it. */
 interface DemoBuild {

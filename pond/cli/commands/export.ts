@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCode, PondError, fromErrorInfo } from '../../../shared/errors.js';
-import { leaves, parseTemporalParts, runExport, type ExportResult } from '../../export/index.js';
+import type { ExportResult } from '../../export/index.js';
 import { parseUtcTime } from '../../query/time.js';
-import { hostPath } from '../../query/source.js';
 import { parseUrl } from '../../query/url.js';
-import { JobRunner } from '../../service/jobs.js';
 import type { CliContext } from '../context.js';
 import { formatSize } from '../format/sizes.js';
 import { printErr, writeOut } from '../output.js';
@@ -60,6 +58,8 @@ export function registerExport(program: Command, ctx: CliContext): void {
           { input: o.format },
         );
       }
+      const { leaves, parseTemporalParts, runExport } = await import('../../export/index.js');
+      const { JobRunner } = await import('../../service/jobs.js');
       const temporal = parseTemporalParts(o.temporal);
       const vars: Record<string, string> = {};
       for (const kv of o.var) {
@@ -70,7 +70,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
           });
         vars[kv.slice(0, at)] = kv.slice(at + 1);
       }
-      const outDir = outputFolder(o.dir, ctx.hostRoot);
+      const outDir = await outputFolder(o.dir, ctx.hostRoot);
       await ctx.withPond(async (pond) => {
         const asOf = await ctx.asOf(pond, o.asOf);
         const jobs = new JobRunner();
@@ -102,14 +102,16 @@ export function registerExport(program: Command, ctx: CliContext): void {
         if (done.state !== 'done') throw fromErrorInfo(done.error!);
         const r = done.result as ExportResult;
         await writeOut(
-          o.format === 'json' ? JSON.stringify(r.metadata, null, 2) + '\n' : summary(r, outDir),
+          o.format === 'json'
+            ? JSON.stringify(r.metadata, null, 2) + '\n'
+            : summary(r, outDir, leaves),
         );
       });
     });
 }
 
 /** `--dir` is a host folder: a plain path (from the current folder) or host:///path (inside -d). */
-function outputFolder(dir: string, hostRoot: string | undefined): string {
+async function outputFolder(dir: string, hostRoot: string | undefined): Promise<string> {
   if (!dir.includes('://')) return resolve(dir);
   const url = parseUrl(dir);
   if (!url.host || url.format !== 'file' || url.entryType !== undefined) {
@@ -119,10 +121,15 @@ function outputFolder(dir: string, hostRoot: string | undefined): string {
       { input: dir },
     );
   }
+  const { hostPath } = await import('../../query/source.js');
   return hostPath(url, hostRoot ? { hostRoot } : {});
 }
 
-function summary(r: ExportResult, outDir: string): string {
+function summary(
+  r: ExportResult,
+  outDir: string,
+  leaves: typeof import('../../export/index.js').leaves,
+): string {
   const ls = leaves(r.metadata);
   const files = ls.flatMap((l) => l.files);
   const rows = files.reduce((n, f) => n + f.rows, 0);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { history } from '../../service/history.js';
 import type { CliContext } from '../context.js';
 import { formatTime } from '../format/sizes.js';
 import { writeOut } from '../output.js';
@@ -19,6 +18,7 @@ export function registerLog(program: Command, ctx: CliContext): void {
           { input: o.limit },
         );
       }
+      const { history } = await import('../../service/history.js');
       await ctx.withPond(async (pond) => {
         let out = '';
         for (const t of await history(pond, { limit })) {

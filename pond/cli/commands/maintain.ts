@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { maintain } from '../../tlogfs/maintain.js';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 
@@ -29,6 +28,7 @@ export function registerMaintain(program: Command, ctx: CliContext): void {
           o.vacuumRetentionHours === undefined
             ? undefined
             : nonNegative('--vacuum-retention-hours', o.vacuumRetentionHours);
+        const { maintain } = await import('../../tlogfs/maintain.js');
         await ctx.withPond(async (pond) => {
           const r = await maintain(pond, {
             compact: o.compact,

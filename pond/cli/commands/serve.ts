@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
-import { startServer } from '../../serve/http-server.js';
-import { checkRendererBundle, rendererBundleDir } from '../../serve/renderer-bundle.js';
 import { appDataDir } from '../../service/app-data.js';
-import { DEFAULT_QUERY_TIME_LIMIT_MS, LocalPondService } from '../../service/pond-service.js';
+import { DEFAULT_QUERY_TIME_LIMIT_MS } from '../../service/query-time-limit.js';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
 import { stopSignal } from '../stop-signal.js';
@@ -56,6 +54,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
           'no pond given: use --pond PATH, set POND, or serve the demo pond with --demo',
         );
       }
+      const { checkRendererBundle, rendererBundleDir } =
+        await import('../../serve/renderer-bundle.js');
+      const { startServer } = await import('../../serve/http-server.js');
+      const { LocalPondService } = await import('../../service/pond-service.js');
       const staticDir = checkRendererBundle(
         process.env['POND_RENDERER_DIR'] ?? rendererBundleDir(),
       );
