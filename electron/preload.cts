@@ -35,6 +35,9 @@ const METHODS = {
   cancelQuery: true,
   jobs: true,
   cancelJob: true,
+  forgetRecent: true,
+  readData: true,
+  profile: true,
 } as const satisfies Record<PondServiceMethod, true>;
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { JobInfo, PondService } from '../../shared/api.js';
 import { ErrorCode, PondError, toErrorInfo, type ErrorInfo } from '../../shared/errors.js';
-import { API_PREFIX, WS_PATH, decodeWire, type WireResponse } from '../../shared/wire.js';
+import {
+  API_PREFIX,
+  CLIENT_HEADER,
+  WS_PATH,
+  decodeWire,
+  type WireResponse,
+} from '../../shared/wire.js';
 import { dispatch, toWire } from '../service/dispatch.js';
 import { newToken, TokenCheck } from './auth.js';
 import { HostCheck } from './host-check.js';
@@ -159,6 +165,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ),
       );
     }
+    const client = req.headers[CLIENT_HEADER.toLowerCase()];
+    if (
+      client !== undefined &&
+      (typeof client !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(client))
+    ) {
+      return reply(
+        res,
+        400,
+        failure(
+          ErrorCode.InvalidArgument,
+          `${CLIENT_HEADER} must be 1 to 64 letters, digits, - or _`,
+        ),
+      );
+    }
     // The client gone before its answer (tab closed, fetch aborted): stop what the call runs.
     const gone = new AbortController();
     res.on('close', () => {
@@ -166,6 +186,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     const outcome = await dispatch(options.service, method, (message as { arg?: unknown }).arg, {
       signal: gone.signal,
+      ...(client === undefined ? {} : { client }),
     });
     if (gone.signal.aborted) return;
     const status =

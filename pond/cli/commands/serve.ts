@@ -74,7 +74,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const stop = stopSignal('pond serve');
       try {
         const pond = o.demo
-          ? await service.openDemoPond({ signal: stop.signal })
+          ? await service.openDemoPond(undefined, { signal: stop.signal })
           : await service.openPath(ctx.pondPath());
         stopProgress();
         if (stop.signal.aborted) return;
