@@ -3,6 +3,8 @@ import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import { connectClient } from './client/client';
 import { ErrorView } from './common/ErrorView';
 import { JobsBar } from './jobs/JobsBar';
+import { ConnectionBanner } from './main/ConnectionBanner';
+import { useReconnect } from './main/use-reconnect';
 import { MainView } from './main/MainView';
 import { StartScreen } from './start/StartScreen';
 import { useApp } from './state/app-store';
@@ -13,6 +15,7 @@ export function App() {
   const pond = useApp((s) => s.pond);
   const theme = useApp((s) => s.theme);
   const [error, setError] = useState<ErrorInfo>();
+  useReconnect(client);
 
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
@@ -53,6 +56,7 @@ export function App() {
 
   return (
     <div className="app">
+      <ConnectionBanner />
       {error ? (
         <div className="app-error">
           <ErrorView error={error} title="Pond" />
@@ -64,7 +68,7 @@ export function App() {
           <p className="muted center">Connecting…</p>
         )
       ) : pond ? (
-        <MainView key={pond.handle} pond={pond} />
+        <MainView key={pond.path} pond={pond} />
       ) : (
         <StartScreen />
       )}

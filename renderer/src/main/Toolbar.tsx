@@ -3,6 +3,7 @@ import type { PondSummary } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
 import { useApp, useClient, type Theme } from '../state/app-store';
+import { ZoneButton } from './ZoneButton';
 
 const NEXT_THEME: Record<Theme, Theme> = { system: 'dark', dark: 'light', light: 'system' };
 
@@ -22,6 +23,7 @@ export function Toolbar({ pond }: { pond: PondSummary }) {
         {pond.birthplace} · latest transaction {pond.lastTxn}
       </span>
       <span className="spacer" />
+      <ZoneButton />
       <ThemeButton theme={theme} onClick={() => setTheme(NEXT_THEME[theme])} />
       <button
         onClick={() =>
