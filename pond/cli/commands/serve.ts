@@ -57,6 +57,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const { checkRendererBundle, rendererBundleDir } =
         await import('../../serve/renderer-bundle.js');
       const { startServer } = await import('../../serve/http-server.js');
+      const { chosenToken } = await import('../../serve/auth.js');
+      const token = chosenToken(process.env['POND_SERVE_TOKEN']);
       const { LocalPondService } = await import('../../service/pond-service.js');
       const staticDir = checkRendererBundle(
         process.env['POND_RENDERER_DIR'] ?? rendererBundleDir(),
@@ -83,6 +85,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           staticDir,
           host: o.host,
           port: Number(o.port),
+          ...(token === undefined ? {} : { token }),
         });
         if (!LOOPBACK.has(o.host)) {
           printErr(

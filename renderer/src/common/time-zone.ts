@@ -1,12 +1,14 @@
 import type { Zone } from '../state/view-settings';
 
-/** The browser's zone name and its offset now, e.g. "Europe/Berlin, UTC+02:00". */
-export function localZoneName(at = new Date()): string {
-  const name = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
-  return `${name}, UTC${offsetText(-at.getTimezoneOffset())}`;
+/**
+ * The browser's zone, e.g. "Europe/Berlin" (its offset changes with daylight saving time, so
+ * each local time carries its own offset instead).
+ */
+export function localZoneName(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'the browser’s zone';
 }
 
-/** How a zone is named on screen: "UTC" or "local (Europe/Berlin, UTC+02:00)". */
+/** How a zone is named on screen: "UTC" or "local (Europe/Berlin)". */
 export function zoneLabel(zone: Zone): string {
   return zone === 'utc' ? 'UTC' : `local (${localZoneName()})`;
 }
