@@ -313,7 +313,7 @@ test('at 800 px: History keeps times and buttons on one line, and the sidebar re
     l.evaluate((el) => {
       const range = document.createRange();
       range.selectNodeContents(el);
-      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
     });
   expect(await lines(time)).toBe(1);
   expect(await lines(row.getByRole('button', { name: /View as of/ }))).toBe(1);
