@@ -204,6 +204,7 @@ test('a column profile of the whole result, and the SQL the grid runs, copied', 
     `pond cat '${NORTH}' --format csv --sql '${sql}'`,
   );
   await typeSql(page, sql.replaceAll('\n', ' '));
+  await expect(page.getByTestId('total-rows')).toHaveText('10,080 rows');
   await expect(await cell(page, 0, 'temperature')).toHaveText(top!);
 });
 
