@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
-import { connectClient } from './client/client';
+import { boot } from './client/boot';
 import { ErrorView } from './common/ErrorView';
 import { JobsBar } from './jobs/JobsBar';
 import { ConnectionBanner } from './main/ConnectionBanner';
@@ -24,8 +24,7 @@ export function App() {
   useEffect(() => {
     let stop: (() => void) | undefined;
     (async () => {
-      const c = connectClient();
-      const [app, open] = await Promise.all([c.appInfo(), c.openPonds()]);
+      const { client: c, app, open } = await boot();
       const { setClient, openPond, jobChanged } = useApp.getState();
       stop = c.onJobEvent(jobChanged);
       setClient(c, app);

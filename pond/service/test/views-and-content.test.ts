@@ -172,7 +172,7 @@ describe('the tree filter searches the whole tree', () => {
         .list({ pond: pond.handle, path: '/', offset: 0, limit: 1, filter })
         .catch((e: { code: string; message: string }) => e);
       expect(f).toMatchObject({ code: ErrorCode.InvalidArgument });
-      expect((f as Error).message).toContain(`uses '${bad}'`);
+      expect((f as { message: string }).message).toContain(`uses '${bad}'`);
     }
   });
 });

@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { TreeEntry } from '../../../shared/api';
 import { ErrorView } from '../common/ErrorView';
+import { bootListing } from '../client/boot';
 import { useApp, useAsOfTxn, useClient } from '../state/app-store';
 import { useConnection } from '../state/connection';
 import { EntryIcon } from './entry-icon';
@@ -27,15 +28,17 @@ export function Tree({ pond }: { pond: string }) {
   const previous = useRef<TreeModel | undefined>(undefined);
   const model = useMemo(() => {
     const m = new TreeModel(
-      (path, offset, limit) =>
-        client.list({
+      (path, offset, limit) => {
+        const req = {
           pond,
           path,
           offset,
           limit,
           ...(applied ? { filter: applied, deep: true } : {}),
           ...(asOf === undefined ? {} : { asOf }),
-        }),
+        };
+        return bootListing(req) ?? client.list(req);
+      },
       previous.current?.expandedPaths(),
       applied ? { isMatch: nameGlob(applied) } : undefined,
     );
