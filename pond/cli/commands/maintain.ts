@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { maintain } from '../../tlogfs/maintain.js';
 import type { CliContext } from '../context.js';
 import { decimalFlag } from '../numeric-flag.js';
 import { writeOut } from '../output.js';
@@ -30,6 +29,7 @@ export function registerMaintain(program: Command, ctx: CliContext): void {
           o.vacuumRetentionHours === undefined
             ? undefined
             : decimalFlag('--vacuum-retention-hours', o.vacuumRetentionHours, { max: 876000 });
+        const { maintain } = await import('../../tlogfs/maintain.js');
         await ctx.withPond(async (pond) => {
           const r = await maintain(pond, {
             compact: o.compact,

@@ -134,8 +134,9 @@ describe('csv-directory and hostmount', () => {
     const idOf = (out: string, path: string) =>
       out
         .split('\n')
-        .find((l) => l.endsWith(` ${path} (dynamic)`) || l.endsWith(` ${path}`))
-        ?.split(/\s+/)[2];
+        .find((l) => l.endsWith(` ${path}`))
+        ?.split(/\s+/)
+        .find((f) => f.includes('@'));
     for (const path of ['/field/x.csv', '/field/sub/y.txt']) {
       expect(idOf(again, path)).toBeDefined();
       expect(idOf(again, path)).toBe(idOf(ids, path));
