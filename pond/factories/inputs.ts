@@ -1,8 +1,8 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import { csvOptionsFromParams, csvRelation } from '../query/csv.js';
-import { nodeRelation } from '../query/node-relation.js';
+import { csvChoicesFromParams } from '../query/csv.js';
+import { parsedCsv } from '../query/csv-cache.js';
+import { nodeRelation, parquetRelation } from '../query/node-relation.js';
 import type { QueryContext, RelationOptions } from '../query/queryable.js';
-import { materialize } from '../query/source.js';
 import { parseUrl } from '../query/url.js';
 import { isFile, type FileNode } from '../tinyfs/node.js';
 import { visitGlob } from '../tinyfs/visit.js';
@@ -20,6 +20,8 @@ export interface InputPattern {
   scheme: InputScheme;
   path: string;
   params: Record<string, string>;
+  /** csv: how the data files are compressed (`csv+gzip:///`). */
+  compression: 'none' | 'gzip' | 'zstd';
 }
 
 export interface ResolvedInput {
@@ -54,7 +56,20 @@ export function parseInputPattern(
   }
   if (!url.path.startsWith('/'))
     throw configError(where, key, `'${raw}' must be an absolute pond path`);
-  return { raw, scheme, path: url.path, params: url.params };
+  if (scheme === 'csv') {
+    try {
+      csvChoicesFromParams(url.params, raw);
+    } catch (e) {
+      throw configError(where, key, (e as Error).message);
+    }
+  }
+  return {
+    raw,
+    scheme,
+    path: url.path,
+    params: url.params,
+    compression: url.compression ?? 'none',
+  };
 }
 
 /** The files a pattern matches now, of the kind its scheme selects, each once, by path. */
@@ -90,11 +105,15 @@ export async function inputRelation(
   options: RelationOptions = {},
 ): Promise<string> {
   if (p.scheme === 'csv') {
-    const file = await materialize(input.node, input.path, {
-      session: ctx.txn.session,
-      cacheDir: ctx.txn.cacheDir,
-    });
-    return csvRelation(file, csvOptionsFromParams(p.params, p.raw));
+    // Parsed strictly once per version into the cache (query/csv-cache.ts).
+    const parsed = await parsedCsv(
+      { session: ctx.txn.session, cacheDir: ctx.txn.cacheDir },
+      input.node,
+      input.path,
+      `csv://${input.path}`,
+      { choices: csvChoicesFromParams(p.params, p.raw), compression: p.compression },
+    );
+    return parquetRelation([parsed], false);
   }
   if (p.scheme === 'data') {
     throw new PondError(

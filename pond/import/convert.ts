@@ -8,7 +8,7 @@ import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js'
 import type { ImportJob } from './import-job.js';
 import { labelOf } from './plan.js';
 import { describeRejects, rejectedError } from './reject-messages.js';
-import { withRejects, type RejectList } from './rejects.js';
+import { withRejects, type RejectList } from '../query/csv-rejects.js';
 
 /** A plan's rows as the Parquet file that is stored. */
 export interface Converted {

@@ -6,7 +6,7 @@ import {
   type ImportTimestamp,
 } from '../../shared/import.js';
 import { TIMESTAMP_CANDIDATES } from '../query/parquet-file.js';
-import { TIMESTAMPTZ, isInstantType, isNumberType } from './column-types.js';
+import { TIMESTAMPTZ, isInstantType, isNumberType } from '../query/column-types.js';
 import type { StoredFile } from './targets.js';
 
 export function isEpochUnit(format: string | null): format is EpochUnit {

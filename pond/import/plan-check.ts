@@ -1,7 +1,7 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { ImportPlan } from '../../shared/import.js';
 import type { DuckSession } from '../duckdb/session.js';
-import { canonicalType } from './column-types.js';
+import { canonicalType } from '../query/column-types.js';
 import { checkColumnNames } from './columns.js';
 import { isEpochUnit } from './event-time.js';
 import { labelOf } from './plan.js';

@@ -7,8 +7,7 @@ import { conversionSql, csvReadSql } from './conversion.js';
 import type { ImportJob } from './import-job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
-import { rejectLine } from './reject-messages.js';
-import { withRejects } from './rejects.js';
+import { rejectLine, withRejects } from '../query/csv-rejects.js';
 import { appendProblems, schemaChanges } from './schema-check.js';
 import { storedFile } from './targets.js';
 

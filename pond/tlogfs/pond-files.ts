@@ -17,7 +17,8 @@ import { listStaging, STAGING_DIR, type StagingFolder } from './staging.js';
  *   _large_files/_staging/<pid>-<uuid>@<host>/   staging folders (staging.ts)
  * Under cache/ (derived, rebuilt on demand):
  *   inline/sha256=<64 hex>, inline/sha256=dynamic-<uuid>    (query/source materialize)
- *   csv-directory/<64 hex>.parquet, ....parquet.<8 hex>.tmp  (factories/csv-directory)
+ *   csv/<64 hex>.parquet, ....parquet.<8 hex>.tmp      (query/csv-cache: CSV data files parsed)
+ *   csv-directory/... of the same shapes                 (the same, by pond versions before it)
  * Anything else is foreign: someone else put it there, so the pond reports it and never
  * deletes it. (A file of one of these shapes is taken as ours, whoever made it.)
  */
@@ -63,6 +64,7 @@ const BLOB = new RegExp(`^sha256=${HEX64}$`);
 const OLD_TEMP = new RegExp(`^\\.tmp-${UUID}(\\.[a-z]+)?$`);
 const CACHE = new Map<string, RegExp>([
   ['inline', new RegExp(`^sha256=(${HEX64}|dynamic-${UUID})$`)],
+  ['csv', new RegExp(`^${HEX64}\\.parquet(\\.[0-9a-f]{8}\\.tmp)?$`)],
   ['csv-directory', new RegExp(`^${HEX64}\\.parquet(\\.[0-9a-f]{8}\\.tmp)?$`)],
 ]);
 

@@ -1,9 +1,21 @@
 import { stat } from 'node:fs/promises';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { CsvDialect, ImportOverrides } from '../../shared/import.js';
+import type { CsvDialect } from '../../shared/import.js';
 import { duckMessage, type DuckSession } from '../duckdb/session.js';
 import { literal, stringList } from '../duckdb/sql.js';
+import type { CsvAdvice } from './csv-advice.js';
 import { readCsvHead, type CsvRecord } from './csv-head.js';
+
+/** What the user says about how a CSV file is read; anything left out is sniffed (skip: 0). */
+export interface CsvChoices {
+  delimiter?: string;
+  quote?: string;
+  escape?: string;
+  header?: boolean;
+  skip?: number;
+  encoding?: CsvDialect['encoding'];
+  nullStrings?: string[];
+}
 
 /** DuckDB's proposal for a CSV file, checked against the file itself. */
 export interface CsvSniff {
@@ -34,7 +46,8 @@ export async function sniffCsv(
   file: string,
   label: string,
   compression: CsvDialect['compression'],
-  o: ImportOverrides,
+  o: CsvChoices,
+  advice: CsvAdvice,
 ): Promise<CsvSniff> {
   if ((await stat(file)).size === 0) {
     throw new PondError(ErrorCode.BadInput, `${label} is empty: there is nothing to import`, {
@@ -90,7 +103,7 @@ export async function sniffCsv(
     name: c.name,
     type: c.type,
   }));
-  const head = await readCsvHead(file, dialect, 6, label);
+  const head = await readCsvHead(file, dialect, 6, label, advice);
   if (head.length === 0) {
     throw new PondError(
       ErrorCode.BadInput,
@@ -99,7 +112,7 @@ export async function sniffCsv(
     );
   }
   const first = head[0]!;
-  checkColumnCount(first, sniffedColumns.length, dialect, label, o.delimiter !== undefined);
+  checkColumnCount(first, sniffedColumns.length, dialect, label, o.delimiter !== undefined, advice);
   const dataRows = dialect.header ? head.slice(1) : head;
   if (dataRows.length === 0) {
     throw new PondError(
@@ -121,12 +134,13 @@ function checkColumnCount(
   d: CsvDialect,
   label: string,
   delimiterGiven: boolean,
+  advice: CsvAdvice,
 ): void {
   const how = `with delimiter ${JSON.stringify(d.delimiter)} and quote ${JSON.stringify(d.quote)}`;
   if (first.fields.length !== sniffed) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: line ${first.line} has ${first.fields.length} fields ${how}, but DuckDB's sniffer reads ${sniffed} columns; give the dialect (--delimiter, --quote, --header/--no-header, --skip)`,
+      `${label}: line ${first.line} has ${first.fields.length} fields ${how}, but DuckDB's sniffer reads ${sniffed} columns; give the dialect (${(['delimiter', 'quote', 'header', 'skip'] as const).map((c) => advice(c)).join(', ')})`,
       { input: label },
     );
   }
@@ -135,7 +149,7 @@ function checkColumnCount(
   if (sniffed === 1 && !delimiterGiven && other !== undefined) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: line ${first.line} reads as one column ${JSON.stringify(text.slice(0, 60))} ${how}; if ${JSON.stringify(other)} separates its columns, give --delimiter ${JSON.stringify(other)}`,
+      `${label}: line ${first.line} reads as one column ${JSON.stringify(text.slice(0, 60))} ${how}; if ${JSON.stringify(other)} separates its columns, give ${advice('delimiter', other)}`,
       { input: label },
     );
   }

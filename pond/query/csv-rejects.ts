@@ -103,6 +103,18 @@ async function fileLines(
   return out;
 }
 
+/** One rejected row as it reads in a message. */
+export function rejectLine(r: ImportReject): string {
+  return `line ${r.line}: ${r.error}${r.column ? ` (column ${r.column})` : ''}: ${r.message}`;
+}
+
+/** Rejected rows as they read in a message: the count and the first lines. */
+export function listRejects(label: string, list: RejectList): string {
+  const lines = list.rejects.slice(0, 10).map((r) => `  ${rejectLine(r)}`);
+  const more = list.count > lines.length ? `\n  ... and ${list.count - lines.length} more` : '';
+  return `${label}: ${list.count} row${list.count === 1 ? '' : 's'} could not be read:\n${lines.join('\n')}${more}`;
+}
+
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? s;
 }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { CsvDialect } from '../../shared/import.js';
+import type { CsvAdvice } from './csv-advice.js';
 
 /** A record of a CSV file as written, and the line it starts on (1-based, as an editor counts). */
 export interface CsvRecord {
@@ -28,10 +29,11 @@ export async function readCsvHead(
   dialect: HeadDialect,
   maxRecords: number,
   label: string,
+  advice: CsvAdvice,
 ): Promise<CsvRecord[]> {
   const { bytes, complete } = await headBytes(file, dialect.compression, label);
-  const text = decode(bytes, complete, dialect.encoding, label);
-  return splitRecords(text, dialect, maxRecords, complete, label);
+  const text = decode(bytes, complete, dialect.encoding, label, advice);
+  return splitRecords(text, dialect, maxRecords, complete, label, advice);
 }
 
 async function headBytes(
@@ -80,6 +82,7 @@ function decode(
   complete: boolean,
   encoding: CsvDialect['encoding'],
   label: string,
+  advice: CsvAdvice,
 ): string {
   if (encoding === 'latin-1') return bytes.toString('latin1');
   const name = encoding === 'utf-16' ? 'utf-16le' : 'utf-8';
@@ -90,7 +93,7 @@ function decode(
   } catch {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: line ${badLine(bytes, name)}: invalid encoding: not valid ${encoding.toUpperCase()} (a Latin-1 file? give --encoding latin-1)`,
+      `${label}: line ${badLine(bytes, name)}: invalid encoding: not valid ${encoding.toUpperCase()} (a Latin-1 file? give ${advice('encoding', 'latin-1')})`,
       { input: label },
     );
   }
@@ -123,6 +126,7 @@ export function splitRecords(
   maxRecords: number,
   complete: boolean,
   label: string,
+  advice: CsvAdvice,
 ): CsvRecord[] {
   const { delimiter, quote, escape } = dialect;
   let i = 0;
@@ -195,7 +199,7 @@ export function splitRecords(
     if (quoted && complete) {
       throw new PondError(
         ErrorCode.BadInput,
-        `${label}: line ${start} opens a quoted field (${quote}) that is never closed (if ${quote} is a plain character in this file, give --quote '')`,
+        `${label}: line ${start} opens a quoted field (${quote}) that is never closed (if ${quote} is a plain character in this file, give ${advice('quote', '')})`,
         { input: label },
       );
     }
@@ -205,7 +209,7 @@ export function splitRecords(
   if (out.length === 0 && !complete) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: the first record is longer than ${HEAD_BYTES} bytes (wrong --quote?)`,
+      `${label}: the first record is longer than ${HEAD_BYTES} bytes (wrong ${advice('quote')}?)`,
       { input: label },
     );
   }
