@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { CsvDialect } from '../../shared/import.js';
 import { duckMessage, type DuckSession } from '../duckdb/session.js';
@@ -54,6 +54,14 @@ export async function sniffCsv(
       input: label,
     });
   }
+  const found = await compressionOf(file);
+  if (compression === 'none' && found !== 'none') {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label} is ${found}-compressed: name the compression in the URL (csv+${found}:///..., host+csv+${found}:///...)`,
+      { input: label },
+    );
+  }
   const skip = o.skip ?? 0;
   const encoding = o.encoding ?? 'utf-8';
   const nullStrings = o.nullStrings ?? [];
@@ -103,7 +111,7 @@ export async function sniffCsv(
     name: c.name,
     type: c.type,
   }));
-  const head = await readCsvHead(file, dialect, 6, label, advice);
+  const head = await readCsvHead(session, file, dialect, 6, label, advice);
   if (head.length === 0) {
     throw new PondError(
       ErrorCode.BadInput,
@@ -126,6 +134,20 @@ export async function sniffCsv(
     type: c.type,
   }));
   return { dialect, columns, headerLine: dialect.header ? first.line : null, firstRows: dataRows };
+}
+
+/** The compression a file's first bytes show (gzip: 1f 8b; zstd frame: 28 b5 2f fd). */
+async function compressionOf(file: string): Promise<CsvDialect['compression']> {
+  const h = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await h.read(Buffer.alloc(4), 0, 4, 0);
+    const b = buffer.subarray(0, bytesRead);
+    if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+    if (b.equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))) return 'zstd';
+    return 'none';
+  } finally {
+    await h.close();
+  }
 }
 
 function checkColumnCount(
