@@ -140,19 +140,20 @@ function decode(
   }
 }
 
-/** The first line whose bytes do not decode. */
+/** The first line (ended by \n, \r\n or \r) whose bytes do not decode. */
 function badLine(bytes: Buffer, name: string): number {
   let start = 0;
   for (let line = 1; ; line++) {
-    const end = bytes.indexOf(0x0a, start);
-    const slice = bytes.subarray(start, end < 0 ? bytes.length : end);
+    let end = start;
+    while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
+    const slice = bytes.subarray(start, end);
     try {
-      new TextDecoder(name, { fatal: true }).decode(slice, { stream: end < 0 });
+      new TextDecoder(name, { fatal: true }).decode(slice, { stream: end >= bytes.length });
     } catch {
       return line;
     }
-    if (end < 0) return line;
-    start = end + 1;
+    if (end >= bytes.length) return line;
+    start = bytes[end] === 0x0d && bytes[end + 1] === 0x0a ? end + 2 : end + 1;
   }
 }
 
