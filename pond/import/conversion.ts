@@ -2,7 +2,7 @@ import type { ImportColumn, ImportPlan } from '../../shared/import.js';
 import { ident, literal } from '../duckdb/sql.js';
 import { TIMESTAMP, TIMESTAMPTZ, isIntegerType } from '../query/column-types.js';
 import { convertSql, csvReadType, strictCsvRead } from '../query/csv-read.js';
-import { EPOCH_FACTOR, formatHasZone, isEpochUnit } from './event-time.js';
+import { EPOCH_FACTOR, MICROS_TYPE, formatHasZone, isEpochUnit } from './event-time.js';
 
 /**
  * The SQL that turns a plan's source into the rows it stores: the strict `read_csv` of
@@ -75,13 +75,20 @@ function columnExpr(plan: ImportPlan, c: ImportColumn): string {
   if (c === eventColumn(plan)) {
     const f = plan.timestamp!.format;
     if (isEpochUnit(f)) {
-      const us = isIntegerType(readType)
-        ? `${x}::BIGINT * ${EPOCH_FACTOR[f]}`
-        : `CAST(round(${x} * ${EPOCH_FACTOR[f]}) AS BIGINT)`;
-      [expr, type] = [`make_timestamptz(${us})`, TIMESTAMPTZ];
+      const us =
+        readType === MICROS_TYPE && f === 'epoch-us'
+          ? x
+          : isIntegerType(readType)
+            ? `${x}::BIGINT * ${EPOCH_FACTOR[f]}`
+            : `CAST(round(${x} * ${EPOCH_FACTOR[f]}) AS BIGINT)`;
+      [expr, type] =
+        c.type === MICROS_TYPE ? [us, MICROS_TYPE] : [`make_timestamptz(${us})`, TIMESTAMPTZ];
     } else if (f !== null && !csv) {
       [expr, type] = [`strptime(${x}, ${literal(f)})`, formatHasZone(f) ? TIMESTAMPTZ : TIMESTAMP];
     }
+    // An event time counted in µs (see event-time.ts): times become their µs since the epoch.
+    if (c.type === MICROS_TYPE && type !== MICROS_TYPE)
+      [expr, type] = [`epoch_us(${expr})`, MICROS_TYPE];
   }
   return convertSql(expr, type, c.type);
 }

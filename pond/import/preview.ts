@@ -4,6 +4,7 @@ import { collectQuery } from '../query/run-query.js';
 import { isFile } from '../tinyfs/node.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { conversionSql, csvReadSql } from './conversion.js';
+import { eventMicrosSql, eventType } from './convert.js';
 import type { ImportJob } from './import-job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
@@ -47,9 +48,10 @@ export async function previewImport(
     const from = (extra = '') =>
       plan.format === 'csv' ? csvReadSql(plan, extra) : `read_parquet(${literal(plan.file)})`;
     const ts = plan.timestamp ? ident(plan.timestamp.column) : undefined;
+    const us = (x: string) => eventMicrosSql(x, eventType(plan));
     const summary = (f: string) =>
       session.all(
-        `SELECT count(*)::DOUBLE AS n${ts ? `, count(${ts})::DOUBLE AS t, epoch_us(min(${ts}))::DOUBLE AS lo, epoch_us(max(${ts}))::DOUBLE AS hi` : ''},
+        `SELECT count(*)::DOUBLE AS n${ts ? `, count(${ts})::DOUBLE AS t, ${us(`min(${ts})`)} AS lo, ${us(`max(${ts})`)} AS hi` : ''},
                 count(COLUMNS(*)) FROM (${conversionSql(plan, f)})`,
       );
     let facts: Record<string, unknown>;
