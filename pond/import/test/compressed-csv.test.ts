@@ -18,7 +18,7 @@ import { sandbox, type Sandbox } from './sandbox.js';
  */
 function zstdFrame(bytes: Buffer): Buffer {
   const BLOCK = 128 * 1024;
-  const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3])];
+  const parts: Buffer[] = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3])];
   for (let at = 0; at === 0 || at < bytes.length; at += BLOCK) {
     const chunk = bytes.subarray(at, at + BLOCK);
     const last = at + BLOCK >= bytes.length ? 1 : 0;
