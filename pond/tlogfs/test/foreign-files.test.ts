@@ -105,7 +105,7 @@ describe('tlogfs: foreign files and leftovers', () => {
       join(log, `_commit_${randomUUID()}.json.tmp`),
       join(log, `_checkpoint_${randomUUID()}.parquet.tmp`),
       join(log, `_last_checkpoint_${randomUUID()}.tmp`),
-      join(partition, `part-${randomUUID()}.parquet`), // an oplog file that never committed
+      join(partition, `part-${randomUUID()}.parquet`), // an oplog file that never committed (old)
       join(blobs, '_staging', stagingFolderName({ pid: deadPid, host: hostname() }, randomUUID())),
     ];
     const dead = leftovers.at(-1)!;
@@ -135,6 +135,7 @@ describe('tlogfs: foreign files and leftovers', () => {
     await mkdir(idle, { recursive: true });
     await writeFile(join(idle, 'f.parquet'), 'x');
     const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    await utimes(leftovers[5]!, eightDaysAgo, eightDaysAgo); // older than the vacuum retention
     await utimes(join(idle, 'f.parquet'), eightDaysAgo, eightDaysAgo);
     await utimes(idle, eightDaysAgo, eightDaysAgo);
     leftovers.push(idle);
@@ -154,7 +155,7 @@ describe('tlogfs: foreign files and leftovers', () => {
     expect(r.damaged).toBe(0);
     expect(r.orphanBlobsRemoved).toHaveLength(1);
     expect(r.tempFilesRemoved).toHaveLength(4);
-    expect(r.orphanDataFilesRemoved).toHaveLength(1);
+    expect(r.vacuumed).toEqual([leftovers[5]!.slice(pond.layout.data.length + 1)]);
     expect(r.stagingRemoved.sort()).toEqual(leftovers.slice(-2).sort());
     for (const path of leftovers) await expect(readFile(path)).rejects.toThrow(/ENOENT|EISDIR/);
     expect(await readFile(join(live, 'in-progress.parquet'), 'utf8')).toBe('busy');
