@@ -9,7 +9,7 @@ import { resolveSource } from '../query/source.js';
 import { formatUtc } from '../query/time.js';
 import type { Pond } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
-import type { JobContext } from '../service/jobs.js';
+import type { Job } from '../job/job.js';
 import { insertLeaf, type ExportLeaf, type ExportMetadata, type ExportedFile } from './metadata.js';
 import { publish, stagingDir, writeParquet } from './parquet-writer.js';
 import { findTargets, type ExportTarget } from './targets.js';
@@ -58,7 +58,7 @@ interface Planned {
 export async function runExport(
   pond: Pond,
   req: ExportRequest,
-  job: JobContext,
+  job: Job,
 ): Promise<ExportResult> {
   if (req.startMs !== undefined && req.endMs !== undefined && req.startMs > req.endMs) {
     throw new PondError(ErrorCode.ExportError, `--start-time is after --end-time`, {

@@ -7,7 +7,7 @@ import type { BlobStore } from '../tlogfs/blob-store.js';
 import { TIMESTAMPTZ } from '../query/column-types.js';
 import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
 import { MICROS_TYPE } from './event-time.js';
-import type { ImportJob } from './import-job.js';
+import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { describeRejects, rejectedError } from './reject-messages.js';
 import { withRejects, type RejectList } from '../query/csv-rejects.js';
@@ -38,7 +38,7 @@ export async function convertPlan(
   session: DuckSession,
   plan: ImportPlan,
   blobs: BlobStore,
-  job?: ImportJob,
+  job?: Job,
 ): Promise<Converted> {
   const label = labelOf(plan);
   const columns = plan.columns.filter((c) => !c.skip).map((c) => ({ name: c.name, type: c.type }));
@@ -174,7 +174,7 @@ function noEventTime(label: string, plan: ImportPlan, n: number): PondError {
 }
 
 /** A read that failed for a reason that is not a bad row (or a cancel, passed on as it is). */
-function unreadable(label: string, e: unknown, job: ImportJob | undefined): unknown {
+function unreadable(label: string, e: unknown, job: Job | undefined): unknown {
   if (job?.signal.aborted)
     return new PondError(ErrorCode.Cancelled, `import of ${label} was cancelled`, { cause: e });
   if (isPondError(e) && e.code !== ErrorCode.SqlError) return e;

@@ -5,7 +5,7 @@ import { isFile } from '../tinyfs/node.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { conversionSql, csvReadSql } from './conversion.js';
 import { eventMicrosSql, eventType } from './convert.js';
-import type { ImportJob } from './import-job.js';
+import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
 import { rejectLine, withRejects } from '../query/csv-rejects.js';
@@ -24,7 +24,7 @@ export const PREVIEW_ROWS = 100;
 export async function previewImport(
   pond: Pond,
   plan: ImportPlan,
-  job?: ImportJob,
+  job?: Job,
 ): Promise<ImportPreview> {
   await checkPlan(pond.session, plan);
   const label = labelOf(plan);

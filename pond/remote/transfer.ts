@@ -5,7 +5,8 @@ import { BlobStore } from '../tlogfs/blob-store.js';
 import { FileStore } from './file-store.js';
 import { HINT_KEY } from './log-view.js';
 import { eachLimited, type ObjectStore, type WriteOptions } from './object-store.js';
-import { checkCancelled, TransferProgress, type RemoteWork } from './progress.js';
+import type { Job } from '../job/job.js';
+import { TransferProgress } from './progress.js';
 import type { TransferCounts, TransferPlan } from './transfer-plan.js';
 
 const BLOB_DIR = '_large_files/';
@@ -21,7 +22,7 @@ export async function runTransfer(
   source: ObjectStore,
   target: ObjectStore,
   session: DuckSession,
-  work: RemoteWork,
+  job: Job | undefined,
   verb: string,
 ): Promise<TransferCounts> {
   const counts: TransferCounts = {
@@ -33,7 +34,7 @@ export async function runTransfer(
     missingOld: 0,
     bytes: 0,
   };
-  checkCancelled(work, verb);
+  job?.checkCancelled();
   const dataKeys = [...plan.dataFiles.keys()];
   const [there, here] = await Promise.all([target.sizes(dataKeys), source.sizes(dataKeys)]);
   const toSend: string[] = [];
@@ -59,11 +60,11 @@ export async function runTransfer(
   const logSizes = await source.sizes(logFiles);
   let totalBytes = toSend.reduce((n, k) => n + here.get(k)!, 0);
   totalBytes += [...logSizes.values()].reduce((n, s) => n + s, 0);
-  const progress = new TransferProgress(work, verb, totalBytes, toSend.length + plan.log.length);
+  const progress = new TransferProgress(job, verb, totalBytes, toSend.length + plan.log.length);
   progress.report(true);
 
   await eachLimited(toSend, PARALLEL, async (key) => {
-    checkCancelled(work, verb);
+    job?.checkCancelled();
     const r = await copyObject(source, target, key, {});
     counts.dataFiles++;
     counts.bytes += r;
@@ -100,7 +101,7 @@ export async function runTransfer(
     blobsToSend.length,
   );
   await eachLimited(blobsToSend, PARALLEL, async (key) => {
-    checkCancelled(work, verb);
+    job?.checkCancelled();
     const r = await copyObject(source, target, key, { sha256: key.slice(key.indexOf('=') + 1) });
     counts.blobs++;
     counts.bytes += r;
@@ -110,7 +111,7 @@ export async function runTransfer(
 
   // The log, oldest first: each version becomes visible only after everything it names.
   for (const e of plan.log) {
-    checkCancelled(work, verb);
+    job?.checkCancelled();
     if (e.kind === 'commit') {
       const r = await target.writeBytes(e.key, e.bytes!, {
         ifAbsent: true,

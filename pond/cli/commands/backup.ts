@@ -118,7 +118,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       checkRemoteName(o.name);
       const loc = parseRemoteUrl(url);
       if (o.endpoint !== undefined) checkEndpoint(o.endpoint);
-      const r = await withRemoteWork((work) =>
+      const r = await withRemoteWork('restore', (job) =>
         restoreReplica(
           {
             url: loc.url,
@@ -127,7 +127,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
           },
           ctx.pondPath(),
           { name: o.name },
-          work,
+          job,
         ),
       );
       const c = r.counts;

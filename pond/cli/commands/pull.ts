@@ -27,7 +27,7 @@ export function registerPull(program: Command, ctx: CliContext): void {
           remoteName = all[0]!.name;
         }
         const remote = await getRemote(pond.layout.root, remoteName);
-        const r = await withRemoteWork((work) => pullRemote(pond, remote, work));
+        const r = await withRemoteWork('pull', (job) => pullRemote(pond, remote, job));
         if (r.outcome === 'up to date') {
           await writeOut(`Up to date with '${remote.name}' at transaction ${r.to}\n`);
         } else if (r.outcome === 'ahead') {

@@ -27,7 +27,7 @@ export function registerPush(program: Command, ctx: CliContext): void {
         let failed = 0;
         for (const remote of remotes) {
           try {
-            const r = await withRemoteWork((work) => pushRemote(pond, remote, work));
+            const r = await withRemoteWork('push', (job) => pushRemote(pond, remote, job));
             if (r.outcome === 'up to date') {
               await writeOut(`${remote.name}: up to date at transaction ${r.to}\n`);
               continue;

@@ -26,8 +26,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           );
         let bad = false;
         for (const remote of remotes) {
-          const r = await withRemoteWork((work) =>
-            verifyRemote(pond, remote, { quick: o.quick ?? false }, work),
+          const r = await withRemoteWork('verify', (job) =>
+            verifyRemote(pond, remote, { quick: o.quick ?? false }, job),
           );
           await writeOut(describe(r, o.quick ?? false));
           if (r.damaged.length > 0 || r.relation.kind === 'diverged') bad = true;
