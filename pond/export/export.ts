@@ -55,11 +55,7 @@ interface Planned {
  * OUT and renamed into place, replacing its previous export. An error or a cancel leaves no
  * partial target. The metadata (what was written) is returned and saved as OUT/export.json.
  */
-export async function runExport(
-  pond: Pond,
-  req: ExportRequest,
-  job: Job,
-): Promise<ExportResult> {
+export async function runExport(pond: Pond, req: ExportRequest, job: Job): Promise<ExportResult> {
   if (req.startMs !== undefined && req.endMs !== undefined && req.startMs > req.endMs) {
     throw new PondError(ErrorCode.ExportError, `--start-time is after --end-time`, {
       input: `${new Date(req.startMs).toISOString()} > ${new Date(req.endMs).toISOString()}`,

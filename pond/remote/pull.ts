@@ -25,11 +25,7 @@ export interface PullReport {
  * so no local transaction interleaves; the data files and blobs arrive first, checked by hash,
  * then the commits in order, so an interrupted pull leaves the pond at a complete transaction.
  */
-export async function pullRemote(
-  pond: Pond,
-  remote: RemoteConfig,
-  job?: Job,
-): Promise<PullReport> {
+export async function pullRemote(pond: Pond, remote: RemoteConfig, job?: Job): Promise<PullReport> {
   try {
     const report = await pond.withWriteLock(['pull', remote.name], () => pull(pond, remote, job));
     await recordSync(pond.layout.root, remote.name, 'pull', {
