@@ -161,6 +161,16 @@ export class FileStore implements ObjectStore {
     }
   }
 
+  /**
+   * A fresh folder for scratch files (a checkpoint to read, objects to hash) in this process's
+   * staging folder of the store: in a pond, `maintain` removes it should this process die.
+   */
+  async scratchFolder(): Promise<string> {
+    const dir = join(await ownStagingFolder(this.tempDir), randomUUID());
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
   /** fsyncs the folders that got new objects, so a crash cannot lose them once the log names them. */
   async flush(): Promise<void> {
     const dirs = [...this.touched];

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPondError } from '../../shared/errors.js';
 import { hashFile } from '../tlogfs/blob-store.js';
@@ -50,7 +49,8 @@ export async function verifyRemote(
 ): Promise<VerifyReport> {
   const store = await openStore(remote, job ? { signal: job.signal } : {});
   const local = localStore(pond);
-  const scratch = await mkdtemp(join(tmpdir(), 'pond-verify-'));
+  // Downloads to hash or read go in the pond's staging, where maintain finds them after a kill.
+  const scratch = await local.scratchFolder();
   try {
     const [localView, remoteView] = await Promise.all([
       readLogView(local),

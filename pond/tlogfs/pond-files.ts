@@ -10,7 +10,7 @@ import { listStaging, STAGING_DIR, type StagingFolder } from './staging.js';
  *   part_id=<uuid>/part-<uuid>.parquet        oplog files (pond/delta writeFiles: DuckDB's
  *                                             PARTITION_BY with FILENAME_PATTERN 'part-{uuid}')
  *   _delta_log/<20 digits>.json, <20 digits>.checkpoint.parquet, _last_checkpoint    the log
- *   _delta_log/_commit_<uuid>.json.tmp, _checkpoint_<uuid>.parquet.tmp,
+ *   _delta_log/_commit_<uuid>.json.tmp, _checkpoint_<uuid>.{parquet,ndjson}.tmp,
  *     _last_checkpoint_<uuid>.tmp             log temps (commit, checkpoint-write, last-checkpoint)
  *   _large_files/sha256=<64 hex>              blobs (blob-store)
  *   _large_files/.tmp-<uuid>...               temp files of pond versions before staging
@@ -58,7 +58,7 @@ const PARTITION_DIR = new RegExp(`^part_id=${UUID}$`);
 const OPLOG_FILE = new RegExp(`^part-${UUID}\\.parquet$`);
 const LOG_FILE = /^(\d{20}\.json|\d{20}\.checkpoint\.parquet|_last_checkpoint)$/;
 const LOG_TEMP = new RegExp(
-  `^(_commit_${UUID}\\.json\\.tmp|_checkpoint_${UUID}\\.parquet\\.tmp|_last_checkpoint_${UUID}\\.tmp)$`,
+  `^(_commit_${UUID}\\.json\\.tmp|_checkpoint_${UUID}\\.(parquet|ndjson)\\.tmp|_last_checkpoint_${UUID}\\.tmp)$`,
 );
 const BLOB = new RegExp(`^sha256=${HEX64}$`);
 const OLD_TEMP = new RegExp(`^\\.tmp-${UUID}(\\.[a-z]+)?$`);

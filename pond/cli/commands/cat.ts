@@ -147,7 +147,11 @@ async function writeRows(
 
 /** `--format raw` on a table or series: the rows as one Parquet file on stdout. */
 async function writeParquet(env: SourceEnv, sql: string): Promise<void> {
-  const tmp = join(tmpdir(), `pond-cat-${randomUUID()}.parquet`);
+  // In this process's staging folder of the pond (maintain removes it after a kill); only a read of
+  // host files, with no pond, uses the system's temp folder.
+  const tmp = env.txn
+    ? await env.txn.blobs.tempPath('.parquet')
+    : join(tmpdir(), `pond-cat-${randomUUID()}.parquet`);
   try {
     await env.session
       .run(`COPY (${sql}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`)
