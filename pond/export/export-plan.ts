@@ -1,7 +1,7 @@
 import type { ExportFile, ExportPlan, ExportTargetFiles } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { formatUtc, isoFromMicros } from '../query/time.js';
-import type { JobContext } from '../service/jobs.js';
+import type { Job } from '../job/job.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { checkTarget, partitionCounts, type PartitionCount } from './checked-target.js';
 import { CSV_FILE } from './csv-writer.js';
@@ -30,11 +30,7 @@ const LISTED = 1000;
  * exports wrote that it would replace or remove, and warnings; a place holding anything else
  * is refused, as the run refuses it. Writes nothing.
  */
-export async function planExport(
-  pond: Pond,
-  req: ExportRequest,
-  job: JobContext,
-): Promise<EnginePlan> {
+export async function planExport(pond: Pond, req: ExportRequest, job: Job): Promise<EnginePlan> {
   checkRange(req);
   await checkOutDir(req.outDir);
   const session = await exportSession(pond, job);

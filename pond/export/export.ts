@@ -6,7 +6,7 @@ import type { DuckSession } from '../duckdb/session.js';
 import { ident } from '../duckdb/sql.js';
 import { formatUtc } from '../query/time.js';
 import type { Pond } from '../tlogfs/pond.js';
-import type { JobContext } from '../service/jobs.js';
+import type { Job } from '../job/job.js';
 import { checkTarget, partitionCounts, type CheckedTarget } from './checked-target.js';
 import { writeCsv } from './csv-writer.js';
 import { exportSession } from './export-session.js';
@@ -64,11 +64,7 @@ export interface ExportResult {
  * output folder the export made itself. The metadata (what was written) is returned and saved
  * as OUT/export.json.
  */
-export async function runExport(
-  pond: Pond,
-  req: ExportRequest,
-  job: JobContext,
-): Promise<ExportResult> {
+export async function runExport(pond: Pond, req: ExportRequest, job: Job): Promise<ExportResult> {
   checkRange(req);
   await checkOutDir(req.outDir);
   const session = await exportSession(pond, job);

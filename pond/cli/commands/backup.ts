@@ -114,7 +114,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       (await remoteLayer()).checkRemoteName(o.name);
       const loc = (await remoteLayer()).parseRemoteUrl(url);
       if (o.endpoint !== undefined) checkEndpoint(o.endpoint);
-      const r = await withRemoteWork(async (work) =>
+      const r = await withRemoteWork('restore', async (job) =>
         (await remoteLayer()).restoreReplica(
           {
             url: loc.url,
@@ -123,7 +123,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
           },
           ctx.pondPath(),
           { name: o.name },
-          work,
+          job,
         ),
       );
       const c = r.counts;

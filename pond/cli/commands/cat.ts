@@ -159,7 +159,11 @@ async function writeRows(
 async function writeParquet(env: SourceEnv, sql: string): Promise<void> {
   const { literal } = await import('../../duckdb/sql.js');
   const { queryError } = await import('../../query/run-query.js');
-  const tmp = join(tmpdir(), `pond-cat-${randomUUID()}.parquet`);
+  // In this process's staging folder of the pond (maintain removes it after a kill); only a read of
+  // host files, with no pond, uses the system's temp folder.
+  const tmp = env.txn
+    ? await env.txn.blobs.tempPath('.parquet')
+    : join(tmpdir(), `pond-cat-${randomUUID()}.parquet`);
   try {
     await env.session
       .run(`COPY (${sql}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`)

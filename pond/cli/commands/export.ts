@@ -4,7 +4,7 @@ import type { ExportPlan, ExportSettings } from '../../../shared/api.js';
 import { ErrorCode, PondError, fromErrorInfo } from '../../../shared/errors.js';
 import type { EnginePlan, ExportResult } from '../../export/index.js';
 import { parseUrl } from '../../query/url.js';
-import type { JobContext } from '../../service/jobs.js';
+import type { Job } from '../../job/job.js';
 import type { CliContext } from '../context.js';
 import { exportPlanReport, exportSummary } from '../format/export-report.js';
 import { printErr, writeOut } from '../output.js';
@@ -104,7 +104,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
 /** Runs engine work as a job: progress on a terminal, Ctrl+C cancels it cleanly. */
 async function asJob<T extends ExportResult | EnginePlan>(
   kind: string,
-  work: (job: JobContext) => Promise<T>,
+  work: (job: Job) => Promise<T>,
 ): Promise<T> {
   const { JobRunner } = await import('../../service/jobs.js');
   const jobs = new JobRunner();

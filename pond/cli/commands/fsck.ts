@@ -21,7 +21,9 @@ export function registerFsck(program: Command, ctx: CliContext): void {
           out += `foreign ${f.isDirectory ? 'folder' : 'file'}: ${f.path}\n`;
         const notes: string[] = [];
         if (r.orphans.length)
-          notes.push(`${r.orphans.length} leftovers; pond maintain removes them`);
+          notes.push(
+            `${r.orphans.length} leftovers; pond maintain removes them (oplog files once they are older than the vacuum retention)`,
+          );
         if (r.foreign.length)
           notes.push(
             `${r.foreign.length} foreign entries the pond did not write; it never touches them`,

@@ -29,8 +29,8 @@ export function registerPull(program: Command, ctx: CliContext): void {
           remoteName = all[0]!.name;
         }
         const remote = await (await remoteLayer()).getRemote(pond.layout.root, remoteName);
-        const r = await withRemoteWork(async (work) =>
-          (await remoteLayer()).pullRemote(pond, remote, work),
+        const r = await withRemoteWork('pull', async (job) =>
+          (await remoteLayer()).pullRemote(pond, remote, job),
         );
         if (r.outcome === 'up to date') {
           await writeOut(`Up to date with '${remote.name}' at transaction ${r.to}\n`);

@@ -30,8 +30,8 @@ export function registerPush(program: Command, ctx: CliContext): void {
         let failed = 0;
         for (const remote of remotes) {
           try {
-            const r = await withRemoteWork(async (work) =>
-              (await remoteLayer()).pushRemote(pond, remote, work),
+            const r = await withRemoteWork('push', async (job) =>
+              (await remoteLayer()).pushRemote(pond, remote, job),
             );
             if (r.outcome === 'up to date') {
               await writeOut(`${remote.name}: up to date at transaction ${r.to}\n`);

@@ -29,8 +29,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           );
         let bad = false;
         for (const remote of remotes) {
-          const r = await withRemoteWork(async (work) =>
-            (await remoteLayer()).verifyRemote(pond, remote, { quick: o.quick ?? false }, work),
+          const r = await withRemoteWork('verify', async (job) =>
+            (await remoteLayer()).verifyRemote(pond, remote, { quick: o.quick ?? false }, job),
           );
           await writeOut(describe(r, o.quick ?? false));
           if (r.damaged.length > 0 || r.relation.kind === 'diverged') bad = true;

@@ -22,7 +22,7 @@ describe('csv-directory and hostmount', () => {
     return p.run('mknod', factory, path, '--config-path', file);
   };
   const cacheFiles = async () => {
-    const dir = join(t.pond, 'cache', 'csv-directory');
+    const dir = join(t.pond, 'cache', 'csv');
     const names = await readdir(dir).catch(() => [] as string[]);
     return Promise.all(names.sort().map(async (f) => `${f}@${(await stat(join(dir, f))).mtimeMs}`));
   };
