@@ -44,6 +44,8 @@ export type CallHandler = (
   senderUrl: string | undefined,
   method: unknown,
   arg: unknown,
+  /** The window the call comes from: ponds it opens are held for it (see CallContext). */
+  client?: string,
 ) => Promise<WireResponse>;
 
 /**
@@ -51,9 +53,9 @@ export type CallHandler = (
  * answers `{ ok: false, error }` with a typed ErrorInfo.
  */
 export function callHandler(service: PondService): CallHandler {
-  return async (senderUrl, method, arg) => {
+  return async (senderUrl, method, arg, client) => {
     if (!isAppUrl(senderUrl)) return notFromApp(senderUrl);
-    return toWire(await dispatch(service, method, arg));
+    return toWire(await dispatch(service, method, arg, client === undefined ? {} : { client }));
   };
 }
 

@@ -22,9 +22,9 @@ import {
   planImport,
   prepareImport,
   previewImport,
-  type ImportJob,
   type PreparedImport,
 } from '../import/index.js';
+import { newJob } from '../job/job.js';
 import { isDirectory, isFile, type PondNode } from '../tinyfs/node.js';
 import { joinPath } from '../tinyfs/path.js';
 import { copyCommand, importFlags, sourceUrl } from './import-command.js';
@@ -119,7 +119,7 @@ export class ImportService {
         signal,
         async (stop) => {
           const { plan, command } = await this.plan(open, source, req.file);
-          const preview = await previewImport(open.pond, plan, signalJob(stop)).catch(
+          const preview = await previewImport(open.pond, plan, newJob('the preview', stop)).catch(
             (e: unknown) => {
               throw withoutStaging(e, [source]);
             },
@@ -289,17 +289,4 @@ function withoutStaging(e: unknown, sources: StagedSource[]): unknown {
 
 function specKey(spec: ImportFileSpec): string {
   return JSON.stringify([spec.target, spec.kind, spec.overrides]);
-}
-
-/** A preview's cancel: the query's signal, as the engine's job interface. */
-function signalJob(signal: AbortSignal): ImportJob {
-  const check = () => {
-    if (signal.aborted) throw new PondError(ErrorCode.Cancelled, 'the preview was cancelled');
-  };
-  return {
-    signal,
-    progress: check,
-    onCancel: (fn) => signal.addEventListener('abort', fn, { once: true }),
-    checkCancelled: check,
-  };
 }

@@ -1,7 +1,8 @@
 import type { JobInfo, WriteJobResult } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
-import type { JobContext, JobRunner } from './jobs.js';
+import type { Job } from '../job/job.js';
+import type { JobRunner } from './jobs.js';
 import type { OpenPond } from './pond-registry.js';
 
 /**
@@ -11,8 +12,8 @@ import type { OpenPond } from './pond-registry.js';
  * whatever happens once `prepare` succeeded (committed: the transaction is in the pond).
  */
 export interface PreparedWrite<P, T> {
-  prepare(job: JobContext): Promise<P>;
-  work(txn: PondTxn, job: JobContext, prepared: P): Promise<T>;
+  prepare(job: Job): Promise<P>;
+  work(txn: PondTxn, job: Job, prepared: P): Promise<T>;
   release(prepared: P, committed: boolean): Promise<void>;
 }
 
@@ -42,7 +43,7 @@ export class WriteJobs {
     open: OpenPond,
     kind: string,
     command: string[],
-    work: (txn: PondTxn, job: JobContext) => Promise<T>,
+    work: (txn: PondTxn, job: Job) => Promise<T>,
   ): JobInfo {
     return this.startPrepared<undefined, T>(open, kind, command, {
       prepare: async () => undefined,
@@ -99,7 +100,7 @@ export class WriteJobs {
   }
 }
 
-function untilDoneOrCancelled(previous: Promise<void>, job: JobContext): Promise<void> {
+function untilDoneOrCancelled(previous: Promise<void>, job: Job): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onAbort = () =>
       reject(new PondError(ErrorCode.Cancelled, 'cancelled while waiting for an earlier write'));

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
-import { connectClient } from './client/client';
+import { boot } from './client/boot';
 import { ErrorView } from './common/ErrorView';
 import { wizardStartFromSelection } from './export/ExportButton';
 import { useExport } from './export/export-store';
@@ -8,6 +8,8 @@ import { DropTarget } from './import/DropTarget';
 import { importFromDialog } from './import/ImportButton';
 import { useImport } from './import/import-store';
 import { JobsBar } from './jobs/JobsBar';
+import { ConnectionBanner } from './main/ConnectionBanner';
+import { useReconnect } from './main/use-reconnect';
 import { MainView } from './main/MainView';
 import { StartScreen } from './start/StartScreen';
 import { useApp } from './state/app-store';
@@ -29,6 +31,7 @@ export function App() {
   const importing = useImport((s) => s.wizard);
   const importOpened = useImport((s) => s.opened);
   const [error, setError] = useState<ErrorInfo>();
+  useReconnect(client);
 
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
@@ -37,8 +40,7 @@ export function App() {
   useEffect(() => {
     let stop: (() => void) | undefined;
     (async () => {
-      const c = connectClient();
-      const [app, open] = await Promise.all([c.appInfo(), c.openPonds()]);
+      const { client: c, app, open } = await boot();
       const { setClient, openPond, jobChanged, pondChanged } = useApp.getState();
       const stopJobs = c.onJobEvent(jobChanged);
       // Commits by other processes (the CLI, cron) show up without a reload.
@@ -81,6 +83,7 @@ export function App() {
 
   return (
     <div className="app">
+      <ConnectionBanner />
       {error ? (
         <div className="app-error">
           <ErrorView error={error} title="Pond" />
@@ -92,7 +95,7 @@ export function App() {
           <p className="muted center">Connecting…</p>
         )
       ) : pond ? (
-        <MainView key={pond.handle} pond={pond} />
+        <MainView key={pond.path} pond={pond} />
       ) : (
         <StartScreen />
       )}

@@ -5,6 +5,7 @@ import { ErrorView } from '../common/ErrorView';
 import { ExportButton } from '../export/ExportButton';
 import { ImportButton } from '../import/ImportButton';
 import { useApp, useClient, type Theme } from '../state/app-store';
+import { ZoneButton } from './ZoneButton';
 
 const NEXT_THEME: Record<Theme, Theme> = { system: 'dark', dark: 'light', light: 'system' };
 
@@ -26,6 +27,7 @@ export function Toolbar({ pond }: { pond: PondSummary }) {
       <span className="spacer" />
       <ImportButton />
       <ExportButton />
+      <ZoneButton />
       <ThemeButton theme={theme} onClick={() => setTheme(NEXT_THEME[theme])} />
       <button
         onClick={() =>
