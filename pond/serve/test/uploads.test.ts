@@ -16,6 +16,7 @@ import { runPond } from '../../cli/test/run-pond.js';
 import { createPond } from '../../service/open-pond.js';
 import { LocalPondService } from '../../service/pond-service.js';
 import { startServer, type RunningServer } from '../http-server.js';
+import { killServeProcesses, startServeProcess } from './serve-process.js';
 
 const LIMIT = 1024 * 1024;
 let dir: string;
@@ -33,26 +34,28 @@ interface Answer {
 }
 
 /** POST /upload with the given headers and body (a Buffer, sent whole). */
-function post(path: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {
+function post(
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+  port = server.port,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: server.port, method: 'POST', path, headers },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        // 'close', not 'end': a refusal closes the connection, which may cut the response's end.
-        res.on('close', () => {
-          const json = /^application\/json/.test(res.headers['content-type'] ?? '');
-          const parsed = json ? (decodeWire(text) as Omit<Answer, 'status'>) : {};
-          resolve({
-            status: res.statusCode ?? 0,
-            connection: res.headers.connection,
-            ...parsed,
-          });
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      // 'close', not 'end': a refusal closes the connection, which may cut the response's end.
+      res.on('close', () => {
+        const json = /^application\/json/.test(res.headers['content-type'] ?? '');
+        const parsed = json ? (decodeWire(text) as Omit<Answer, 'status'>) : {};
+        resolve({
+          status: res.statusCode ?? 0,
+          connection: res.headers.connection,
+          ...parsed,
         });
-      },
-    );
+      });
+    });
     // A server that refuses before reading may close while the body is still going out.
     req.on('error', (e) => reject(e));
     req.end(body);
@@ -122,6 +125,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await killServeProcesses();
   await server?.close();
   await svc?.close();
   await rm(dir, { recursive: true, force: true });
@@ -213,6 +217,41 @@ describe('pond serve: uploads for the import wizard', () => {
     expect(await staged()).toHaveLength(1);
     await server.close();
     await svc.close();
+    expect(await staged()).toEqual([]);
+  });
+});
+
+describe('pond serve --max-upload', () => {
+  it('takes uploads up to the limit it was given, refuses larger ones, and removes what it took when it stops', async () => {
+    const bad = await runPond(['--pond', pondDir, 'serve', '--max-upload', '0']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--max-upload');
+
+    const served = await startServeProcess(join(dir, 'process'), pondDir, ['--max-upload', '2']);
+    const call = async (method: string) => {
+      const res = await fetch(new URL(`/api/${method}`, served.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      return ((await res.json()) as { value: unknown }).value;
+    };
+    const mib = 1024 * 1024;
+    expect(await call('appInfo')).toMatchObject({ uploadLimitBytes: 2 * mib });
+    const handle = ((await call('openPonds')) as PondSummary[])[0]!.handle;
+    const path = (name: string) =>
+      `/upload?pond=${encodeURIComponent(handle)}&name=${encodeURIComponent(name)}`;
+    const headers = {
+      Authorization: `Bearer ${served.token}`,
+      'Content-Type': 'application/octet-stream',
+    };
+    const big = await post(path('big.csv'), headers, Buffer.alloc(2 * mib + 1, 48), served.port);
+    expect(big.status).toBe(413);
+    expect(big.error?.message).toContain('pond serve --max-upload');
+    const fits = await post(path('fits.csv'), headers, Buffer.alloc(2 * mib, 48), served.port);
+    expect(fits.status).toBe(200);
+    expect(await staged()).toHaveLength(1);
+    expect(await served.stop('SIGTERM')).toBe(0);
     expect(await staged()).toEqual([]);
   });
 });
