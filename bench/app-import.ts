@@ -40,6 +40,7 @@ interface AppRun {
   phases: Record<'upload' | 'proposal' | 'preview' | 'run', number>;
   p99Ms: number;
   maxMs: number;
+  phaseP99Ms: Record<string, number>;
   maxRssKb: number;
 }
 
@@ -73,7 +74,10 @@ export async function run(): Promise<void> {
       console.log(
         `  run ${i + 1}: duckdb ${ms(d.ms)} ${(d.maxRssKb / 1024).toFixed(0)} MiB | app ${ms(a.ms)} ` +
           `(upload ${ms(p.upload)}, proposal ${ms(p.proposal)}, preview ${ms(p.preview)}, run ${ms(p.run)}) ` +
-          `${(a.maxRssKb / 1024).toFixed(0)} MiB, event loop p99 ${a.p99Ms.toFixed(1)} ms max ${a.maxMs.toFixed(1)} ms`,
+          `${(a.maxRssKb / 1024).toFixed(0)} MiB, event loop p99 ${a.p99Ms.toFixed(1)} ms max ${a.maxMs.toFixed(1)} ms ` +
+          `(p99 per phase: ${Object.entries(a.phaseP99Ms)
+            .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+            .join(', ')})`,
       );
     }
     const [dt, at] = [median(duck.map((x) => x.ms)), median(app.map((x) => x.ms))];
@@ -113,6 +117,7 @@ async function appImport(dir: string, i: number, csv: string, size: number): Pro
     child.stdin.write('start\n');
     const phases = { upload: 0, proposal: 0, preview: 0, run: 0 };
     const time = async <T>(phase: keyof typeof phases, f: () => Promise<T>): Promise<T> => {
+      child.stdin.write(`phase ${phase}\n`);
       const t = performance.now();
       const r = await f();
       phases[phase] = performance.now() - t;
