@@ -7,7 +7,7 @@ import {
 } from '../../shared/import.js';
 import { TIMESTAMP_CANDIDATES } from '../query/parquet-file.js';
 import { TIMESTAMPTZ, isInstantType, isNumberType } from './column-types.js';
-import type { StoredFile } from './targets.js';
+import type { StoredSchema } from '../query/schema-check.js';
 
 export function isEpochUnit(format: string | null): format is EpochUnit {
   return (EPOCH_UNITS as readonly string[]).includes(format ?? '');
@@ -40,7 +40,7 @@ export function chooseEventTime(
   asked: { column?: string; format?: string },
   /** Columns whose type the user gave (kept as given). */
   userTyped: Set<ImportColumn>,
-  existing: StoredFile | undefined,
+  existing: StoredSchema | undefined,
   format: 'csv' | 'parquet',
   label: string,
   example: ExampleOf,
@@ -113,7 +113,7 @@ export function chooseEventTime(
 function findEventColumn(
   columns: ImportColumn[],
   asked: string | undefined,
-  existing: StoredFile | undefined,
+  existing: StoredSchema | undefined,
   label: string,
 ): ImportColumn {
   const recorded = existing?.timestampColumn;
