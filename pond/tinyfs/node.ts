@@ -36,6 +36,8 @@ export interface FileVersion {
   timestampColumn?: string;
   /** Host path of the content when it is kept as a file (large data, every table/series version). */
   blobPath?: string;
+  /** Data that grows: this version's bytes continue the previous version's, from this byte on. */
+  offset?: number;
 }
 
 /** What a writer hands over for a new file version: bytes in memory or a host file to take. */
@@ -45,6 +47,11 @@ export interface FileContent {
   timestampColumn?: string;
   minEventTimeUs?: number;
   maxEventTimeUs?: number;
+  /**
+   * Data only: the bytes follow the latest version's (a growing log file), so the version stores
+   * just them and readers see the whole file.
+   */
+  continues?: boolean;
 }
 
 export type NewNode =

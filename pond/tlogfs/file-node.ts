@@ -5,6 +5,7 @@ import type { FileType } from '../tinyfs/entry-type.js';
 import type { NodeId } from '../tinyfs/node-id.js';
 import type { FileContent, FileNode, FileVersion } from '../tinyfs/node.js';
 import type { BlobRef } from './blob-store.js';
+import { chunkAttributes, chunkChain, chunkOffset, wholeSize } from './data-chunks.js';
 import type { TlogDirectory } from './directory-node.js';
 import { oplogRow, type OplogRow } from './oplog.js';
 import { INLINE_LIMIT, type PondTxn } from './transaction.js';
@@ -40,6 +41,7 @@ export class TlogFile implements FileNode {
       version === undefined
         ? await this.txn.latestRow(this.parent.id, this.id, this.writtenIn)
         : (await this.txn.versionRows(this.parent.id, this.id)).find((r) => r.version === version);
+    if (row && chunkOffset(row) !== undefined) return this.readWhole(row);
     if (!row) {
       throw new PondError(
         ErrorCode.NotFound,
@@ -49,13 +51,34 @@ export class TlogFile implements FileNode {
         },
       );
     }
+    return this.bytesOf(row);
+  }
+
+  /** A data file that grew: its parts up to `row`, joined. */
+  private async readWhole(row: OplogRow): Promise<Uint8Array> {
+    const rows = await this.txn.versionRows(this.parent.id, this.id);
+    const index = rows.findIndex((r) => r.version === row.version);
+    const parts: Uint8Array[] = [];
+    for (const r of chunkChain(rows, index, this.path)) parts.push(await this.bytesOf(r));
+    return Buffer.concat(parts);
+  }
+
+  private async bytesOf(row: OplogRow): Promise<Uint8Array> {
     if (row.content !== null) return row.content;
     return this.txn.blobs.read(row.blob!);
   }
 
   private async appendVersion(content: FileContent): Promise<FileVersion> {
     const rows = await this.txn.versionRows(this.parent.id, this.id);
-    const version = (rows[rows.length - 1]?.version ?? 0) + 1;
+    const previous = rows[rows.length - 1];
+    const version = (previous?.version ?? 0) + 1;
+    if (content.continues && (this.type !== 'data' || !previous)) {
+      throw new PondError(
+        ErrorCode.Internal,
+        `'${this.path}': only a data file with a version can be continued`,
+        { input: this.path },
+      );
+    }
     const stored = await this.store(content);
     const row = oplogRow({
       part_id: this.parent.id,
@@ -71,11 +94,12 @@ export class TlogFile implements FileNode {
       min_event_time: content.minEventTimeUs ?? null,
       max_event_time: content.maxEventTimeUs ?? null,
       timestamp_column: content.timestampColumn ?? null,
+      attributes: content.continues ? chunkAttributes(wholeSize(previous!)) : null,
     });
     this.txn.addRow(row);
     await this.parent.touch(this.name, {
       version,
-      size: stored.size,
+      size: wholeSize(row),
       modified: this.txn.startedAt,
       txnSeq: this.txn.seq,
     });
@@ -113,6 +137,8 @@ export class TlogFile implements FileNode {
     if (r.max_event_time !== null) v.maxEventTimeUs = r.max_event_time;
     if (r.timestamp_column !== null) v.timestampColumn = r.timestamp_column;
     if (r.blob !== null) v.blobPath = this.txn.blobs.path(r.blob);
+    const offset = chunkOffset(r);
+    if (offset !== undefined) v.offset = offset;
     return v;
   }
 }
