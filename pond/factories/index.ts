@@ -2,6 +2,7 @@ import { columnRename } from './column-rename.js';
 import { csvDirectory } from './csv-directory.js';
 import { dynamicDir } from './dynamic-dir.js';
 import { hostmount } from './hostmount.js';
+import { hydrovu } from './hydrovu/factory.js';
 import { FactoryRegistry } from './registry.js';
 import { sqlDerivedSeries, sqlDerivedTable } from './sql-derived.js';
 import { syntheticTimeseries } from './synthetic-timeseries.js';
@@ -16,6 +17,7 @@ export function defaultRegistry(): FactoryRegistry {
     columnRename,
     csvDirectory,
     hostmount,
+    hydrovu,
     sqlDerivedTable,
     sqlDerivedSeries,
     syntheticTimeseries,

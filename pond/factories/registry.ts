@@ -2,6 +2,7 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { EntryType } from '../tinyfs/entry-type.js';
 import type { PondNode } from '../tinyfs/node.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
+import type { Executable } from './executable.js';
 
 /**
  * A factory: validates its YAML config when a node is made, and turns a stored node that names
@@ -16,6 +17,10 @@ export interface Factory {
   validate(config: string, where: string): unknown;
   /** Builds the live node (`spec.config` has passed `validate` when the node was made). */
   make(spec: DynamicNodeSpec, txn: PondTxn): Promise<PondNode>;
+  /** Top-level config keys that hold secrets: shown redacted (secrets.ts). */
+  readonly secretKeys?: readonly string[];
+  /** Set for executable factories: the commands `pond run` runs. */
+  readonly executable?: Executable;
 }
 
 /** Every factory the pond knows, by name. Factories register themselves in factories/index.ts. */

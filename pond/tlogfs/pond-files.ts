@@ -18,6 +18,7 @@ import { listStaging, STAGING_DIR, type StagingFolder } from './staging.js';
  * Under cache/ (derived, rebuilt on demand):
  *   inline/sha256=<64 hex>, inline/sha256=dynamic-<uuid>    (query/source materialize)
  *   csv-directory/<64 hex>.parquet, ....parquet.<8 hex>.tmp  (factories/csv-directory)
+ *   runs/<node uuid>.json, ....json.<8 hex>.tmp          (factories/run-record: last runs)
  * Anything else is foreign: someone else put it there, so the pond reports it and never
  * deletes it. (A file of one of these shapes is taken as ours, whoever made it.)
  */
@@ -64,6 +65,7 @@ const OLD_TEMP = new RegExp(`^\\.tmp-${UUID}(\\.[a-z]+)?$`);
 const CACHE = new Map<string, RegExp>([
   ['inline', new RegExp(`^sha256=(${HEX64}|dynamic-${UUID})$`)],
   ['csv-directory', new RegExp(`^${HEX64}\\.parquet(\\.[0-9a-f]{8}\\.tmp)?$`)],
+  ['runs', new RegExp(`^${UUID}\\.json(\\.[0-9a-f]{8}\\.tmp)?$`)],
 ]);
 
 /**
