@@ -3,6 +3,7 @@ import { csvDirectory } from './csv-directory.js';
 import { dynamicDir } from './dynamic-dir.js';
 import { hostmount } from './hostmount.js';
 import { hydrovu } from './hydrovu/factory.js';
+import { logfileIngest } from './logfile-ingest/factory.js';
 import { FactoryRegistry } from './registry.js';
 import { sqlDerivedSeries, sqlDerivedTable } from './sql-derived.js';
 import { syntheticTimeseries } from './synthetic-timeseries.js';
@@ -18,6 +19,7 @@ export function defaultRegistry(): FactoryRegistry {
     csvDirectory,
     hostmount,
     hydrovu,
+    logfileIngest,
     sqlDerivedTable,
     sqlDerivedSeries,
     syntheticTimeseries,
