@@ -11,6 +11,7 @@ import * as pondExport from './pond-export.js';
 import * as pondImport from './pond-import.js';
 import * as pondList from './pond-list.js';
 import * as pondOpen from './pond-open.js';
+import * as remotePush from './remote-push.js';
 
 interface Benchmark {
   name: string;
@@ -26,6 +27,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'derived', run: derived.run },
   { name: 'app-service', run: appService.run },
   { name: 'app-browser', run: appBrowser.run },
+  { name: 'remote-push', run: remotePush.run },
 ];
 
 async function main(): Promise<void> {

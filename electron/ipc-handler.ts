@@ -17,6 +17,8 @@ export const CALL_CHANNEL = 'pond:call';
 export const JOB_CHANNEL = 'pond:job';
 /** Main -> focused window: a MenuCommand. */
 export const MENU_CHANNEL = 'pond:menu';
+/** Window -> main: the page listens for MenuCommands now (see window-commands.ts). */
+export const LISTENING_CHANNEL = 'pond:listening';
 
 /** The custom scheme the renderer bundle is served from (see app-protocol.ts). */
 export const APP_SCHEME = 'pond-app';

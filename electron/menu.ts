@@ -10,6 +10,8 @@ export interface MenuContext {
   platform: NodeJS.Platform;
   appName: string;
   recent: RecentPond[];
+  /** A packaged app has no Reload and no DevTools (a development run has both). */
+  packaged: boolean;
   /** Sends a command to the focused window (or the main window when none has focus). */
   send(command: MenuCommand): void;
 }
@@ -62,10 +64,14 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
     {
       label: 'View',
       submenu: [
-        { role: 'reload' },
-        { role: 'forceReload' },
-        { role: 'toggleDevTools' },
-        { type: 'separator' },
+        ...(ctx.packaged
+          ? []
+          : [
+              { role: 'reload' } as const,
+              { role: 'forceReload' } as const,
+              { role: 'toggleDevTools' } as const,
+              { type: 'separator' } as const,
+            ]),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

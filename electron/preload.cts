@@ -16,6 +16,7 @@ import type { PondClient } from '../shared/wire.js';
 const CALL_CHANNEL = 'pond:call';
 const JOB_CHANNEL = 'pond:job';
 const MENU_CHANNEL = 'pond:menu';
+const LISTENING_CHANNEL = 'pond:listening';
 
 /** Every method of the contract: `satisfies` fails to compile when one is missing or extra. */
 const METHODS = {
@@ -35,6 +36,8 @@ const METHODS = {
   cancelQuery: true,
   jobs: true,
   cancelJob: true,
+  backups: true,
+  pushBackup: true,
 } as const satisfies Record<PondServiceMethod, true>;
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -61,8 +64,12 @@ function subscribe<T>(channel: string, listener: (value: T) => void): () => void
 const client: Record<string, unknown> = {};
 for (const method of Object.keys(METHODS) as PondServiceMethod[]) client[method] = call(method);
 client['onJobEvent'] = (listener: (job: JobInfo) => void) => subscribe(JOB_CHANNEL, listener);
-client['onMenuCommand'] = (listener: (command: MenuCommand) => void) =>
-  subscribe(MENU_CHANNEL, listener);
+client['onMenuCommand'] = (listener: (command: MenuCommand) => void) => {
+  const stop = subscribe(MENU_CHANNEL, listener);
+  // Main holds its commands until the page listens (electron/window-commands.ts).
+  ipcRenderer.send(LISTENING_CHANNEL);
+  return stop;
+};
 
 // Compile-time check that the object is a whole PondClient.
 const _typed: PondClient = client as unknown as PondClient;

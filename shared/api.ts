@@ -105,6 +105,10 @@ export interface VersionInfo {
   /** Event-time range of a series version. */
   start?: string;
   end?: string;
+  /** A restore's copy of an earlier version (same content). */
+  restoredFrom?: { version: number; txn: number };
+  /** Series: readers start their union at this version (earlier ones are history). */
+  base?: boolean;
 }
 
 export interface NodeRequest {
@@ -194,6 +198,18 @@ export interface HistoryRequest {
   before?: number;
 }
 
+/** One thing a transaction changed. */
+export interface ChangeInfo {
+  path: string;
+  /** created, new version, replaced, moved, removed, restored. */
+  action: string;
+  kind: EntryKind;
+  /** moved: the path before. */
+  from?: string;
+  /** restored: the transaction whose state the node has again. */
+  asOf?: number;
+}
+
 export interface TxnInfo {
   txn: number;
   time: string;
@@ -201,8 +217,106 @@ export interface TxnInfo {
   command: string[];
   user: string;
   host: string;
-  changes: { path: string; action: string; kind: EntryKind }[];
+  changes: ChangeInfo[];
   changesTotal: number;
+  /** Set on a revert: the transaction it undid. */
+  reverts?: number;
+}
+
+// ---- Editing a pond (move, remove, restore, revert): each a new transaction. ----
+
+/** Move or rename: a `dest` that is an existing directory receives the sources by name. */
+export interface MoveRequest {
+  pond: string;
+  sources: string[];
+  dest: string;
+}
+
+/** Remove entries; `recursive` for a stored directory with entries. */
+export interface RemoveRequest {
+  pond: string;
+  paths: string[];
+  recursive?: boolean;
+}
+
+/** Make a path (and everything under it) as it was at transaction `asOf`. */
+export interface RestoreRequest {
+  pond: string;
+  path: string;
+  asOf: number;
+}
+
+/** Undo what transaction `txn` changed; `force` also undoes later changes to the same nodes. */
+export interface RevertRequest {
+  pond: string;
+  txn: number;
+  force?: boolean;
+}
+
+/** Which factory nodes read these paths (or anything under them). */
+export interface ReadersRequest {
+  pond: string;
+  paths: string[];
+  asOf?: number;
+}
+
+/** A factory node whose inputs match some of the asked-about paths. */
+export interface DerivedReaderInfo {
+  path: string;
+  factory: string;
+  /** The asked-about paths (or paths under them) it reads. */
+  reads: string[];
+}
+
+export interface ReadersInfo {
+  readers: DerivedReaderInfo[];
+  /** Factory nodes whose inputs could not be matched, and why. */
+  unchecked: { path: string; reason: string }[];
+}
+
+/** A factory node an edit affects (its config is never rewritten). */
+export interface AffectedReaderInfo {
+  path: string;
+  factory: string;
+  /** Paths it read that moved away or were removed. */
+  lost: string[];
+  /** Paths it reads now that arrived (moved in, brought back). */
+  gained: string[];
+}
+
+/** What an edit did, and the factory nodes it affects. */
+export interface EditResult {
+  /** The transaction made; absent when there was nothing to change. */
+  txn?: number;
+  changes: ChangeInfo[];
+  readers: AffectedReaderInfo[];
+  /** Factory nodes whose inputs could not be checked, and why. */
+  unchecked: { path: string; reason: string }[];
+}
+
+export interface RevertStepInfo {
+  kind: 'remove' | 'move back' | 'bring back' | 'restore content';
+  /** The node's path now (bring back: the path it comes back to). */
+  path: string;
+  /** move back: where it goes. */
+  to?: string;
+  entryKind: EntryKind;
+}
+
+export interface RevertConflictInfo {
+  path: string;
+  /** The later transaction that changed it, when known. */
+  txn?: number;
+  reason: string;
+  /** Whether `force` goes ahead anyway; false: it cannot be done until the path is cleared. */
+  forceable: boolean;
+}
+
+/** What reverting a transaction would do, and what stands in its way. */
+export interface RevertPlanInfo {
+  txn: number;
+  steps: RevertStepInfo[];
+  conflicts: RevertConflictInfo[];
 }
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
@@ -225,6 +339,37 @@ export interface JobInfo {
 /** Pushed to the UI while jobs run. */
 export interface JobEvent {
   job: JobInfo;
+}
+
+/** A backup of the pond (pond backup add), as of its last push: nothing here asks the remote. */
+export interface BackupInfo {
+  name: string;
+  /** file:///path or s3://bucket/prefix. */
+  url: string;
+  /** The S3-compatible endpoint, when there is one. */
+  endpoint?: string;
+  /** Pushed after every commit. */
+  auto: boolean;
+  /**
+   * 'up to date' and 'behind' compare the last successful push with the pond's newest
+   * transaction; 'failing' when the last push failed; 'pushing' while a push job runs.
+   */
+  state: 'up to date' | 'behind' | 'never pushed' | 'failing' | 'pushing';
+  /** The pond's newest transaction. */
+  localTxn: number;
+  /** The transaction and time of the last successful push. */
+  pushedTxn?: number;
+  pushedAt?: string;
+  /** The last push, when it failed. */
+  lastError?: { at: string; message: string };
+  /** The running push job (progress and cancel through jobs() and cancelJob()). */
+  jobId?: string;
+}
+
+export interface PushBackupRequest {
+  pond: string;
+  /** The backup's name. */
+  backup: string;
 }
 
 /** Every call the UI makes. Implemented by pond/service; reached through electron/ or `pond serve`. */
@@ -254,14 +399,25 @@ export interface PondService {
 
   jobs(): Promise<JobInfo[]>;
   cancelJob(id: string): Promise<void>;
+
+  /** The pond's backups with their state as of their last push. */
+  backups(pond: string): Promise<BackupInfo[]>;
+  /** Starts pushing one backup as a job ('push'); the running one if a push of it is under way. */
+  pushBackup(req: PushBackupRequest): Promise<JobInfo>;
 }
 
 export type PondServiceMethod = keyof PondService;
 
-/** What the desktop app's menu asks the focused window to do (the window owns the UI state). */
+/**
+ * What the desktop app's main process asks the window to do (the window owns the UI state): the
+ * menu's commands, and showing a pond main opened itself (the first run's demo, a pond named on
+ * the command line, by a second launch or by macOS) or why it could not open one.
+ */
 export type MenuCommand =
   | { kind: 'openPond' }
   | { kind: 'createPond' }
   | { kind: 'openDemoPond' }
   | { kind: 'openRecent'; path: string }
-  | { kind: 'closePond' };
+  | { kind: 'closePond' }
+  | { kind: 'showPond'; pond: PondSummary }
+  | { kind: 'showError'; error: ErrorInfo };

@@ -44,6 +44,8 @@ export const ErrorCode = {
   ExportError: 'EXPORT_ERROR',
   /** A template that fails to render. */
   TemplateError: 'TEMPLATE_ERROR',
+  /** A backup or replica (file://, s3://) cannot be reached, refused a request, or holds damage. */
+  Remote: 'REMOTE',
   /**
    * An outside service (an HTTP API, a host file) could not be reached or kept failing after
    * retries; nothing was written, and trying again later may work (`pond run` exits 75).

@@ -40,6 +40,8 @@ export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'cancelQuery',
   'jobs',
   'cancelJob',
+  'backups',
+  'pushBackup',
 ];
 
 export function isServiceMethod(name: string): name is PondServiceMethod {

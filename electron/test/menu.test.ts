@@ -33,6 +33,7 @@ describe('the application menu', () => {
       platform: 'linux',
       appName: 'Pond',
       recent,
+      packaged: false,
       send: (c) => sent.push(c),
     });
     expect(t.map((m) => m.label ?? m.role)).toEqual(['File', 'editMenu', 'View', 'Window', 'help']);
@@ -83,6 +84,7 @@ describe('the application menu', () => {
       platform: 'darwin',
       appName: 'Pond',
       recent: [],
+      packaged: true,
       send: () => undefined,
     });
     expect(t[0]!.label).toBe('Pond');
@@ -93,5 +95,29 @@ describe('the application menu', () => {
       { label: 'No Recent Ponds', enabled: false },
     ]);
     expect(() => item(t, 'File', 'quit')).toThrow();
+  });
+
+  it('offers Reload and DevTools only in a development run, never in a packaged app', () => {
+    const roles = (packaged: boolean) => {
+      const found: string[] = [];
+      const walk = (items: MenuItemConstructorOptions[]) => {
+        for (const i of items) {
+          if (i.role) found.push(i.role);
+          if (Array.isArray(i.submenu)) walk(i.submenu);
+        }
+      };
+      for (const platform of ['linux', 'darwin', 'win32'] as const)
+        walk(menuTemplate({ platform, appName: 'Pond', recent, packaged, send: () => undefined }));
+      return found;
+    };
+    const development = roles(false);
+    for (const role of ['reload', 'forceReload', 'toggleDevTools'])
+      expect(development.filter((r) => r === role)).toHaveLength(3);
+    const packaged = roles(true);
+    expect(packaged).not.toContain('reload');
+    expect(packaged).not.toContain('forceReload');
+    expect(packaged).not.toContain('toggleDevTools');
+    // The rest of the View menu stays.
+    expect(packaged).toEqual(expect.arrayContaining(['resetZoom', 'zoomIn', 'togglefullscreen']));
   });
 });

@@ -15,7 +15,13 @@ import { SERVICE_METHODS, type PondClient } from '../../shared/wire.js';
 import { LocalPondService } from '../../pond/service/pond-service.js';
 import { parquet, pondWithSeries, scratch } from '../../pond/service/test/fixtures.js';
 import { START_URL } from '../app-protocol.js';
-import { CALL_CHANNEL, JOB_CHANNEL, MENU_CHANNEL, callHandler } from '../ipc-handler.js';
+import {
+  CALL_CHANNEL,
+  JOB_CHANNEL,
+  LISTENING_CHANNEL,
+  MENU_CHANNEL,
+  callHandler,
+} from '../ipc-handler.js';
 
 const SANDBOX_MODULES = new Set(['electron', 'events', 'timers', 'url']);
 
@@ -26,6 +32,7 @@ interface Loaded {
   required: string[];
   listeners: Map<string, Set<Listener>>;
   invoked: unknown[][];
+  sent: unknown[][];
 }
 
 let s: Awaited<ReturnType<typeof scratch>>;
@@ -37,7 +44,13 @@ let client: PondClient;
 async function loadPreload(): Promise<Loaded> {
   const source = await readFile(join(process.cwd(), 'dist/electron/preload.cjs'), 'utf8');
   const handler = callHandler(svc);
-  const out: Loaded = { exposed: new Map(), required: [], listeners: new Map(), invoked: [] };
+  const out: Loaded = {
+    exposed: new Map(),
+    required: [],
+    listeners: new Map(),
+    invoked: [],
+    sent: [],
+  };
   const electron = {
     contextBridge: {
       exposeInMainWorld(key: string, api: unknown) {
@@ -54,6 +67,9 @@ async function loadPreload(): Promise<Loaded> {
       on(channel: string, l: Listener) {
         if (!out.listeners.has(channel)) out.listeners.set(channel, new Set());
         out.listeners.get(channel)!.add(l);
+      },
+      send(channel: string, ...args: unknown[]) {
+        out.sent.push([channel, ...args]);
       },
       removeListener(channel: string, l: Listener) {
         out.listeners.get(channel)?.delete(l);
@@ -153,7 +169,10 @@ describe('the preload bridge', () => {
     const jobs: unknown[][] = [];
     const menus: unknown[][] = [];
     const stopJobs = client.onJobEvent((...a: unknown[]) => jobs.push(a));
+    expect(loaded.sent).toEqual([]);
     const stopMenu = client.onMenuCommand!((...a: unknown[]) => menus.push(a));
+    // Main holds its commands until the page says it listens.
+    expect(loaded.sent).toEqual([[LISTENING_CHANNEL]]);
     const job: JobInfo = {
       id: 'j1',
       kind: 'demo-pond',

@@ -5,6 +5,7 @@ import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import { openPond } from '../service/open-pond.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
+import { autoPushAfter } from './auto-push-report.js';
 
 /** Flags every command accepts. */
 export interface GlobalOptions {
@@ -56,8 +57,15 @@ export class CliContext {
     return { command };
   }
 
+  /**
+   * Opens the pond for one command. After each commit it pushes to the pond's automatic backups
+   * (`backup add --auto`) and says how that went on stderr; a failed push never fails the command.
+   */
   async withPond<T>(fn: (pond: Pond) => Promise<T>): Promise<T> {
-    const pond = await openPond(this.pondPath(), { registry: this.registry });
+    const pond = await openPond(this.pondPath(), {
+      registry: this.registry,
+      afterCommit: (p, seq) => autoPushAfter(p, seq),
+    });
     try {
       return await fn(pond);
     } finally {

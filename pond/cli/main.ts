@@ -17,6 +17,10 @@ const COMMANDS: [string, () => Promise<Register>][] = [
   ['describe', async () => (await import('./commands/describe.js')).registerDescribe],
   ['cat', async () => (await import('./commands/cat.js')).registerCat],
   ['copy', async () => (await import('./commands/copy.js')).registerCopy],
+  ['mv', async () => (await import('./commands/mv.js')).registerMv],
+  ['rm', async () => (await import('./commands/rm.js')).registerRm],
+  ['restore', async () => (await import('./commands/restore.js')).registerRestore],
+  ['revert', async () => (await import('./commands/revert.js')).registerRevert],
   ['export', async () => (await import('./commands/export.js')).registerExport],
   ['log', async () => (await import('./commands/log.js')).registerLog],
   ['show', async () => (await import('./commands/show.js')).registerShow],
@@ -30,6 +34,11 @@ const COMMANDS: [string, () => Promise<Register>][] = [
     async () => (await import('./commands/list-factories.js')).registerListFactories,
   ],
   ['serve', async () => (await import('./commands/serve.js')).registerServe],
+  ['backup', async () => (await import('./commands/backup.js')).registerBackup],
+  ['push', async () => (await import('./commands/push.js')).registerPush],
+  ['pull', async () => (await import('./commands/pull.js')).registerPull],
+  ['verify', async () => (await import('./commands/verify.js')).registerVerify],
+  ['mirror', async () => (await import('./commands/mirror.js')).registerMirror],
 ];
 
 /** The command a command line names: its first word that is not a global option or its value. */

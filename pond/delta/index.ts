@@ -4,12 +4,16 @@ export type { Action, AddFile, AppTxn, Format, Metadata, Protocol, RemoveFile } 
 export { parseAction, serializeAction } from './actions.js';
 export type { CheckpointInfo } from './checkpoint-write.js';
 export { checkpointRows } from './checkpoint-write.js';
+export { readCheckpoint } from './checkpoint-read.js';
 export type { CommitRequest } from './commit.js';
 export { ENGINE_INFO } from './commit.js';
 export type { CommitTimestamp } from './commit-timestamps.js';
 export { absoluteDataPath, decodeDataPath, encodeDataPath } from './data-paths.js';
 export type { CleanupOptions } from './log-cleanup.js';
-export { LOG_DIR, checkpointFileName, commitFileName } from './log-listing.js';
+export type { LogFileName } from './log-listing.js';
+export { LOG_DIR, checkpointFileName, commitFileName, parseLogFileName } from './log-listing.js';
+export { LAST_CHECKPOINT } from './last-checkpoint.js';
+export { parseCommit } from './commit-file.js';
 export type { OptimizeOptions, OptimizeResult } from './optimize.js';
 export type { PartitionValue } from './partition-values.js';
 export { parsePartitionValue } from './partition-values.js';

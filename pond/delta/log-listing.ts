@@ -58,6 +58,23 @@ const COMMIT = /^(\d{20})\.json$/;
 const CLASSIC = /^(\d{20})\.checkpoint\.parquet$/;
 const PART = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
 
+/** What a `_delta_log` file name is: a commit, one file of a checkpoint, or nothing we read. */
+export type LogFileName =
+  | { kind: 'commit'; version: number }
+  | { kind: 'checkpoint'; version: number; part: number; parts: number };
+
+/** Parses a `_delta_log` file name (temp files, `.crc`, `_last_checkpoint`... are undefined). */
+export function parseLogFileName(name: string): LogFileName | undefined {
+  let m = COMMIT.exec(name);
+  if (m) return { kind: 'commit', version: Number(m[1]) };
+  m = CLASSIC.exec(name);
+  if (m) return { kind: 'checkpoint', version: Number(m[1]), part: 1, parts: 1 };
+  m = PART.exec(name);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= Number(m[3]))
+    return { kind: 'checkpoint', version: Number(m[1]), part: Number(m[2]), parts: Number(m[3]) };
+  return undefined;
+}
+
 /** Lists `_delta_log`. A missing folder means the root is not a Delta table. */
 export async function listLog(root: string): Promise<LogListing> {
   const dir = logDir(root);

@@ -115,6 +115,7 @@ export const csvDirectory: Factory = {
   description: 'the CSV data files a glob finds, each as a table (parsed once per version)',
   entryType: 'directory',
   validate: (config, where) => readConfig(config, where),
+  reads: (config, where) => [readConfig(config, where).pattern],
   make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
     const where = `${spec.path} (csv-directory)`;
     const cfg = readConfig(spec.config, where);

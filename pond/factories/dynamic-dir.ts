@@ -47,6 +47,10 @@ export function dynamicDir(registry: FactoryRegistry): Factory {
     description: 'a read-only directory of factory nodes (entries: name, factory, config)',
     entryType: 'directory',
     validate: (config, where) => readConfig(config, where, registry),
+    reads: (config, where) =>
+      readConfig(config, where, registry).flatMap(
+        (e) => registry.get(e.factory).reads?.(e.config, `${where} ${e.name}`) ?? [],
+      ),
     make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
       const entries = readConfig(spec.config, `${spec.path} (dynamic-dir)`, registry);
       return new DerivedDirectory(spec, async () =>

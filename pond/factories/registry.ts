@@ -17,6 +17,11 @@ export interface Factory {
   validate(config: string, where: string): unknown;
   /** Builds the live node (`spec.config` has passed `validate` when the node was made). */
   make(spec: DynamicNodeSpec, txn: PondTxn): Promise<PondNode>;
+  /**
+   * The pond paths and globs a node with this config reads (its input patterns and
+   * transforms), to tell who is affected when a path moves or goes; absent: it reads none.
+   */
+  reads?(config: string, where: string): string[];
   /** Top-level config keys that hold secrets: shown redacted (secrets.ts). */
   readonly secretKeys?: readonly string[];
   /** Set for executable factories: the commands `pond run` runs. */

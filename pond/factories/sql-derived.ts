@@ -92,6 +92,10 @@ function factory(mode: Mode): Factory {
         : 'a series computed by SQL over other files (patterns may match many, combined by column name)',
     entryType: mode,
     validate: (config, where) => readConfig(config, where),
+    reads: (config, where) => {
+      const cfg = readConfig(config, where);
+      return [...Object.values(cfg.patterns).map((p) => p.path), ...cfg.transforms];
+    },
     make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
       const where = `${spec.path} (${name})`;
       const cfg = readConfig(spec.config, where);

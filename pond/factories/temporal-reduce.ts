@@ -234,6 +234,10 @@ export const temporalReduce: Factory = {
   description: 'downsampled series (res=1h, res=1d, ...) of the series a pattern matches',
   entryType: 'directory',
   validate: (config, where) => readConfig(config, where),
+  reads: (config, where) => {
+    const cfg = readConfig(config, where);
+    return [cfg.input.path, ...cfg.transforms];
+  },
   make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
     const where = `${spec.path} (temporal-reduce)`;
     const cfg = readConfig(spec.config, where);

@@ -145,6 +145,8 @@ export const timeseriesJoin: Factory = {
   description: 'series joined on time (full outer join), columns named Scope.column',
   entryType: 'series',
   validate: (config, where) => readConfig(config, where),
+  reads: (config, where) =>
+    readConfig(config, where).inputs.flatMap((i) => [i.pattern.path, ...i.transforms]),
   make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
     const where = `${spec.path} (timeseries-join)`;
     const cfg = readConfig(spec.config, where);

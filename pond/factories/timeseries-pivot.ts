@@ -101,6 +101,10 @@ export const timeseriesPivot: Factory = {
   description: 'chosen columns of many series side by side on time, named <match>.<column>',
   entryType: 'series',
   validate: (config, where) => readConfig(config, where),
+  reads: (config, where) => {
+    const cfg = readConfig(config, where);
+    return [cfg.pattern.path, ...cfg.transforms];
+  },
   make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
     const where = `${spec.path} (timeseries-pivot)`;
     const cfg = readConfig(spec.config, where);

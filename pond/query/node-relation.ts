@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { stringList } from '../duckdb/sql.js';
+import { liveVersions } from '../tinyfs/live-versions.js';
 import type { FileNode, FileVersion } from '../tinyfs/node.js';
 import { missingBlob } from '../tlogfs/blob-store.js';
 import {
@@ -13,8 +14,9 @@ import {
 /**
  * The relation of a table or series node, as SQL usable in `FROM (...)`:
  * - a stored table: its latest version's Parquet file;
- * - a stored series: the union (by column name) of all its versions, skipping versions whose
- *   recorded event-time bounds fall outside `options.timeRange`;
+ * - a stored series: the union (by column name) of its live versions (all of them, unless it was
+ *   restored: see live-versions.ts), skipping versions whose recorded event-time bounds fall
+ *   outside `options.timeRange`;
  * - a derived node: whatever its factory builds (composed into one DuckDB plan).
  */
 export async function nodeRelation(
@@ -37,7 +39,7 @@ export async function nodeRelation(
       { input: path },
     );
   }
-  const versions = await node.versions();
+  const versions = liveVersions(node.type, await node.versions());
   if (versions.length === 0) {
     throw new PondError(ErrorCode.NotFound, `'${path}' has no versions`, { input: path });
   }

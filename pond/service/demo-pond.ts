@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { JobProgress } from '../../shared/api.js';
 import { literal } from '../duckdb/sql.js';
 import { defaultRegistry } from '../factories/index.js';
@@ -57,7 +57,9 @@ export interface DemoOptions {
 /**
  * Makes the demo pond in the app's data folder unless it exists, and adds its downsampled views
  * once the temporal-reduce factory is there. A new demo is built in a temp folder beside its
- * place and renamed into place when complete, so a failed or cancelled build leaves nothing.
+ * place and renamed into place when complete, so a failed or cancelled build leaves nothing; the
+ * folder of a build whose process died (killed, or quit before the build ended) is removed by
+ * the next one.
  */
 export async function ensureDemoPond(
   appData: string,
@@ -66,6 +68,7 @@ export async function ensureDemoPond(
   const path = demoPondPath(appData);
   const registry = options.registry ?? defaultRegistry();
   const progress = options.progress ?? (() => undefined);
+  await removeAbandonedBuilds(path);
   if (existsSync(path)) {
     const pond = await openPond(path, { registry });
     try {
@@ -75,7 +78,7 @@ export async function ensureDemoPond(
     }
     return { path, created: false };
   }
-  const building = `${path}.building-${randomUUID().slice(0, 8)}`;
+  const building = `${path}${BUILDING}${process.pid}-${randomUUID().slice(0, 8)}`;
   try {
     const pond = await createPond(
       building,
@@ -98,6 +101,43 @@ export async function ensureDemoPond(
   } catch (e) {
     await rm(building, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** `<demo>.building-<pid>-<random>`: the demo being built by process <pid>. */
+const BUILDING = '.building-';
+
+/**
+ * Removes the demo builds of processes that no longer run. A build of a running process (the app
+ * or `pond serve --demo` beside this one) is left alone, and so is a folder whose name does not
+ * say its process.
+ */
+async function removeAbandonedBuilds(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}${BUILDING}`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix)
+      ? /^(\d+)-/.exec(name.slice(prefix.length))?.[1]
+      : undefined;
+    if (pid === undefined || processRuns(Number(pid))) continue;
+    await rm(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return true;
+  } catch (e) {
+    // EPERM: it exists, as another user's process.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type ColumnInfo,
 } from '../query/parquet-file.js';
 import type { EntryType } from '../tinyfs/entry-type.js';
+import { liveVersions } from '../tinyfs/live-versions.js';
 import { isDirectory, isFile, isSymlink, type FileVersion, type PondNode } from '../tinyfs/node.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import { isDynamicNode } from '../tlogfs/transaction.js';
@@ -68,17 +69,10 @@ export async function describeNode(
     const recorded = d.versions.find((v) => v.timestampColumn !== undefined)?.timestampColumn;
     const col = timestampColumn(d.schema, recorded, path);
     d.timestampColumn = col.name;
-    const mins = d.versions
-      .map((v) => v.minEventTimeUs)
-      .filter((x): x is number => x !== undefined);
-    const maxs = d.versions
-      .map((v) => v.maxEventTimeUs)
-      .filter((x): x is number => x !== undefined);
-    if (
-      d.versions.length > 0 &&
-      mins.length === d.versions.length &&
-      maxs.length === d.versions.length
-    ) {
+    const live = liveVersions(node.type, d.versions);
+    const mins = live.map((v) => v.minEventTimeUs).filter((x): x is number => x !== undefined);
+    const maxs = live.map((v) => v.maxEventTimeUs).filter((x): x is number => x !== undefined);
+    if (live.length > 0 && mins.length === live.length && maxs.length === live.length) {
       d.timeRange = { minUs: Math.min(...mins), maxUs: Math.max(...maxs) };
     } else {
       const b = await bounds(relation, col);

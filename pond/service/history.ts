@@ -12,6 +12,8 @@ export interface TxnRecord {
   host: string;
   changes: Change[];
   changesTotal: number;
+  /** A revert: the transaction it undid. */
+  reverts?: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function history(
       { commitInfo: Record<string, unknown> } | undefined;
     const info = ci?.commitInfo ?? {};
     const p = (info['pond'] ?? {}) as Partial<PondCommitInfo>;
-    out.push({
+    const record: TxnRecord = {
       seq: v,
       timestamp: typeof info['timestamp'] === 'number' ? info['timestamp'] : 0,
       operation: typeof info['operation'] === 'string' ? info['operation'] : 'UNKNOWN',
@@ -44,7 +46,9 @@ export async function history(
       host: p.host ?? '',
       changes: p.changes ?? [],
       changesTotal: p.changes_total ?? p.changes?.length ?? 0,
-    });
+    };
+    if (typeof p.reverts === 'number') record.reverts = p.reverts;
+    out.push(record);
   }
   return out;
 }

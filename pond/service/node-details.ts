@@ -69,6 +69,9 @@ function versionInfo(v: FileVersion): VersionInfo {
   };
   if (v.minEventTimeUs !== undefined) out.start = isoFromMicros(v.minEventTimeUs);
   if (v.maxEventTimeUs !== undefined) out.end = isoFromMicros(v.maxEventTimeUs);
+  if (v.restoredFrom)
+    out.restoredFrom = { version: v.restoredFrom.version, txn: v.restoredFrom.txnSeq };
+  if (v.base) out.base = true;
   return out;
 }
 

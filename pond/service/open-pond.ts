@@ -1,11 +1,13 @@
 import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import type { DuckSession } from '../duckdb/session.js';
-import { Pond, type TxnMeta } from '../tlogfs/pond.js';
+import { Pond, type PondOptions, type TxnMeta } from '../tlogfs/pond.js';
 
 export interface OpenOptions {
   session?: DuckSession;
   registry?: FactoryRegistry;
+  /** Runs after each commit (automatic pushes to backups); see PondOptions.afterCommit. */
+  afterCommit?: PondOptions['afterCommit'];
 }
 
 /** Opens a pond with the factory registry wired in, so stored factory nodes come alive. */
@@ -14,6 +16,7 @@ export async function openPond(path: string, options: OpenOptions = {}): Promise
   return Pond.open(path, {
     dynamic: registry.maker,
     ...(options.session ? { session: options.session } : {}),
+    ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
   });
 }
 

@@ -30,7 +30,13 @@ export class PondRegistry {
   private readonly byHandle = new Map<string, OpenPond>();
   private readonly opening = new Map<string, Promise<OpenPond>>();
 
-  constructor(private readonly options: { registry?: FactoryRegistry } = {}) {}
+  constructor(
+    private readonly options: {
+      registry?: FactoryRegistry;
+      /** Runs after each commit to an open pond (automatic backups). */
+      afterCommit?: (pond: Pond) => Promise<void>;
+    } = {},
+  ) {}
 
   async open(path: string): Promise<OpenPond> {
     const root = resolve(path);
@@ -77,10 +83,11 @@ export class PondRegistry {
   }
 
   private async load(root: string): Promise<OpenPond> {
-    const pond = await openPond(
-      root,
-      this.options.registry ? { registry: this.options.registry } : {},
-    );
+    const after = this.options.afterCommit;
+    const pond = await openPond(root, {
+      ...(this.options.registry ? { registry: this.options.registry } : {}),
+      ...(after ? { afterCommit: (p: Pond) => after(p) } : {}),
+    });
     return this.register(pond);
   }
 

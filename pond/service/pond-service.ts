@@ -2,6 +2,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type {
   AppInfo,
+  BackupInfo,
   ChartData,
   ChartRequest,
   HistoryRequest,
@@ -14,16 +15,20 @@ import type {
   PondSummary,
   PreviewPage,
   PreviewRequest,
+  PushBackupRequest,
   RecentPond,
   TxnInfo,
 } from '../../shared/api.js';
 import { ErrorCode, PondError, fromErrorInfo } from '../../shared/errors.js';
 import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
+import type { Pond } from '../tlogfs/pond.js';
 import { appVersion } from './app-version.js';
 import type { CallContext } from './call-context.js';
+import { Backups } from './backups.js';
 import { chartData } from './chart.js';
 import { ensureDemoPond } from './demo-pond.js';
+import { changeInfo } from './edit-result.js';
 import { history } from './history.js';
 import { isoFromMillis } from './iso-time.js';
 import { JobRunner } from './jobs.js';
@@ -73,16 +78,20 @@ interface DemoBuild {
  */
 export class LocalPondService implements PondService {
   readonly jobRunner = new JobRunner();
+  private readonly backupJobs = new Backups(this.jobRunner);
   private readonly ponds: PondRegistry;
   private readonly recent: RecentPonds;
   private readonly registry: FactoryRegistry;
   private readonly queries: QueryRuns;
   private readonly queryTimeLimitMs: number;
   private demo: DemoBuild | undefined;
+  /** Automatic backups: pushed as background jobs, so the app's writes return at once. */
+  private readonly afterCommit = (pond: Pond): Promise<void> =>
+    this.backupJobs.afterCommit(pond).catch(() => undefined);
 
   constructor(private readonly options: PondServiceOptions) {
     this.registry = options.registry ?? defaultRegistry();
-    this.ponds = new PondRegistry({ registry: this.registry });
+    this.ponds = new PondRegistry({ registry: this.registry, afterCommit: this.afterCommit });
     this.recent = RecentPonds.in(options.appData);
     this.queryTimeLimitMs = options.queryTimeLimitMs ?? DEFAULT_QUERY_TIME_LIMIT_MS;
     this.queries = new QueryRuns(
@@ -143,9 +152,7 @@ export class LocalPondService implements PondService {
       path,
       birthplace,
       { command: ['app', 'create', birthplace] },
-      {
-        registry: this.registry,
-      },
+      { registry: this.registry, afterCommit: this.afterCommit },
     );
     const open = await this.ponds.adopt(pond);
     await this.recent.add(open.path, open.path.split(/[\\/]/).pop() ?? open.path);
@@ -221,8 +228,9 @@ export class LocalPondService implements PondService {
       command: r.command,
       user: r.user,
       host: r.host,
-      changes: r.changes.map((c) => ({ path: c.path, action: c.action, kind: c.type })),
+      changes: r.changes.map(changeInfo),
       changesTotal: r.changesTotal,
+      ...(r.reverts === undefined ? {} : { reverts: r.reverts }),
     }));
   }
 
@@ -232,6 +240,14 @@ export class LocalPondService implements PondService {
 
   async cancelJob(id: string): Promise<void> {
     this.jobRunner.cancel(id);
+  }
+
+  async backups(pond: string): Promise<BackupInfo[]> {
+    return this.backupJobs.list(this.ponds.get(pond).pond);
+  }
+
+  async pushBackup(req: PushBackupRequest): Promise<JobInfo> {
+    return this.backupJobs.push(this.ponds.get(req.pond).pond, req.backup);
   }
 
   /** Job events, for the transport to push to the UI. */

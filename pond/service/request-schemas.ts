@@ -75,6 +75,11 @@ const history = z.strictObject({
   before: asOf.optional(),
 });
 
+const pushBackup = z.strictObject({
+  pond: handle,
+  backup: z.string().min(1).max(64),
+});
+
 const none = z.undefined();
 
 export const REQUEST_SCHEMAS = {
@@ -94,6 +99,8 @@ export const REQUEST_SCHEMAS = {
   cancelQuery: queryId,
   jobs: none,
   cancelJob: z.string().min(1).max(100),
+  backups: handle,
+  pushBackup,
 } satisfies Record<PondServiceMethod, z.ZodType>;
 
 // Compile-time check: what each schema accepts is what the method takes.
@@ -119,6 +126,8 @@ const _checks: {
   cancelQuery: true,
   jobs: true,
   cancelJob: true,
+  backups: true,
+  pushBackup: true,
 };
 void _checks;
 

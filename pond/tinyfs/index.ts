@@ -6,3 +6,6 @@ export * from './node.js';
 export * from './path.js';
 export * from './visit.js';
 export * from './wd.js';
+export * from './live-versions.js';
+export * from './move.js';
+export * from './remove.js';

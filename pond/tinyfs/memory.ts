@@ -52,7 +52,8 @@ class MemoryDirectory implements DirectoryNode {
         node = { id, type: 'symlink', target: spec.target } satisfies SymlinkNode;
         break;
       case 'file': {
-        const file = new MemoryFile(id, spec.type, (v) => this.touch(name, v));
+        const file = new MemoryFile(id, spec.type);
+        file.owner = { dir: this, name };
         node = file;
         this.children.set(name, { entry: { name, id, type: spec.type }, node });
         await file.append(spec.content);
@@ -67,7 +68,30 @@ class MemoryDirectory implements DirectoryNode {
     return node;
   }
 
-  private touch(name: string, v: FileVersion): void {
+  async remove(name: string): Promise<void> {
+    const c = this.children.get(name);
+    if (!c) throw new PondError(ErrorCode.NotFound, `'${name}' does not exist`, { input: name });
+    this.children.delete(name);
+    if (c.node instanceof MemoryFile) c.node.owner = undefined;
+  }
+
+  async move(name: string, target: DirectoryNode, newName: string): Promise<void> {
+    const c = this.children.get(name);
+    if (!c) throw new PondError(ErrorCode.NotFound, `'${name}' does not exist`, { input: name });
+    if (!(target instanceof MemoryDirectory)) {
+      throw new PondError(ErrorCode.ReadOnly, 'the target is not a directory of this tree');
+    }
+    if (target.children.has(newName)) {
+      throw new PondError(ErrorCode.AlreadyExists, `'${newName}' already exists`, {
+        input: newName,
+      });
+    }
+    this.children.delete(name);
+    target.children.set(newName, { entry: { ...c.entry, name: newName }, node: c.node });
+    if (c.node instanceof MemoryFile) c.node.owner = { dir: target, name: newName };
+  }
+
+  touch(name: string, v: FileVersion): void {
     const c = this.children.get(name)!;
     c.entry = {
       ...c.entry,
@@ -81,11 +105,12 @@ class MemoryDirectory implements DirectoryNode {
 
 class MemoryFile implements FileNode {
   private readonly stored: { meta: FileVersion; bytes: Uint8Array }[] = [];
+  /** The directory entry that shows this file's latest version (it follows moves). */
+  owner: { dir: MemoryDirectory; name: string } | undefined;
 
   constructor(
     readonly id: NodeId,
     readonly type: FileType,
-    private readonly onVersion: (v: FileVersion) => void,
   ) {}
 
   async versions(): Promise<FileVersion[]> {
@@ -122,7 +147,7 @@ class MemoryFile implements FileNode {
       ...(content.maxEventTimeUs === undefined ? {} : { maxEventTimeUs: content.maxEventTimeUs }),
     };
     this.stored.push({ meta, bytes });
-    this.onVersion(meta);
+    this.owner?.dir.touch(this.owner.name, meta);
     return meta;
   }
 }

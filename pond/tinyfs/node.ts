@@ -36,6 +36,13 @@ export interface FileVersion {
   timestampColumn?: string;
   /** Host path of the content when it is kept as a file (large data, every table/series version). */
   blobPath?: string;
+  /**
+   * Series: readers start the union here; earlier versions are history only. Set on the first
+   * version a restore writes (see live-versions.ts).
+   */
+  base?: boolean;
+  /** A restore's copy of an earlier version: which one (its content is the same). */
+  restoredFrom?: { version: number; txnSeq: number };
   /** Data that grows: this version's bytes continue the previous version's, from this byte on. */
   offset?: number;
 }
@@ -75,6 +82,13 @@ export interface DirectoryNode extends BaseNode {
   create?(name: string, spec: NewNode): Promise<PondNode>;
   /** Replaces the config of a dynamic child (mknod --overwrite); absent on read-only directories. */
   replaceDynamic?(name: string, spec: Extract<NewNode, { kind: 'dynamic' }>): Promise<PondNode>;
+  /** Takes an entry out of this directory; the node and its versions stay in history. */
+  remove?(name: string): Promise<void>;
+  /**
+   * Moves entry `name` into `target` (a writable directory of the same tree, possibly this one)
+   * as `newName`: the node keeps its id and its versions. Absent on read-only directories.
+   */
+  move?(name: string, target: DirectoryNode, newName: string): Promise<void>;
 }
 
 export interface FileNode extends BaseNode {

@@ -4,13 +4,14 @@ import {
   isDirectory,
   isFile,
   isSymlink,
+  type DirEntry,
   type DirectoryNode,
   type FileContent,
   type FileNode,
   type NewNode,
   type PondNode,
 } from './node.js';
-import { checkName, joinParts, resolveParts } from './path.js';
+import { checkName, joinParts, joinPath, resolveParts } from './path.js';
 
 /** How deep symlinks may chain before we call it a loop. */
 export const SYMLINK_LIMIT = 32;
@@ -33,6 +34,17 @@ export interface Missing {
   parent: DirectoryNode;
   parentPath: string;
   name: string;
+}
+
+/** A directory entry found by path, without the node it names being built. */
+export interface EntryAt {
+  /** The entry's path (symlinks before the last name resolved). */
+  path: string;
+  parent: DirectoryNode;
+  parentPath: string;
+  name: string;
+  /** Undefined when the directory has no entry of that name. */
+  entry: DirEntry | undefined;
 }
 
 export interface LookupOptions {
@@ -60,6 +72,31 @@ export class WD {
     const r = await this.lookup(path, options);
     if (!r.found) throw notFound(path);
     return r;
+  }
+
+  /**
+   * The entry a path names, read from its directory without building the node (so a factory
+   * node whose config no longer reads can still be moved, removed or restored). Undefined for
+   * the root; a missing parent directory is an error.
+   */
+  async entryAt(path: string): Promise<EntryAt | undefined> {
+    const parts = resolveParts(path, this.cwd);
+    const name = parts.pop();
+    if (name === undefined) return undefined;
+    const parent = await this.get(joinParts(parts));
+    if (!isDirectory(parent.node)) {
+      throw new PondError(ErrorCode.WrongType, `'${parent.path}' is not a directory`, {
+        input: path,
+      });
+    }
+    const entry = (await parent.node.entries()).find((e) => e.name === name);
+    return {
+      path: joinPath(parent.path, name),
+      parent: parent.node,
+      parentPath: parent.path,
+      name,
+      entry,
+    };
   }
 
   async getDirectory(path: string): Promise<DirectoryNode> {

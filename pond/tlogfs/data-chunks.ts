@@ -1,44 +1,18 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { OplogRow } from './oplog.js';
+import { versionAttributes } from './version-attributes.js';
 
 /**
  * A data file that grows (a mirrored log file) stores each new part as its own version that
- * continues the previous one: the row's `attributes` record `{"offset": N}`, the byte of the
- * whole file where the part starts. Readers see the whole file: the parts from the last version
+ * continues the previous one: the row's `attributes` record `{"offset": N}` (version-attributes.ts),
+ * the byte of the whole file where the part starts. Readers see the whole file: the parts from the last version
  * without an offset (a whole file) up to the version read. So a run that mirrors 1 KB of new log
  * stores 1 KB, not the whole log again.
  */
 
-interface Stored {
-  offset?: number;
-}
-
 /** Where a version's bytes start in the whole file; undefined for a version that is whole. */
 export function chunkOffset(row: OplogRow): number | undefined {
-  if (row.attributes === null) return undefined;
-  let s: Stored;
-  try {
-    s = JSON.parse(row.attributes) as Stored;
-  } catch (e) {
-    throw new PondError(
-      ErrorCode.DeltaCorrupt,
-      `node ${row.node_id} v${row.version}: attributes are not valid JSON`,
-      { input: row.attributes, cause: e },
-    );
-  }
-  if (s.offset === undefined) return undefined;
-  if (!Number.isSafeInteger(s.offset) || s.offset < 0) {
-    throw new PondError(
-      ErrorCode.DeltaCorrupt,
-      `node ${row.node_id} v${row.version}: offset ${JSON.stringify(s.offset)} is not a byte position`,
-      { input: row.attributes },
-    );
-  }
-  return s.offset;
-}
-
-export function chunkAttributes(offset: number): string {
-  return JSON.stringify({ offset } satisfies Stored);
+  return versionAttributes(row).offset;
 }
 
 /** The size of the whole file as of a version (its offset plus its own size). */

@@ -5,10 +5,11 @@ import type { FileType } from '../tinyfs/entry-type.js';
 import type { NodeId } from '../tinyfs/node-id.js';
 import type { FileContent, FileNode, FileVersion } from '../tinyfs/node.js';
 import type { BlobRef } from './blob-store.js';
-import { chunkAttributes, chunkChain, chunkOffset, wholeSize } from './data-chunks.js';
+import { chunkChain, wholeSize } from './data-chunks.js';
 import type { TlogDirectory } from './directory-node.js';
 import { oplogRow, type OplogRow } from './oplog.js';
 import { INLINE_LIMIT, type PondTxn } from './transaction.js';
+import { encodeVersionAttributes, versionAttributes } from './version-attributes.js';
 
 /**
  * A stored file: data (readers see the latest version), table (latest) or series (readers see
@@ -23,6 +24,8 @@ export class TlogFile implements FileNode {
     readonly id: NodeId,
     readonly type: FileType,
     private readonly parent: TlogDirectory,
+    /** The partition holding this file's rows (see StoredEntry.home). */
+    private readonly home: NodeId,
     private readonly name: string,
     readonly path: string,
     /** The transaction that wrote the latest version, from the parent's entry (speeds up reads). */
@@ -32,16 +35,16 @@ export class TlogFile implements FileNode {
   }
 
   async versions(): Promise<FileVersion[]> {
-    const rows = await this.txn.versionRows(this.parent.id, this.id);
+    const rows = await this.txn.versionRows(this.home, this.id);
     return rows.map((r) => this.toVersion(r));
   }
 
   async read(version?: number): Promise<Uint8Array> {
     const row =
       version === undefined
-        ? await this.txn.latestRow(this.parent.id, this.id, this.writtenIn)
-        : (await this.txn.versionRows(this.parent.id, this.id)).find((r) => r.version === version);
-    if (row && chunkOffset(row) !== undefined) return this.readWhole(row);
+        ? await this.txn.latestRow(this.home, this.id, this.writtenIn)
+        : (await this.txn.versionRows(this.home, this.id)).find((r) => r.version === version);
+    if (row && versionAttributes(row).offset !== undefined) return this.readWhole(row);
     if (!row) {
       throw new PondError(
         ErrorCode.NotFound,
@@ -56,7 +59,7 @@ export class TlogFile implements FileNode {
 
   /** A data file that grew: its parts up to `row`, joined. */
   private async readWhole(row: OplogRow): Promise<Uint8Array> {
-    const rows = await this.txn.versionRows(this.parent.id, this.id);
+    const rows = await this.txn.versionRows(this.home, this.id);
     const index = rows.findIndex((r) => r.version === row.version);
     const parts: Uint8Array[] = [];
     for (const r of chunkChain(rows, index, this.path)) parts.push(await this.bytesOf(r));
@@ -69,7 +72,7 @@ export class TlogFile implements FileNode {
   }
 
   private async appendVersion(content: FileContent): Promise<FileVersion> {
-    const rows = await this.txn.versionRows(this.parent.id, this.id);
+    const rows = await this.txn.versionRows(this.home, this.id);
     const previous = rows[rows.length - 1];
     const version = (previous?.version ?? 0) + 1;
     if (content.continues && (this.type !== 'data' || !previous)) {
@@ -81,7 +84,7 @@ export class TlogFile implements FileNode {
     }
     const stored = await this.store(content);
     const row = oplogRow({
-      part_id: this.parent.id,
+      part_id: this.home,
       node_id: this.id,
       entry_type: this.type,
       version,
@@ -94,7 +97,9 @@ export class TlogFile implements FileNode {
       min_event_time: content.minEventTimeUs ?? null,
       max_event_time: content.maxEventTimeUs ?? null,
       timestamp_column: content.timestampColumn ?? null,
-      attributes: content.continues ? chunkAttributes(wholeSize(previous!)) : null,
+      attributes: content.continues
+        ? encodeVersionAttributes({ offset: wholeSize(previous!) })
+        : null,
     });
     this.txn.addRow(row);
     await this.parent.touch(this.name, {
@@ -137,8 +142,10 @@ export class TlogFile implements FileNode {
     if (r.max_event_time !== null) v.maxEventTimeUs = r.max_event_time;
     if (r.timestamp_column !== null) v.timestampColumn = r.timestamp_column;
     if (r.blob !== null) v.blobPath = this.txn.blobs.path(r.blob);
-    const offset = chunkOffset(r);
-    if (offset !== undefined) v.offset = offset;
+    const a = versionAttributes(r);
+    if (a.base) v.base = true;
+    if (a.restoredFrom) v.restoredFrom = a.restoredFrom;
+    if (a.offset !== undefined) v.offset = a.offset;
     return v;
   }
 }

@@ -24,6 +24,8 @@ export interface IndexedFile {
  * (one query instead of one per file opened afterwards).
  */
 const READ_WHOLE_BYTES = 64 * 1024;
+/** Node ids per prefetch query. */
+const PREFETCH_BATCH = 2000;
 
 /**
  * Reads oplog rows for one node at a time without scanning history (DESIGN §3):
@@ -91,11 +93,49 @@ export class OplogReader {
     return rows.filter((r) => r.txn_seq <= asOf).sort((a, b) => a.version - b.version);
   }
 
+  /**
+   * Reads the rows of many nodes of one partition with one query per batch of files and nodes,
+   * into the cache, so the per-node reads that follow (revert and restore check thousands of
+   * nodes an import made) cost no query each.
+   */
+  async prefetch(partId: string, nodeIds: Iterable<string>): Promise<void> {
+    const ids = [...new Set(nodeIds)];
+    for (const f of this.byPartition.get(partId) ?? []) {
+      const wanted = ids.filter(
+        (id) => mayHoldNode(f, id) && !this.cache.has(cacheKey(f.path, id)),
+      );
+      if (wanted.length < 2) continue;
+      for (let i = 0; i < wanted.length; i += PREFETCH_BATCH) {
+        const batch = wanted.slice(i, i + PREFETCH_BATCH);
+        const grouped = await this.query(
+          [f],
+          ` WHERE node_id IN (${batch.map(literal).join(', ')})`,
+        );
+        const byNode = new Map<string, OplogRow[]>(batch.map((id) => [id, []]));
+        for (const r of grouped.get(f.path) ?? []) byNode.get(r.node_id)?.push(r);
+        for (const [id, rows] of byNode) this.cache.set(cacheKey(f.path, id), rows);
+      }
+    }
+  }
+
   /** Every row of every live file: for fsck and `pond show` (not cached). */
   async allRows(): Promise<OplogRow[]> {
     const files = [...this.byPartition.values()].flat();
     if (files.length === 0) return [];
-    const grouped = await this.query(files, undefined);
+    const grouped = await this.query(files, '');
+    return files.flatMap((f) => grouped.get(f.path) ?? []);
+  }
+
+  /**
+   * Every row transaction `seq` wrote, in every partition: what it changed, exactly (revert
+   * reads this, not the commit's summary). Only files whose txn_seq range spans `seq` are read.
+   */
+  async writtenIn(seq: number): Promise<OplogRow[]> {
+    const files = [...this.byPartition.values()]
+      .flat()
+      .filter((f) => f.minTxn <= seq && seq <= f.maxTxn);
+    if (files.length === 0) return [];
+    const grouped = await this.query(files, ` WHERE txn_seq = ${Number(seq)}`);
     return files.flatMap((f) => grouped.get(f.path) ?? []);
   }
 
@@ -120,7 +160,7 @@ export class OplogReader {
     const small = missing.filter((f) => f.size <= READ_WHOLE_BYTES);
     const large = missing.filter((f) => f.size > READ_WHOLE_BYTES);
     if (small.length > 0) {
-      const grouped = await this.query(small, undefined);
+      const grouped = await this.query(small, '');
       for (const f of small) {
         const byNode = new Map<string, OplogRow[]>([[nodeId, []]]);
         for (const r of grouped.get(f.path) ?? []) {
@@ -133,7 +173,7 @@ export class OplogReader {
       }
     }
     if (large.length > 0) {
-      const grouped = await this.query(large, nodeId);
+      const grouped = await this.query(large, ` WHERE node_id = ${literal(nodeId)}`);
       for (const f of large) {
         const rows = grouped.get(f.path) ?? [];
         found.set(f.path, rows);
@@ -143,11 +183,7 @@ export class OplogReader {
     return files.flatMap((f) => found.get(f.path)!);
   }
 
-  private async query(
-    files: IndexedFile[],
-    nodeId: string | undefined,
-  ): Promise<Map<string, OplogRow[]>> {
-    const where = nodeId === undefined ? '' : ` WHERE node_id = ${literal(nodeId)}`;
+  private async query(files: IndexedFile[], where: string): Promise<Map<string, OplogRow[]>> {
     const sql =
       `SELECT filename, ${ROW_PROJECTION} FROM read_parquet(${stringList(files.map((f) => f.path))}, ` +
       `filename = true, hive_partitioning = false)${where}`;

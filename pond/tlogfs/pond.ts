@@ -29,12 +29,20 @@ export interface PondOptions {
   dynamic?: DynamicNodeMaker;
   /** How long a writer waits for another writer to finish (default 60 s). */
   lockTimeoutMs?: number;
+  /**
+   * Runs after each committed write, outside the write lock (automatic pushes to backups are
+   * wired in here by the layers above). The commit is already durable: a failure of the hook is
+   * reported as a warning and never fails the write.
+   */
+  afterCommit?: (pond: Pond, seq: number) => Promise<void>;
 }
 
 /** What a write transaction is: the command or UI action, recorded in the commit. */
 export interface TxnMeta {
   /** e.g. ['copy', 'host:///a.csv', '/a.csv'] or ['app', 'import', '/sensors']. */
   command: string[];
+  /** The transaction this one reverts, when it is a revert. */
+  reverts?: number;
 }
 
 export interface WriteResult<T> {
@@ -53,6 +61,8 @@ export interface PondCommitInfo {
   host: string;
   changes: Change[];
   changes_total: number;
+  /** Set on a revert: the transaction it undid. */
+  reverts?: number;
 }
 
 const CHANGES_KEPT = 100;
@@ -184,9 +194,27 @@ export class Pond {
 
   /**
    * Runs `fn` as one write transaction and commits what it changed. A transaction that loses the
-   * commit race to another writer is re-run from the start on the new snapshot.
+   * commit race to another writer is re-run from the start on the new snapshot. After the commit
+   * (and the write lock), the `afterCommit` hook runs.
    */
   async write<T>(meta: TxnMeta, fn: (txn: PondTxn) => Promise<T>): Promise<WriteResult<T>> {
+    const done = await this.writeLocked(meta, fn);
+    if (done.seq !== undefined && this.options.afterCommit) {
+      try {
+        await this.options.afterCommit(this, done.seq);
+      } catch (e) {
+        process.emitWarning(
+          `after transaction ${done.seq} (which is committed): ${(e as Error).message}`,
+        );
+      }
+    }
+    return done;
+  }
+
+  private async writeLocked<T>(
+    meta: TxnMeta,
+    fn: (txn: PondTxn) => Promise<T>,
+  ): Promise<WriteResult<T>> {
     const release = await acquireWriteLock(
       this.layout.lock,
       meta.command.join(' '),
@@ -323,6 +351,7 @@ export class Pond {
         changes: changes.slice(0, CHANGES_KEPT),
         changes_total: changes.length,
       };
+      if (meta.reverts !== undefined) info.reverts = meta.reverts;
       await this.table.commit({
         actions: adds.map((add) => ({ add })),
         commitInfo: { operation: 'WRITE', pond: info },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { lstat, mkdir, readdir } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { ownerIsDead, thisProcess, type OwnerProcess } from './owner-process.js';
 
@@ -59,6 +59,19 @@ export async function ownStagingFolder(blobDir: string): Promise<string> {
 export function isOwnStagedFile(path: string): boolean {
   for (const folder of mine.values()) if (path.startsWith(folder + sep)) return true;
   return false;
+}
+
+/**
+ * Removes this process's staging folder in one pond (whose blobs live in `blobDir`), e.g. before
+ * a pond built in a temp folder is renamed into place, where the exit hook would not find it.
+ */
+export async function releaseStagingFolder(blobDir: string): Promise<void> {
+  const root = join(blobDir, STAGING_DIR);
+  const folder = mine.get(root);
+  if (folder === undefined) return;
+  mine.delete(root);
+  await rm(folder, { recursive: true, force: true });
+  await rmdir(root).catch(() => undefined); // only when empty: other writers may be staging
 }
 
 /** Removes this process's staging folders and what is in them (synchronous: runs at exit). */

@@ -6,7 +6,12 @@ import { joinPath } from '../tinyfs/path.js';
 import { WD } from '../tinyfs/wd.js';
 import type { DuckSession } from '../duckdb/session.js';
 import type { BlobStore } from './blob-store.js';
-import { decodeDirectory, encodeDirectory } from './directory-snapshot.js';
+import {
+  decodeDirectory,
+  encodeDirectory,
+  homeOf,
+  type StoredEntry,
+} from './directory-snapshot.js';
 import { TlogDirectory } from './directory-node.js';
 import { TlogFile } from './file-node.js';
 import { oplogRow, type OplogRow } from './oplog.js';
@@ -18,7 +23,7 @@ export const INLINE_LIMIT = 64 * 1024;
 /** A stored node that names a factory, handed to the factory registry to become a live node. */
 export interface DynamicNodeSpec {
   id: NodeId;
-  /** The directory holding the node (its partition). */
+  /** The directory holding the node. */
   parentId: NodeId;
   name: string;
   /** The path through which the node was reached. */
@@ -46,8 +51,17 @@ export type DynamicNodeMaker = (spec: DynamicNodeSpec, txn: PondTxn) => Promise<
 /** One line of what a transaction changed, for `pond log` and the app's history. */
 export interface Change {
   path: string;
-  action: 'created' | 'new version' | 'replaced';
+  /**
+   * created, new version, replaced (a factory config), moved (from `from`), removed (the entry
+   * left its directory; its versions stay in history), restored (brought back, or given again
+   * the content it had, as of transaction `asOf`).
+   */
+  action: 'created' | 'new version' | 'replaced' | 'moved' | 'removed' | 'restored';
   type: EntryType;
+  /** moved: the path before. */
+  from?: string;
+  /** restored: the transaction whose state the node has again. */
+  asOf?: number;
 }
 
 export interface TxnServices {
@@ -66,7 +80,7 @@ export interface TxnServices {
  */
 export class PondTxn {
   private readonly nodes = new Map<NodeId, PondNode>();
-  private readonly dirEntries = new Map<NodeId, Promise<Map<string, DirEntry>>>();
+  private readonly dirEntries = new Map<NodeId, Promise<Map<string, StoredEntry>>>();
   private readonly dirVersions = new Map<NodeId, number>();
   private readonly dirty = new Set<NodeId>();
   private readonly pending = new Map<NodeId, OplogRow[]>();
@@ -112,7 +126,7 @@ export class PondTxn {
 
   // ---- used by the node implementations ----
 
-  entries(dirId: NodeId, path: string): Promise<Map<string, DirEntry>> {
+  entries(dirId: NodeId, path: string): Promise<Map<string, StoredEntry>> {
     let p = this.dirEntries.get(dirId);
     if (!p) {
       p = this.loadEntries(dirId, path);
@@ -128,10 +142,47 @@ export class PondTxn {
     this.dirty.add(id);
   }
 
-  async setEntry(dirId: NodeId, path: string, entry: DirEntry): Promise<void> {
+  async setEntry(dirId: NodeId, path: string, entry: StoredEntry): Promise<void> {
     this.requireWritable(path);
     (await this.entries(dirId, path)).set(entry.name, entry);
     this.dirty.add(dirId);
+  }
+
+  async deleteEntry(dirId: NodeId, path: string, name: string): Promise<void> {
+    this.requireWritable(path);
+    (await this.entries(dirId, path)).delete(name);
+    this.dirty.add(dirId);
+  }
+
+  /**
+   * The pond as this write found it: a read view of the transaction before it, unaffected by
+   * what the write has changed so far (to look at what a path held before it moved).
+   */
+  before(): PondTxn {
+    return new PondTxn(this.services, this.visibleSeq, false, this.startedAt);
+  }
+
+  /** A read view of the pond as of an earlier transaction, sharing this one's services. */
+  asOf(seq: number): PondTxn {
+    if (!Number.isInteger(seq) || seq < 1 || seq > this.visibleSeq) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `transaction ${seq} does not exist: this pond has transactions 1 to ${this.visibleSeq}`,
+        { input: String(seq) },
+      );
+    }
+    return new PondTxn(this.services, seq, false);
+  }
+
+  /** The newest transaction this view sees (the one before it, for a write). */
+  get lastVisible(): number {
+    return this.visibleSeq;
+  }
+
+  /** Decodes one stored version of a directory. */
+  async decodeSnapshot(row: OplogRow, where: string): Promise<Map<string, StoredEntry>> {
+    const bytes = row.content ?? (await this.blobs.read(row.blob!));
+    return new Map(decodeDirectory(bytes, where).map((e) => [e.name, e]));
   }
 
   addRow(row: OplogRow): void {
@@ -156,24 +207,25 @@ export class PondTxn {
     return [...stored, ...(this.pending.get(nodeId) ?? [])];
   }
 
-  async nodeFor(entry: DirEntry, parent: TlogDirectory): Promise<PondNode> {
+  async nodeFor(entry: StoredEntry, parent: TlogDirectory): Promise<PondNode> {
     const cached = this.nodes.get(entry.id);
     if (cached) return cached;
     const path = joinPath(parent.path, entry.name);
+    const home = homeOf(entry, parent.id);
     let node: PondNode;
     if (entry.factory !== undefined) {
-      node = await this.makeDynamic(entry, parent, path);
+      node = await this.makeDynamic(entry, parent, home, path);
     } else if (entry.type === 'directory') {
       node = new TlogDirectory(this, entry.id, path);
     } else if (entry.type === 'symlink') {
-      const row = await this.requireRow(parent.id, entry.id, path, entry.txnSeq);
+      const row = await this.requireRow(home, entry.id, path, entry.txnSeq);
       node = {
         id: entry.id,
         type: 'symlink',
         target: Buffer.from(row.content ?? []).toString('utf8'),
       } satisfies SymlinkNode;
     } else {
-      node = new TlogFile(this, entry.id, entry.type, parent, entry.name, path, entry.txnSeq);
+      node = new TlogFile(this, entry.id, entry.type, parent, home, entry.name, path, entry.txnSeq);
     }
     this.nodes.set(entry.id, node);
     return node;
@@ -181,6 +233,11 @@ export class PondTxn {
 
   forget(id: NodeId): void {
     this.nodes.delete(id);
+  }
+
+  /** Drops every cached live node: after a move or removal, cached nodes know stale paths. */
+  forgetNodes(): void {
+    this.nodes.clear();
   }
 
   async requireRow(
@@ -240,7 +297,7 @@ export class PondTxn {
     return this.writable ? this.seq - 1 : this.seq;
   }
 
-  private async loadEntries(dirId: NodeId, path: string): Promise<Map<string, DirEntry>> {
+  private async loadEntries(dirId: NodeId, path: string): Promise<Map<string, StoredEntry>> {
     const row = await this.services.reader.latest(dirId, dirId, this.visibleSeq);
     if (!row) {
       if (dirId === ROOT_ID) {
@@ -254,13 +311,13 @@ export class PondTxn {
       });
     }
     this.dirVersions.set(dirId, row.version);
-    const bytes = row.content ?? (await this.blobs.read(row.blob!));
-    return new Map(decodeDirectory(bytes, path).map((e) => [e.name, e]));
+    return this.decodeSnapshot(row, path);
   }
 
   private async makeDynamic(
     entry: DirEntry,
     parent: TlogDirectory,
+    home: NodeId,
     path: string,
   ): Promise<PondNode> {
     if (!this.services.dynamic) {
@@ -269,7 +326,7 @@ export class PondTxn {
         `no factory registry to build '${path}' (${entry.factory})`,
       );
     }
-    const row = await this.requireRow(parent.id, entry.id, path, entry.txnSeq);
+    const row = await this.requireRow(home, entry.id, path, entry.txnSeq);
     return this.services.dynamic(
       {
         id: entry.id,

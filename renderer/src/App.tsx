@@ -37,7 +37,10 @@ export function App() {
       const { openPond } = useApp.getState();
       const current = useApp.getState().pond;
       const run = async () => {
-        if (cmd.kind === 'openDemoPond') openPond(await client.openDemoPond());
+        // Main opened this pond itself (first-run demo, command line, second launch, open-file).
+        if (cmd.kind === 'showPond') openPond(cmd.pond);
+        else if (cmd.kind === 'showError') setError(cmd.error);
+        else if (cmd.kind === 'openDemoPond') openPond(await client.openDemoPond());
         else if (cmd.kind === 'openRecent') openPond(await client.openRecent(cmd.path));
         else if (cmd.kind === 'openPond') {
           const p = await client.openPondDialog();

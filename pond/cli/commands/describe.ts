@@ -45,8 +45,11 @@ export function formatDescription(d: NodeDescription): string {
         v.minEventTimeUs !== undefined && v.maxEventTimeUs !== undefined
           ? `  ${formatMicros(v.minEventTimeUs)} .. ${formatMicros(v.maxEventTimeUs)}`
           : '';
+      const copy = v.restoredFrom
+        ? `  restored from v${v.restoredFrom.version} (txn ${v.restoredFrom.txnSeq})${v.base && d.type === 'series' ? ', readers start here' : ''}`
+        : '';
       lines.push(
-        `    v${v.version}  txn ${v.txnSeq}  ${formatTime(v.timestamp)}  ${formatSize(v.size)}${range}`,
+        `    v${v.version}  txn ${v.txnSeq}  ${formatTime(v.timestamp)}  ${formatSize(v.size)}${range}${copy}`,
       );
     }
   }

@@ -25,8 +25,16 @@ export function registerLog(program: Command, ctx: CliContext): void {
           const who = t.user ? ` ${t.user}@${t.host}` : '';
           const what = t.command.length > 0 ? t.command.join(' ') : t.operation.toLowerCase();
           out += `Transaction ${t.seq}  ${formatTime(t.timestamp)}${who}  ${t.operation}\n  ${what}\n`;
-          for (const c of t.changes)
-            out += `    ${c.action.padEnd(11)} ${c.type.padEnd(9)} ${c.path}\n`;
+          if (t.reverts !== undefined) out += `  reverts transaction ${t.reverts}\n`;
+          for (const c of t.changes) {
+            const note =
+              c.from !== undefined
+                ? ` (from ${c.from})`
+                : c.asOf !== undefined
+                  ? ` (as of transaction ${c.asOf})`
+                  : '';
+            out += `    ${c.action.padEnd(11)} ${c.type.padEnd(9)} ${c.path}${note}\n`;
+          }
           if (t.changesTotal > t.changes.length)
             out += `    ... and ${t.changesTotal - t.changes.length} more\n`;
         }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -200,6 +201,29 @@ describe('the demo pond', () => {
         (await readdir(appData).catch(() => [])).filter((n) => n.includes('building')),
       ).toEqual([]);
       expect((await failure(svc.cancelJob('no-such-job'))).code).toBe(ErrorCode.NotFound);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('removes the half-built demos of processes that are gone, never one that still runs', async () => {
+    const appData = join(s.dir, 'abandoned-app');
+    // A process that has ended: its pid runs no more.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const abandoned = `${demoPondPath(appData)}.building-${gone}-0badf00d`;
+    const running = `${demoPondPath(appData)}.building-${process.pid}-5ca1ab1e`;
+    const unnamed = `${demoPondPath(appData)}.building-1a2b3c4d`;
+    for (const d of [abandoned, running, unnamed]) {
+      await mkdir(join(d, 'data'), { recursive: true });
+      await writeFile(join(d, 'data', 'part.parquet'), 'half');
+    }
+    const svc = service(appData);
+    try {
+      await svc.openDemoPond();
+      expect(existsSync(abandoned)).toBe(false);
+      expect(existsSync(running)).toBe(true);
+      expect(existsSync(unnamed)).toBe(true);
+      expect(existsSync(demoPondPath(appData))).toBe(true);
     } finally {
       await svc.close();
     }

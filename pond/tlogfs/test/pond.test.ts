@@ -7,6 +7,7 @@ import type { FileNode } from '../../tinyfs/node.js';
 import { visitGlob } from '../../tinyfs/visit.js';
 import { fsck } from '../fsck.js';
 import { Pond } from '../pond.js';
+import { restorePath } from '../restore.js';
 import { INLINE_LIMIT } from '../transaction.js';
 
 const meta = (...command: string[]) => ({ command });
@@ -222,6 +223,31 @@ describe('tlogfs: a pond in a Delta table', () => {
     expect(before).toBe('line 1\n');
     const report = await fsck(pond);
     expect(report.problems).toEqual([]);
+  });
+
+  it('restore of a growing data file brings back the whole file as it was', async () => {
+    const big = Buffer.alloc(INLINE_LIMIT + 5, 'y');
+    await pond.write(meta('w1'), async (txn) =>
+      (await txn.wd()).writeFile('/log', 'data', text('a\n')),
+    );
+    await pond.write(meta('w2'), async (txn) =>
+      (await txn.wd()).writeFile('/log', 'data', { bytes: big, continues: true }),
+    );
+    const asOf = pond.lastSeq;
+    await pond.write(meta('w3'), async (txn) =>
+      (await txn.wd()).writeFile('/log', 'data', { ...text('c\n'), continues: true }),
+    );
+    await pond.write(meta('restore'), (txn) => restorePath(txn, '/log', asOf));
+    const now = await pond.read(async (txn) => {
+      const f = await (await txn.wd()).getFile('/log');
+      return { bytes: Buffer.from(await f.read()), versions: await f.versions() };
+    });
+    expect(now.bytes.equals(Buffer.concat([Buffer.from('a\n'), big]))).toBe(true);
+    expect(now.versions.slice(-2).map((v) => [v.offset, v.restoredFrom?.version])).toEqual([
+      [undefined, 1],
+      [2, 2],
+    ]);
+    expect((await fsck(pond)).problems).toEqual([]);
   });
 
   it('only a data file with a version can be continued', async () => {

@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import type { PondSummary, TreeEntry } from '../../../shared/api';
+import { BackupsPanel } from '../backups/BackupsPanel';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorView } from '../common/ErrorView';
 import { DetailsPanel } from '../details/DetailsPanel';
@@ -22,14 +23,15 @@ const LABELS: Record<Panel, string> = {
   chart: 'Chart',
   details: 'Details',
   history: 'History',
+  backups: 'Backups',
 };
 
 /** Which panels make sense for a selection (rows for tables and series, a chart for series). */
 function panelsFor(entry: TreeEntry | undefined): Panel[] {
-  if (!entry) return ['history'];
-  if (entry.kind === 'series') return ['data', 'chart', 'details', 'history'];
-  if (entry.kind === 'table') return ['data', 'details', 'history'];
-  return ['details', 'history'];
+  if (!entry) return ['history', 'backups'];
+  if (entry.kind === 'series') return ['data', 'chart', 'details', 'history', 'backups'];
+  if (entry.kind === 'table') return ['data', 'details', 'history', 'backups'];
+  return ['details', 'history', 'backups'];
 }
 
 /** An open pond: the tree on the left, the selected node's panels on the right. */
@@ -74,6 +76,8 @@ export function MainView({ pond }: { pond: PondSummary }) {
             >
               {panel === 'history' ? (
                 <HistoryPanel pond={pond.handle} />
+              ) : panel === 'backups' ? (
+                <BackupsPanel pond={pond.handle} />
               ) : selected ? (
                 <NodePanel pond={pond.handle} entry={selected} panel={panel} asOf={asOf} />
               ) : null}

@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { mirror } from '../../remote/index.js';
+import type { CliContext } from '../context.js';
+import { writeOut } from '../output.js';
+import { plural, withRemoteWork } from '../remote-work.js';
+
+export function registerMirror(program: Command, ctx: CliContext): void {
+  program
+    .command('mirror')
+    .description(
+      'keep a host folder with the pond files as plain files (data as bytes, tables and series as Parquet), rewriting only what changed',
+    )
+    .argument('<dir>', 'the host folder (made if missing; holds .pond-mirror.json)')
+    .argument('[pattern]', 'which files (default: every file)', '**/*')
+    .option('--csv', 'also write tables and series as CSV (<path>.csv)')
+    .action(async (dir: string, pattern: string, o: { csv?: boolean }) => {
+      await ctx.withPond(async (pond) => {
+        const r = await withRemoteWork((work) =>
+          mirror(pond, resolve(dir), { pattern, csv: o.csv ?? false }, work),
+        );
+        let out = `Mirrored transaction ${r.txn} into ${r.dir}: ${plural(r.written.length, 'file')} written, ${r.unchanged} unchanged`;
+        out += r.removed.length
+          ? `, ${plural(r.removed.length, 'file')} no longer in the pond removed`
+          : '';
+        out += '\n';
+        for (const w of r.written) out += `  ${w}\n`;
+        for (const k of r.kept)
+          out += `  kept ${k}: changed since the last mirror (no longer tracked)\n`;
+        await writeOut(out);
+      });
+    });
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { ErrorCode, PondError } from '../../../shared/errors.js';
+import { moveInPond } from '../../service/move.js';
+import type { CliContext } from '../context.js';
+import { writeOut } from '../output.js';
+import { warnReaders } from './edit-report.js';
+
+export function registerMv(program: Command, ctx: CliContext): void {
+  program
+    .command('mv')
+    .description(
+      'rename or move within the pond (the node keeps its id and versions); DST may be an existing directory',
+    )
+    .argument('<paths...>', 'sources then destination')
+    .action(async (paths: string[]) => {
+      if (paths.length < 2) {
+        throw new PondError(ErrorCode.InvalidArgument, 'mv needs a source and a destination');
+      }
+      await ctx.withPond(async (pond) => {
+        const r = await moveInPond(
+          pond,
+          ctx.registry,
+          { sources: paths.slice(0, -1), dest: paths[paths.length - 1]! },
+          ctx.meta,
+        );
+        let out = '';
+        for (const c of r.changes) out += `Moved ${c.from} -> ${c.path} [${c.kind}]\n`;
+        out += `Transaction ${r.txn}\n`;
+        await writeOut(out);
+        warnReaders(r);
+      });
+    });
+}

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { ErrorCode, PondError } from '../../../shared/errors.js';
+import { getRemote, listRemotes, pushRemote, type RemoteConfig } from '../../remote/index.js';
+import type { CliContext } from '../context.js';
+import { formatSize } from '../format/sizes.js';
+import { printErr, writeOut } from '../output.js';
+import { plural, withRemoteWork } from '../remote-work.js';
+
+export function registerPush(program: Command, ctx: CliContext): void {
+  program
+    .command('push')
+    .description(
+      'send the transactions a backup lacks (every backup without NAME); only missing objects travel',
+    )
+    .argument('[name]', 'the backup (pond backup list)')
+    .action(async (name: string | undefined) => {
+      await ctx.withPond(async (pond) => {
+        const remotes: RemoteConfig[] = name
+          ? [await getRemote(pond.layout.root, name)]
+          : await listRemotes(pond.layout.root);
+        if (remotes.length === 0) {
+          throw new PondError(
+            ErrorCode.NotFound,
+            'this pond has no backups: pond backup add NAME URL',
+          );
+        }
+        let failed = 0;
+        for (const remote of remotes) {
+          try {
+            const r = await withRemoteWork((work) => pushRemote(pond, remote, work));
+            if (r.outcome === 'up to date') {
+              await writeOut(`${remote.name}: up to date at transaction ${r.to}\n`);
+              continue;
+            }
+            const c = r.counts!;
+            await writeOut(
+              `${remote.name}: pushed transactions ${r.from + 1}..${r.to} to ${r.url}: ` +
+                `${plural(c.commits, 'log entry', 'log entries')}, ${plural(c.checkpoints, 'checkpoint')}, ` +
+                `${plural(c.dataFiles, 'data file')}, ${plural(c.blobs, 'blob')} (${formatSize(c.bytes)})` +
+                `${c.present ? `; ${c.present} already there` : ''}\n`,
+            );
+          } catch (e) {
+            // One unreachable backup must not keep the others from being pushed.
+            if (remotes.length === 1) throw e;
+            failed++;
+            printErr(`pond: push to '${remote.name}' failed: ${(e as Error).message}`);
+          }
+        }
+        if (failed > 0) process.exitCode = 1;
+      });
+    });
+}

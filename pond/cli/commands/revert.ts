@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import type { RevertPlanInfo } from '../../../shared/api.js';
+import { ErrorCode, PondError } from '../../../shared/errors.js';
+import { history } from '../../service/history.js';
+import { revertInPond, revertPlan } from '../../service/revert.js';
+import type { Pond } from '../../tlogfs/pond.js';
+import type { CliContext } from '../context.js';
+import { writeOut } from '../output.js';
+import { warnReaders } from './edit-report.js';
+
+export function registerRevert(program: Command, ctx: CliContext): void {
+  program
+    .command('revert')
+    .description(
+      'a new transaction that undoes what transaction N changed (refused when later transactions changed the same paths, unless --force)',
+    )
+    .argument('<txn>', 'the transaction number (see pond log)')
+    .option(
+      '--force',
+      'revert even where later transactions changed the same paths (undoing their changes to them too)',
+    )
+    .option(
+      '--dry-run',
+      'print what the revert would do and what stands in its way; change nothing',
+    )
+    .action(async (txn: string, o: { force?: boolean; dryRun?: boolean }) => {
+      if (!/^\d+$/.test(txn)) {
+        throw new PondError(
+          ErrorCode.InvalidArgument,
+          `revert needs a transaction number, not '${txn}'`,
+          { input: txn },
+        );
+      }
+      const seq = Number(txn);
+      await ctx.withPond(async (pond) => {
+        const title = `transaction ${seq}${await commandOf(pond, seq)}`;
+        if (o.dryRun) {
+          const plan = await revertPlan(pond, seq);
+          let out = `Reverting ${title} would:\n${steps(plan)}`;
+          if (plan.conflicts.length > 0) {
+            out += 'Conflicts (the revert is refused; --force goes ahead where it can):\n';
+            for (const c of plan.conflicts) {
+              const by = c.txn === undefined ? '' : ` (transaction ${c.txn})`;
+              const how = c.forceable ? '' : ' [--force cannot do this]';
+              out += `  ${c.path}: ${c.reason}${by}${how}\n`;
+            }
+          }
+          await writeOut(out);
+          return;
+        }
+        const r = await revertInPond(
+          pond,
+          ctx.registry,
+          { txn: seq, force: o.force ?? false },
+          ctx.meta,
+        );
+        await writeOut(
+          r.txn === undefined
+            ? `Nothing to revert: what ${title} changed is already undone (no transaction)\n`
+            : `Reverted ${title}:\n${steps(r.plan)}Transaction ${r.txn}\n`,
+        );
+        warnReaders(r);
+      });
+    });
+}
+
+/** ` (the command)` of a transaction, for the report. */
+async function commandOf(pond: Pond, seq: number): Promise<string> {
+  const [t] = await history(pond, { limit: 1, before: seq + 1 });
+  return t && t.seq === seq && t.command.length > 0 ? ` (${t.command.join(' ')})` : '';
+}
+
+function steps(plan: RevertPlanInfo): string {
+  if (plan.steps.length === 0) return '  nothing to change\n';
+  return plan.steps
+    .map(
+      (s) =>
+        `  ${s.kind.padEnd(15)} ${s.entryKind.padEnd(9)} ${s.path}${s.to ? ` -> ${s.to}` : ''}\n`,
+    )
+    .join('');
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { removeFromPond } from '../../service/remove.js';
+import type { CliContext } from '../context.js';
+import { writeOut } from '../output.js';
+import { warnReaders } from './edit-report.js';
+
+export function registerRm(program: Command, ctx: CliContext): void {
+  program
+    .command('rm')
+    .description(
+      'remove entries from their directories; their versions stay readable with --as-of and can be restored',
+    )
+    .argument('<paths...>', 'pond paths')
+    .option('-r, --recursive', 'remove a directory that has entries, with everything in it')
+    .action(async (paths: string[], o: { recursive?: boolean }) => {
+      await ctx.withPond(async (pond) => {
+        const r = await removeFromPond(
+          pond,
+          ctx.registry,
+          { paths, recursive: o.recursive ?? false },
+          ctx.meta,
+        );
+        let out = '';
+        for (const c of r.changes) {
+          out += `Removed ${c.path} [${c.kind}] (bring it back: pond restore ${c.path} --as-of ${r.txn! - 1})\n`;
+        }
+        out += `Transaction ${r.txn}\n`;
+        await writeOut(out);
+        warnReaders(r);
+      });
+    });
+}

@@ -1,0 +1,224 @@
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { DuckSession } from '../duckdb/session.js';
+import { stringList } from '../duckdb/sql.js';
+import { BlobStore } from '../tlogfs/blob-store.js';
+import { FileStore } from './file-store.js';
+import { HINT_KEY } from './log-view.js';
+import { eachLimited, type ObjectStore, type WriteOptions } from './object-store.js';
+import { checkCancelled, TransferProgress, type RemoteWork } from './progress.js';
+import type { TransferCounts, TransferPlan } from './transfer-plan.js';
+
+const BLOB_DIR = '_large_files/';
+const PARALLEL = 4;
+
+/**
+ * Sends what the plan names that the target lacks: data files, then the blobs their rows name,
+ * then the log entries in version order (each commit only if absent, the same bytes if present),
+ * and the checkpoint hint last. Interrupted anywhere, the target stays at a complete version.
+ */
+export async function runTransfer(
+  plan: TransferPlan,
+  source: ObjectStore,
+  target: ObjectStore,
+  session: DuckSession,
+  work: RemoteWork,
+  verb: string,
+): Promise<TransferCounts> {
+  const counts: TransferCounts = {
+    commits: 0,
+    checkpoints: 0,
+    dataFiles: 0,
+    blobs: 0,
+    present: 0,
+    missingOld: 0,
+    bytes: 0,
+  };
+  checkCancelled(work, verb);
+  const dataKeys = [...plan.dataFiles.keys()];
+  const [there, here] = await Promise.all([target.sizes(dataKeys), source.sizes(dataKeys)]);
+  const toSend: string[] = [];
+  for (const key of dataKeys) {
+    const size = here.get(key);
+    if (size === undefined) {
+      if (plan.dataFiles.get(key)!.live && !there.has(key)) {
+        throw new PondError(
+          ErrorCode.DeltaCorrupt,
+          `${source.url}: data file ${key} of version ${plan.to} is missing (pond fsck)`,
+          { input: `${source.url}/${key}` },
+        );
+      }
+      if (!there.has(key)) counts.missingOld++;
+      continue;
+    }
+    if (there.has(key)) {
+      checkSize(target, key, there.get(key)!, size);
+      counts.present++;
+    } else toSend.push(key);
+  }
+  const logFiles = plan.log.filter((e) => e.kind === 'checkpoint').map((e) => e.key);
+  const logSizes = await source.sizes(logFiles);
+  let totalBytes = toSend.reduce((n, k) => n + here.get(k)!, 0);
+  totalBytes += [...logSizes.values()].reduce((n, s) => n + s, 0);
+  const progress = new TransferProgress(work, verb, totalBytes, toSend.length + plan.log.length);
+  progress.report(true);
+
+  await eachLimited(toSend, PARALLEL, async (key) => {
+    checkCancelled(work, verb);
+    const r = await copyObject(source, target, key, {});
+    counts.dataFiles++;
+    counts.bytes += r;
+    progress.object(r);
+  });
+
+  // Blobs named by the rows of every data file of the segment (even ones already there: an
+  // interrupted transfer may have sent a data file and not yet all of its blobs).
+  const blobs = await blobsNamed(session, source, target, dataKeys, plan.dataFiles);
+  const blobKeys = [...blobs.keys()];
+  const [blobsThere, blobsHere] = await Promise.all([
+    target.sizes(blobKeys),
+    source.sizes(blobKeys),
+  ]);
+  const blobsToSend: string[] = [];
+  for (const key of blobKeys) {
+    const size = blobsHere.get(key);
+    if (blobsThere.has(key)) {
+      if (size !== undefined) checkSize(target, key, blobsThere.get(key)!, size);
+      counts.present++;
+    } else if (size === undefined) {
+      if (blobs.get(key)) {
+        throw new PondError(
+          ErrorCode.DeltaCorrupt,
+          `${source.url}: blob ${key} named by version ${plan.to} is missing (pond fsck)`,
+          { input: `${source.url}/${key}` },
+        );
+      }
+      counts.missingOld++;
+    } else blobsToSend.push(key);
+  }
+  progress.extend(
+    blobsToSend.reduce((n, k) => n + blobsHere.get(k)!, 0),
+    blobsToSend.length,
+  );
+  await eachLimited(blobsToSend, PARALLEL, async (key) => {
+    checkCancelled(work, verb);
+    const r = await copyObject(source, target, key, { sha256: key.slice(key.indexOf('=') + 1) });
+    counts.blobs++;
+    counts.bytes += r;
+    progress.object(r);
+  });
+  if (target instanceof FileStore) await target.flush();
+
+  // The log, oldest first: each version becomes visible only after everything it names.
+  for (const e of plan.log) {
+    checkCancelled(work, verb);
+    if (e.kind === 'commit') {
+      const r = await target.writeBytes(e.key, e.bytes!, {
+        ifAbsent: true,
+        ...(e.mtimeMs === undefined ? {} : { mtimeMs: e.mtimeMs }),
+      });
+      if (!r.written) {
+        const there = await target.read(e.key);
+        if (!there || !there.bytes.equals(e.bytes!)) {
+          throw new PondError(
+            ErrorCode.Conflict,
+            `${target.url}: transaction ${e.version} there is not this pond's: the histories diverged while sending`,
+            { input: `${target.url}/${e.key}` },
+          );
+        }
+        counts.present++;
+      } else {
+        counts.commits++;
+        counts.bytes += r.size;
+      }
+      progress.object(r.size);
+    } else {
+      const r = await copyObject(source, target, e.key, {});
+      counts.checkpoints++;
+      counts.bytes += r;
+      progress.object(r);
+    }
+  }
+  // The hint last, and never backwards.
+  const hint = plan.sourceView.hint;
+  if (
+    hint &&
+    hint.version <= plan.to &&
+    hint.version > (plan.targetView.hint?.version ?? -1) &&
+    (plan.log.some((e) => e.kind === 'checkpoint' && e.version === hint.version) ||
+      plan.targetView.checkpoints.has(hint.version))
+  ) {
+    await target.writeBytes(HINT_KEY, hint.bytes, { replace: true });
+  }
+  progress.report(true);
+  return counts;
+}
+
+/** Copies one object; returns its size. Host-folder sources upload; others download into a host folder. */
+async function copyObject(
+  source: ObjectStore,
+  target: ObjectStore,
+  key: string,
+  options: WriteOptions,
+): Promise<number> {
+  if (source.localPath) return (await target.upload(key, source.localPath(key), options)).size;
+  if (target instanceof FileStore) {
+    const r = await target.receive(
+      key,
+      async (tmp) => (await source.download(key, tmp)).sha256,
+      options,
+    );
+    return r.size;
+  }
+  throw new PondError(
+    ErrorCode.Unsupported,
+    `cannot copy from ${source.url} to ${target.url} directly: one of them must be a host folder`,
+  );
+}
+
+function checkSize(store: ObjectStore, key: string, there: number, here: number): void {
+  if (there !== here) {
+    throw new PondError(
+      ErrorCode.Remote,
+      `${store.url}: ${key} is there with ${there} bytes, not ${here}: that copy is damaged (pond verify)`,
+      { input: `${store.url}/${key}` },
+    );
+  }
+}
+
+/** Blob keys named by the oplog rows of these data files -> whether a live file names it. */
+async function blobsNamed(
+  session: DuckSession,
+  source: ObjectStore,
+  target: ObjectStore,
+  keys: readonly string[],
+  files: TransferPlan['dataFiles'],
+): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  const paths = new Map<string, boolean>();
+  const local = await (source.localPath ? source.sizes(keys) : target.sizes(keys));
+  for (const k of keys) {
+    if (!local.has(k)) continue;
+    const path = source.localPath ? source.localPath(k) : target.localPath!(k);
+    paths.set(path, files.get(k)?.live ?? false);
+  }
+  for (const r of await blobsInFiles(session, [...paths.keys()]))
+    out.set(r.key, (out.get(r.key) ?? false) || (paths.get(r.file) ?? false));
+  return out;
+}
+
+/** The blob keys (`_large_files/sha256=...`) named by the oplog rows of these Parquet files. */
+export async function blobsInFiles(
+  session: DuckSession,
+  files: readonly string[],
+): Promise<{ key: string; file: string }[]> {
+  const out: { key: string; file: string }[] = [];
+  for (let i = 0; i < files.length; i += 500) {
+    const batch = files.slice(i, i + 500);
+    const rows = await session.all<{ blob: string; filename: string }>(
+      `SELECT DISTINCT blob, filename FROM read_parquet(${stringList(batch)}, filename = true) WHERE blob IS NOT NULL`,
+    );
+    for (const r of rows)
+      out.push({ key: BLOB_DIR + BlobStore.blobName(r.blob), file: r.filename });
+  }
+  return out;
+}
