@@ -121,7 +121,7 @@ describe('pond run', () => {
     const bad = await pond('run', NODE, 'fetch');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
-      "pond: hydrovu has no command 'fetch' (commands: collect, locations)\n",
+      "pond: hydrovu has no command 'fetch' (commands: collect, archive, locations)\n",
     );
 
     const noEnv = await runPond(['--pond', t.pond, 'run', NODE], { env: { HV_CLI_ID: 'x' } });

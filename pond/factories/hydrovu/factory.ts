@@ -1,14 +1,16 @@
 import type { Factory } from '../registry.js';
 import { executableNode, type ExecutableCommand } from '../executable.js';
 import { HydroVuClient, type Fetch } from './client.js';
+import { archive } from './archive.js';
 import { collect } from './collect.js';
 import { HYDROVU_SECRETS, readHydroVuConfig, type HydroVuConfig } from './config.js';
 import { simulatedHydroVu } from './simulated-api.js';
 
 /**
  * hydrovu: collects In-Situ HydroVu instruments' readings into one wide series per device
- * (reference §4.2). `pond run NODE collect` (the default) fetches what is new; `locations`
- * lists the locations the credentials can read.
+ * (reference §4.2). `pond run NODE collect` (the default) fetches what is new; `archive`
+ * compacts the active series into dated archives; `locations` lists the locations the
+ * credentials can read.
  */
 function fetcherFor(cfg: HydroVuConfig): Fetch {
   return cfg.simulated
@@ -49,6 +51,15 @@ const locationsCommand: ExecutableCommand<HydroVuConfig> = {
   },
 };
 
+const archiveCommand: ExecutableCommand<HydroVuConfig> = {
+  name: 'archive',
+  summary:
+    "compact each device's active series into {name}_archive_{YYYYMMDD}.series and start a new one",
+  usage: '[DEVICE]',
+  writes: true,
+  run: archive,
+};
+
 export const hydrovu: Factory = {
   name: 'hydrovu',
   description: 'collects HydroVu readings into a wide series per device',
@@ -57,7 +68,7 @@ export const hydrovu: Factory = {
   make: async (spec) => executableNode(spec, HYDROVU_SECRETS),
   secretKeys: HYDROVU_SECRETS,
   executable: {
-    commands: [collectCommand, locationsCommand] as ExecutableCommand<unknown>[],
+    commands: [collectCommand, archiveCommand, locationsCommand] as ExecutableCommand<unknown>[],
     readConfig: readHydroVuConfig,
   },
 };

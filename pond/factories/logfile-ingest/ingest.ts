@@ -7,6 +7,7 @@ import { ErrorCode, PondError } from '../../../shared/errors.js';
 import { isFile, type DirectoryNode, type FileContent } from '../../tinyfs/node.js';
 import { joinPath } from '../../tinyfs/path.js';
 import { matchWildcard } from '../../tinyfs/glob.js';
+import { movePaths } from '../../tinyfs/move.js';
 import type { WD } from '../../tinyfs/wd.js';
 import { BlobStore } from '../../tlogfs/blob-store.js';
 import type { RunContext, RunJob, RunResult } from '../executable.js';
@@ -26,8 +27,8 @@ export interface LogfileConfig {
  * - the active file that grew gets only its new bytes, as a version continuing the last (after
  *   checking that its first bytes are still the ones the pond holds);
  * - the active file that shrank or whose first bytes changed was rotated: a new archived file
- *   that starts with what the pond holds is that file; the pond's copy is completed with the
- *   bytes it missed and kept under the archive's name, and the new active file is copied whole.
+ *   that starts with what the pond holds is that file; the pond's copy gets the bytes it missed
+ *   and is renamed to the archive's name (history kept), and the new active file is copied whole.
  *   When no archived file explains the change, the file was rewritten: an error, nothing written;
  * - an archived file the pond already holds must not have changed (an error otherwise).
  * Sizes are taken once, when the run starts: bytes written later are for the next run.
@@ -64,8 +65,8 @@ export async function ingest(ctx: RunContext<LogfileConfig>): Promise<RunResult>
         if (!differs) continue;
         const to = await rotatedTo(archived, held, mine);
         if (!to) throw rewritten(cfg, f, mine, differs);
+        // The new active file is copied whole below, as a new node.
         await keepAsArchive(wd, cfg, f.name, mine, to, held, stage, report, job);
-        held.delete(f.name); // the new active file is copied whole below
       }
       // An active file that is gone from the host (rotated, its successor not made yet).
       for (const [name, mine] of [...held]) {
@@ -76,9 +77,8 @@ export async function ingest(ctx: RunContext<LogfileConfig>): Promise<RunResult>
           job.log(`${name} is gone from the host; the pond keeps its copy`);
           continue;
         }
+        // Its successor is copied whole when it comes, as a new node.
         await keepAsArchive(wd, cfg, name, mine, to, held, stage, report, job);
-        // The active name starts over, empty: its successor is copied whole when it comes.
-        await write(wd, cfg, name, { bytes: new Uint8Array() }, false, 0, report, job);
       }
       for (const f of archived) {
         const mine = held.get(f.name);
@@ -154,9 +154,8 @@ function rewritten(
 }
 
 /**
- * The active file was rotated to `to`: the pond's copy of it, completed with the bytes it
- * missed, is kept under the archive's name. Its parts are written again as they are (the same
- * blobs), so nothing large is stored twice.
+ * The active file was rotated to `to`: the pond's copy gets the bytes it missed, then is renamed
+ * to the archive's name, keeping its history (as the original does).
  */
 async function keepAsArchive(
   wd: WD,
@@ -169,22 +168,21 @@ async function keepAsArchive(
   report: Report,
   job: RunJob,
 ): Promise<void> {
+  const oldPath = joinPath(cfg.pondPath, name);
   const newPath = joinPath(cfg.pondPath, to.name);
-  const whole = Buffer.from(await (await wd.getFile(joinPath(cfg.pondPath, name))).read());
-  for (const [i, p] of mine.parts.entries()) {
-    const bytes = whole.subarray(p.offset, p.offset + p.size);
-    await wd.writeFile(newPath, 'data', { bytes, continues: i > 0 });
-  }
-  if (to.size > mine.size)
-    await wd.writeFile(newPath, 'data', {
+  if (to.size > mine.size) {
+    await wd.writeFile(oldPath, 'data', {
       ...(await stage(to, mine.size, to.size)),
       continues: true,
     });
-  job.log(`${name} was rotated to ${to.name}`);
+  }
+  await movePaths(wd, [oldPath], newPath);
+  job.log(`${name} was rotated to ${to.name} (+${to.size - mine.size} bytes it missed)`);
   held.set(to.name, { parts: [], size: to.size, versions: 0, rotatedHere: true });
+  held.delete(name);
   report.rotated.push(`${name} -> ${to.name}`);
   const versions = await (await wd.getFile(newPath)).versions();
-  report.added.push({ path: newPath, bytes: to.size, version: versions.length });
+  report.added.push({ path: newPath, bytes: to.size - mine.size, version: versions.length });
 }
 
 function isActiveName(cfg: LogfileConfig, name: string): boolean {

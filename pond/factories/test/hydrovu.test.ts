@@ -343,6 +343,39 @@ describe('hydrovu collect against the stand-in API', () => {
     await expectComplete(pond, 12, 'south', 320);
   });
 
+  it('archive compacts the active series into a dated one-version archive; collect resumes after it', async () => {
+    standIn = await HydroVuStandIn.start(options());
+    await mknod(pond, 'hydrovu', NODE, config(standIn.url));
+    await run(pond, NODE);
+    standIn.options.devices[0]!.count = 500;
+    await run(pond, NODE); // north has two versions now
+    const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    const archived = `/hydrovu/devices/11/north_archive_${day}.series`;
+    const r = await run(pond, NODE, 'archive', testJob(), ['north']);
+    expect(r.record.state).toBe('added');
+    expect(r.record.added).toEqual([{ path: archived, rows: 500, version: 1 }]);
+    expect(r.output).toBe(`pond copy '${archived}' host:///DEST${archived}\n`);
+    const gone = await pond.read(
+      async (txn) =>
+        (await (await txn.wd()).lookup('/hydrovu/devices/11/north_active.series')).found,
+    );
+    expect(gone).toBe(false);
+    const [txn] = await history(pond, { limit: 1 });
+    expect(txn!.command).toEqual(['run', NODE, 'archive', 'north']);
+    // The next collect starts a new active series with only the newer readings.
+    standIn.options.devices[0]!.count = 530;
+    const next = await run(pond, NODE);
+    expect(next.record.added).toEqual([
+      { path: '/hydrovu/devices/11/north_active.series', rows: 30, version: 1 },
+    ]);
+    // Archiving again today skips the device; an unknown device is refused.
+    const again = await run(pond, NODE, 'archive', testJob(), ['north']);
+    expect(again.record).toMatchObject({ state: 'nothing-new' });
+    expect(again.record.summary).toMatch(/exists already/);
+    const bad = await run(pond, NODE, 'archive', testJob(), ['nobody']).catch((e: unknown) => e);
+    expect(isPondError(bad, ErrorCode.InvalidArgument)).toBe(true);
+  });
+
   it('locations lists what the credentials read, marking configured devices', async () => {
     standIn = await HydroVuStandIn.start(
       options({ devices: [device(11, 'north', 1), device(12, 'south', 1), device(99, 'x', 1)] }),
