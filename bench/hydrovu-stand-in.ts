@@ -96,19 +96,37 @@ export class HydroVuStandIn {
     return standIn;
   }
 
-  /** Readings a device has from `from` (unix s) on: [time, parameters] per time. */
-  timeline(device: StandInDevice, from = 0): { t: number; parameters: StandInParameter[] }[] {
-    const out: { t: number; parameters: StandInParameter[] }[] = [];
-    for (let i = 0; i < device.count; i++) {
-      const t = device.start + i * device.stepS;
-      if (t < from) continue;
-      const parameters =
-        device.changeAt && t >= device.changeAt.time
-          ? device.changeAt.parameters
-          : device.parameters;
-      out.push({ t, parameters });
+  /**
+   * The readings a device has from `from` (unix s) on, in time order (each time's parameters in
+   * order), from the `offset`th on, at most `limit`; and how many there are in all.
+   */
+  readings(
+    device: StandInDevice,
+    from: number,
+    offset: number,
+    limit: number,
+  ): { total: number; points: { t: number; p: StandInParameter }[] } {
+    const first = Math.max(0, Math.ceil((from - device.start) / device.stepS));
+    const change = device.changeAt
+      ? Math.min(
+          device.count,
+          Math.max(0, Math.ceil((device.changeAt.time - device.start) / device.stepS)),
+        )
+      : device.count;
+    const split = Math.max(first, change);
+    const a = device.parameters;
+    const b = device.changeAt?.parameters ?? device.parameters;
+    const inA = Math.max(0, split - first) * a.length;
+    const total = inA + Math.max(0, device.count - split) * b.length;
+    const points: { t: number; p: StandInParameter }[] = [];
+    for (let k = offset; k < Math.min(total, offset + limit); k++) {
+      const [i, p] =
+        k < inA
+          ? [first + Math.floor(k / a.length), a[k % a.length]!]
+          : [split + Math.floor((k - inA) / b.length), b[(k - inA) % b.length]!];
+      points.push({ t: device.start + i * device.stepS, p });
     }
-    return out;
+    return { total, points };
   }
 
   dataRequests(): number {
@@ -172,13 +190,10 @@ export class HydroVuStandIn {
     if (!device) return answer(404, { message: `no location ${m[1]}` });
     const startTime = Number(url.searchParams.get('startTime') ?? 0);
     // Every reading from startTime, in time order; a page is a slice of them.
-    const points = this.timeline(device, startTime).flatMap(({ t, parameters: ps }) =>
-      ps.map((p) => ({ t, p })),
-    );
     const offset = Number(req.headers['x-isi-start-page'] ?? 0);
     const per =
       this.options.pagePoints ?? (this.options.pageTimes ?? 500) * device.parameters.length;
-    const slice = points.slice(offset, offset + per);
+    const { total, points: slice } = this.readings(device, startTime, offset, per);
     if (this.pageDelayMs > 0) await new Promise((r) => setTimeout(r, this.pageDelayMs));
     const parameters = new Map<string, { p: StandInParameter; readings: unknown[] }>();
     for (const { t, p } of slice) {
@@ -189,7 +204,7 @@ export class HydroVuStandIn {
         .readings.push({ timestamp: t, value: expectedValue(device.id, p.parameterId, t) });
     }
     const next: Record<string, string> =
-      offset + per < points.length ? { 'x-isi-next-page': String(offset + per) } : {};
+      offset + per < total ? { 'x-isi-next-page': String(offset + per) } : {};
     return answer(
       200,
       {

@@ -12,6 +12,7 @@ import type { PondTxn } from '../../tlogfs/transaction.js';
 import type { RunContext, RunResult } from '../executable.js';
 import { HydroVuClient, type Fetch, type Names } from './client.js';
 import { activeSeriesPath, type HydroVuConfig, type HydroVuDevice } from './config.js';
+import { newestTime, scanPage } from './page-scan.js';
 import { newestStored } from './resume.js';
 import { wideSeries, type WideSeries } from './wide-series.js';
 
@@ -22,14 +23,27 @@ interface DeviceBatch {
   series: WideSeries;
 }
 
+/** A device's pages, fetched and waiting to be converted. */
+interface FetchedPages {
+  device: HydroVuDevice;
+  path: string;
+  files: string[];
+  pairs: { pid: string; uid: string }[];
+  readings: number;
+  afterS: number | undefined;
+  beforeS: number | undefined;
+  stored: ColumnInfo[] | undefined;
+}
+
 /**
  * `collect`: for each active device, the readings after the newest one stored (paged, up to
  * `max_points_per_run` points), as one new version of `{name}_active.series`; every device's
  * version in one transaction. Fetching and converting happen before the transaction (no write
- * lock held while HydroVu answers); inside it, each version is checked against what is stored
- * then, and readings another run stored meanwhile are left out, so a run killed at any point and
- * run again stores every reading once. A device that fails (HydroVu keeps failing, a type
- * conflict) is named in the result's failures and the others are still written.
+ * lock held while HydroVu answers), and a device's pages are converted while the next device's
+ * are fetched. Inside the transaction each version is checked against what is stored then, and
+ * readings another run stored meanwhile are left out, so a run killed at any point and run again
+ * stores every reading once. A device that fails (HydroVu keeps failing, a type conflict) is
+ * named in the result's failures and the others are still written.
  */
 export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): Promise<RunResult> {
   const { config: cfg, job } = ctx;
@@ -44,37 +58,60 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
     if (open) session.interrupt();
   });
   const blobs = new BlobStore(ctx.pond.layout.blobs);
-  const batches: DeviceBatch[] = [];
+  const batches: (DeviceBatch | undefined)[] = [];
   const failures: string[] = [];
+  const failed = (device: HydroVuDevice, e: unknown) => {
+    if (job.signal.aborted || isPondError(e, ErrorCode.Cancelled)) throw cancelled(e);
+    // Credentials refused or a bug: every device would fail the same way.
+    if (isPondError(e, ErrorCode.BadConfig) || !isPondError(e)) throw e;
+    failures.push(`device '${device.name}' (${device.id}): ${e.message}`);
+    job.log(`device ${device.name}: failed: ${e.message}`);
+  };
+  let readings = 0;
+  // Conversions run one at a time on the run's DuckDB connection, beside the next fetches.
+  let converting: Promise<void> = Promise.resolve();
+  let stopped: { e: unknown } | undefined;
   try {
     for (const [i, device] of devices.entries()) {
+      if (stopped) break;
       job.progress({ done: i, total: devices.length, message: `device ${device.name}` });
+      let fetched: FetchedPages | undefined;
       try {
-        const batch = await fetchDevice(ctx, client, session, blobs, device, names);
-        if (batch) batches.push(batch);
+        fetched = await fetchPages(ctx, client, blobs, device);
       } catch (e) {
-        if (job.signal.aborted || isPondError(e, ErrorCode.Cancelled)) throw cancelled(e);
-        // Credentials refused or a bug: every device would fail the same way.
-        if (isPondError(e, ErrorCode.BadConfig) || !isPondError(e)) throw e;
-        failures.push(`device '${device.name}' (${device.id}): ${e.message}`);
-        job.log(`device ${device.name}: failed: ${e.message}`);
+        failed(device, e);
       }
+      if (!fetched) continue;
+      readings += fetched.readings;
+      const f = fetched;
+      converting = converting.then(async () => {
+        try {
+          batches[i] = await convert(job, session, blobs, f, names);
+        } catch (e) {
+          failed(device, e);
+        } finally {
+          for (const p of f.files) await rm(p, { force: true });
+        }
+      });
+      // A conversion that ends the run (cancel, refused credentials, a bug) stops the fetching.
+      converting.catch((e: unknown) => (stopped ??= { e }));
     }
+    await converting;
     job.progress({ done: devices.length, total: devices.length, message: 'writing' });
     const added: AddedFile[] = [];
-    if (batches.length > 0) {
+    const ready = batches.filter((b): b is DeviceBatch => b !== undefined);
+    if (ready.length > 0) {
       await ctx.write(async (txn) => {
         added.length = 0;
-        for (const b of batches) {
+        for (const b of ready) {
           const a = await placeBatch(txn, session, blobs, cfg, b);
           if (a) added.push(a);
         }
       });
     }
-    const points = batches.reduce((n, b) => n + b.series.points, 0);
     const summary =
       added.length > 0
-        ? `${added.reduce((n, a) => n + (a.rows ?? 0), 0)} rows (${points} readings) from ${added.length} of ${devices.length} devices`
+        ? `${added.reduce((n, a) => n + (a.rows ?? 0), 0)} rows from ${added.length} of ${devices.length} devices (${readings} readings fetched)`
         : `nothing new from ${devices.length} device${devices.length === 1 ? '' : 's'}`;
     return {
       summary: failures.length > 0 ? `${summary}; ${failures.length} failed` : summary,
@@ -85,22 +122,23 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
     if (job.signal.aborted) throw cancelled(e);
     throw e;
   } finally {
+    await converting.catch(() => undefined);
     open = false;
     session.close();
-    for (const b of batches) await rm(b.series.file, { force: true });
+    for (const b of batches) if (b) await rm(b.series.file, { force: true });
   }
 }
 
-async function fetchDevice(
+/** A device's new pages, saved as they came (up to max_points_per_run readings). */
+async function fetchPages(
   ctx: RunContext<HydroVuConfig>,
   client: HydroVuClient,
-  session: DuckSession,
   blobs: BlobStore,
   device: HydroVuDevice,
-  names: Names,
-): Promise<DeviceBatch | undefined> {
+): Promise<FetchedPages | undefined> {
   const { config: cfg, job } = ctx;
   const path = activeSeriesPath(cfg, device);
+  const label = `device '${device.name}' (${device.id})`;
   const { newestUs, stored } = await ctx.pond.read(async (txn) => ({
     newestUs: await newestStored(txn, cfg, device),
     stored: await storedColumns(txn, path),
@@ -110,71 +148,100 @@ async function fetchDevice(
   job.log(
     `device ${device.name} (${device.id}): readings from ${new Date(startS * 1000).toISOString()}`,
   );
-  const pages: string[] = [];
+  const files: string[] = [];
+  // One temp name per device; its pages are numbered after it.
+  const stem = await blobs.tempPath();
+  const pairs = new Map<string, { pid: string; uid: string }>();
   try {
-    let points = 0;
+    let readings = 0;
     let next: string | undefined;
-    let stoppedEarly = false;
+    let beforeS: number | undefined;
     for (let n = 1; ; n++) {
       const page = await client.dataPage(device.id, startS, next);
-      const count = countReadings(page.body);
-      const file = await blobs.tempPath('.json');
-      pages.push(file);
+      const scan = scanPage(page.body, label);
+      for (const p of scan.pairs) pairs.set(`${p.pid}\u0000${p.uid}`, p);
+      const file = `${stem}-${n}.json`;
+      files.push(file);
       await writeFile(file, page.body);
-      points += count;
-      job.log(`device ${device.name}: page ${n}: ${count} readings`);
-      job.progress({ done: points, message: `device ${device.name}: ${points} readings` });
+      readings += scan.readings;
+      job.log(`device ${device.name}: page ${n}: ${scan.readings} readings`);
+      job.progress({ done: readings, message: `device ${device.name}: ${readings} readings` });
       next = page.next;
       if (next === undefined) break;
-      if (points >= cfg.maxPointsPerRun) {
-        stoppedEarly = true;
+      if (readings >= cfg.maxPointsPerRun) {
+        // The newest time may have only some of its parameters on this page: the next run
+        // fetches it again, from there.
+        beforeS = newestTime(page.body);
         job.log(
-          `device ${device.name}: ${points} readings reach max_points_per_run; the rest next run`,
+          `device ${device.name}: ${readings} readings reach max_points_per_run; the rest next run`,
         );
         break;
       }
     }
-    if (points === 0) {
+    if (readings === 0) {
+      job.log(`device ${device.name}: nothing new`);
+      for (const f of files) await rm(f, { force: true });
+      return undefined;
+    }
+    return { device, path, files, pairs: [...pairs.values()], readings, afterS, beforeS, stored };
+  } catch (e) {
+    for (const f of files) await rm(f, { force: true });
+    throw e;
+  }
+}
+
+/** A device's pages as one wide series version, checked against the stored columns. */
+async function convert(
+  job: RunContext<HydroVuConfig>['job'],
+  session: DuckSession,
+  blobs: BlobStore,
+  f: FetchedPages,
+  names: Names,
+): Promise<DeviceBatch | undefined> {
+  const { device, path, stored } = f;
+  const out = await blobs.tempPath('.parquet');
+  try {
+    let series = await wideSeries(session, device, f.files, f.pairs, names, out, {
+      afterS: f.afterS,
+      beforeS: f.beforeS,
+      stored,
+    });
+    if (!series && f.beforeS !== undefined) {
+      // Only the newest time was fetched: it is all there is, so it is kept whole.
+      series = await wideSeries(session, device, f.files, f.pairs, names, out, {
+        afterS: f.afterS,
+        beforeS: undefined,
+        stored,
+      });
+    }
+    if (!series) {
+      await rm(out, { force: true });
       job.log(`device ${device.name}: nothing new`);
       return undefined;
     }
-    const out = await blobs.tempPath('.parquet');
-    try {
-      const series = await wideSeries(session, device, pages, names, out, {
-        afterS,
-        stoppedEarly,
-        stored,
-      });
-      if (!series) {
-        await rm(out, { force: true });
-        return undefined;
-      }
-      if (series.padded.length > 0)
-        job.log(
-          `device ${device.name}: no readings of ${series.padded.join(', ')} (stored as empty)`,
+    if (series.padded.length > 0)
+      job.log(
+        `device ${device.name}: no readings of ${series.padded.join(', ')} (stored as empty)`,
+      );
+    if (stored) {
+      const problems = appendProblems(
+        { versions: 1, columns: stored },
+        series.columns,
+        'timestamp',
+      );
+      if (problems.length > 0) {
+        throw new PondError(
+          ErrorCode.BadInput,
+          `its readings cannot be a new version of '${path}': ${problems.join('; ')}`,
+          { input: path },
         );
-      if (stored) {
-        const problems = appendProblems(
-          { versions: 1, columns: stored },
-          series.columns,
-          'timestamp',
-        );
-        if (problems.length > 0) {
-          throw new PondError(
-            ErrorCode.BadInput,
-            `its readings cannot be a new version of '${path}': ${problems.join('; ')}`,
-            { input: path },
-          );
-        }
       }
-      job.log(`device ${device.name}: ${series.rows} rows, ${series.columns.length - 1} columns`);
-      return { device, path, series };
-    } catch (e) {
-      await rm(out, { force: true });
-      throw e;
     }
-  } finally {
-    for (const p of pages) await rm(p, { force: true });
+    job.log(`device ${device.name}: ${series.rows} rows, ${series.columns.length - 1} columns`);
+    return { device, path, series };
+  } catch (e) {
+    await rm(out, { force: true });
+    throw e;
   }
 }
 
@@ -257,17 +324,6 @@ async function dropThrough(
     minUs: range[0]!['lo'] as number,
     maxUs: range[0]!['hi'] as number,
   };
-}
-
-/**
- * Readings in a page, counted without parsing it (DuckDB parses it once, later): each reading is
- * an object with one "timestamp" key. Used only to stop at `max_points_per_run`.
- */
-function countReadings(body: Buffer): number {
-  let n = 0;
-  const key = Buffer.from('"timestamp"');
-  for (let at = body.indexOf(key); at >= 0; at = body.indexOf(key, at + key.length)) n++;
-  return n;
 }
 
 function cancelled(e: unknown): PondError {

@@ -1,0 +1,83 @@
+import { ErrorCode, PondError } from '../../../shared/errors.js';
+
+/**
+ * What a run needs to know of a page of readings before DuckDB parses it (once, when the device
+ * is converted): how many readings it holds (to stop at max_points_per_run), which parameter and
+ * unit pairs it names (the columns), and its newest time. Found by looking for the JSON keys
+ * without parsing the page; DuckDB's strict parse checks the rest, and a reading whose pair this
+ * scan missed fails the conversion instead of being dropped (wide-series.ts).
+ */
+export interface PageScan {
+  readings: number;
+  /** `parameterId` and `unitId` of each parameter object, in page order. */
+  pairs: { pid: string; uid: string }[];
+}
+
+const TIMESTAMP = Buffer.from('"timestamp"');
+const PARAMETER_ID = Buffer.from('"parameterId"');
+const UNIT_ID = Buffer.from('"unitId"');
+
+export function scanPage(body: Buffer, label: string): PageScan {
+  const readings = count(body, TIMESTAMP);
+  const pids = stringValues(body, PARAMETER_ID, label);
+  const uids = stringValues(body, UNIT_ID, label);
+  if (pids.length !== uids.length) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: a page names ${pids.length} parameterIds and ${uids.length} unitIds; each parameter needs both`,
+      { input: label },
+    );
+  }
+  return { readings, pairs: pids.map((pid, i) => ({ pid, uid: uids[i]! })) };
+}
+
+/**
+ * Occurrences of a key in a page. A plain loop: the page holds thousands of readings, and one
+ * native indexOf call per occurrence costs more than looking at every byte.
+ */
+function count(body: Buffer, key: Buffer): number {
+  const first = key[0]!;
+  const n = key.length;
+  let found = 0;
+  outer: for (let i = 0, end = body.length - n; i <= end; i++) {
+    if (body[i] !== first) continue;
+    for (let j = 1; j < n; j++) if (body[i + j] !== key[j]) continue outer;
+    found++;
+    i += n - 1;
+  }
+  return found;
+}
+
+/** The newest `timestamp` value of a page (a number), or undefined when it has none. */
+export function newestTime(body: Buffer): number | undefined {
+  let newest: number | undefined;
+  for (let at = body.indexOf(TIMESTAMP); at >= 0; at = body.indexOf(TIMESTAMP, at + 1)) {
+    const m = /^\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
+      body.toString('latin1', at + TIMESTAMP.length, at + TIMESTAMP.length + 40),
+    );
+    if (m) newest = Math.max(newest ?? -Infinity, Number(m[1]));
+  }
+  return newest;
+}
+
+/** Every string value of a key in a JSON text, in order (the key's value must be a string). */
+function stringValues(body: Buffer, key: Buffer, label: string): string[] {
+  const out: string[] = [];
+  for (let at = body.indexOf(key); at >= 0; at = body.indexOf(key, at + key.length)) {
+    const rest = body.toString(
+      'utf8',
+      at + key.length,
+      Math.min(body.length, at + key.length + 1024),
+    );
+    const m = /^\s*:\s*("(?:[^"\\]|\\.)*")/.exec(rest);
+    if (!m) {
+      throw new PondError(
+        ErrorCode.BadInput,
+        `${label}: ${key.toString()} is not followed by a string: ${rest.slice(0, 40)}`,
+        { input: label },
+      );
+    }
+    out.push(JSON.parse(m[1]!) as string);
+  }
+  return out;
+}
