@@ -4,6 +4,7 @@
  * the machine is noisy, so each benchmark reports medians of several runs.
  */
 import * as appBrowser from './app-browser.js';
+import * as appExport from './app-export.js';
 import * as appService from './app-service.js';
 import * as deltaOpen from './delta-open.js';
 import * as derived from './derived.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'pond-list', run: pondList.run },
   { name: 'pond-import', run: pondImport.run },
   { name: 'pond-export', run: pondExport.run },
+  { name: 'app-export', run: appExport.run },
   { name: 'derived', run: derived.run },
   { name: 'hydrovu-collect', run: hydrovuCollect.run },
   { name: 'app-service', run: appService.run },

@@ -20,12 +20,13 @@ import {
   ipcMain,
   protocol,
   session,
+  shell,
   type OpenDialogOptions,
 } from 'electron';
 import type { MenuCommand, PondServiceMethod } from '../shared/api.js';
 import { toErrorInfo } from '../shared/errors.js';
 import { appDataDir } from '../pond/service/app-data.js';
-import { LocalPondService } from '../pond/service/pond-service.js';
+import { LocalPondService, type HostDialogs } from '../pond/service/pond-service.js';
 import { APP_NAME, userDataDir } from './app-identity.js';
 import { ELECTRON_CSP, START_URL, appProtocolResponse } from './app-protocol.js';
 import {
@@ -93,27 +94,49 @@ if (!app.requestSingleInstanceLock(secondLaunch)) {
 function run(): void {
   let mainWindow: BrowserWindow | undefined;
 
-  const service = new LocalPondService({
-    mode: 'electron',
-    appData,
-    dialogs: {
-      chooseExistingPond: () =>
-        chooseFolder({ title: 'Open Pond', buttonLabel: 'Open', properties: ['openDirectory'] }),
-      chooseNewPondFolder: () =>
-        chooseFolder({
-          title: 'New Pond: choose a new or empty folder',
-          buttonLabel: 'Create Pond Here',
-          properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
-        }),
+  const dialogs: HostDialogs = {
+    chooseExistingPond: () =>
+      choosePath({ title: 'Open Pond', buttonLabel: 'Open', properties: ['openDirectory'] }),
+    chooseNewPondFolder: () =>
+      choosePath({
+        title: 'New Pond: choose a new or empty folder',
+        buttonLabel: 'Create Pond Here',
+        properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+      }),
+    chooseExportFolder: () =>
+      choosePath({
+        title: 'Export into folder',
+        buttonLabel: 'Export Here',
+        properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+      }),
+    chooseTemplateFile: () =>
+      choosePath({
+        title: 'Choose a template',
+        buttonLabel: 'Use Template',
+        properties: ['openFile'],
+        filters: [{ name: 'Templates', extensions: ['njk', 'tmpl', 'j2', 'tera'] }],
+      }),
+    chooseSaveFile: async (defaultName) => {
+      const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
+      const options = { title: 'Export the result', defaultPath: defaultName };
+      const r = parent
+        ? await dialog.showSaveDialog(parent, options)
+        : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? undefined : r.filePath;
     },
-  });
-  async function chooseFolder(options: OpenDialogOptions): Promise<string | undefined> {
+    showFolder: async (path) => {
+      const failed = await shell.openPath(path);
+      if (failed) throw new Error(`cannot open ${path}: ${failed}`);
+    },
+  };
+  async function choosePath(options: OpenDialogOptions): Promise<string | undefined> {
     const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
     const r = parent
       ? await dialog.showOpenDialog(parent, options)
       : await dialog.showOpenDialog(options);
     return r.canceled ? undefined : r.filePaths[0];
   }
+  const service = new LocalPondService({ mode: 'electron', appData, dialogs });
 
   const commands = new WindowCommands();
   const launcher = new Launcher({

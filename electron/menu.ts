@@ -36,6 +36,8 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
       { label: 'Open Demo Pond', click: command({ kind: 'openDemoPond' }) },
       { label: 'Open Recent', submenu: recent },
       { type: 'separator' },
+      { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: command({ kind: 'export' }) },
+      { type: 'separator' },
       { label: 'Close Pond', accelerator: 'CmdOrCtrl+W', click: command({ kind: 'closePond' }) },
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit' } as const]),
     ],

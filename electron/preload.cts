@@ -38,6 +38,15 @@ const METHODS = {
   cancelJob: true,
   backups: true,
   pushBackup: true,
+  exportMatches: true,
+  exportPlan: true,
+  exportRun: true,
+  exportProfiles: true,
+  saveExportProfile: true,
+  exportResult: true,
+  chooseExportFolder: true,
+  chooseTemplateFile: true,
+  showExportFolder: true,
 } as const satisfies Record<PondServiceMethod, true>;
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };

@@ -35,6 +35,11 @@ export interface AppInfo {
   /** Whether native open/create dialogs exist (Electron only). */
   dialogs: boolean;
   /**
+   * Under `pond serve --export-root DIR`: the host folder every export from the app must lie in.
+   * Absent in Electron (folders come from native dialogs) and when serve has no export root.
+   */
+  exportRoot?: string;
+  /**
    * How long one preview, chart or details call may run before the engine stops it (`pond serve
    * --query-timeout`); absent when there is no limit.
    */
@@ -334,6 +339,18 @@ export interface JobInfo {
   progress: JobProgress;
   result?: unknown;
   error?: ErrorInfo;
+  /**
+   * The open pond (handle) a write job commits to: when it ends, the app reads the pond's summary
+   * (latest transaction) and history again.
+   */
+  pond?: string;
+}
+
+/** What a write job (one transaction) answers when it is done. */
+export interface WriteJobResult<T = unknown> {
+  /** The transaction it made, or undefined when nothing changed. */
+  txn: number | undefined;
+  value: T;
 }
 
 /** Pushed to the UI while jobs run. */
@@ -372,6 +389,170 @@ export interface PushBackupRequest {
   backup: string;
 }
 
+// ---- Export (the export wizard, export profiles, "export this result") ----
+
+/** Where the app lists and saves export profiles. */
+export const EXPORT_PROFILES_DIR = '/etc/exports';
+
+export type ExportFormat = 'parquet' | 'csv';
+
+/**
+ * An export as the user states it: the `pond export` flags, and the keys of a profile
+ * (`patterns`, `dir`, `temporal`, `start-time`, `end-time`, `template`, `vars`, `format`).
+ */
+export interface ExportSettings {
+  patterns: string[];
+  /**
+   * The output folder on the host: absolute, or under `pond serve` also relative to its export
+   * root. Saved profiles always hold the absolute folder.
+   */
+  dir: string;
+  /** Time parts in order: year, month, day, hour, minute, second. */
+  temporal: string[];
+  /** As written: a UTC time (2024-07-01) or one relative to the run (-30d, today-7d, now). */
+  startTime?: string;
+  endTime?: string;
+  /** Pond paths or host:/// URLs of Nunjucks templates. */
+  templates: string[];
+  vars: Record<string, string>;
+  format: ExportFormat;
+}
+
+export interface ExportMatchRequest {
+  pond: string;
+  patterns: string[];
+  asOf?: number;
+}
+
+export interface ExportMatch {
+  path: string;
+  kind: EntryKind;
+  captures: string[];
+  /** Where it goes, relative to the output folder. */
+  out: string;
+  /** The data's own first and last time, when the pond knows it without a scan (stored series). */
+  start?: string;
+  end?: string;
+}
+
+/** One pattern's live matches, or why it cannot be exported (bad glob, no match, directories). */
+export interface PatternMatches {
+  pattern: string;
+  matches: ExportMatch[];
+  error?: ErrorInfo;
+}
+
+export interface ExportRunRequest {
+  pond: string;
+  settings: ExportSettings;
+  asOf?: number;
+}
+
+/** One file an export writes (plan) or wrote (summary); paths are relative to the output folder. */
+export interface ExportFile {
+  path: string;
+  /** The partition's period (start inclusive, end exclusive), ISO-8601 UTC; null without parts. */
+  start: string | null;
+  end: string | null;
+  rows: number;
+  /** Known for data files in a plan, and for every file written. */
+  bytes?: number;
+  /** First and last row time in the file (plan only). */
+  first?: string | null;
+  last?: string | null;
+}
+
+export interface ExportTargetFiles {
+  pattern: string;
+  source: string;
+  kind: 'data' | 'table' | 'series';
+  captures: string[];
+  /** The target's place under the output folder. */
+  out: string;
+  rows: number;
+  files: ExportFile[];
+}
+
+/** The dry run: what an export would write, replace and remove, without writing a byte. */
+export interface ExportPlan {
+  /** The transaction it reads (the pond as of it). */
+  txn: number;
+  /** The absolute output folder. */
+  dir: string;
+  format: ExportFormat;
+  temporal: string[];
+  /** The resolved time range (relative times resolved now), ISO-8601 UTC. */
+  start: string | null;
+  end: string | null;
+  targets: ExportTargetFiles[];
+  totals: { targets: number; files: number; rows: number };
+  /** Existing files the run writes anew, and files under the targets' folders it removes. */
+  replaced: string[];
+  removed: string[];
+  /** Totals of the two lists (the lists stop at 1,000 entries). */
+  replacedTotal: number;
+  removedTotal: number;
+  warnings: string[];
+  /** The same export as a `pond export` command line. */
+  command: string;
+}
+
+/** What a finished export wrote (the result of an `export` job). */
+export interface ExportSummary {
+  txn: number;
+  dir: string;
+  format: ExportFormat;
+  temporal: string[];
+  start: string | null;
+  end: string | null;
+  targets: ExportTargetFiles[];
+  totals: { targets: number; files: number; rows: number; bytes: number };
+  /** Host path of export.json. */
+  metadataFile: string;
+  /** Host paths of rendered template pages. */
+  pages: string[];
+  command: string;
+}
+
+/** A profile found in the pond: its settings, or why it does not validate. */
+export interface ExportProfileInfo {
+  path: string;
+  settings?: ExportSettings;
+  error?: ErrorInfo;
+}
+
+export interface SaveExportProfileRequest {
+  pond: string;
+  /** Pond path of the YAML file, e.g. /etc/exports/portal.yaml. */
+  path: string;
+  settings: ExportSettings;
+  /** Replace an existing profile (as a new version of the file). */
+  overwrite: boolean;
+}
+
+export type ResultFormat = 'csv' | 'parquet' | 'jsonl';
+
+/** The whole result of the data grid: a node with the user's SQL and sort. */
+export interface ResultExportRequest {
+  pond: string;
+  path: string;
+  sql?: string;
+  sort?: { column: string; descending: boolean }[];
+  format: ResultFormat;
+  asOf?: number;
+}
+
+/** What an `export-result` job wrote. */
+export interface ResultExportSummary {
+  format: ResultFormat;
+  rows: number;
+  bytes: number;
+  /** The file's name (the download's name in the browser). */
+  fileName: string;
+  /** Electron: where it was saved. Under `pond serve` it waits for its download. */
+  savedTo?: string;
+}
+
 /** Every call the UI makes. Implemented by pond/service; reached through electron/ or `pond serve`. */
 export interface PondService {
   appInfo(): Promise<AppInfo>;
@@ -404,6 +585,28 @@ export interface PondService {
   backups(pond: string): Promise<BackupInfo[]>;
   /** Starts pushing one backup as a job ('push'); the running one if a push of it is under way. */
   pushBackup(req: PushBackupRequest): Promise<JobInfo>;
+  /** The export wizard's live matches: per pattern, its targets or its error. */
+  exportMatches(req: ExportMatchRequest): Promise<PatternMatches[]>;
+  /** The dry run (the same engine function as `pond export --dry-run`). */
+  exportPlan(req: ExportRunRequest): Promise<ExportPlan>;
+  /** Starts an export job; its result is an ExportSummary. */
+  exportRun(req: ExportRunRequest): Promise<JobInfo>;
+  /** The profiles under EXPORT_PROFILES_DIR. */
+  exportProfiles(req: { pond: string; asOf?: number }): Promise<ExportProfileInfo[]>;
+  /** Saves a profile as a write job (one transaction); its result is a WriteJobResult. */
+  saveExportProfile(req: SaveExportProfileRequest): Promise<JobInfo>;
+  /**
+   * Starts an `export-result` job writing the whole result (ResultExportSummary). In Electron a
+   * save dialog asks where first (undefined when the user cancels); under `pond serve` the file
+   * is downloaded from DOWNLOAD_PREFIX + job id once the job is done.
+   */
+  exportResult(req: ResultExportRequest): Promise<JobInfo | undefined>;
+  /** Electron: a native folder dialog for the export's output folder (undefined: cancelled). */
+  chooseExportFolder(): Promise<string | undefined>;
+  /** Electron: a native file dialog for a template; answers its host:/// URL. */
+  chooseTemplateFile(): Promise<string | undefined>;
+  /** Electron: opens a finished export's folder in the system's file manager. */
+  showExportFolder(jobId: string): Promise<void>;
 }
 
 export type PondServiceMethod = keyof PondService;
@@ -420,4 +623,5 @@ export type MenuCommand =
   | { kind: 'openRecent'; path: string }
   | { kind: 'closePond' }
   | { kind: 'showPond'; pond: PondSummary }
-  | { kind: 'showError'; error: ErrorInfo };
+  | { kind: 'showError'; error: ErrorInfo }
+  | { kind: 'export' };

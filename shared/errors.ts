@@ -59,6 +59,11 @@ export const ErrorCode = {
   Unauthorized: 'UNAUTHORIZED',
   /** The operation does not exist where it was asked (e.g. native dialogs under `pond serve`). */
   Unsupported: 'UNSUPPORTED',
+  /**
+   * The host file system refused an operation (permission denied, a file where a folder is
+   * expected, a full disk, a read-only file system): the message names the path and the reason.
+   */
+  HostIo: 'HOST_IO',
   /** A bug: something that should not happen. */
   Internal: 'INTERNAL',
 } as const;
@@ -114,7 +119,71 @@ export function isErrorInfo(v: unknown): v is ErrorInfo {
   );
 }
 
-/** The ErrorInfo of any thrown value: a PondError, a plain ErrorInfo (kept as is), or anything else (INTERNAL). */
+/** What the host file system's refusals mean, by Node.js error code. */
+const SYSTEM_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  EEXIST: 'it already exists',
+  ENOTEMPTY: 'the folder is not empty',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  ENAMETOOLONG: 'the name is too long for this file system',
+  ELOOP: 'too many levels of symbolic links',
+  EMFILE: 'too many open files',
+  EBUSY: 'the file or folder is busy',
+  EXDEV: 'it is on another device',
+  EIO: 'input/output error',
+};
+
+/** The Node.js code of a system error (ENOENT, EACCES...), or undefined for anything else. */
+function systemCode(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const { code, syscall } = e as Error & { code?: unknown; syscall?: unknown };
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) && typeof syscall === 'string'
+    ? code
+    : undefined;
+}
+
+/**
+ * Why a host file could not be used, for a message that names it itself ("cannot read
+ * --config-path x: it is a folder, not a file"), and the code: NOT_FOUND when it is not there,
+ * HOST_IO for the host's other refusals, INTERNAL for anything else.
+ */
+export function hostRefusal(e: unknown): { code: ErrorCode; reason: string } {
+  const code = systemCode(e);
+  if (code === undefined) return { code: ErrorCode.Internal, reason: messageOf(e) };
+  return {
+    code: code === 'ENOENT' ? ErrorCode.NotFound : ErrorCode.HostIo,
+    reason: SYSTEM_REASONS[code] ?? code,
+  };
+}
+
+/**
+ * A Node.js system error (an Error with a code such as ENOENT and the syscall that failed) as
+ * HOST_IO, naming the path: the host refused something, which is not a bug of ours.
+ */
+function systemErrorInfo(e: unknown): ErrorInfo | undefined {
+  const code = systemCode(e);
+  if (code === undefined) return undefined;
+  const { syscall, path } = e as Error & { syscall: string; path?: unknown };
+  const where = typeof path === 'string' ? ` ${path}` : '';
+  const info: ErrorInfo = {
+    code: ErrorCode.HostIo,
+    message: `cannot ${syscall}${where}: ${SYSTEM_REASONS[code] ?? code}`,
+    cause: (e as Error).message,
+  };
+  if (typeof path === 'string') info.input = path;
+  return info;
+}
+
+/**
+ * The ErrorInfo of any thrown value: a PondError, a plain ErrorInfo (kept as is), a system error
+ * of the host file system (HOST_IO), or anything else (INTERNAL).
+ */
 export function toErrorInfo(e: unknown): ErrorInfo {
   if (isErrorInfo(e)) {
     const info: ErrorInfo = { code: e.code, message: e.message };
@@ -128,7 +197,7 @@ export function toErrorInfo(e: unknown): ErrorInfo {
     if (e.cause !== undefined) info.cause = messageOf(e.cause);
     return info;
   }
-  return { code: ErrorCode.Internal, message: messageOf(e) };
+  return systemErrorInfo(e) ?? { code: ErrorCode.Internal, message: messageOf(e) };
 }
 
 export function fromErrorInfo(info: ErrorInfo): PondError {

@@ -15,12 +15,16 @@
  *   of such a host: anything else gets 403 before the token is looked at (no DNS rebinding).
  * - A call whose HTTP request is closed before it is answered (the tab closed, the fetch
  *   aborted) is cancelled: a running query is interrupted.
+ * - `GET /download/<job id>` streams what a finished export job wrote: the result file of an
+ *   `export-result` job, or a zip of an `export` job's files. The page's own cookie (set when it
+ *   was opened with `?token=`) or the Bearer header authorises it, so a plain link downloads it.
  */
 import type { ErrorInfo } from './errors.js';
 import type { JobInfo, MenuCommand, PondService, PondServiceMethod } from './api.js';
 
 export const API_PREFIX = '/api/';
 export const WS_PATH = '/ws';
+export const DOWNLOAD_PREFIX = '/download/';
 
 /** Every method of the contract, for validating method names on the way in. */
 export const SERVICE_METHODS: readonly PondServiceMethod[] = [
@@ -42,6 +46,15 @@ export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'cancelJob',
   'backups',
   'pushBackup',
+  'exportMatches',
+  'exportPlan',
+  'exportRun',
+  'exportProfiles',
+  'saveExportProfile',
+  'exportResult',
+  'chooseExportFolder',
+  'chooseTemplateFile',
+  'showExportFolder',
 ];
 
 export function isServiceMethod(name: string): name is PondServiceMethod {

@@ -8,6 +8,8 @@ export interface Served {
   url: string;
   /** The server process, to read its CPU time from /proc. */
   pid: number;
+  /** The server's app-data folder (the demo pond is `demo-pond` in it). */
+  appData: string;
   stop(): Promise<void>;
 }
 
@@ -16,7 +18,10 @@ export interface Served {
  * its own app-data folder (recent ponds are written there); the demo pond made in global setup
  * is copied into it, so `--demo` opens it without building it again.
  */
-export async function startServe(pond: { demo: true } | { path: string }): Promise<Served> {
+export async function startServe(
+  pond: { demo: true } | { path: string },
+  options: { exportRoot?: string } = {},
+): Promise<Served> {
   const appData = mkdtempSync(join(e2eDir(), 'app-data-'));
   if ('demo' in pond) {
     cpSync(join(e2eDir(), 'demo-app-data', 'demo-pond'), join(appData, 'demo-pond'), {
@@ -27,6 +32,7 @@ export async function startServe(pond: { demo: true } | { path: string }): Promi
     'demo' in pond
       ? ['bin/pond.js', 'serve', '--demo', '--port', '0']
       : ['bin/pond.js', '--pond', pond.path, 'serve', '--port', '0'];
+  if (options.exportRoot) args.push('--export-root', options.exportRoot);
   const child = spawn(process.execPath, args, {
     env: { ...process.env, POND_APP_DATA: appData, POND_RENDERER_DIR: join(e2eDir(), 'renderer') },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +60,7 @@ export async function startServe(pond: { demo: true } | { path: string }): Promi
       );
     });
   });
-  return { url, pid: child.pid!, stop: () => stop(child) };
+  return { url, pid: child.pid!, appData, stop: () => stop(child) };
 }
 
 function stop(child: ChildProcess): Promise<void> {

@@ -63,6 +63,11 @@ describe('the application menu', () => {
       { kind: 'openRecent', path: '/other/caspar' },
     ]);
     expect(item(t, 'File', 'quit')).toBeDefined();
+    const exporting = item(t, 'File', 'Export…');
+    expect(exporting.accelerator).toBe('CmdOrCtrl+E');
+    sent.length = 0;
+    click(exporting);
+    expect(sent).toEqual([{ kind: 'export' }]);
     const view = (item(t, 'View').submenu as MenuItemConstructorOptions[]).map((i) => i.role);
     expect(view).toEqual(
       expect.arrayContaining(['reload', 'toggleDevTools', 'zoomIn', 'togglefullscreen']),

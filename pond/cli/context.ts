@@ -1,5 +1,7 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import { hostFolderProblem } from '../export/index.js';
 import { parseUtcTime } from '../query/time.js';
 import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
@@ -25,14 +27,35 @@ export class CliContext {
     private readonly globals: () => GlobalOptions,
   ) {}
 
+  /** `-d DIR`, which must be an existing folder. */
   get hostRoot(): string | undefined {
     const d = this.globals().directory;
-    return d === undefined ? undefined : resolve(d);
+    if (d === undefined) return undefined;
+    const root = resolve(d);
+    let st;
+    try {
+      st = statSync(root);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+      throw new PondError(ErrorCode.NotFound, `-d ${d}: ${root} does not exist`, { input: d });
+    }
+    if (!st.isDirectory())
+      throw new PondError(ErrorCode.InvalidArgument, `-d ${d}: it is a file, not a folder`, {
+        input: d,
+      });
+    return root;
   }
 
-  /** --pond, else $POND. */
+  /** --pond, else $POND; an empty POND is the same as none. */
   pondPath(): string {
-    const p = this.globals().pond ?? process.env['POND'];
+    const flag = this.globals().pond;
+    if (flag === '') {
+      throw new PondError(ErrorCode.InvalidArgument, '--pond is empty: give the pond folder', {
+        input: flag,
+      });
+    }
+    const p = flag ?? process.env['POND'];
     if (!p) {
       throw new PondError(
         ErrorCode.NotAPond,
@@ -43,7 +66,7 @@ export class CliContext {
   }
 
   hasPond(): boolean {
-    return (this.globals().pond ?? process.env['POND']) !== undefined;
+    return this.globals().pond !== undefined || (process.env['POND'] ?? '') !== '';
   }
 
   /** The command recorded with each transaction: the command line without the global flags. */
@@ -62,7 +85,12 @@ export class CliContext {
    * (`backup add --auto`) and says how that went on stderr; a failed push never fails the command.
    */
   async withPond<T>(fn: (pond: Pond) => Promise<T>): Promise<T> {
-    const pond = await openPond(this.pondPath(), {
+    const path = this.pondPath();
+    const problem = await hostFolderProblem(path);
+    if (problem !== undefined) {
+      throw new PondError(ErrorCode.NotAPond, `no pond at ${path}: ${problem}`, { input: path });
+    }
+    const pond = await openPond(path, {
       registry: this.registry,
       afterCommit: (p, seq) => autoPushAfter(p, seq),
     });
@@ -76,7 +104,18 @@ export class CliContext {
   /** `--as-of N|TIME` as a transaction number (undefined means the latest). */
   async asOf(pond: Pond, flag: string | undefined): Promise<number | undefined> {
     if (flag === undefined) return undefined;
-    if (/^\d+$/.test(flag)) return Number(flag);
+    if (/^\d+$/.test(flag)) {
+      // Pond.read refuses numbers it does not have; one too large for a double would be misquoted.
+      const seq = Number(flag);
+      if (!Number.isSafeInteger(seq)) {
+        throw new PondError(
+          ErrorCode.NotFound,
+          `--as-of ${flag}: transaction ${flag} does not exist: this pond has transactions 1 to ${pond.lastSeq}`,
+          { input: flag },
+        );
+      }
+      return seq;
+    }
     return pond.seqAtTime(parseUtcTime(flag, '--as-of (a transaction number or a time)'));
   }
 }

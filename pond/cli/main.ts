@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ErrorCode, isPondError, messageOf } from '../../shared/errors.js';
+import { ErrorCode, toErrorInfo } from '../../shared/errors.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { printErr } from './output.js';
 
@@ -74,11 +74,13 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0; usage errors were already printed by commander.
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' ? 0 : 2;
     }
-    if (isPondError(e)) {
-      printErr(`pond: ${e.message}`);
-      return e.code === ErrorCode.Internal ? 70 : 1;
+    // Exit 1: the input or the host refused (the message names which and why); 70: a bug.
+    const info = toErrorInfo(e);
+    if (info.code !== ErrorCode.Internal) {
+      printErr(`pond: ${info.message}`);
+      return 1;
     }
-    printErr(`pond: internal error: ${messageOf(e)}`);
+    printErr(`pond: internal error: ${info.message}`);
     if (process.env['POND_DEBUG']) printErr((e as Error).stack ?? '');
     return 70;
   }

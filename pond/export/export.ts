@@ -1,20 +1,30 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ExportFormat } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { DuckSession } from '../duckdb/session.js';
 import { ident } from '../duckdb/sql.js';
-import { nodeRelation } from '../query/node-relation.js';
-import { describeRelation, type ColumnInfo } from '../query/parquet-file.js';
-import { windowRelation } from '../query/time-window.js';
-import { resolveSource } from '../query/source.js';
 import { formatUtc } from '../query/time.js';
 import type { Pond } from '../tlogfs/pond.js';
-import type { PondTxn } from '../tlogfs/transaction.js';
 import type { JobContext } from '../service/jobs.js';
+import { checkTarget, partitionCounts, type CheckedTarget } from './checked-target.js';
+import { writeCsv } from './csv-writer.js';
+import { exportSession } from './export-session.js';
+import {
+  METADATA_FILE,
+  checkOutDir,
+  checkRange,
+  partitionPath,
+  partitionPeriod,
+  usRange,
+} from './export-plan.js';
 import { insertLeaf, type ExportLeaf, type ExportMetadata, type ExportedFile } from './metadata.js';
-import { publish, stagingDir, writeParquet } from './parquet-writer.js';
+import { ensureOutputFolder, refuseCaseCollisions, removeFolders } from './output-folder.js';
+import { writeParquet } from './parquet-writer.js';
+import { publish, removeAbandoned, stagingDir } from './staging.js';
 import { findTargets, type ExportTarget } from './targets.js';
-import { partExpression, partitionRange, type TemporalPart } from './temporal.js';
-import { compileTemplate, renderTemplate, type ExportTemplate } from './templates.js';
+import { partExpression, type TemporalPart } from './temporal.js';
+import { loadTemplates, renderTemplate, type ExportTemplate } from './templates.js';
 
 export interface ExportRequest {
   patterns: string[];
@@ -27,6 +37,8 @@ export interface ExportRequest {
   /** Template locations: pond paths or host:/// URLs. */
   templates: string[];
   vars: Record<string, string>;
+  /** The files' format: Parquet (the default), or CSV for spreadsheets. */
+  format?: ExportFormat;
   asOf?: number;
   /** Host paths (host:///) resolve inside this folder. */
   hostRoot?: string;
@@ -34,163 +46,201 @@ export interface ExportRequest {
 
 export interface ExportResult {
   metadata: ExportMetadata;
+  /** Per target, in order: its pattern, its place under OUT, and what was written. */
+  written: { pattern: string; out: string; leaf: ExportLeaf }[];
   /** Host path of export.json. */
   metadataFile: string;
   /** Host paths of rendered pages. */
   pages: string[];
 }
 
-export const METADATA_FILE = 'export.json';
-
-/** A table or series target, checked and ready to write. */
-interface Planned {
-  target: ExportTarget;
-  relation: string;
-  schema: ColumnInfo[];
-}
-
 /**
  * `pond export` (DESIGN §5): every target is checked before anything is written (a missing or
  * nullable timestamp, bad templates), then each target is written to a staging folder inside
  * OUT and renamed into place, replacing its previous export. An error or a cancel leaves no
- * partial target. The metadata (what was written) is returned and saved as OUT/export.json.
+ * partial target, no staging folder, and no output folder the export made itself. The metadata
+ * (what was written) is returned and saved as OUT/export.json.
  */
 export async function runExport(
   pond: Pond,
   req: ExportRequest,
   job: JobContext,
 ): Promise<ExportResult> {
-  if (req.startMs !== undefined && req.endMs !== undefined && req.startMs > req.endMs) {
-    throw new PondError(ErrorCode.ExportError, `--start-time is after --end-time`, {
-      input: `${new Date(req.startMs).toISOString()} > ${new Date(req.endMs).toISOString()}`,
-    });
-  }
-  job.onCancel(() => pond.session.interrupt());
-  return pond.read(async (txn) => {
-    job.progress({ done: 0, message: 'finding targets' });
-    const targets = await findTargets(txn, req.patterns);
-    const templates = await loadTemplates(txn, req);
-    const planned = new Map<ExportTarget, Planned>();
-    for (const t of targets) {
-      if (t.node.type !== 'data') planned.set(t, await plan(txn, t, req));
-    }
-    await mkdir(req.outDir, { recursive: true });
-    const staging = await stagingDir(req.outDir);
-    try {
-      const metadata: ExportMetadata = {
-        pond: pond.identity.id,
-        txn: txn.seq,
-        created: formatUtc(Date.now()),
-        temporal: req.temporal,
-        start: req.startMs === undefined ? null : formatUtc(req.startMs),
-        end: req.endMs === undefined ? null : formatUtc(req.endMs),
-        exports: {},
-      };
-      // Everything is written into the staging folder first; only then is it moved into place,
-      // so a failure or a cancel (including a template that fails to render) leaves OUT as it was.
-      const staged: { from: string; to: string }[] = [];
-      let rows = 0;
-      for (const [i, t] of targets.entries()) {
-        job.checkCancelled();
-        const stage = join(staging, String(i));
-        const p = planned.get(t);
-        const leaf = p ? await writeTable(pond, p, stage, req) : await writeData(t, stage);
-        staged.push({ from: stage, to: join(req.outDir, t.out) });
-        insertLeaf(metadata.exports, t.pattern, leaf);
-        rows += leaf.files.reduce((n, f) => n + f.rows, 0);
-        job.progress({
-          done: i + 1,
-          total: targets.length,
-          message: `wrote ${t.path}: ${leaf.files.length} files, ${rows} rows so far`,
-        });
+  checkRange(req);
+  await checkOutDir(req.outDir);
+  const session = await exportSession(pond, job);
+  try {
+    return await pond.read(async (txn) => {
+      job.progress({ done: 0, message: 'finding targets' });
+      const targets = await findTargets(txn, req.patterns);
+      const templates = await loadTemplates(txn, req.templates, req.hostRoot);
+      const checked = new Map<ExportTarget, CheckedTarget>();
+      for (const t of targets) {
+        if (t.node.type !== 'data')
+          checked.set(t, await checkTarget(txn, session, t, usRange(req)));
       }
-      staged.push(...(await renderPages(templates, targets, metadata, req, staging)));
-      await writeFile(join(staging, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n');
-      staged.push({ from: join(staging, METADATA_FILE), to: join(req.outDir, METADATA_FILE) });
-      job.checkCancelled();
-      for (const { from, to } of staged) await publish(from, to);
-      return {
-        metadata,
-        metadataFile: join(req.outDir, METADATA_FILE),
-        pages: staged.filter((x) => x.from.includes(PAGE_PREFIX)).map((x) => x.to),
-      };
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
-  }, req.asOf);
-}
-
-/** The target's rows in the time window, after checking its timestamp column. */
-async function plan(txn: PondTxn, target: ExportTarget, req: ExportRequest): Promise<Planned> {
-  const timeRange: { startUs?: number; endUs?: number } = {};
-  if (req.startMs !== undefined) timeRange.startUs = req.startMs * 1000;
-  if (req.endMs !== undefined) timeRange.endUs = req.endMs * 1000;
-  const base = await nodeRelation(target.node, target.path, { txn, expanding: [] }, { timeRange });
-  const schema = await describeRelation(txn.session, base);
-  const ts = schema.find((c) => c.name === 'timestamp');
-  if (!ts) {
-    throw new PondError(
-      ErrorCode.ExportError,
-      `'${target.path}' has no column named timestamp (export partitions by it); columns: ${schema.map((c) => c.name).join(', ')}`,
-      {
-        input: target.path,
-      },
-    );
+      const made = await ensureOutputFolder(req.outDir, `export folder ${req.outDir}`);
+      // What an export killed midway (kill -9) left here: its staging folder, old outputs aside.
+      await removeAbandoned(req.outDir, [...targets.map((t) => t.out), METADATA_FILE]);
+      let published = false;
+      const staging = await stagingDir(req.outDir);
+      try {
+        refuseCaseCollisions(
+          staging,
+          targets.map((t) => t.out),
+          ErrorCode.ExportError,
+        );
+        const metadata: ExportMetadata = {
+          pond: pond.identity.id,
+          txn: txn.seq,
+          created: formatUtc(Date.now()),
+          format: req.format ?? 'parquet',
+          temporal: req.temporal,
+          start: req.startMs === undefined ? null : formatUtc(req.startMs),
+          end: req.endMs === undefined ? null : formatUtc(req.endMs),
+          exports: {},
+        };
+        // Everything is written into the staging folder first; only then is it moved into place,
+        // so a failure or a cancel (including a template that fails to render) leaves OUT as it was.
+        const staged: { from: string; to: string }[] = [];
+        const written: ExportResult['written'] = [];
+        let rows = 0;
+        let files = 0;
+        const step = 100;
+        for (const [i, t] of targets.entries()) {
+          job.checkCancelled();
+          const stage = join(staging, String(i));
+          const c = checked.get(t);
+          const onProgress = (percent: number) =>
+            job.progress({
+              done: i * step + Math.floor(percent),
+              total: targets.length * step,
+              message: `writing ${t.path} (${i + 1} of ${targets.length}): ${Math.floor(percent)}%`,
+            });
+          const leaf = c
+            ? await writeTable(session, c, stage, req, onProgress)
+            : await writeData(t, stage);
+          staged.push({ from: stage, to: join(req.outDir, t.out) });
+          insertLeaf(metadata.exports, t.pattern, leaf);
+          written.push({ pattern: t.pattern, out: t.out, leaf });
+          rows += leaf.files.reduce((n, f) => n + f.rows, 0);
+          files += leaf.files.length;
+          job.progress({
+            done: (i + 1) * step,
+            total: targets.length * step,
+            message: `wrote ${i + 1} of ${targets.length} targets: ${files} files, ${rows} rows`,
+          });
+        }
+        staged.push(...(await renderPages(templates, targets, metadata, req, staging)));
+        await writeFile(join(staging, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n');
+        staged.push({ from: join(staging, METADATA_FILE), to: join(req.outDir, METADATA_FILE) });
+        job.checkCancelled();
+        published = true;
+        for (const { from, to } of staged) await publish(from, to);
+        return {
+          metadata,
+          written,
+          metadataFile: join(req.outDir, METADATA_FILE),
+          pages: staged.filter((x) => x.from.includes(PAGE_PREFIX)).map((x) => x.to),
+        };
+      } finally {
+        await rm(staging, { recursive: true, force: true });
+        if (!published) await removeFolders(made);
+      }
+    }, req.asOf);
+  } finally {
+    session.close();
   }
-  if (!ts.type.startsWith('TIMESTAMP')) {
-    throw new PondError(
-      ErrorCode.ExportError,
-      `'${target.path}': column timestamp is ${ts.type}, not a timestamp`,
-      { input: target.path },
-    );
-  }
-  const nulls = (
-    await txn.session.all(`SELECT count(*)::DOUBLE AS n FROM (${base}) WHERE "timestamp" IS NULL`)
-  )[0]?.['n'] as number;
-  if (nulls > 0) {
-    throw new PondError(
-      ErrorCode.ExportError,
-      `'${target.path}': column timestamp is nullable and holds ${nulls} null values; export needs a non-null timestamp (nothing was written)`,
-      { input: target.path },
-    );
-  }
-  const relation = windowRelation(base, 'timestamp', timeRange);
-  return { target, relation, schema };
 }
 
 async function writeTable(
-  pond: Pond,
-  p: Planned,
+  session: DuckSession,
+  c: CheckedTarget,
   stage: string,
   req: ExportRequest,
+  onProgress: (percent: number) => void,
 ): Promise<ExportLeaf> {
-  const written = await writeParquet(pond.session, p.relation, stage, {
+  const files =
+    req.format === 'csv'
+      ? await writeCsvTarget(session, c, stage, req, onProgress)
+      : await writeParquetTarget(session, c, stage, req, onProgress);
+  return {
+    source: c.target.path,
+    type: c.target.node.type,
+    captures: c.target.captures,
+    schema: c.schema,
+    // In time order (day=2 before day=10), as the dry run lists them.
+    files: files.sort((a, b) => (a.start ?? '').localeCompare(b.start ?? '')),
+  };
+}
+
+async function writeParquetTarget(
+  session: DuckSession,
+  c: CheckedTarget,
+  stage: string,
+  req: ExportRequest,
+  onProgress: (percent: number) => void,
+): Promise<ExportedFile[]> {
+  const written = await writeParquet(session, c.relation, stage, {
     partitionBy: req.temporal.map((part) => ({
       name: part,
       expression: partExpression(part, ident('timestamp')),
     })),
+    onProgress,
   });
-  const files: ExportedFile[] = written.map((w) => {
-    const path = `${p.target.out}/${w.relPath}`;
-    let start: string | null = null;
-    let end: string | null = null;
-    if (req.temporal.length > 0) {
-      const values = Object.fromEntries(
-        req.temporal.map((part) => [part, Number(w.partition[part])]),
-      );
-      const r = partitionRange(values, path);
-      start = formatUtc(r.start.getTime());
-      end = formatUtc(r.end.getTime());
-    }
-    return { path, start, end, rows: w.rows, bytes: w.bytes };
+  return written.map((w) => {
+    const path = `${c.target.out}/${w.relPath}`;
+    const values = Object.fromEntries(req.temporal.map((p) => [p, Number(w.partition[p])]));
+    return { path, ...partitionPeriod(req.temporal, values, path), rows: w.rows, bytes: w.bytes };
   });
-  return {
-    source: p.target.path,
-    type: p.target.node.type,
-    captures: p.target.captures,
-    schema: p.schema,
-    files,
-  };
+}
+
+/**
+ * CSV: DuckDB does not count the rows of each CSV file it writes, so they come from the same
+ * GROUP BY the dry run makes, over the same snapshot; the COPY's own total must agree.
+ */
+async function writeCsvTarget(
+  session: DuckSession,
+  c: CheckedTarget,
+  stage: string,
+  req: ExportRequest,
+  onProgress: (percent: number) => void,
+): Promise<ExportedFile[]> {
+  const counts = await partitionCounts(session, c, req.temporal);
+  const expected = new Map(
+    counts.map((n) => [partitionPath(c.target.out, req.temporal, n.values, 'csv'), n]),
+  );
+  const { files, rows } = await writeCsv(session, c.relation, c.schema, stage, {
+    partitionBy: req.temporal.map((part) => ({
+      name: part,
+      expression: partExpression(part, `q.${ident('timestamp')}`),
+    })),
+    onProgress,
+  });
+  const planned = counts.reduce((n, x) => n + x.rows, 0);
+  const out: ExportedFile[] = [];
+  for (const w of files) {
+    const path = `${c.target.out}/${w.relPath}`;
+    const n = expected.get(path);
+    if (!n) throw mismatch(c, `wrote ${path}, which the row counts do not have`);
+    expected.delete(path);
+    out.push({
+      path,
+      ...partitionPeriod(req.temporal, n.values, path),
+      rows: n.rows,
+      bytes: w.bytes,
+    });
+  }
+  const missing = [...expected.entries()].filter(([, n]) => n.rows > 0);
+  if (missing.length > 0 || rows !== planned)
+    throw mismatch(c, `counted ${planned} rows, DuckDB wrote ${rows}`);
+  return out;
+}
+
+function mismatch(c: CheckedTarget, why: string): PondError {
+  return new PondError(ErrorCode.Internal, `CSV export of ${c.target.path}: ${why}`, {
+    input: c.target.path,
+  });
 }
 
 /** Data files are copied byte for byte. */
@@ -205,26 +255,6 @@ async function writeData(t: ExportTarget, stage: string): Promise<ExportLeaf> {
     schema: [],
     files: [{ path: t.out, start: null, end: null, rows: 0, bytes: bytes.length }],
   };
-}
-
-async function loadTemplates(txn: PondTxn, req: ExportRequest): Promise<ExportTemplate[]> {
-  const out: ExportTemplate[] = [];
-  for (const label of req.templates) {
-    const source = await resolveSource(label, {
-      session: txn.session,
-      txn,
-      ...(req.hostRoot ? { hostRoot: req.hostRoot } : {}),
-    });
-    if (source.kind !== 'bytes') {
-      throw new PondError(
-        ErrorCode.TemplateError,
-        `template ${label} is a ${source.entryType}, not a text file`,
-        { input: label },
-      );
-    }
-    out.push(compileTemplate(label, Buffer.from(await source.read()).toString('utf8')));
-  }
-  return out;
 }
 
 const PAGE_PREFIX = 'page-';

@@ -1,6 +1,14 @@
+export * from './checked-target.js';
+export * from './csv-writer.js';
 export * from './export.js';
+export * from './export-plan.js';
+export * from './export-time.js';
 export * from './metadata.js';
+export * from './output-folder.js';
 export * from './parquet-writer.js';
+export { removeAbandoned } from './staging.js';
 export * from './targets.js';
 export * from './temporal.js';
 export * from './templates.js';
+export * from './export-profile.js';
+export * from './export-settings.js';

@@ -27,6 +27,8 @@ export interface ExportMetadata {
   /** The transaction exported (the pond as of it). */
   txn: number;
   created: string;
+  /** The files' format: `parquet` (data.parquet) or `csv` (data.csv). */
+  format: 'parquet' | 'csv';
   temporal: string[];
   start: string | null;
   end: string | null;

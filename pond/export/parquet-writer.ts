@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
-import { ErrorCode, PondError } from '../../shared/errors.js';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { DuckSession } from '../duckdb/session.js';
+import { withQueryProgress } from '../duckdb/query-progress.js';
 import { ident, literal, stringList } from '../duckdb/sql.js';
 import { queryError } from '../query/run-query.js';
+import { MAX_OPEN_PARTITIONS, settlePartitions } from './partition-folders.js';
 
 /** The one name every written Parquet file gets, so outputs are predictable. */
 export const DATA_FILE = 'data.parquet';
@@ -31,6 +31,8 @@ export async function writeParquet(
   options: {
     partitionBy?: { name: string; expression: string }[];
     maxOpenPartitions?: number;
+    /** The COPY's progress, 0-100 (the session must track progress: PROGRESS_SETTINGS). */
+    onProgress?: (percent: number) => void;
   } = {},
 ): Promise<WrittenFile[]> {
   const parts = options.partitionBy ?? [];
@@ -47,54 +49,28 @@ export async function writeParquet(
   }
   let stats: Record<string, unknown>[];
   try {
-    // DuckDB closes and reopens partition files beyond this many open at once, which would
-    // split a partition over several files; keep them open (the merge below is the safety net).
     if (parts.length > 0)
-      await session.run(`SET partitioned_write_max_open_files = ${MAX_OPEN_PARTITIONS}`);
-    stats = await session.all(sql);
+      await session.run(
+        `SET partitioned_write_max_open_files = ${options.maxOpenPartitions ?? MAX_OPEN_PARTITIONS}`,
+      );
+    stats = options.onProgress
+      ? await withQueryProgress(session.connection, () => session.all(sql), options.onProgress)
+      : await session.all(sql);
   } catch (e) {
     throw queryError(e, sql);
   }
-  const byFolder = new Map<
-    string,
-    { files: string[]; rows: number; bytes: number; partition: Record<string, string> }
-  >();
-  for (const s of stats) {
-    const folder = dirname(s['filename'] as string);
-    const entry = byFolder.get(folder) ?? {
-      files: [],
-      rows: 0,
-      bytes: 0,
-      partition: Object.fromEntries(
-        ((s['partition_keys'] as { key: string; value: string }[] | null) ?? []).map((kv) => [
-          kv.key,
-          kv.value,
-        ]),
-      ),
-    };
-    entry.files.push(s['filename'] as string);
-    entry.rows += Number(s['count']);
-    entry.bytes += Number(s['file_size_bytes']);
-    byFolder.set(folder, entry);
-  }
-  const files: WrittenFile[] = [];
-  for (const [folder, entry] of byFolder) {
-    const final = join(folder, DATA_FILE);
-    let bytes = entry.bytes;
-    if (entry.files.length > 1) bytes = await mergeFiles(session, entry.files, final);
-    else if (entry.files[0] !== final) await rename(entry.files[0]!, final);
-    files.push({
-      relPath: relative(dir, final).split(sep).join('/'),
-      rows: entry.rows,
-      bytes,
-      partition: entry.partition,
-    });
-  }
-  await checkOneFilePerFolder(dir, files);
-  return files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  const files = await settlePartitions(
+    dir,
+    stats.map((s) => ({
+      file: s['filename'] as string,
+      rows: Number(s['count']),
+      bytes: Number(s['file_size_bytes']),
+    })),
+    DATA_FILE,
+    (pieces, final) => mergeFiles(session, pieces, final),
+  );
+  return files.map((f) => ({ ...f, rows: f.rows!, bytes: f.bytes! }));
 }
-
-const MAX_OPEN_PARTITIONS = 10_000;
 
 /** Rewrites the pieces of one partition as a single file; returns its size. */
 async function mergeFiles(session: DuckSession, pieces: string[], final: string): Promise<number> {
@@ -107,47 +83,4 @@ async function mergeFiles(session: DuckSession, pieces: string[], final: string)
   return (await stat(final)).size;
 }
 
-/** DuckDB writes one file per partition; make sure (two would break "exactly one per partition"). */
-async function checkOneFilePerFolder(dir: string, files: WrittenFile[]): Promise<void> {
-  const folders = new Set(files.map((f) => dirname(f.relPath)));
-  if (folders.size !== files.length) {
-    throw new PondError(
-      ErrorCode.Internal,
-      `DuckDB wrote more than one file in a partition of ${dir}`,
-    );
-  }
-  for (const folder of folders) {
-    const names = await readdir(join(dir, folder));
-    if (names.length !== 1) {
-      throw new PondError(
-        ErrorCode.Internal,
-        `partition ${folder} of ${dir} holds ${names.length} files`,
-      );
-    }
-  }
-}
-
-/** A fresh staging folder inside `outDir` (same file system, so publishing is a rename). */
-export async function stagingDir(outDir: string): Promise<string> {
-  const dir = join(outDir, `.pond-staging-${randomUUID()}`);
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
-
-/**
- * Moves a staged file or folder to its final place, replacing what was there: the old output is
- * renamed aside first and removed after, so readers see the old or the new, never a mix.
- */
-export async function publish(staged: string, final: string): Promise<void> {
-  await mkdir(dirname(final), { recursive: true });
-  const aside = `${final}.pond-old-${randomUUID()}`;
-  let hadOld = true;
-  try {
-    await rename(final, aside);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    hadOld = false;
-  }
-  await rename(staged, final);
-  if (hadOld) await rm(aside, { recursive: true, force: true });
-}
+export { publish, stagingDir } from './staging.js';

@@ -1,6 +1,9 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import { aType } from '../tinyfs/entry-type.js';
 import { isDirectory, isFile, type FileNode } from '../tinyfs/node.js';
-import { visitGlob } from '../tinyfs/visit.js';
+import { nameProblem, printableName } from '../tinyfs/entry-name.js';
+import { nothingMatches, visitPattern } from '../tinyfs/visit.js';
+import type { WD } from '../tinyfs/wd.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 
 /** One node to export, as a pattern reached it. */
@@ -16,6 +19,13 @@ export interface ExportTarget {
   out: string;
 }
 
+/** What one pattern reaches: its targets, or why it cannot be exported. */
+export interface PatternTargets {
+  pattern: string;
+  targets: ExportTarget[];
+  error?: PondError;
+}
+
 /**
  * The targets of every pattern. Each glob capture becomes a folder level; a pattern without
  * captures keeps the node's parent path and its name without extension. A node that several
@@ -25,53 +35,88 @@ export interface ExportTarget {
 export async function findTargets(txn: PondTxn, patterns: string[]): Promise<ExportTarget[]> {
   if (patterns.length === 0)
     throw new PondError(ErrorCode.ExportError, 'export needs at least one --pattern');
+  const found = await matchPatterns(txn, patterns);
+  for (const f of found) if (f.error) throw f.error;
+  return found.flatMap((f) => f.targets);
+}
+
+/**
+ * Every pattern's targets, each pattern checked on its own, so the export wizard can show the
+ * matches of the good patterns beside the reason a bad one fails (bad glob, no match,
+ * directories, two targets writing to one place).
+ */
+export async function matchPatterns(txn: PondTxn, patterns: string[]): Promise<PatternTargets[]> {
   const wd = await txn.wd();
-  const targets: ExportTarget[] = [];
+  const byOut = new Map<string, ExportTarget>();
+  const out: PatternTargets[] = [];
   for (const pattern of patterns) {
-    const matches = await visitGlob(wd, pattern.startsWith('/') ? pattern : '/' + pattern);
-    if (matches.length === 0) {
-      throw new PondError(ErrorCode.NotFound, `export pattern '${pattern}' matches nothing`, {
-        input: pattern,
-      });
-    }
-    const dirs = matches.filter((m) => isDirectory(m.node)).map((m) => m.path);
-    if (dirs.length > 0) {
-      throw new PondError(
-        ErrorCode.ExportError,
-        `pattern '${pattern}' matches directories, which are not exportable: ${dirs.join(', ')}`,
-        {
-          input: pattern,
-        },
-      );
-    }
-    for (const m of matches) {
-      if (!isFile(m.node)) {
-        throw new PondError(
-          ErrorCode.ExportError,
-          `'${m.path}' is a ${m.node.type}; only files are exportable`,
-          { input: m.path },
-        );
+    try {
+      const targets = await patternTargets(wd, pattern);
+      for (const t of targets) {
+        const other = byOut.get(t.out);
+        if (other) {
+          throw new PondError(
+            ErrorCode.ExportError,
+            `'${other.path}' and '${t.path}' would both be written to ${t.out}; use a pattern whose captures tell them apart`,
+            { input: t.pattern },
+          );
+        }
       }
-      targets.push({
-        pattern,
-        path: m.path,
-        node: m.node,
-        captures: m.captures,
-        out: outputPath(m.path, m.captures, m.node.type),
-      });
+      for (const t of targets) byOut.set(t.out, t);
+      out.push({ pattern, targets });
+    } catch (e) {
+      if (!(e instanceof PondError)) throw e;
+      out.push({ pattern, targets: [], error: e });
     }
   }
+  return out;
+}
+
+async function patternTargets(wd: WD, pattern: string): Promise<ExportTarget[]> {
+  if (pattern.trim() === '') {
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      'empty pattern: give one such as /sites/*/water.series',
+      { input: pattern },
+    );
+  }
+  const matches = await visitPattern(wd, pattern.startsWith('/') ? pattern : '/' + pattern);
+  if (matches.length === 0) throw nothingMatches(pattern);
+  const dirs = matches.filter((m) => isDirectory(m.node)).map((m) => m.path);
+  if (dirs.length > 0) {
+    throw new PondError(
+      ErrorCode.ExportError,
+      `pattern '${pattern}' matches directories, which are not exportable: ${dirs.join(', ')}`,
+      { input: pattern },
+    );
+  }
+  const targets: ExportTarget[] = [];
   const byOut = new Map<string, ExportTarget>();
-  for (const t of targets) {
+  for (const m of matches) {
+    if (!isFile(m.node)) {
+      throw new PondError(
+        ErrorCode.ExportError,
+        `'${m.path}' is ${aType(m.node.type)}; only files are exportable`,
+        { input: m.path },
+      );
+    }
+    const t: ExportTarget = {
+      pattern,
+      path: m.path,
+      node: m.node,
+      captures: m.captures,
+      out: outputPath(m.path, m.captures, m.node.type),
+    };
     const other = byOut.get(t.out);
     if (other) {
       throw new PondError(
         ErrorCode.ExportError,
         `'${other.path}' and '${t.path}' would both be written to ${t.out}; use a pattern whose captures tell them apart`,
-        { input: t.pattern },
+        { input: pattern },
       );
     }
     byOut.set(t.out, t);
+    targets.push(t);
   }
   return targets;
 }
@@ -79,20 +124,25 @@ export async function findTargets(txn: PondTxn, patterns: string[]): Promise<Exp
 function outputPath(path: string, captures: string[], type: FileNode['type']): string {
   const names = path.split('/').filter(Boolean);
   const name = names[names.length - 1]!;
-  for (const c of captures) {
-    if (c === '' || c === '.' || c === '..' || c.includes('/')) {
+  // Captures and stems are parts of names, so they can be empty, end in a dot or be a device
+  // name: each must pass the same rules as a name before it becomes a folder on the host.
+  const folderName = (n: string, what: string) => {
+    const problem = nameProblem(n);
+    if (problem !== undefined) {
       throw new PondError(
         ErrorCode.ExportError,
-        `capture '${c}' of '${path}' cannot be a folder name`,
+        `${what} ${printableName(n)} of '${path}' cannot be a folder name: ${problem}`,
         { input: path },
       );
     }
-  }
+    return n;
+  };
+  for (const c of captures) folderName(c, 'capture');
   if (type === 'data') {
     const folder = captures.length > 0 ? captures.slice(0, -1) : names.slice(0, -1);
     return [...folder, name].join('/');
   }
   if (captures.length > 0) return captures.join('/');
   const stem = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : name;
-  return [...names.slice(0, -1), stem].join('/');
+  return [...names.slice(0, -1), folderName(stem, 'the name without its extension')].join('/');
 }

@@ -1,5 +1,7 @@
 import nunjucks from 'nunjucks';
 import { ErrorCode, PondError, messageOf } from '../../shared/errors.js';
+import { resolveSource } from '../query/source.js';
+import type { PondTxn } from '../tlogfs/transaction.js';
 
 /** A template to render after an export, from a pond path or a host:/// file. */
 export interface ExportTemplate {
@@ -60,4 +62,29 @@ function templateError(label: string, e: unknown): PondError {
     input: label,
     cause: e,
   });
+}
+
+/** Reads and compiles templates (pond paths or host:/// URLs), so errors come before any write. */
+export async function loadTemplates(
+  txn: PondTxn,
+  labels: string[],
+  hostRoot: string | undefined,
+): Promise<ExportTemplate[]> {
+  const out: ExportTemplate[] = [];
+  for (const label of labels) {
+    const source = await resolveSource(label, {
+      session: txn.session,
+      txn,
+      ...(hostRoot ? { hostRoot } : {}),
+    });
+    if (source.kind !== 'bytes') {
+      throw new PondError(
+        ErrorCode.TemplateError,
+        `template ${label} is a ${source.entryType}, not a text file`,
+        { input: label },
+      );
+    }
+    out.push(compileTemplate(label, Buffer.from(await source.read()).toString('utf8')));
+  }
+  return out;
 }

@@ -12,6 +12,7 @@ import { parseUrl } from '../query/url.js';
 import type { FileNode } from '../tinyfs/node.js';
 import { isFile } from '../tinyfs/node.js';
 import { basename } from '../tinyfs/path.js';
+import { parseGlob } from '../tinyfs/glob.js';
 import { visitGlob } from '../tinyfs/visit.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { ConfigObject, configError, parseYaml } from './config.js';
@@ -46,6 +47,11 @@ function readConfig(text: string, where: string): CsvDirectoryConfig {
     );
   }
   if (!url.path.startsWith('/')) throw configError(where, 'pattern', `'${raw}' must be absolute`);
+  try {
+    parseGlob(url.path);
+  } catch (e) {
+    throw configError(where, 'pattern', (e as Error).message);
+  }
   let options: CsvOptions;
   try {
     options = csvOptionsFromParams(url.params, raw);

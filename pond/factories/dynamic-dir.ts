@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { ConfigObject, configError, parseYaml } from './config.js';
 import { DerivedDirectory } from './derived-nodes.js';
@@ -22,8 +23,13 @@ function readConfig(text: string, where: string, registry: FactoryRegistry): Ent
   const names = new Set<string>();
   const entries = c.list('entries', (e) => {
     const name = e.string('name');
-    if (name.includes('/') || name === '.' || name === '..')
-      throw configError(where, `${e.prefix}.name`, `'${name}' is not a file name`);
+    const problem = nameProblem(name);
+    if (problem !== undefined)
+      throw configError(
+        where,
+        `${e.prefix}.name`,
+        `${printableName(name)} is not a valid name: ${problem}`,
+      );
     if (names.has(name)) throw configError(where, `${e.prefix}.name`, `'${name}' appears twice`);
     names.add(name);
     const factory = e.string('factory');

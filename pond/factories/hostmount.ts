@@ -5,6 +5,7 @@ import { isAbsolute, join, sep } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { deterministicNodeId } from '../tinyfs/node-id.js';
 import type { DirEntry, DirectoryNode, FileNode, FileVersion, PondNode } from '../tinyfs/node.js';
+import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import { joinPath } from '../tinyfs/path.js';
 import type { DynamicNode, DynamicNodeSpec } from '../tlogfs/transaction.js';
 import { ConfigObject, configError, parseYaml } from './config.js';
@@ -142,6 +143,16 @@ class HostDirectory implements DirectoryNode, DynamicNode {
       .then(async (names) => {
         const out: HostEntry[] = [];
         for (const n of names.sort()) {
+          // A name the pond would refuse on copy IN is refused here too (not hidden: a file
+          // missing without a word from a listing, a copy OUT or an export would be data lost).
+          const problem = nameProblem(n);
+          if (problem !== undefined) {
+            throw new PondError(
+              ErrorCode.BadInput,
+              `${this.spec.path}: the host file ${printableName(n)} in ${this.hostPath} has a name the pond cannot take (${problem}); rename it`,
+              { input: join(this.hostPath, n) },
+            );
+          }
           const e = await hostEntry(this.mount, this.hostPath, n);
           if (e) out.push(e);
         }

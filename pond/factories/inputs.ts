@@ -5,6 +5,7 @@ import type { QueryContext, RelationOptions } from '../query/queryable.js';
 import { materialize } from '../query/source.js';
 import { parseUrl } from '../query/url.js';
 import { isFile, type FileNode } from '../tinyfs/node.js';
+import { parseGlob } from '../tinyfs/glob.js';
 import { visitGlob } from '../tinyfs/visit.js';
 import { configError } from './config.js';
 
@@ -54,6 +55,11 @@ export function parseInputPattern(
   }
   if (!url.path.startsWith('/'))
     throw configError(where, key, `'${raw}' must be an absolute pond path`);
+  try {
+    parseGlob(url.path);
+  } catch (e) {
+    throw configError(where, key, (e as Error).message);
+  }
   return { raw, scheme, path: url.path, params: url.params };
 }
 

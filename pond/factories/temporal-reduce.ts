@@ -3,6 +3,7 @@ import { ident } from '../duckdb/sql.js';
 import { describeRelation, type ColumnInfo } from '../query/parquet-file.js';
 import type { QueryContext, RelationOptions, TimeRange } from '../query/queryable.js';
 import { windowRelation } from '../query/time-window.js';
+import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import { matchWildcard } from '../tinyfs/glob.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { applyTransforms } from './column-rename.js';
@@ -122,10 +123,11 @@ function outName(pattern: string, input: ResolvedInput, where: string): string {
     }
     return v;
   });
-  if (name === '' || name.includes('/') || name === '.' || name === '..') {
+  const problem = nameProblem(name);
+  if (problem !== undefined) {
     throw new PondError(
       ErrorCode.BadConfig,
-      `${where}: out_pattern '${pattern}' gives '${name}' for ${input.path}, which is not a file name`,
+      `${where}: out_pattern '${pattern}' gives ${printableName(name)} for ${input.path}, which is not a valid name: ${problem}`,
       { input: pattern },
     );
   }

@@ -1,10 +1,11 @@
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
 import type { ImportKind } from '../../shared/import.js';
 import { storedSchema, type StoredSchema } from '../query/schema-check.js';
 import { hostPath } from '../query/source.js';
 import { parseUrl, type PondUrl } from '../query/url.js';
+import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import { isDirectory, isFile, type FileNode, type PondNode } from '../tinyfs/node.js';
 import { hasTrailingSlash, joinPath, resolvePath } from '../tinyfs/path.js';
 import type { WD } from '../tinyfs/wd.js';
@@ -66,8 +67,10 @@ export async function resolveTargets(
     });
     isDirSource.push(st.isDirectory());
     if (st.isDirectory()) {
-      for (const rel of await walkHost(path))
+      for (const rel of await walkHost(path)) {
+        checkHostNames(raw, path, rel);
         files.push({ url, hostFile: join(path, rel), rel: join(basename(path), rel) });
+      }
     } else if (st.isFile()) {
       files.push({ url, hostFile: path, rel: basename(path) });
     } else {
@@ -156,6 +159,25 @@ async function lookupDestination(
       ErrorCode.NotFound,
       `${e.message}: make it with pond mkdir -p, or end the destination with / to create it`,
       { input: dest },
+    );
+  }
+}
+
+/**
+ * The names a host folder brings (its files and subfolders) become pond names: one the pond
+ * refuses (entry-name.ts) is refused now, naming the host file, before anything is converted.
+ * A name that was not UTF-8 reaches us with U+FFFD in it and could not even be opened.
+ */
+function checkHostNames(raw: string, folder: string, rel: string): void {
+  const names = rel.split(sep);
+  for (const [i, name] of names.entries()) {
+    const problem = nameProblem(name);
+    if (problem === undefined) continue;
+    const where = join(folder, ...names.slice(0, i));
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      `${raw}: ${printableName(name)} in ${where} is not a valid name: ${problem}; rename it on the host`,
+      { input: join(where, name) },
     );
   }
 }

@@ -4,6 +4,7 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import { DeltaTable, scanSql } from '../delta/index.js';
 import type { DuckSession } from '../duckdb/session.js';
 import { literal } from '../duckdb/sql.js';
+import { aType } from '../tinyfs/entry-type.js';
 import { isFile, type FileNode } from '../tinyfs/node.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import { csvOptionsFromParams, csvRelation } from './csv.js';
@@ -57,12 +58,18 @@ export function hostPath(url: PondUrl, env: Pick<SourceEnv, 'hostRoot'>): string
 async function hostSource(url: PondUrl, env: SourceEnv): Promise<Source> {
   const path = hostPath(url, env);
   if (url.format === 'delta') return deltaSource(url, path, env);
-  await stat(path).catch((e) => {
+  const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') throw e;
     throw new PondError(ErrorCode.NotFound, `${url.raw}: ${path} does not exist`, {
       input: url.raw,
       cause: e,
     });
   });
+  if (st.isDirectory()) {
+    throw new PondError(ErrorCode.WrongType, `${url.raw}: ${path} is a folder, not a file`, {
+      input: url.raw,
+    });
+  }
   if (url.format === 'csv') {
     return { kind: 'relation', label: url.raw, ...csvSource(url, path) };
   }
@@ -126,7 +133,7 @@ async function pondSource(url: PondUrl, env: SourceEnv, options: RelationOptions
   const found = await wd.get(url.path);
   const node = found.node;
   if (!isFile(node)) {
-    throw new PondError(ErrorCode.WrongType, `'${found.path}' is a ${node.type}, not a file`, {
+    throw new PondError(ErrorCode.WrongType, `'${found.path}' is ${aType(node.type)}, not a file`, {
       input: url.raw,
     });
   }
@@ -134,7 +141,7 @@ async function pondSource(url: PondUrl, env: SourceEnv, options: RelationOptions
     if (node.type !== 'data') {
       throw new PondError(
         ErrorCode.WrongType,
-        `${url.raw}: '${found.path}' is a ${node.type}, not CSV data`,
+        `${url.raw}: '${found.path}' is ${aType(node.type)}, not CSV data`,
         { input: url.raw },
       );
     }

@@ -3,18 +3,26 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { JobInfo, PondService } from '../../shared/api.js';
 import { ErrorCode, PondError, toErrorInfo, type ErrorInfo } from '../../shared/errors.js';
-import { API_PREFIX, WS_PATH, decodeWire, type WireResponse } from '../../shared/wire.js';
+import {
+  API_PREFIX,
+  DOWNLOAD_PREFIX,
+  WS_PATH,
+  decodeWire,
+  type WireResponse,
+} from '../../shared/wire.js';
 import { dispatch, toWire } from '../service/dispatch.js';
 import { newToken, TokenCheck } from './auth.js';
 import { HostCheck } from './host-check.js';
+import { serveDownload, type DownloadSource } from './downloads.js';
 import { JobSocket } from './job-socket.js';
 import { contentSecurityPolicy, setBaseHeaders } from './security-headers.js';
 import { bundleFile, sendFile } from './static-files.js';
 
 /** The service as the server needs it: the contract plus job events to push. */
-export type ServedService = PondService & {
-  onJobEvent(listener: (job: JobInfo) => void): () => void;
-};
+export type ServedService = PondService &
+  DownloadSource & {
+    onJobEvent(listener: (job: JobInfo) => void): () => void;
+  };
 
 export interface ServeOptions {
   service: ServedService;
@@ -66,6 +74,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = new URL(req.url ?? '/', 'http://pond.invalid');
     if (url.pathname.startsWith(API_PREFIX))
       return api(req, res, url.pathname.slice(API_PREFIX.length));
+    if (url.pathname.startsWith(DOWNLOAD_PREFIX))
+      return serveDownload(req, res, url, options.service, check);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return text(res, 405, 'method not allowed');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments, stringify } from 'yaml';
-import { ErrorCode, PondError, messageOf } from '../../shared/errors.js';
+import { ErrorCode, PondError, hostRefusal, messageOf } from '../../shared/errors.js';
 import { ConfigObject, configError } from '../factories/config.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import { parseUrl } from '../query/url.js';
@@ -52,9 +52,8 @@ export async function readApplyFiles(
   const claimed = new Map<string, string>();
   for (const file of files) {
     const text = await readFile(file, 'utf8').catch((e: unknown) => {
-      throw new PondError(ErrorCode.NotFound, `cannot read ${file}: ${messageOf(e)}`, {
-        input: file,
-      });
+      const { code, reason } = hostRefusal(e);
+      throw new PondError(code, `cannot read ${file}: ${reason}`, { input: file, cause: e });
     });
     const parsed = parseAllDocuments(text);
     const list = Array.isArray(parsed) ? parsed : [parsed];

@@ -1,12 +1,17 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { DATA_FILE, publish, stagingDir, writeParquet } from '../export/parquet-writer.js';
 import { nodeRelation } from '../query/node-relation.js';
 import { hostPath } from '../query/source.js';
 import { parseUrl } from '../query/url.js';
-import { isFile } from '../tinyfs/node.js';
-import { visitGlob } from '../tinyfs/visit.js';
+import {
+  ensureOutputFolder,
+  refuseCaseCollisions,
+  removeFolders,
+} from '../export/output-folder.js';
+import { isFile, type FileNode } from '../tinyfs/node.js';
+import { nothingMatches, visitPattern } from '../tinyfs/visit.js';
 import type { Pond } from '../tlogfs/pond.js';
 
 export interface CopiedOut {
@@ -38,26 +43,36 @@ export async function copyOut(
   const outDir = hostPath(url, options);
   return pond.read(async (txn) => {
     const wd = await txn.wd();
-    const targets: { path: string; node: import('../tinyfs/node.js').FileNode }[] = [];
+    const targets: { path: string; node: FileNode }[] = [];
     const seen = new Set<string>();
+    // Each pattern must match a file: a typo in one of several is not silently skipped.
     for (const pattern of patterns) {
-      for (const m of await visitGlob(wd, pattern.startsWith('/') ? pattern : '/' + pattern)) {
-        if (!isFile(m.node) || seen.has(m.node.id)) continue;
+      const matches = await visitPattern(wd, pattern);
+      if (matches.length === 0) throw nothingMatches(pattern);
+      const files = matches.filter((m) => isFile(m.node));
+      if (files.length === 0) {
+        const shown = matches.slice(0, 3).map((m) => `${m.path} (${m.node.type})`);
+        throw new PondError(
+          ErrorCode.WrongType,
+          `'${pattern}' matches no files, only ${shown.join(', ')}${matches.length > 3 ? ', ...' : ''}: copy OUT copies files (e.g. '${pattern.replace(/\/+$/, '')}/**' for the files below a folder)`,
+          { input: pattern },
+        );
+      }
+      for (const m of files) {
+        if (seen.has(m.node.id)) continue;
         seen.add(m.node.id);
-        targets.push({ path: m.path, node: m.node });
+        targets.push({ path: m.path, node: m.node as FileNode });
       }
     }
-    if (targets.length === 0) {
-      throw new PondError(ErrorCode.NotFound, `no files matched ${patterns.join(' ')}`, {
-        input: patterns.join(' '),
-      });
-    }
     const out: CopiedOut[] = [];
-    await mkdir(outDir, { recursive: true });
+    const rels = targets.map((t) => stripPrefix(t.path, options.stripPrefix));
+    const made = await ensureOutputFolder(outDir, dest);
+    let published = false;
     const staging = await stagingDir(outDir);
     try {
+      refuseCaseCollisions(staging, rels, ErrorCode.InvalidArgument);
       for (const [i, t] of targets.entries()) {
-        const file = join(outDir, stripPrefix(t.path, options.stripPrefix));
+        const file = join(outDir, rels[i]!);
         const stage = join(staging, String(i));
         if (t.node.type === 'data') {
           await writeFile(stage, await t.node.read());
@@ -69,8 +84,10 @@ export async function copyOut(
         }
         out.push({ path: t.path, hostFile: file, type: t.node.type });
       }
+      published = true;
     } finally {
       await rm(staging, { recursive: true, force: true });
+      if (!published) await removeFolders(made);
     }
     return out;
   }, options.asOf);

@@ -1,4 +1,3 @@
-import { ErrorCode, PondError } from '../../shared/errors.js';
 import { nodeRelation } from '../query/node-relation.js';
 import {
   describeRelation,
@@ -88,10 +87,8 @@ export async function describeMatches(
   txn: PondTxn,
   pattern: string | undefined,
 ): Promise<NodeDescription[]> {
+  // listEntries refuses a missing path, a bad pattern and a pattern that matches nothing.
   const entries = await listEntries(txn, pattern, { all: true });
-  if (entries.length === 0 && pattern !== undefined) {
-    throw new PondError(ErrorCode.NotFound, `nothing matches '${pattern}'`, { input: pattern });
-  }
   const wd = await txn.wd();
   const out: NodeDescription[] = [];
   for (const e of entries)

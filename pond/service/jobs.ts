@@ -30,7 +30,12 @@ export class JobRunner {
   private readonly jobs = new Map<string, Running>();
   private readonly listeners = new Set<Listener>();
 
-  start<T>(kind: string, run: (ctx: JobContext) => Promise<T>): JobInfo {
+  /** `pond`: the handle of the open pond a write job commits to (see JobInfo.pond). */
+  start<T>(
+    kind: string,
+    run: (ctx: JobContext) => Promise<T>,
+    options: { pond?: string } = {},
+  ): JobInfo {
     const id = randomUUID();
     const controller = new AbortController();
     const info: JobInfo = {
@@ -38,6 +43,7 @@ export class JobRunner {
       kind,
       state: 'running',
       progress: { done: 0, message: 'starting' },
+      ...(options.pond === undefined ? {} : { pond: options.pond }),
     };
     const cancelHooks: (() => void)[] = [];
     controller.signal.addEventListener('abort', () => {

@@ -1,9 +1,9 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { EntryType } from '../tinyfs/entry-type.js';
+import { aType, type EntryType } from '../tinyfs/entry-type.js';
 import { literalBase, matchWildcard, parseGlob } from '../tinyfs/glob.js';
 import { isDirectory, isSymlink, type DirEntry } from '../tinyfs/node.js';
 import { joinPath } from '../tinyfs/path.js';
-import { visitGlob } from '../tinyfs/visit.js';
+import { nothingMatches, visitPattern } from '../tinyfs/visit.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 
 export interface ListedEntry {
@@ -33,41 +33,65 @@ export function normalizeListPattern(pattern: string | undefined): string {
   return p;
 }
 
-/** Entries matching a pattern, sorted by path (byte order); hidden names need `all`. */
+/**
+ * True when the pattern asks for a directory's contents (none, `/`, `dir/`), which may be empty;
+ * any other pattern must match something, as `ls name` fails on a name that is not there.
+ */
+function isDirectoryForm(pattern: string | undefined): boolean {
+  return pattern === undefined || pattern === '' || pattern.endsWith('/');
+}
+
+/**
+ * Entries matching a pattern, sorted by path (byte order). Names starting with `.` need `all`
+ * unless the pattern names them literally. A missing path, a bad pattern, or (except for the
+ * directory forms) a pattern that matches nothing is an error.
+ */
 export async function listEntries(
   txn: PondTxn,
   pattern: string | undefined,
   options: { all?: boolean } = {},
 ): Promise<ListedEntry[]> {
+  if (pattern) parseGlob(pattern); // a bad pattern is reported as typed
   const normalized = normalizeListPattern(pattern);
   const glob = parseGlob(normalized);
   const last = glob.components[glob.components.length - 1];
+  let entries: ListedEntry[];
   // The common case, `dir/` or `dir/*.csv`: one directory's entries, no tree walk.
   if (
     last?.kind === 'wildcard' &&
     glob.components.slice(0, -1).every((c) => c.kind === 'literal')
   ) {
-    const { entries } = await listDirectory(txn, literalBase(glob), {
+    ({ entries } = await listDirectory(txn, literalBase(glob), {
       filter: last.segments,
-      all: options.all ?? false,
-    });
-    return entries;
+      all: true,
+    }));
+  } else {
+    entries = [];
+    for (const m of await visitPattern(await txn.wd(), normalized)) {
+      const name = m.entry?.name ?? '';
+      entries.push(
+        listed(
+          m.path,
+          m.entry ?? { name, id: m.node.id, type: m.node.type },
+          m.captures,
+          isSymlink(m.node) ? m.node.target : undefined,
+        ),
+      );
+    }
+    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
-  const wd = await txn.wd();
-  const out: ListedEntry[] = [];
-  for (const m of await visitGlob(wd, normalized)) {
-    const name = m.entry?.name ?? '';
-    if (!options.all && name.startsWith('.')) continue;
-    out.push(
-      listed(
-        m.path,
-        m.entry ?? { name, id: m.node.id, type: m.node.type },
-        m.captures,
-        isSymlink(m.node) ? m.node.target : undefined,
-      ),
+  const shown =
+    options.all || last?.kind === 'literal'
+      ? entries
+      : entries.filter((e) => !e.name.startsWith('.'));
+  if (shown.length === 0 && !isDirectoryForm(pattern)) {
+    const hidden = entries.length - shown.length;
+    throw nothingMatches(
+      pattern!,
+      hidden > 0 ? ` (${hidden} hidden ${hidden === 1 ? 'entry does' : 'entries do'}: add -a)` : '',
     );
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return shown;
 }
 
 export interface DirectoryListing {
@@ -90,9 +114,13 @@ export async function listDirectory(
   const wd = await txn.wd();
   const found = await wd.get(path);
   if (!isDirectory(found.node)) {
-    throw new PondError(ErrorCode.WrongType, `'${path}' is a ${found.node.type}, not a directory`, {
-      input: path,
-    });
+    throw new PondError(
+      ErrorCode.WrongType,
+      `'${path}' is ${aType(found.node.type)}, not a directory`,
+      {
+        input: path,
+      },
+    );
   }
   const dir = found.node;
   const selected: { e: DirEntry; captures: string[] }[] = [];

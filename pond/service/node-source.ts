@@ -1,6 +1,7 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { nodeRelation } from '../query/node-relation.js';
 import type { RelationOptions } from '../query/queryable.js';
+import { aType } from '../tinyfs/entry-type.js';
 import { isFile, type FileNode } from '../tinyfs/node.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 
@@ -22,7 +23,7 @@ export async function queryableNode(
   if (!isFile(node)) {
     throw new PondError(
       ErrorCode.WrongType,
-      `'${found.path}' is a ${node.type}; only tables and series have rows to show`,
+      `'${found.path}' is ${aType(node.type)}; only tables and series have rows to show`,
       { input: path },
     );
   }

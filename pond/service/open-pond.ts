@@ -1,3 +1,4 @@
+import { ensureOutputFolder, removeFolders } from '../export/output-folder.js';
 import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import type { DuckSession } from '../duckdb/session.js';
@@ -27,8 +28,16 @@ export async function createPond(
   options: OpenOptions = {},
 ): Promise<Pond> {
   const registry = options.registry ?? defaultRegistry();
-  return Pond.create(path, birthplace, meta, {
-    dynamic: registry.maker,
-    ...(options.session ? { session: options.session } : {}),
-  });
+  // The folder is made here, so a file in the way is named (and /proc cannot hang mkdir), and
+  // removed again if the pond cannot be made.
+  const made = await ensureOutputFolder(path, `cannot make a pond at ${path}`);
+  try {
+    return await Pond.create(path, birthplace, meta, {
+      dynamic: registry.maker,
+      ...(options.session ? { session: options.session } : {}),
+    });
+  } catch (e) {
+    await removeFolders(made);
+    throw e;
+  }
 }

@@ -5,8 +5,15 @@ import type {
   BackupInfo,
   ChartData,
   ChartRequest,
+  ExportMatchRequest,
+  ExportPlan,
+  ExportProfileInfo,
+  ExportRunRequest,
   HistoryRequest,
   JobInfo,
+  PatternMatches,
+  ResultExportRequest,
+  SaveExportProfileRequest,
   ListPage,
   ListRequest,
   NodeDetails,
@@ -29,19 +36,23 @@ import { Backups } from './backups.js';
 import { chartData } from './chart.js';
 import { ensureDemoPond } from './demo-pond.js';
 import { changeInfo } from './edit-result.js';
+import { ExportDestinations } from './export-destination.js';
+import { ExportService, type ExportDialogs } from './export-service.js';
+import type { FinishedExport } from './finished-exports.js';
 import { history } from './history.js';
 import { isoFromMillis } from './iso-time.js';
 import { JobRunner } from './jobs.js';
 import { nodeDetails } from './node-details.js';
 import { createPond } from './open-pond.js';
-import { PondRegistry, summaryOf } from './pond-registry.js';
+import { PondRegistry, summaryOf, type OpenPond } from './pond-registry.js';
 import { previewPage } from './preview.js';
 import { QueryRuns } from './query-runs.js';
 import { RecentPonds } from './recent-ponds.js';
 import { treePage } from './tree-page.js';
+import { WriteJobs } from './write-jobs.js';
 
 /** Native folder pickers, provided by the desktop app (absent under `pond serve`). */
-export interface HostDialogs {
+export interface HostDialogs extends ExportDialogs {
   /** A folder holding a pond; undefined when the user cancels. */
   chooseExistingPond(): Promise<string | undefined>;
   /** A new or empty folder to make a pond in; undefined when the user cancels. */
@@ -54,6 +65,8 @@ export interface PondServiceOptions {
   appData: string;
   dialogs?: HostDialogs;
   registry?: FactoryRegistry;
+  /** `pond serve --export-root`: the one host folder exports from the browser may write in. */
+  exportRoot?: string;
   /**
    * How long one preview, chart or details call may run before it is stopped, in ms (0: no limit);
    * DEFAULT_QUERY_TIME_LIMIT_MS when absent.
@@ -79,7 +92,10 @@ interface DemoBuild {
 export class LocalPondService implements PondService {
   readonly jobRunner = new JobRunner();
   private readonly backupJobs = new Backups(this.jobRunner);
+  /** The app's writes: one transaction each, as jobs, one at a time per pond. */
+  readonly writeJobs = new WriteJobs(this.jobRunner);
   private readonly ponds: PondRegistry;
+  private readonly exporting: Promise<ExportService>;
   private readonly recent: RecentPonds;
   private readonly registry: FactoryRegistry;
   private readonly queries: QueryRuns;
@@ -100,14 +116,32 @@ export class LocalPondService implements PondService {
         ? 'pond serve --query-timeout SECONDS changes it'
         : 'set by the app',
     );
+    this.exporting = ExportDestinations.create({
+      ...(options.exportRoot === undefined ? {} : { exportRoot: options.exportRoot }),
+      dialogs: !!options.dialogs,
+    }).then((d) => new ExportService(this.jobRunner, this.writeJobs, d, options.dialogs));
+    // Awaited by every export call (and by `exports()` at startup), which report a bad root.
+    this.exporting.catch(() => undefined);
+  }
+
+  /** The open pond behind a handle (host side only: write jobs, tests, benchmarks). */
+  pond(handle: string): OpenPond {
+    return this.ponds.get(handle);
+  }
+
+  /** The export features; fails when the export root does not exist. */
+  exports(): Promise<ExportService> {
+    return this.exporting;
   }
 
   async appInfo(): Promise<AppInfo> {
+    const root = (await this.exporting).destinations.exportRoot;
     return {
       mode: this.options.mode,
       version: appVersion(),
       dialogs: !!this.options.dialogs,
       ...(this.queryTimeLimitMs > 0 ? { queryTimeLimitMs: this.queryTimeLimitMs } : {}),
+      ...(root === undefined ? {} : { exportRoot: root }),
     };
   }
 
@@ -180,6 +214,8 @@ export class LocalPondService implements PondService {
   }
 
   async closePond(pond: string): Promise<void> {
+    this.ponds.get(pond);
+    await (await this.exporting).finished.closePond(pond);
     await this.ponds.close(pond);
   }
 
@@ -250,6 +286,52 @@ export class LocalPondService implements PondService {
     return this.backupJobs.push(this.ponds.get(req.pond).pond, req.backup);
   }
 
+  async exportMatches(req: ExportMatchRequest): Promise<PatternMatches[]> {
+    return (await this.exporting).matches(this.ponds.get(req.pond), req.patterns, req.asOf);
+  }
+
+  async exportPlan(req: ExportRunRequest): Promise<ExportPlan> {
+    return (await this.exporting).plan(this.ponds.get(req.pond), req);
+  }
+
+  async exportRun(req: ExportRunRequest): Promise<JobInfo> {
+    return (await this.exporting).run(this.ponds.get(req.pond), req);
+  }
+
+  async exportProfiles(req: { pond: string; asOf?: number }): Promise<ExportProfileInfo[]> {
+    return (await this.exporting).profiles(this.ponds.get(req.pond), req.asOf);
+  }
+
+  async saveExportProfile(req: SaveExportProfileRequest): Promise<JobInfo> {
+    return (await this.exporting).saveProfile(this.ponds.get(req.pond), req);
+  }
+
+  async exportResult(req: ResultExportRequest): Promise<JobInfo | undefined> {
+    return (await this.exporting).result(this.ponds.get(req.pond), req);
+  }
+
+  async chooseExportFolder(): Promise<string | undefined> {
+    return (await this.exporting).chooseFolder();
+  }
+
+  async chooseTemplateFile(): Promise<string | undefined> {
+    return (await this.exporting).chooseTemplate();
+  }
+
+  async showExportFolder(jobId: string): Promise<void> {
+    return (await this.exporting).showFolder(jobId);
+  }
+
+  /** What a finished export job offers for download (pond serve), if anything. */
+  async download(jobId: string): Promise<FinishedExport | undefined> {
+    return (await this.exporting).finished.get(jobId);
+  }
+
+  /** A download of a job's result file completed: a temporary file goes. */
+  async downloaded(jobId: string): Promise<void> {
+    await (await this.exporting).finished.downloaded(jobId);
+  }
+
   /** Job events, for the transport to push to the UI. */
   onJobEvent(listener: (job: JobInfo) => void): () => void {
     return this.jobRunner.subscribe(listener);
@@ -272,6 +354,7 @@ export class LocalPondService implements PondService {
   async close(): Promise<void> {
     this.queries.cancelAll('the server is stopping');
     await this.jobRunner.stopAll();
+    await (await this.exporting.catch(() => undefined))?.finished.closeAll();
     await this.ponds.closeAll();
   }
 

@@ -114,7 +114,11 @@ export async function defineSource(c: DuckDBConnection, relation: string): Promi
   }
 }
 
-function orderClause(columns: ColumnInfo[], sort: { column: string; descending: boolean }[]) {
+/** ` ORDER BY` the sort keys, by position (`c0`, `c1`...: user SQL may repeat a column name). */
+export function orderClause(
+  columns: readonly { name: string }[],
+  sort: { column: string; descending: boolean }[],
+): string {
   if (sort.length === 0) return '';
   const keys = sort.map((s) => {
     const i = columns.findIndex((c) => c.name === s.column);

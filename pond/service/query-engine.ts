@@ -8,11 +8,14 @@ import {
 } from '@duckdb/node-api';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { queryError } from '../query/run-query.js';
+import { PROGRESS_SETTINGS } from '../duckdb/query-progress.js';
 import { stringList, literal } from '../duckdb/sql.js';
 
 const IDLE_KEPT = 4;
 /** How often a cancelled query is interrupted again until it lets go of its connection. */
 const INTERRUPT_REPEAT_MS = 25;
+/** Connections for long jobs (exporting a whole result), which report their progress. */
+const JOB_CONNECTIONS = 2;
 
 /**
  * The DuckDB instance that runs the app's queries over one pond (previews, SQL over `source`,
@@ -29,8 +32,14 @@ export class QueryEngine {
   private readonly busy = new Map<DuckDBConnection, Promise<unknown>>();
   /** Aborted when the engine closes: every running query is interrupted. */
   private readonly closing = new AbortController();
+  /** Jobs waiting for a job connection. */
+  private readonly waiting: { take(c: DuckDBConnection): void; fail(e: unknown): void }[] = [];
 
-  private constructor(private readonly instance: DuckDBInstance) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    /** Free job connections (progress tracking is a setting the lock freezes: set before it). */
+    private readonly jobIdle: DuckDBConnection[],
+  ) {}
 
   static async open(options: {
     readable: string[];
@@ -40,7 +49,13 @@ export class QueryEngine {
     await mkdir(options.tempDir, { recursive: true });
     const instance = await DuckDBInstance.create(':memory:');
     const setup = await instance.connect();
+    const jobs: DuckDBConnection[] = [];
     try {
+      for (let i = 0; i < JOB_CONNECTIONS; i++) {
+        const c = await instance.connect();
+        for (const p of PROGRESS_SETTINGS) await c.run(p);
+        jobs.push(c);
+      }
       // Order matters: paths and settings first, then access off, then the lock.
       const dirs = options.readable.map((d) => (d.endsWith('/') ? d : d + '/'));
       await setup.run(`SET GLOBAL TimeZone = 'UTC'`);
@@ -50,10 +65,47 @@ export class QueryEngine {
       await setup.run('SET autoinstall_known_extensions = false');
       await setup.run('SET enable_external_access = false');
       await setup.run('SET lock_configuration = true');
+    } catch (e) {
+      for (const c of jobs) c.closeSync();
+      throw e;
     } finally {
       setup.closeSync();
     }
-    return new QueryEngine(instance);
+    return new QueryEngine(instance, jobs);
+  }
+
+  /**
+   * Runs `fn` on one of the few connections that track their query's progress
+   * (`connection.progress`), waiting for one to be free: long jobs, one per connection.
+   */
+  async withJobConnection<T>(
+    fn: (c: DuckDBConnection) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const stops = signal ? [signal, this.closing.signal] : [this.closing.signal];
+    throwIfAnyAborted(stops);
+    const c =
+      this.jobIdle.pop() ??
+      (await new Promise<DuckDBConnection>((take, fail) => this.waiting.push({ take, fail })));
+    // The same interrupt as withConnection's; a job connection is kept after it (it cannot be
+    // made again once the configuration is locked), and the next query clears DuckDB's flag.
+    const interrupting = interruptOnAbort(c, stops);
+    const work = fn(c);
+    this.busy.set(c, work);
+    try {
+      const value = await work;
+      throwIfAnyAborted(stops);
+      return value;
+    } catch (e) {
+      throwIfAnyAborted(stops);
+      throw e;
+    } finally {
+      interrupting.stop();
+      this.busy.delete(c);
+      const next = this.waiting.shift();
+      if (next) next.take(c);
+      else this.jobIdle.push(c);
+    }
   }
 
   /**
@@ -137,8 +189,10 @@ export class QueryEngine {
     if (!this.closing.signal.aborted) {
       this.closing.abort(new PondError(ErrorCode.Cancelled, 'the pond was closed'));
     }
+    for (const w of this.waiting.splice(0)) w.fail(this.closing.signal.reason);
     await Promise.allSettled([...this.busy.values()]);
     for (const c of this.idle.splice(0)) c.closeSync();
+    for (const c of this.jobIdle.splice(0)) c.closeSync();
     this.instance.closeSync();
   }
 }

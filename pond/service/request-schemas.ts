@@ -80,6 +80,52 @@ const pushBackup = z.strictObject({
   backup: z.string().min(1).max(64),
 });
 
+const hostPathText = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'must not contain NUL');
+const sortKeys = z
+  .array(z.strictObject({ column: z.string().min(1).max(1024), descending: z.boolean() }))
+  .max(16);
+
+const exportSettings = z.strictObject({
+  patterns: z.array(z.string().max(4096)).min(1).max(64),
+  dir: hostPathText,
+  temporal: z.array(z.string().min(1).max(16)).max(6),
+  startTime: isoTime.optional(),
+  endTime: isoTime.optional(),
+  templates: z.array(z.string().min(1).max(4096)).max(16),
+  vars: z
+    .record(z.string().min(1).max(200), z.string().max(10_000))
+    .refine((v) => Object.keys(v).length <= 64, 'at most 64 vars'),
+  format: z.enum(['parquet', 'csv']),
+});
+
+const exportMatches = z.strictObject({
+  pond: handle,
+  patterns: z.array(z.string().max(4096)).max(64),
+  asOf: asOf.optional(),
+});
+
+const exportRun = z.strictObject({ pond: handle, settings: exportSettings, asOf: asOf.optional() });
+
+const saveExportProfile = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  settings: exportSettings,
+  overwrite: z.boolean(),
+});
+
+const exportResult = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  sql: z.string().max(100_000).optional(),
+  sort: sortKeys.optional(),
+  format: z.enum(['csv', 'parquet', 'jsonl']),
+  asOf: asOf.optional(),
+});
+
 const none = z.undefined();
 
 export const REQUEST_SCHEMAS = {
@@ -101,6 +147,15 @@ export const REQUEST_SCHEMAS = {
   cancelJob: z.string().min(1).max(100),
   backups: handle,
   pushBackup,
+  exportMatches,
+  exportPlan: exportRun,
+  exportRun,
+  exportProfiles: z.strictObject({ pond: handle, asOf: asOf.optional() }),
+  saveExportProfile,
+  exportResult,
+  chooseExportFolder: none,
+  chooseTemplateFile: none,
+  showExportFolder: z.string().min(1).max(100),
 } satisfies Record<PondServiceMethod, z.ZodType>;
 
 // Compile-time check: what each schema accepts is what the method takes.
@@ -128,6 +183,15 @@ const _checks: {
   cancelJob: true,
   backups: true,
   pushBackup: true,
+  exportMatches: true,
+  exportPlan: true,
+  exportRun: true,
+  exportProfiles: true,
+  saveExportProfile: true,
+  exportResult: true,
+  chooseExportFolder: true,
+  chooseTemplateFile: true,
+  showExportFolder: true,
 };
 void _checks;
 

@@ -1,6 +1,5 @@
 import type { ListPage, ListRequest, TreeEntry } from '../../shared/api.js';
-import { ErrorCode, PondError } from '../../shared/errors.js';
-import { matchWildcard } from '../tinyfs/glob.js';
+import { matchWildcard, parseNamePattern } from '../tinyfs/glob.js';
 import { isoFromMillis } from './iso-time.js';
 import { listDirectory, type ListedEntry } from './list.js';
 import type { OpenPond } from './pond-registry.js';
@@ -11,7 +10,8 @@ import type { OpenPond } from './pond-registry.js';
  * the kept entries per page, not a decode of the whole snapshot.
  */
 export async function treePage(open: OpenPond, req: ListRequest): Promise<ListPage> {
-  const filter = req.filter === undefined || req.filter === '' ? undefined : nameFilter(req.filter);
+  const filter =
+    req.filter === undefined || req.filter === '' ? undefined : parseNamePattern(req.filter);
   const all = req.all ?? false;
   return open.pond.read(async (txn) => {
     const key = JSON.stringify([txn.seq, req.path, all]);
@@ -34,18 +34,6 @@ export async function treePage(open: OpenPond, req: ListRequest): Promise<ListPa
       entries: selected.slice(req.offset, req.offset + req.limit).map(treeEntry),
     };
   }, req.asOf);
-}
-
-/** A name glob (`*` only) as the segments matchWildcard takes. */
-function nameFilter(filter: string): string[] {
-  if (filter.includes('/')) {
-    throw new PondError(
-      ErrorCode.InvalidArgument,
-      `the filter '${filter}' is a pattern on names and cannot contain '/'`,
-      { input: filter },
-    );
-  }
-  return filter.split('*');
 }
 
 export function treeEntry(e: ListedEntry): TreeEntry {

@@ -39,3 +39,8 @@ const ALL: readonly EntryType[] = ['directory', 'symlink', 'data', 'table', 'ser
 export function parseEntryType(s: string): EntryType | undefined {
   return ALL.find((t) => t === s);
 }
+
+/** The type with its article, for messages: "'/a' is a data file, not a directory". */
+export function aType(t: EntryType): string {
+  return t === 'data' ? 'a data file' : `a ${t}`;
+}

@@ -1,13 +1,16 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 
 /**
- * Glob patterns over pond paths (reference §6.1). Only `*` and `**` are special:
+ * Glob patterns over pond paths (reference §6.1). Only `*` and `**` are wildcards:
  * - a component that is exactly `**` matches zero or more directories, and each directory it
  *   descends adds that directory's name as a capture;
  * - a component with `*` in it matches one name; each `*` captures the text it matched
  *   (`*VuLink*` gives two captures) and never crosses `/`;
  * - anything else is a literal name.
- * `?` and `[...]` are not special (as in the original).
+ * `?`, `[`, `]`, `{` and `}` are reserved: a pattern using them is refused (the original
+ * accepted them as literals, so `[abc]` silently matched nothing). `[`, `]`, `{` and `}` may
+ * appear in names, and a pattern matches them written as `\[`, `\]`, `\{`, `\}`; names never
+ * hold `\`, `*` or `?` (entry-name.ts), so escapes are unambiguous.
  */
 export type GlobComponent =
   | { kind: 'literal'; name: string }
@@ -20,6 +23,9 @@ export interface Glob {
   readonly absolute: boolean;
   readonly components: readonly GlobComponent[];
 }
+
+const RESERVED = '?[]{}';
+const ESCAPABLE = '*?[]{}\\';
 
 export function parseGlob(pattern: string): Glob {
   if (pattern.trim() === '') {
@@ -35,19 +41,67 @@ export function parseGlob(pattern: string): Glob {
     }
     if (part === '**') {
       components.push({ kind: 'any-depth' });
-    } else if (part.includes('**')) {
-      throw new PondError(
-        ErrorCode.InvalidArgument,
-        `pattern '${pattern}': '**' must be a whole path component`,
-        { input: pattern },
-      );
-    } else if (part.includes('*')) {
-      components.push({ kind: 'wildcard', segments: part.split('*') });
-    } else {
-      components.push({ kind: 'literal', name: part });
+      continue;
     }
+    const segments = splitComponent(part, pattern);
+    if (segments.length === 1) components.push({ kind: 'literal', name: segments[0]! });
+    else if (segments.some((s, i) => s === '' && i > 0 && i < segments.length - 1))
+      throw badPattern(pattern, "'**' must be a whole path component");
+    else components.push({ kind: 'wildcard', segments });
   }
   return { source: pattern, absolute: pattern.startsWith('/'), components };
+}
+
+/**
+ * A pattern on names only (the app's tree filter): `*` wildcards and escapes as in paths,
+ * no `/`. Returns the segments `matchWildcard` takes.
+ */
+export function parseNamePattern(pattern: string): string[] {
+  if (pattern.includes('/')) {
+    throw badPattern(pattern, "a pattern on names cannot contain '/'");
+  }
+  const segments = splitComponent(pattern, pattern);
+  if (segments.some((s, i) => s === '' && i > 0 && i < segments.length - 1))
+    throw badPattern(pattern, "'**' means any depth of folders, not part of a name");
+  return segments;
+}
+
+/** One component split on its unescaped `*`, escapes resolved; refuses reserved characters. */
+function splitComponent(part: string, pattern: string): string[] {
+  const segments: string[] = [];
+  let current = '';
+  for (let i = 0; i < part.length; i++) {
+    const c = part[i]!;
+    if (c === '\\') {
+      const next = part[i + 1];
+      if (next === undefined || !ESCAPABLE.includes(next)) {
+        throw badPattern(
+          pattern,
+          `'\\' escapes only * ? [ ] { } and \\ (names never contain '\\')`,
+        );
+      }
+      current += next;
+      i++;
+    } else if (c === '*') {
+      segments.push(current);
+      current = '';
+    } else if (RESERVED.includes(c)) {
+      throw badPattern(
+        pattern,
+        `'${c}' is not pattern syntax here: patterns have * and ** only (write \\${c} to match a '${c}' in a name)`,
+      );
+    } else {
+      current += c;
+    }
+  }
+  segments.push(current);
+  return segments;
+}
+
+function badPattern(pattern: string, why: string): PondError {
+  return new PondError(ErrorCode.InvalidArgument, `bad pattern '${pattern}': ${why}`, {
+    input: pattern,
+  });
 }
 
 export function hasWildcards(glob: Glob): boolean {

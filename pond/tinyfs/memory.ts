@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import { checkName } from './entry-name.js';
 import type { FileType } from './entry-type.js';
 import { newNodeId, ROOT_ID, type NodeId } from './node-id.js';
 import type {
@@ -39,6 +40,7 @@ class MemoryDirectory implements DirectoryNode {
   }
 
   async create(name: string, spec: NewNode): Promise<PondNode> {
+    checkName(name);
     if (this.children.has(name)) {
       throw new PondError(ErrorCode.AlreadyExists, `'${name}' already exists`, { input: name });
     }

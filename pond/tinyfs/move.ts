@@ -2,7 +2,8 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { EntryType } from './entry-type.js';
 import type { NodeId } from './node-id.js';
 import { isDirectory, type DirEntry, type DirectoryNode } from './node.js';
-import { checkName, hasTrailingSlash, joinPath } from './path.js';
+import { checkName } from './entry-name.js';
+import { hasTrailingSlash, joinPath } from './path.js';
 import { notFound, type WD } from './wd.js';
 
 export interface Moved {

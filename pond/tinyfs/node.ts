@@ -78,7 +78,7 @@ export interface DirectoryNode extends BaseNode {
   /** All entries, sorted by name (byte order). */
   entries(): Promise<DirEntry[]>;
   child(name: string): Promise<PondNode | undefined>;
-  /** Adds a new entry; absent on read-only directories. */
+  /** Adds a new entry, after `checkName` (entry-name.ts); absent on read-only directories. */
   create?(name: string, spec: NewNode): Promise<PondNode>;
   /** Replaces the config of a dynamic child (mknod --overwrite); absent on read-only directories. */
   replaceDynamic?(name: string, spec: Extract<NewNode, { kind: 'dynamic' }>): Promise<PondNode>;

@@ -53,12 +53,3 @@ export function dirname(path: string): string {
 export function hasTrailingSlash(path: string): boolean {
   return path.length > 1 && path.endsWith('/');
 }
-
-/** Checks a single entry name: no separators, not empty, not `.` or `..`. */
-export function checkName(name: string): void {
-  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
-    throw new PondError(ErrorCode.InvalidArgument, `'${name}' is not a valid entry name`, {
-      input: name,
-    });
-  }
-}

@@ -39,6 +39,33 @@ export async function visitGlob(wd: WD, pattern: string): Promise<Match[]> {
   return v.results;
 }
 
+/**
+ * visitGlob for a pattern a user typed (list, describe, copy OUT, export): the pattern must
+ * parse, and the folders it names before its first wildcard must exist (all of it, when it has
+ * no wildcard), so a typo is reported as the missing path rather than as an empty result.
+ * A valid pattern that matches nothing returns no matches; each command decides (see
+ * `nothingMatches`).
+ */
+export async function visitPattern(wd: WD, pattern: string): Promise<Match[]> {
+  const glob = parseGlob(pattern);
+  const literal: string[] = [];
+  for (const c of glob.components) {
+    if (c.kind !== 'literal') break;
+    literal.push(c.name);
+  }
+  const base = resolvePath(literal.join('/') || '.', glob.absolute ? '/' : wd.cwd);
+  if (literal.length === glob.components.length) await wd.get(base, { follow: false });
+  else await wd.getDirectory(base);
+  return visitGlob(wd, pattern);
+}
+
+/** The error of a valid pattern that matches nothing where something was expected. */
+export function nothingMatches(pattern: string, detail = ''): PondError {
+  return new PondError(ErrorCode.NotFound, `nothing matches '${pattern}'${detail}`, {
+    input: pattern,
+  });
+}
+
 class Visitor {
   readonly results: Match[] = [];
   private readonly seen = new Set<NodeId>();

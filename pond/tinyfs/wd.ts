@@ -1,5 +1,5 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { FileType } from './entry-type.js';
+import { aType, type FileType } from './entry-type.js';
 import {
   isDirectory,
   isFile,
@@ -11,7 +11,7 @@ import {
   type NewNode,
   type PondNode,
 } from './node.js';
-import { checkName, joinParts, joinPath, resolveParts } from './path.js';
+import { joinParts, joinPath, resolveParts } from './path.js';
 
 /** How deep symlinks may chain before we call it a loop. */
 export const SYMLINK_LIMIT = 32;
@@ -110,7 +110,7 @@ export class WD {
   async getFile(path: string): Promise<FileNode> {
     const { node } = await this.get(path);
     if (!isFile(node)) {
-      throw new PondError(ErrorCode.WrongType, `'${path}' is a ${node.type}, not a file`, {
+      throw new PondError(ErrorCode.WrongType, `'${path}' is ${aType(node.type)}, not a file`, {
         input: path,
       });
     }
@@ -165,7 +165,7 @@ export class WD {
       return { node, created: true };
     }
     if (!isFile(r.node)) {
-      throw new PondError(ErrorCode.WrongType, `'${path}' is a ${r.node.type}, not a file`, {
+      throw new PondError(ErrorCode.WrongType, `'${path}' is ${aType(r.node.type)}, not a file`, {
         input: path,
       });
     }
@@ -219,8 +219,8 @@ export class WD {
   }
 }
 
+/** The directory's `create` checks the name (entry-name.ts): every back end does, once. */
 async function createIn(r: Missing, spec: NewNode): Promise<PondNode> {
-  checkName(r.name);
   if (!r.parent.create) {
     throw new PondError(ErrorCode.ReadOnly, `'${r.parentPath}' is read-only`, {
       input: r.parentPath,

@@ -1,7 +1,8 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { newNodeId, type NodeId } from '../tinyfs/node-id.js';
 import type { DirEntry, DirectoryNode, FileNode, NewNode, PondNode } from '../tinyfs/node.js';
-import { checkName, joinPath } from '../tinyfs/path.js';
+import { checkName } from '../tinyfs/entry-name.js';
+import { joinPath } from '../tinyfs/path.js';
 import { wholeSize } from './data-chunks.js';
 import { homeOf, type StoredEntry } from './directory-snapshot.js';
 import { oplogRow, type OplogRow } from './oplog.js';

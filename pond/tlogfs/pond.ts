@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
@@ -148,7 +148,12 @@ export class Pond {
         { input: layout.root },
       );
     }
-    if (!existsSync(join(layout.data, '_delta_log'))) {
+    // Only a log that is not there means "not a pond"; one we may not read is the host's refusal.
+    const log = await stat(join(layout.data, '_delta_log')).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+      throw e;
+    });
+    if (!log) {
       throw new PondError(ErrorCode.NotAPond, `${layout.root} is not a pond (no data/_delta_log)`, {
         input: layout.root,
       });

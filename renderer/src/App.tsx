@@ -1,17 +1,25 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import { connectClient } from './client/client';
 import { ErrorView } from './common/ErrorView';
+import { wizardStartFromSelection } from './export/ExportButton';
+import { useExport } from './export/export-store';
 import { JobsBar } from './jobs/JobsBar';
 import { MainView } from './main/MainView';
 import { StartScreen } from './start/StartScreen';
 import { useApp } from './state/app-store';
+
+// The wizard is loaded when first opened, so the first paint does not wait for it.
+const ExportWizard = lazy(() =>
+  import('./export/ExportWizard').then((m) => ({ default: m.ExportWizard })),
+);
 
 /** Connects to the service, then shows the open pond (pond serve opens one) or the start screen. */
 export function App() {
   const client = useApp((s) => s.client);
   const pond = useApp((s) => s.pond);
   const theme = useApp((s) => s.theme);
+  const wizard = useExport((s) => s.wizard);
   const [error, setError] = useState<ErrorInfo>();
 
   useEffect(() => {
@@ -49,6 +57,8 @@ export function App() {
           await client.closePond(current.handle);
           openPond(undefined);
         } else if (cmd.kind === 'createPond') openPond(undefined);
+        else if (cmd.kind === 'export' && current)
+          useExport.getState().openWizard(wizardStartFromSelection());
       };
       run().catch((e: unknown) => setError(toErrorInfo(e)));
     });
@@ -71,6 +81,11 @@ export function App() {
       ) : (
         <StartScreen />
       )}
+      {pond && wizard ? (
+        <Suspense fallback={null}>
+          <ExportWizard key={pond.handle} pond={pond.handle} start={wizard} />
+        </Suspense>
+      ) : null}
       <JobsBar />
     </div>
   );

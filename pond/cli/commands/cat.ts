@@ -62,6 +62,13 @@ export function registerCat(program: Command, ctx: CliContext): void {
         );
       }
       const url = parseUrl(path);
+      if (!url.host && url.path.includes('*')) {
+        throw new PondError(
+          ErrorCode.InvalidArgument,
+          `cat reads one file, and '${path}' is a pattern (names never contain '*'): see what it matches with pond list '${path}'`,
+          { input: path },
+        );
+      }
       if (url.host && !ctx.hasPond()) {
         const session = await DuckSession.open();
         try {

@@ -1,24 +1,36 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { ExportPlan, ExportSettings } from '../../../shared/api.js';
 import { ErrorCode, PondError, fromErrorInfo } from '../../../shared/errors.js';
-import { leaves, parseTemporalParts, runExport, type ExportResult } from '../../export/index.js';
-import { parseUtcTime } from '../../query/time.js';
+import {
+  EXPORT_FORMATS,
+  commandLine,
+  exportRequest,
+  planExport,
+  readProfile,
+  runExport,
+  type EnginePlan,
+  type ExportResult,
+} from '../../export/index.js';
 import { hostPath } from '../../query/source.js';
 import { parseUrl } from '../../query/url.js';
-import { JobRunner } from '../../service/jobs.js';
+import { JobRunner, type JobContext } from '../../service/jobs.js';
 import type { CliContext } from '../context.js';
-import { formatSize } from '../format/sizes.js';
+import { exportPlanReport, exportSummary } from '../format/export-report.js';
 import { printErr, writeOut } from '../output.js';
 
 interface ExportOptions {
   pattern: string[];
-  dir: string;
+  dir?: string;
   temporal?: string;
   startTime?: string;
   endTime?: string;
   template: string[];
   var: string[];
-  format: string;
+  format?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  profile?: string;
   asOf?: string;
 }
 
@@ -28,21 +40,24 @@ export function registerExport(program: Command, ctx: CliContext): void {
   program
     .command('export')
     .description(
-      'write tables and series as Hive-partitioned Parquet (and data files as bytes), with metadata and pages',
+      'write tables and series as Hive-partitioned Parquet or CSV (and data files as bytes), with metadata and pages',
     )
-    .requiredOption(
+    .option(
       '-p, --pattern <glob>',
       'what to export; each capture (*, **) becomes a folder level (repeatable)',
       collect,
       [],
     )
-    .requiredOption('--dir <folder>', 'the output folder on the host (a path or host:///path)')
+    .option('--dir <folder>', 'the output folder on the host (a path or host:///path)')
     .option(
       '--temporal <parts>',
       'partition by time: year,month,day,hour,minute,second (in that order)',
     )
-    .option('--start-time <time>', 'only rows at or after this time (UTC; e.g. 2024-07-01)')
-    .option('--end-time <time>', 'only rows at or before this time (UTC, inclusive)')
+    .option(
+      '--start-time <time>',
+      'only rows at or after this time: UTC (2024-07-01) or relative (-30d, now-12h, today-7d)',
+    )
+    .option('--end-time <time>', 'only rows at or before this time (inclusive; same forms)')
     .option(
       '--template <path>',
       'a Nunjucks template (pond path or host:///) rendered per target (repeatable)',
@@ -50,62 +65,128 @@ export function registerExport(program: Command, ctx: CliContext): void {
       [],
     )
     .option('--var <key=value>', 'a value for templates, as vars.key (repeatable)', collect, [])
-    .option('--format <format>', 'summary | json (the metadata)', 'summary')
+    .option('--format <format>', 'the files: parquet (default) or csv (for spreadsheets)')
+    .option('--json', 'print the metadata (or, with --dry-run, the plan) as JSON')
+    .option('--dry-run', 'print what would be written, replaced and removed; write nothing')
+    .option('--profile <path>', 'run the export profile (YAML) stored at this pond path')
     .option('--as-of <txn|time>', 'export the pond as it was at a transaction number or time')
     .action(async (o: ExportOptions) => {
-      if (o.format !== 'summary' && o.format !== 'json') {
+      if (o.format === 'json' || o.format === 'summary') {
         throw new PondError(
           ErrorCode.InvalidArgument,
-          `--format must be summary or json, not '${o.format}'`,
+          `--format is the files' format (parquet or csv); print the metadata as JSON with --json`,
           { input: o.format },
         );
       }
-      const temporal = parseTemporalParts(o.temporal);
-      const vars: Record<string, string> = {};
-      for (const kv of o.var) {
-        const at = kv.indexOf('=');
-        if (at < 1)
-          throw new PondError(ErrorCode.InvalidArgument, `--var '${kv}' must be key=value`, {
-            input: kv,
-          });
-        vars[kv.slice(0, at)] = kv.slice(at + 1);
-      }
-      const outDir = outputFolder(o.dir, ctx.hostRoot);
+      if (o.profile) refuseFlagsBesideProfile(o);
       await ctx.withPond(async (pond) => {
         const asOf = await ctx.asOf(pond, o.asOf);
-        const jobs = new JobRunner();
-        const started = jobs.start('export', (job) =>
-          runExport(
-            pond,
-            {
-              patterns: o.pattern,
-              outDir,
-              temporal,
-              ...(o.startTime ? { startMs: parseUtcTime(o.startTime, '--start-time') } : {}),
-              ...(o.endTime ? { endMs: parseUtcTime(o.endTime, '--end-time') } : {}),
-              templates: o.template,
-              vars,
-              ...(asOf === undefined ? {} : { asOf }),
-              ...(ctx.hostRoot ? { hostRoot: ctx.hostRoot } : {}),
-            },
-            job,
-          ),
-        );
-        const stop = jobs.subscribe((j) => {
-          if (j.state === 'running' && process.stderr.isTTY) printErr(`  ${j.progress.message}`);
+        // A profile is read as it is now, even when the data is exported as of an earlier time.
+        const settings = o.profile
+          ? await pond.read((txn) => readProfile(txn, o.profile!))
+          : settingsFromFlags(o);
+        const outDir = o.profile ? resolve(settings.dir) : outputFolder(settings.dir, ctx.hostRoot);
+        const req = exportRequest(settings, {
+          outDir,
+          nowMs: Date.now(),
+          ...(asOf === undefined ? {} : { asOf }),
+          ...(ctx.hostRoot ? { hostRoot: ctx.hostRoot } : {}),
         });
-        const onSignal = () => jobs.cancel(started.id);
-        process.once('SIGINT', onSignal);
-        const done = await jobs.wait(started.id);
-        process.off('SIGINT', onSignal);
-        stop();
-        if (done.state !== 'done') throw fromErrorInfo(done.error!);
-        const r = done.result as ExportResult;
+        if (o.dryRun) {
+          const engine = await asJob('export-plan', (job) => planExport(pond, req, job));
+          const plan: ExportPlan = { ...engine, command: commandLine(settings) };
+          await writeOut(o.json ? JSON.stringify(plan, null, 2) + '\n' : exportPlanReport(plan));
+          return;
+        }
+        const r = await asJob('export', (job) => runExport(pond, req, job));
         await writeOut(
-          o.format === 'json' ? JSON.stringify(r.metadata, null, 2) + '\n' : summary(r, outDir),
+          o.json ? JSON.stringify(r.metadata, null, 2) + '\n' : exportSummary(r, outDir),
         );
       });
     });
+}
+
+/** Runs engine work as a job: progress on a terminal, Ctrl+C cancels it cleanly. */
+async function asJob<T extends ExportResult | EnginePlan>(
+  kind: string,
+  work: (job: JobContext) => Promise<T>,
+): Promise<T> {
+  const jobs = new JobRunner();
+  const started = jobs.start(kind, work);
+  const stop = jobs.subscribe((j) => {
+    if (j.state === 'running' && process.stderr.isTTY) printErr(`  ${j.progress.message}`);
+  });
+  const onSignal = () => jobs.cancel(started.id);
+  process.once('SIGINT', onSignal);
+  try {
+    const done = await jobs.wait(started.id);
+    if (done.state !== 'done') throw fromErrorInfo(done.error!);
+    return done.result as T;
+  } finally {
+    process.off('SIGINT', onSignal);
+    stop();
+  }
+}
+
+function settingsFromFlags(o: ExportOptions): ExportSettings {
+  if (o.pattern.length === 0) {
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      'export needs at least one --pattern (or a --profile)',
+    );
+  }
+  if (o.dir === undefined) {
+    throw new PondError(ErrorCode.InvalidArgument, 'export needs --dir (or a --profile)');
+  }
+  const format = o.format ?? 'parquet';
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      `--format must be parquet or csv, not '${format}'`,
+      { input: format },
+    );
+  }
+  const vars: Record<string, string> = {};
+  for (const kv of o.var) {
+    const at = kv.indexOf('=');
+    if (at < 1)
+      throw new PondError(ErrorCode.InvalidArgument, `--var '${kv}' must be key=value`, {
+        input: kv,
+      });
+    vars[kv.slice(0, at)] = kv.slice(at + 1);
+  }
+  const settings: ExportSettings = {
+    patterns: o.pattern,
+    dir: o.dir,
+    temporal: o.temporal === undefined || o.temporal.trim() === '' ? [] : o.temporal.split(','),
+    templates: o.template,
+    vars,
+    format: format as ExportSettings['format'],
+  };
+  if (o.startTime !== undefined) settings.startTime = o.startTime;
+  if (o.endTime !== undefined) settings.endTime = o.endTime;
+  return settings;
+}
+
+/** A profile is the whole export: flags that would change it are refused, not merged. */
+function refuseFlagsBesideProfile(o: ExportOptions): void {
+  const given = [
+    o.pattern.length > 0 && '--pattern',
+    o.dir !== undefined && '--dir',
+    o.temporal !== undefined && '--temporal',
+    o.startTime !== undefined && '--start-time',
+    o.endTime !== undefined && '--end-time',
+    o.template.length > 0 && '--template',
+    o.var.length > 0 && '--var',
+    o.format !== undefined && '--format',
+  ].filter((x): x is string => typeof x === 'string');
+  if (given.length > 0) {
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      `--profile ${o.profile} holds the whole export; ${given.join(', ')} cannot be given beside it (edit the profile instead)`,
+      { input: given.join(' ') },
+    );
+  }
 }
 
 /** `--dir` is a host folder: a plain path (from the current folder) or host:///path (inside -d). */
@@ -120,22 +201,4 @@ function outputFolder(dir: string, hostRoot: string | undefined): string {
     );
   }
   return hostPath(url, hostRoot ? { hostRoot } : {});
-}
-
-function summary(r: ExportResult, outDir: string): string {
-  const ls = leaves(r.metadata);
-  const files = ls.flatMap((l) => l.files);
-  const rows = files.reduce((n, f) => n + f.rows, 0);
-  const bytes = files.reduce((n, f) => n + f.bytes, 0);
-  let out = `Exported ${ls.length} target${ls.length === 1 ? '' : 's'} from transaction ${r.metadata.txn} into ${outDir}: ${files.length} files, ${rows} rows, ${formatSize(bytes)}\n`;
-  for (const l of ls) {
-    out += `  ${l.source}${l.captures.length ? ` [${l.captures.join(', ')}]` : ''}\n`;
-    for (const f of l.files) {
-      const range = f.start ? `  ${f.start} .. ${f.end}` : '';
-      out += `    ${f.path}${range}  ${l.type === 'data' ? '' : `${f.rows} rows  `}${formatSize(f.bytes)}\n`;
-    }
-  }
-  out += `Metadata: ${r.metadataFile}\n`;
-  for (const p of r.pages) out += `Page: ${p}\n`;
-  return out;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { ErrorCode, PondError } from '../../../shared/errors.js';
 import { history } from '../../service/history.js';
 import type { CliContext } from '../context.js';
+import { wholeNumberFlag } from '../numeric-flag.js';
 import { formatTime } from '../format/sizes.js';
 import { writeOut } from '../output.js';
 
@@ -11,14 +11,7 @@ export function registerLog(program: Command, ctx: CliContext): void {
     .description("the pond's transactions, newest first: number, time, command, what changed")
     .option('--limit <n>', 'how many transactions', '10')
     .action(async (o: { limit: string }) => {
-      const limit = Number(o.limit);
-      if (!Number.isInteger(limit) || limit < 1) {
-        throw new PondError(
-          ErrorCode.InvalidArgument,
-          `--limit must be a positive whole number, not '${o.limit}'`,
-          { input: o.limit },
-        );
-      }
+      const limit = wholeNumberFlag('--limit', o.limit, { min: 1 });
       await ctx.withPond(async (pond) => {
         let out = '';
         for (const t of await history(pond, { limit })) {

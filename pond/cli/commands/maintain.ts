@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { ErrorCode, PondError } from '../../../shared/errors.js';
 import { maintain } from '../../tlogfs/maintain.js';
 import type { CliContext } from '../context.js';
+import { decimalFlag } from '../numeric-flag.js';
 import { writeOut } from '../output.js';
 
 const HOUR = 3600 * 1000;
@@ -24,11 +24,12 @@ export function registerMaintain(program: Command, ctx: CliContext): void {
     )
     .action(
       async (o: { compact: boolean; vacuumRetentionHours?: string; logRetentionDays: string }) => {
-        const days = nonNegative('--log-retention-days', o.logRetentionDays);
+        // Up to 100 years: beyond, the cutoff in ms leaves the range of a date.
+        const days = decimalFlag('--log-retention-days', o.logRetentionDays, { max: 36500 });
         const hours =
           o.vacuumRetentionHours === undefined
             ? undefined
-            : nonNegative('--vacuum-retention-hours', o.vacuumRetentionHours);
+            : decimalFlag('--vacuum-retention-hours', o.vacuumRetentionHours, { max: 876000 });
         await ctx.withPond(async (pond) => {
           const r = await maintain(pond, {
             compact: o.compact,
@@ -58,14 +59,4 @@ export function registerMaintain(program: Command, ctx: CliContext): void {
         });
       },
     );
-}
-
-function nonNegative(flag: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < 0) {
-    throw new PondError(ErrorCode.InvalidArgument, `${flag} must be a number >= 0, not '${text}'`, {
-      input: text,
-    });
-  }
-  return n;
 }

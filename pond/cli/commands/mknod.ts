@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ErrorCode, PondError, messageOf } from '../../../shared/errors.js';
+import { PondError, hostRefusal } from '../../../shared/errors.js';
 import { placeNode, validateNode } from '../../service/mknod.js';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
@@ -18,13 +18,11 @@ export function registerMknod(program: Command, ctx: CliContext): void {
     .action(
       async (factory: string, path: string, o: { configPath: string; overwrite?: boolean }) => {
         const config = await readFile(o.configPath, 'utf8').catch((e: unknown) => {
-          throw new PondError(
-            ErrorCode.NotFound,
-            `cannot read --config-path ${o.configPath}: ${messageOf(e)}`,
-            {
-              input: o.configPath,
-            },
-          );
+          const { code, reason } = hostRefusal(e);
+          throw new PondError(code, `cannot read --config-path ${o.configPath}: ${reason}`, {
+            input: o.configPath,
+            cause: e,
+          });
         });
         validateNode(ctx.registry, { factory, path, config });
         await ctx.withPond(async (pond) => {

@@ -5,6 +5,7 @@ import { checkRendererBundle, rendererBundleDir } from '../../serve/renderer-bun
 import { appDataDir } from '../../service/app-data.js';
 import { DEFAULT_QUERY_TIME_LIMIT_MS, LocalPondService } from '../../service/pond-service.js';
 import type { CliContext } from '../context.js';
+import { wholeNumberFlag } from '../numeric-flag.js';
 import { printErr, writeOut } from '../output.js';
 import { stopSignal } from '../stop-signal.js';
 
@@ -13,6 +14,7 @@ interface ServeOptions {
   host: string;
   demo?: boolean;
   queryTimeout: string;
+  exportRoot?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -35,14 +37,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
       "stop a query of the app (a preview, a chart, a derived series' time range) after this many seconds (0: no limit)",
       String(DEFAULT_QUERY_TIME_LIMIT_MS / 1000),
     )
+    .option(
+      '--export-root <dir>',
+      'let the app export into this host folder (and only into it); without it the browser cannot export',
+    )
     .action(async (o: ServeOptions) => {
-      if (!/^\d+$/.test(o.port) || Number(o.port) > 65535) {
-        throw new PondError(
-          ErrorCode.InvalidArgument,
-          `--port must be a number from 0 to 65535, not '${o.port}'`,
-          { input: o.port },
-        );
-      }
+      const port = wholeNumberFlag('--port', o.port, { min: 0, max: 65535 });
       if (!/^\d+(\.\d+)?$/.test(o.queryTimeout)) {
         throw new PondError(
           ErrorCode.InvalidArgument,
@@ -63,7 +63,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
         mode: 'browser',
         appData: appDataDir(),
         queryTimeLimitMs: Math.round(Number(o.queryTimeout) * 1000),
+        ...(o.exportRoot === undefined ? {} : { exportRoot: o.exportRoot }),
       });
+      // A missing export root is an error now, not at the first export.
+      await service.exports();
       const stopProgress = service.onJobEvent((j) => {
         if (j.state === 'running') printErr(`pond serve: ${j.progress.message}`);
       });
@@ -80,7 +83,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           service,
           staticDir,
           host: o.host,
-          port: Number(o.port),
+          port,
         });
         if (!LOOPBACK.has(o.host)) {
           printErr(
@@ -90,8 +93,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
             `pond serve: open it by ${o.host === '0.0.0.0' || o.host === '::' ? 'an IP address of this machine' : o.host} with port ${server.port}: host names other than localhost are refused (DNS rebinding)`,
           );
         }
+        const root = (await service.exports()).destinations.exportRoot;
         await writeOut(
-          `Serving ${pond.path} (transaction ${pond.lastTxn})\nOpen ${server.url}\nPress Ctrl+C to stop.\n`,
+          `Serving ${pond.path} (transaction ${pond.lastTxn})\n` +
+            (root ? `Exports go under ${root}\n` : '') +
+            `Open ${server.url}\nPress Ctrl+C to stop.\n`,
         );
         await stop.requested;
         // Closing the connections aborts their calls, which interrupts their queries.

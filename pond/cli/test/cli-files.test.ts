@@ -245,7 +245,10 @@ describe('pond CLI: init, mkdir, copy, list, cat, describe', () => {
     expect(copied).toEqual(source);
     const none = await p.run('copy', '/nothing/*', `host://${out}`);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/no files matched/);
+    expect(none.stderr).toMatch(/'\/nothing' does not exist/);
+    const empty = await p.run('copy', '/sensors/*.nothing', `host://${out}`);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/nothing matches '\/sensors\/\*\.nothing'/);
   });
 
   it('log shows transactions with their commands and changes', async () => {

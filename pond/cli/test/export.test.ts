@@ -271,12 +271,15 @@ describe('pond export', () => {
       /matches directories, which are not exportable: \/sensors\/north, \/sensors\/south/,
     );
     expect((await p.run('export', '-p', '/nothing/*', '--dir', o)).stderr).toMatch(
-      /'\/nothing\/\*' matches nothing/,
+      /'\/nothing' does not exist/,
+    );
+    expect((await p.run('export', '-p', '/sensors/*.none', '--dir', o)).stderr).toMatch(
+      /nothing matches '\/sensors\/\*\.none'/,
     );
     expect(await exists(o)).toBe(false);
   });
 
-  it('--format json prints the metadata that export.json holds', async () => {
+  it('--json prints the metadata that export.json holds; --format json points to it', async () => {
     const o = out();
     const json = JSON.parse(
       await p.ok(
@@ -287,11 +290,23 @@ describe('pond export', () => {
         o,
         '--temporal',
         'year',
-        '--format',
-        'json',
+        '--json',
       ),
     );
     expect(json).toEqual(JSON.parse(await readFile(join(o, 'export.json'), 'utf8')));
+    const old = await p.run(
+      'export',
+      '-p',
+      '/sensors/*/temp.series',
+      '--dir',
+      out(),
+      '--format',
+      'json',
+    );
+    expect(old.code).toBe(1);
+    expect(old.stderr).toMatch(
+      /--format is the files' format \(parquet or csv\); print the metadata as JSON with --json/,
+    );
   });
 
   it('templates render pages that reference exactly the files written', async () => {
@@ -329,8 +344,9 @@ describe('pond export', () => {
       `host://${t.dir}/broken.md.njk`,
     );
     expect(bad.stderr).toMatch(/template host:.*broken\.md\.njk line 2/);
-    // The data was staged, but nothing is published when a page fails.
-    expect(await tree(o2)).toEqual([]);
+    // The data was staged, but nothing is published when a page fails, and the folder the
+    // export made for it is gone again.
+    expect(await exists(o2)).toBe(false);
     await writeText(join(t.dir, 'syntax.md.njk'), 'a\nb\n{% for x in %}\n');
     const syntax = await p.run(
       'export',

@@ -74,7 +74,7 @@ describe('pond run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^\/system\/etc\/20-hydrovu collect: 370 rows \(740 readings\) from 2 of 2 devices \(transaction (\d+)\)\n/,
+      /^\/system\/etc\/20-hydrovu collect: 370 rows from 2 of 2 devices \(740 readings fetched\) \(transaction (\d+)\)\n/,
     );
     expect(r.stdout).toContain('  /hydrovu/devices/21/north_active.series  v1  +250 rows\n');
     const log = await pond('log', '--limit', '1');
@@ -97,7 +97,7 @@ describe('pond run', () => {
     const r = await pond('run', NODE);
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(
-      /30 rows \(60 readings\) from 1 of 2 devices; 1 failed \(transaction \d+\)/,
+      /30 rows from 1 of 2 devices \(60 readings fetched\); 1 failed \(transaction \d+\)/,
     );
     expect(r.stderr).toMatch(
       /pond: \/system\/etc\/20-hydrovu: device 'north' \(21\): HydroVu did not answer/,

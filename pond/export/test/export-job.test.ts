@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,18 +56,18 @@ describe('export job', () => {
     );
     const done = await jobs.wait(j.id);
     expect(done.state).toBe('done');
-    expect(events).toContain('running 1/3');
-    expect(events).toContain('running 3/3');
-    expect(events[events.length - 1]).toBe('done 3/3');
+    // Progress counts hundredths of targets: the bar moves inside a target too.
+    expect(events).toContain('running 100/300');
+    expect(events).toContain('running 300/300');
+    expect(events[events.length - 1]).toBe('done 300/300');
     expect((await readdir(out)).sort()).toEqual(['a', 'b', 'c', 'export.json']);
   });
 
-  it('a cancel leaves no partial partition and no staging folder', async () => {
+  async function cancelledExport(out: string): Promise<void> {
     const jobs = new JobRunner();
-    const out = join(dir, 'out-cancel');
     let id = '';
     jobs.subscribe((j) => {
-      if (j.state === 'running' && j.progress.done === 1) jobs.cancel(id);
+      if (j.state === 'running' && j.progress.done === 100) jobs.cancel(id);
     });
     id = jobs.start('export', (ctx) =>
       runExport(
@@ -84,6 +85,19 @@ describe('export job', () => {
     const done = await jobs.wait(id);
     expect(done.state).toBe('cancelled');
     expect(done.error?.code).toBe('CANCELLED');
-    expect(await readdir(out)).toEqual([]);
+  }
+
+  it('a cancel leaves no trace: no partial partition, no staging folder, no folder it made', async () => {
+    const out = join(dir, 'out-cancel', 'deeper');
+    await cancelledExport(out);
+    expect(existsSync(join(dir, 'out-cancel'))).toBe(false);
+  });
+
+  it('a cancel into an existing folder leaves it as it was', async () => {
+    const out = join(dir, 'out-kept');
+    await mkdir(out);
+    await writeFile(join(out, 'mine.txt'), "the user's file");
+    await cancelledExport(out);
+    expect(await readdir(out)).toEqual(['mine.txt']);
   });
 });

@@ -1,4 +1,4 @@
-import { checkName } from '../../tinyfs/path.js';
+import { nameProblem } from '../../tinyfs/entry-name.js';
 import { ConfigObject, configError, parseYaml } from '../config.js';
 import { parseDuration } from '../duration.js';
 import { expandEnv } from '../env-substitution.js';
@@ -59,11 +59,10 @@ export function readHydroVuConfig(text: string, where: string): HydroVuConfig {
     archive === undefined ? undefined : absolutePath(archive, where, 'archive_path');
   const devices = c.list('devices', (d) => {
     const name = d.string('name');
-    try {
-      checkName(name);
-    } catch (e) {
-      throw configError(where, `${d.prefix}.name`, (e as Error).message);
-    }
+    // The name becomes file names: {name}_active.series, {name}_archive_YYYYMMDD.series.
+    const problem = nameProblem(`${name}_archive_00000000.series`);
+    if (problem !== undefined)
+      throw configError(where, `${d.prefix}.name`, `'${name}' cannot name its series: ${problem}`);
     const id = d.number('id');
     if (!Number.isSafeInteger(id) || id <= 0)
       throw configError(

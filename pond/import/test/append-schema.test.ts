@@ -3,7 +3,7 @@ import { PondError } from '../../../shared/errors.js';
 import { literal } from '../../duckdb/sql.js';
 import { nodeRelation } from '../../query/node-relation.js';
 import { isFile } from '../../tinyfs/node.js';
-import { copyIn, type CopyInOptions } from '../copy-in.js';
+import { copyIn, type CopyInOptions } from '../../import/copy-in.js';
 import { planImport } from '../plan.js';
 import { previewImport } from '../preview.js';
 import { runImport } from '../run.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
 import { literal } from '../../duckdb/sql.js';
-import { copyIn, type CopyInOptions } from '../copy-in.js';
+import { copyIn, type CopyInOptions } from '../../import/copy-in.js';
 import { sandbox, type Sandbox } from './sandbox.js';
 
 /**

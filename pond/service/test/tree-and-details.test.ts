@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PondSummary } from '../../../shared/api.js';
 import { ErrorCode } from '../../../shared/errors.js';
+import { dispatch } from '../dispatch.js';
 import { createPond } from '../open-pond.js';
 import type { LocalPondService } from '../pond-service.js';
 import { errorCode, parquet, scratch, service } from './fixtures.js';
@@ -100,6 +101,23 @@ describe('list: the tree, one directory page at a time', () => {
       filter: 'reading-000007.csv',
     });
     expect(exact.entries.map((e) => e.name)).toEqual(['reading-000007.csv']);
+  });
+
+  it('refuses a bad filter with its reason, and shows none for a filter that matches nothing', async () => {
+    const at = { pond: pond.handle, path: '/big', offset: 0, limit: 5 };
+    // Through the dispatcher the app's calls take, so the error is what the app shows.
+    const bad = await dispatch(svc, 'list', { ...at, filter: 'reading-[01]*' });
+    expect(bad.kind).toBe('failed');
+    expect(bad.kind === 'failed' && bad.error).toEqual({
+      code: ErrorCode.InvalidArgument,
+      message:
+        "bad pattern 'reading-[01]*': '[' is not pattern syntax here: patterns have * and ** only (write \\[ to match a '[' in a name)",
+      input: 'reading-[01]*',
+    });
+    expect(await errorCode(svc.list({ ...at, filter: 'a**b' }))).toBe(ErrorCode.InvalidArgument);
+    expect(await errorCode(svc.list({ ...at, path: '/nope' }))).toBe(ErrorCode.NotFound);
+    const none = await svc.list({ ...at, filter: '*.xlsx' });
+    expect([none.total, none.entries]).toEqual([0, []]);
   });
 
   it('keeps directories that miss the filter when asked, so a filtered tree can be walked', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { literalBase, matchWildcard, parseGlob } from '../glob.js';
+import { literalBase, matchWildcard, parseGlob, parseNamePattern } from '../glob.js';
 
 describe('glob parsing', () => {
   it('splits components into literals, wildcards and **', () => {
@@ -11,6 +11,30 @@ describe('glob parsing', () => {
       { kind: 'wildcard', segments: ['site_', '.csv'] },
     ]);
     expect(literalBase(g)).toBe('/sensors');
+  });
+
+  it('refuses the reserved ? [ ] { } and takes them escaped as literal characters', () => {
+    for (const bad of ['[', '/a/[ab].csv', '{a,b', '/a/b}', '/x?.csv', '**/[x']) {
+      expect(() => parseGlob(bad), bad).toThrow(
+        /is not pattern syntax here: patterns have \* and \*\* only/,
+      );
+    }
+    expect(parseGlob('/raw/site\\[A\\]*.csv').components).toEqual([
+      { kind: 'literal', name: 'raw' },
+      { kind: 'wildcard', segments: ['site[A]', '.csv'] },
+    ]);
+    expect(parseGlob('/\\{x\\}').components).toEqual([{ kind: 'literal', name: '{x}' }]);
+    expect(() => parseGlob('/a\\b')).toThrow(/escapes only/);
+    expect(() => parseGlob('/a\\')).toThrow(/escapes only/);
+  });
+
+  it('parses name patterns (the tree filter) with the same rules', () => {
+    expect(parseNamePattern('*.series')).toEqual(['', '.series']);
+    expect(parseNamePattern('exact.csv')).toEqual(['exact.csv']);
+    expect(parseNamePattern('site\\[A\\]*')).toEqual(['site[A]', '']);
+    expect(() => parseNamePattern('[ab]*')).toThrow(/bad pattern '\[ab\]\*'/);
+    expect(() => parseNamePattern('a/b')).toThrow(/cannot contain '\/'/);
+    expect(() => parseNamePattern('a**')).toThrow(/not part of a name/);
   });
 
   it('rejects ** inside a name, .. and empty patterns', () => {

@@ -86,7 +86,7 @@ describe('tinyfs: mv and rm semantics', () => {
     await refused(
       movePaths(wd, ['/a/f.txt'], '/c/bad\0name'),
       ErrorCode.InvalidArgument,
-      /not a valid entry name/,
+      /not a valid name/,
     );
     // Nothing above moved anything.
     expect(await names(wd, '/a')).toEqual(['b', 'f.txt']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPondError } from '../../../shared/errors.js';
-import { basename, dirname, resolvePath, checkName } from '../path.js';
+import { basename, dirname, resolvePath } from '../path.js';
 
 describe('pond paths', () => {
   it('normalizes . and .. and repeated slashes', () => {
@@ -27,10 +27,5 @@ describe('pond paths', () => {
     expect(basename('/a/b.csv')).toBe('b.csv');
     expect(dirname('/a/b.csv')).toBe('/a');
     expect(dirname('/a')).toBe('/');
-  });
-
-  it('checks entry names', () => {
-    expect(() => checkName('ok.csv')).not.toThrow();
-    for (const bad of ['', '.', '..', 'a/b']) expect(() => checkName(bad)).toThrow(/not a valid/);
   });
 });

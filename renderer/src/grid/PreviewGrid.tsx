@@ -35,9 +35,20 @@ function columnWidth(c: ColumnInfo): number {
 }
 
 /** The preview grid: pages of rows read as they scroll into view, sorted by the engine. */
-export function PreviewGrid({ spec }: { spec: PreviewSpec }) {
+export function PreviewGrid({
+  spec,
+  onSortChange,
+}: {
+  spec: PreviewSpec;
+  /** The sort keys as they change (for exporting the result as shown). */
+  onSortChange?(sort: { column: string; descending: boolean }[]): void;
+}) {
   const client = useClient();
   const [sorting, setSorting] = useState<SortingState>([]);
+  useEffect(
+    () => onSortChange?.(sorting.map((s) => ({ column: s.id, descending: s.desc }))),
+    [sorting, onSortChange],
+  );
   const cache = useMemo(() => {
     const sort = sorting.map((s) => ({ column: s.id, descending: s.desc }));
     const c = new PageCache(

@@ -10,6 +10,7 @@ const PAGE = 50;
 export function HistoryPanel({ pond }: { pond: string }) {
   const client = useClient();
   const asOf = useApp((s) => s.asOf);
+  const lastTxn = useApp((s) => s.pond?.lastTxn);
   const setAsOf = useApp((s) => s.setAsOf);
   const [txns, setTxns] = useState<TxnInfo[]>([]);
   const [done, setDone] = useState(false);
@@ -35,8 +36,8 @@ export function HistoryPanel({ pond }: { pond: string }) {
   };
   useEffect(() => {
     void more(undefined);
-    // Reload when another pond is shown.
-  }, [pond]);
+    // Reload when another pond is shown, or when this one has a new transaction.
+  }, [pond, lastTxn]);
 
   return (
     <div className="history-panel">

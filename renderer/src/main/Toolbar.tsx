@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { PondSummary } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
+import { ExportButton } from '../export/ExportButton';
 import { useApp, useClient, type Theme } from '../state/app-store';
 
 const NEXT_THEME: Record<Theme, Theme> = { system: 'dark', dark: 'light', light: 'system' };
@@ -22,6 +23,7 @@ export function Toolbar({ pond }: { pond: PondSummary }) {
         {pond.birthplace} · latest transaction {pond.lastTxn}
       </span>
       <span className="spacer" />
+      <ExportButton />
       <ThemeButton theme={theme} onClick={() => setTheme(NEXT_THEME[theme])} />
       <button
         onClick={() =>

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useState } from 'react';
+import { ExportResultButton } from '../export/ExportResultButton';
 import { PreviewGrid } from '../grid/PreviewGrid';
 import { useApp } from '../state/app-store';
 import { loadQueryHistory, rememberQuery } from './query-history';
@@ -17,6 +18,7 @@ export function DataPanel({ pond, path, asOf }: { pond: string; path: string; as
   const [runs, setRuns] = useState(0);
   const [editorKey, setEditorKey] = useState(0);
   const [history, setHistory] = useState(() => loadQueryHistory(pondPath));
+  const [sort, setSort] = useState<{ column: string; descending: boolean }[]>([]);
 
   const run = (sql: string) => {
     const q = sql.trim();
@@ -61,11 +63,21 @@ export function DataPanel({ pond, path, asOf }: { pond: string; path: string; as
               </option>
             ))}
           </select>
+          <ExportResultButton
+            spec={{
+              pond,
+              path,
+              sort,
+              ...(ran ? { sql: ran } : {}),
+              ...(asOf === undefined ? {} : { asOf }),
+            }}
+          />
         </div>
       </div>
       <PreviewGrid
         key={`${path}\n${ran ?? ''}\n${asOf ?? ''}\n${runs}`}
         spec={{ pond, path, ...(ran ? { sql: ran } : {}), ...(asOf === undefined ? {} : { asOf }) }}
+        onSortChange={setSort}
       />
     </div>
   );

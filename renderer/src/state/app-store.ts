@@ -27,6 +27,8 @@ interface AppState {
   setPanel(panel: Panel): void;
   setTheme(theme: Theme): void;
   jobChanged(job: JobInfo): void;
+  /** The open pond's summary read again (its latest transaction), keeping the selection. */
+  refreshPond(): Promise<void>;
 }
 
 const THEME_KEY = 'pond.theme';
@@ -36,7 +38,7 @@ function savedTheme(): Theme {
   return t === 'light' || t === 'dark' ? t : 'system';
 }
 
-export const useApp = create<AppState>()((set) => ({
+export const useApp = create<AppState>()((set, get) => ({
   client: undefined,
   app: undefined,
   pond: undefined,
@@ -56,7 +58,27 @@ export const useApp = create<AppState>()((set) => ({
     else localStorage.setItem(THEME_KEY, theme);
     set({ theme });
   },
-  jobChanged: (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: job } })),
+  jobChanged: (job) => {
+    const before = get().jobs[job.id];
+    // The snapshot a call returned can arrive after the job's own later events: never go back
+    // from an ended job to a running one.
+    if (before && before.state !== 'running' && job.state === 'running') return;
+    set((s) => ({ jobs: { ...s.jobs, [job.id]: job } }));
+    // A write job of the app ended: the pond's latest transaction (and so its history) moved.
+    if (
+      job.pond &&
+      job.pond === get().pond?.handle &&
+      job.state !== 'running' &&
+      before?.state !== job.state
+    )
+      void get().refreshPond();
+  },
+  refreshPond: async () => {
+    const { client, pond } = get();
+    if (!client || !pond) return;
+    const fresh = (await client.openPonds()).find((p) => p.handle === pond.handle);
+    if (fresh && get().pond?.handle === fresh.handle) set({ pond: fresh });
+  },
 }));
 
 /** The client, for components rendered only once it is connected. */

@@ -2,6 +2,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { TreeEntry } from '../../../shared/api';
 import { ErrorView } from '../common/ErrorView';
+import { ProfileBadge } from '../export/ProfileBadge';
+import { isProfilePath } from '../export/wizard-settings';
 import { useApp, useAsOfTxn, useClient } from '../state/app-store';
 import { EntryIcon } from './entry-icon';
 import { TREE_PAGE, TreeModel, type TreeRow } from './tree-model';
@@ -14,6 +16,8 @@ export function Tree({ pond }: { pond: string }) {
   const client = useClient();
   const asOf = useAsOfTxn();
   const selected = useApp((s) => s.selected);
+  // The app's own writes (a saved export profile) show up: the pages are read again.
+  const lastTxn = useApp((s) => s.pond?.lastTxn);
   const select = useApp((s) => s.select);
   const [filter, setFilter] = useState('');
   const [applied, setApplied] = useState('');
@@ -38,7 +42,8 @@ export function Tree({ pond }: { pond: string }) {
     m.ensurePage('/', 0);
     previous.current = m;
     return m;
-  }, [client, pond, asOf, applied]);
+    // lastTxn only matters for the latest view (as-of views never change).
+  }, [client, pond, asOf, applied, asOf === undefined ? lastTxn : 0]);
   useEffect(() => () => model.dispose(), [model]);
 
   // Debounce typing so each keystroke does not relist every open directory.
@@ -196,6 +201,7 @@ function Row({ row, id, focused, selected, expanded, onClick }: RowProps) {
         </span>
       ) : null}
       {e.kind === 'symlink' && e.target ? <span className="target">→ {e.target}</span> : null}
+      {e.kind === 'data' && isProfilePath(e.path) ? <ProfileBadge path={e.path} /> : null}
     </div>
   );
 }

@@ -1,0 +1,77 @@
+import type { JobInfo, WriteJobResult } from '../../shared/api.js';
+import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { PondTxn } from '../tlogfs/transaction.js';
+import type { JobContext, JobRunner } from './jobs.js';
+import type { OpenPond } from './pond-registry.js';
+
+/**
+ * The app's writes (DESIGN §6): each runs in the process that owns the pond, as a job that is
+ * one transaction, with progress and cancel, and the writes to one pond run one at a time in
+ * the order they were asked for. A write by another process (the CLI, a cron job) is not
+ * queued here: the pond's write lock and its commit protocol decide between them, as between
+ * any two writers.
+ *
+ * A cancel before the commit leaves the pond as it was (the transaction is dropped); once the
+ * work has returned, the commit goes ahead and the job ends `done`. The job carries the pond's
+ * handle (JobInfo.pond), so the app reads the pond's latest transaction and history again when
+ * it ends.
+ */
+export class WriteJobs {
+  /** Per pond handle: the end of its queue of writes. */
+  private readonly tails = new Map<string, Promise<void>>();
+
+  constructor(private readonly runner: JobRunner) {}
+
+  /**
+   * Starts a write job. `command` is recorded with the transaction (e.g. ['app', 'export',
+   * 'save-profile', '/etc/exports/portal.yaml']); `work` makes the changes on the transaction.
+   */
+  start<T>(
+    open: OpenPond,
+    kind: string,
+    command: string[],
+    work: (txn: PondTxn, job: JobContext) => Promise<T>,
+  ): JobInfo {
+    const previous = this.tails.get(open.handle);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = (previous ?? Promise.resolve()).then(() => mine);
+    this.tails.set(open.handle, tail);
+    return this.runner.start(
+      kind,
+      async (job): Promise<WriteJobResult<T>> => {
+        try {
+          if (previous) {
+            job.progress({ done: 0, message: 'waiting for the previous write to this pond' });
+            await untilDoneOrCancelled(previous, job);
+          }
+          job.checkCancelled();
+          const written = await open.pond.write({ command }, async (txn) => {
+            const value = await work(txn, job);
+            // The last moment a cancel drops the transaction.
+            job.checkCancelled();
+            return value;
+          });
+          return { txn: written.seq, value: written.result };
+        } finally {
+          release();
+          if (this.tails.get(open.handle) === tail) this.tails.delete(open.handle);
+        }
+      },
+      { pond: open.handle },
+    );
+  }
+}
+
+function untilDoneOrCancelled(previous: Promise<void>, job: JobContext): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new PondError(ErrorCode.Cancelled, 'cancelled while waiting for an earlier write'));
+    if (job.signal.aborted) return onAbort();
+    job.signal.addEventListener('abort', onAbort, { once: true });
+    void previous.then(() => {
+      job.signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
