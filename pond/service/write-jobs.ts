@@ -1,5 +1,6 @@
 import type { JobInfo, WriteJobResult } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { WriteResult } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import type { JobContext, JobRunner } from './jobs.js';
 import type { OpenPond } from './pond-registry.js';
@@ -32,34 +33,47 @@ export class WriteJobs {
     command: string[],
     work: (txn: PondTxn, job: JobContext) => Promise<T>,
   ): JobInfo {
+    return this.runner.start(
+      kind,
+      async (job): Promise<WriteJobResult<T>> => {
+        const written = await this.write(open, job, command, (txn) => work(txn, job));
+        return { txn: written.seq, value: written.result };
+      },
+      { pond: open.handle },
+    );
+  }
+
+  /**
+   * The transaction of a job that does other work first (a collector fetches before it writes):
+   * queued behind the pond's other writes like a write job's, and dropped on cancel.
+   */
+  async write<T>(
+    open: OpenPond,
+    job: JobContext,
+    command: string[],
+    work: (txn: PondTxn) => Promise<T>,
+  ): Promise<WriteResult<T>> {
     const previous = this.tails.get(open.handle);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
     const tail = (previous ?? Promise.resolve()).then(() => mine);
     this.tails.set(open.handle, tail);
-    return this.runner.start(
-      kind,
-      async (job): Promise<WriteJobResult<T>> => {
-        try {
-          if (previous) {
-            job.progress({ done: 0, message: 'waiting for the previous write to this pond' });
-            await untilDoneOrCancelled(previous, job);
-          }
-          job.checkCancelled();
-          const written = await open.pond.write({ command }, async (txn) => {
-            const value = await work(txn, job);
-            // The last moment a cancel drops the transaction.
-            job.checkCancelled();
-            return value;
-          });
-          return { txn: written.seq, value: written.result };
-        } finally {
-          release();
-          if (this.tails.get(open.handle) === tail) this.tails.delete(open.handle);
-        }
-      },
-      { pond: open.handle },
-    );
+    try {
+      if (previous) {
+        job.progress({ done: 0, message: 'waiting for the previous write to this pond' });
+        await untilDoneOrCancelled(previous, job);
+      }
+      job.checkCancelled();
+      return await open.pond.write({ command }, async (txn) => {
+        const value = await work(txn);
+        // The last moment a cancel drops the transaction.
+        job.checkCancelled();
+        return value;
+      });
+    } finally {
+      release();
+      if (this.tails.get(open.handle) === tail) this.tails.delete(open.handle);
+    }
   }
 }
 
