@@ -125,17 +125,25 @@ export function startCollectorRun(
   );
 }
 
-/** The service's job as a run's job: each log line is shown as the job's progress. */
+/**
+ * The service's job as a run's job: each line of the run's log becomes the job's progress
+ * message (the app shows them one after the other as the run's log); progress counts keep the
+ * last line as their message.
+ */
 function runJob(job: JobContext): RunJob {
-  let last = { done: 0, message: 'starting' } as { done: number; total?: number; message: string };
+  let line: string | undefined;
+  let counts: { done: number; total?: number } = { done: 0 };
   return {
     signal: job.signal,
     progress: (p) => {
-      last = p;
-      job.progress(p);
+      counts = p.total === undefined ? { done: p.done } : { done: p.done, total: p.total };
+      job.progress({ ...counts, message: line ?? p.message });
     },
     onCancel: (fn) => job.onCancel(fn),
     checkCancelled: () => job.checkCancelled(),
-    log: (line) => job.progress({ ...last, message: line }),
+    log: (l) => {
+      line = l;
+      job.progress({ ...counts, message: l });
+    },
   };
 }

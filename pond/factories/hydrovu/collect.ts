@@ -146,7 +146,7 @@ async function fetchPages(
   const afterS = newestUs === undefined ? undefined : Math.floor(newestUs / 1e6);
   const startS = afterS === undefined ? 0 : afterS + 1;
   job.log(
-    `device ${device.name} (${device.id}): readings from ${new Date(startS * 1000).toISOString()}`,
+    `device ${device.name} (${device.id}): readings ${startS === 0 ? 'from the first' : `from ${new Date(startS * 1000).toISOString()}`}`,
   );
   const files: string[] = [];
   // One temp name per device; its pages are numbered after it.
