@@ -73,6 +73,10 @@ export class HydroVuStandIn {
   expireTokenAfter: number | undefined;
   /** Milliseconds to wait before answering each data page. */
   pageDelayMs = 0;
+  /** Answer JSON pretty-printed (line breaks and indentation between tokens). */
+  pretty = false;
+  /** Rewrites the text of each data page before it is sent (to serve bad pages on purpose). */
+  rewritePage: ((body: string, offset: number, deviceId: number) => string) | undefined;
   tokensIssued = 0;
   private readonly tokens = new Map<string, number>();
 
@@ -144,7 +148,9 @@ export class HydroVuStandIn {
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       this.requests.push({ method: req.method ?? '', path: url.pathname, status });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      res.end(
+        typeof body === 'string' ? body : JSON.stringify(body, null, this.pretty ? 2 : undefined),
+      );
     };
     if (path === 'oauth/token' && req.method === 'POST') {
       const body = await readBody(req);
@@ -205,19 +211,17 @@ export class HydroVuStandIn {
     }
     const next: Record<string, string> =
       offset + per < total ? { 'x-isi-next-page': String(offset + per) } : {};
-    return answer(
-      200,
-      {
-        locationId: device.id,
-        parameters: [...parameters.values()].map(({ p, readings }) => ({
-          customParameter: false,
-          parameterId: p.parameterId,
-          unitId: p.unitId,
-          readings,
-        })),
-      },
-      next,
-    );
+    const page = {
+      locationId: device.id,
+      parameters: [...parameters.values()].map(({ p, readings }) => ({
+        customParameter: false,
+        parameterId: p.parameterId,
+        unitId: p.unitId,
+        readings,
+      })),
+    };
+    const text = JSON.stringify(page, null, this.pretty ? 2 : undefined);
+    return answer(200, this.rewritePage ? this.rewritePage(text, offset, device.id) : text, next);
   }
 
   private credentialsOk(req: IncomingMessage, body: string): boolean {

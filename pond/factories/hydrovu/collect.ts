@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { AddedFile } from '../../../shared/collectors.js';
 import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
 import type { DuckSession } from '../../duckdb/session.js';
@@ -12,9 +12,11 @@ import type { PondTxn } from '../../tlogfs/transaction.js';
 import type { RunContext, RunResult } from '../executable.js';
 import { HydroVuClient, type Fetch, type Names } from './client.js';
 import { activeSeriesPath, type HydroVuConfig, type HydroVuDevice } from './config.js';
-import { newestTime, scanPage } from './page-scan.js';
+import { asOneLine, newestTime, scanPage } from './page-scan.js';
 import { newestStored } from './resume.js';
 import { wideSeries, type WideSeries } from './wide-series.js';
+
+const NEWLINE = Buffer.from('\n');
 
 /** A device's new readings, converted and waiting for the run's transaction. */
 interface DeviceBatch {
@@ -67,6 +69,25 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
     failures.push(`device '${device.name}' (${device.id}): ${e.message}`);
     job.log(`device ${device.name}: failed: ${e.message}`);
   };
+  // Where each device resumes, read once for the run (a failure is that device's).
+  const looked = ctx.pond.read(async (txn) => {
+    const out = new Map<HydroVuDevice, Start | PondError>();
+    for (const d of devices)
+      out.set(d, await startOf(txn, cfg, d).catch((e: unknown) => asFailure(e)));
+    return out;
+  });
+  const starts = new Map(
+    devices.map((d) => {
+      const start = looked.then((m) => {
+        const r = m.get(d)!;
+        if (r instanceof PondError) throw r;
+        return r;
+      });
+      start.catch(() => undefined); // seen when the device's turn comes (or never: run stopped)
+      return [d, start] as const;
+    }),
+  );
+  looked.catch(() => undefined);
   let readings = 0;
   // Conversions run one at a time on the run's DuckDB connection, beside the next fetches.
   let converting: Promise<void> = Promise.resolve();
@@ -77,7 +98,7 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
       job.progress({ done: i, total: devices.length, message: `device ${device.name}` });
       let fetched: FetchedPages | undefined;
       try {
-        fetched = await fetchPages(ctx, client, blobs, device);
+        fetched = await fetchPages(ctx, client, blobs, device, await starts.get(device)!);
       } catch (e) {
         failed(device, e);
       }
@@ -130,53 +151,80 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
 }
 
 /** A device's new pages, saved as they came (up to max_points_per_run readings). */
+/** Where a device's collection resumes, and the columns its active series has. */
+interface Start {
+  newestUs: number | undefined;
+  stored: ColumnInfo[] | undefined;
+}
+
+async function startOf(txn: PondTxn, cfg: HydroVuConfig, d: HydroVuDevice): Promise<Start> {
+  return {
+    newestUs: await newestStored(txn, cfg, d),
+    stored: await storedColumns(txn, activeSeriesPath(cfg, d)),
+  };
+}
+
+/** A device's failure kept for when its turn comes (a bug is thrown at once). */
+function asFailure(e: unknown): PondError {
+  if (isPondError(e)) return e;
+  throw e;
+}
+
 async function fetchPages(
   ctx: RunContext<HydroVuConfig>,
   client: HydroVuClient,
   blobs: BlobStore,
   device: HydroVuDevice,
+  { newestUs, stored }: Start,
 ): Promise<FetchedPages | undefined> {
   const { config: cfg, job } = ctx;
   const path = activeSeriesPath(cfg, device);
   const label = `device '${device.name}' (${device.id})`;
-  const { newestUs, stored } = await ctx.pond.read(async (txn) => ({
-    newestUs: await newestStored(txn, cfg, device),
-    stored: await storedColumns(txn, path),
-  }));
   const afterS = newestUs === undefined ? undefined : Math.floor(newestUs / 1e6);
   const startS = afterS === undefined ? 0 : afterS + 1;
   job.log(
     `device ${device.name} (${device.id}): readings ${startS === 0 ? 'from the first' : `from ${new Date(startS * 1000).toISOString()}`}`,
   );
-  const files: string[] = [];
-  // One temp name per device; its pages are numbered after it.
-  const stem = await blobs.tempPath();
+  // The device's pages go to one file, one page a line (DuckDB reads it in one pass).
+  const file = await blobs.tempPath('.ndjson');
+  const files = [file];
+  const out = await open(file, 'w');
   const pairs = new Map<string, { pid: string; uid: string }>();
   try {
     let readings = 0;
     let next: string | undefined;
     let beforeS: number | undefined;
-    for (let n = 1; ; n++) {
-      const page = await client.dataPage(device.id, startS, next);
-      const scan = scanPage(page.body, label);
-      for (const p of scan.pairs) pairs.set(`${p.pid}\u0000${p.uid}`, p);
-      const file = `${stem}-${n}.json`;
-      files.push(file);
-      await writeFile(file, page.body);
-      readings += scan.readings;
-      job.log(`device ${device.name}: page ${n}: ${scan.readings} readings`);
-      job.progress({ done: readings, message: `device ${device.name}: ${readings} readings` });
-      next = page.next;
-      if (next === undefined) break;
-      if (readings >= cfg.maxPointsPerRun) {
-        // The newest time may have only some of its parameters on this page: the next run
-        // fetches it again, from there.
-        beforeS = newestTime(page.body);
-        job.log(
-          `device ${device.name}: ${readings} readings reach max_points_per_run; the rest next run`,
-        );
-        break;
+    try {
+      for (let n = 1; ; n++) {
+        const page = await client.dataPage(device.id, startS, next);
+        const scan = scanPage(page.body, label);
+        if (scan.location !== device.id) {
+          throw new PondError(
+            ErrorCode.BadInput,
+            `HydroVu sent readings of location ${scan.location} for it; nothing was written for it`,
+            { input: label },
+          );
+        }
+        for (const p of scan.pairs) pairs.set(`${p.pid}\u0000${p.uid}`, p);
+        await out.write(asOneLine(page.body));
+        await out.write(NEWLINE);
+        readings += scan.readings;
+        job.log(`device ${device.name}: page ${n}: ${scan.readings} readings`);
+        job.progress({ done: readings, message: `device ${device.name}: ${readings} readings` });
+        next = page.next;
+        if (next === undefined) break;
+        if (readings >= cfg.maxPointsPerRun) {
+          // The newest time may have only some of its parameters on this page: the next run
+          // fetches it again, from there.
+          beforeS = newestTime(page.body);
+          job.log(
+            `device ${device.name}: ${readings} readings reach max_points_per_run; the rest next run`,
+          );
+          break;
+        }
       }
+    } finally {
+      await out.close();
     }
     if (readings === 0) {
       job.log(`device ${device.name}: nothing new`);

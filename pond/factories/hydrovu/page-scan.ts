@@ -8,6 +8,8 @@ import { ErrorCode, PondError } from '../../../shared/errors.js';
  * scan missed fails the conversion instead of being dropped (wide-series.ts).
  */
 export interface PageScan {
+  /** The page's `locationId`. */
+  location: number;
   readings: number;
   /** `parameterId` and `unitId` of each parameter object, in page order. */
   pairs: { pid: string; uid: string }[];
@@ -16,6 +18,7 @@ export interface PageScan {
 const TIMESTAMP = Buffer.from('"timestamp"');
 const PARAMETER_ID = Buffer.from('"parameterId"');
 const UNIT_ID = Buffer.from('"unitId"');
+const LOCATION_ID = Buffer.from('"locationId"');
 
 export function scanPage(body: Buffer, label: string): PageScan {
   const readings = count(body, TIMESTAMP);
@@ -28,7 +31,11 @@ export function scanPage(body: Buffer, label: string): PageScan {
       { input: label },
     );
   }
-  return { readings, pairs: pids.map((pid, i) => ({ pid, uid: uids[i]! })) };
+  return {
+    location: locationOf(body, label),
+    readings,
+    pairs: pids.map((pid, i) => ({ pid, uid: uids[i]! })),
+  };
 }
 
 /**
@@ -60,6 +67,25 @@ export function newestTime(body: Buffer): number | undefined {
   return newest;
 }
 
+/** The page's one `locationId` (a number). */
+function locationOf(body: Buffer, label: string): number {
+  const at = body.indexOf(LOCATION_ID);
+  const m =
+    at < 0
+      ? null
+      : /^\s*:\s*(\d+)\s*[,}]/.exec(
+          body.toString('latin1', at + LOCATION_ID.length, at + LOCATION_ID.length + 64),
+        );
+  if (!m || body.indexOf(LOCATION_ID, at + 1) >= 0) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: a page does not name one locationId (a whole number)`,
+      { input: label },
+    );
+  }
+  return Number(m[1]);
+}
+
 /** Every string value of a key in a JSON text, in order (the key's value must be a string). */
 function stringValues(body: Buffer, key: Buffer, label: string): string[] {
   const out: string[] = [];
@@ -79,5 +105,17 @@ function stringValues(body: Buffer, key: Buffer, label: string): string[] {
     }
     out.push(JSON.parse(m[1]!) as string);
   }
+  return out;
+}
+
+/**
+ * A page as one line of newline-delimited JSON: line breaks in JSON text can only be whitespace
+ * between tokens (a string cannot hold a raw one), so they become spaces and the JSON means the
+ * same. The page is returned as it is when it has none (HydroVu's never do).
+ */
+export function asOneLine(body: Buffer): Buffer {
+  if (body.indexOf(10) < 0 && body.indexOf(13) < 0) return body;
+  const out = Buffer.from(body);
+  for (let i = 0; i < out.length; i++) if (out[i] === 10 || out[i] === 13) out[i] = 32;
   return out;
 }

@@ -12,9 +12,8 @@ import type { HydroVuDevice } from './config.js';
  * friendly names (an id HydroVu has no name for stays its id, as in the original), sorted by
  * name. Readings of the same time join one row.
  *
- * DuckDB reads the pages as they came, in one strict pass (one COPY, like a DuckDB user's own
- * query): a page that is not the JSON the API documents, a reading of another location, a time
- * that is not whole seconds, a reading of a parameter the page scan did not see, two parameters
+ * DuckDB reads the pages (one a line, as they came) in one strict pass (one COPY, like a DuckDB user's own
+ * query): a page that is not the JSON the API documents, a time that is not whole seconds, a reading of a parameter the page scan did not see, two parameters
  * that would share a column name, or two different values for the same parameter and time fail
  * the device, naming it; nothing is guessed or dropped.
  */
@@ -40,7 +39,7 @@ export interface WideOptions {
   stored: ColumnInfo[] | undefined;
 }
 
-const PAGE_COLUMNS = `{locationId: 'BIGINT', parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" DOUBLE, value DOUBLE)[])[]'}`;
+const PAGE_COLUMNS = `{parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" DOUBLE, value DOUBLE)[])[]'}`;
 
 /** A page may hold this many bytes (DuckDB's default is 16 MB). */
 const MAX_PAGE_BYTES = 1 << 30;
@@ -65,7 +64,6 @@ export async function wideSeries(
   const where = [`ts > ${options.afterS ?? -1}`];
   if (options.beforeS !== undefined) where.push(`ts < ${options.beforeS}`);
   const aggregates = [
-    `bool_or(loc IS DISTINCT FROM ${device.id}) AS other_location`,
     `bool_or(coalesce(NOT (${columns.map(is).join(' OR ') || 'false'}), true)) AS unnamed`,
     ...columns.flatMap((c, i) => [
       `min(v) FILTER (WHERE ${is(c)}) AS lo${i}`,
@@ -73,8 +71,7 @@ export async function wideSeries(
     ]),
   ];
   const selected = [
-    `CASE WHEN other_location THEN ${fail('HydroVu sent readings of another location for it')}
-          WHEN unnamed THEN ${fail('a reading names no parameterId or unitId the page listed')}
+    `CASE WHEN unnamed THEN ${fail('a reading names no parameterId or unitId the page listed')}
           WHEN ts IS NULL THEN ${fail('a reading has no timestamp')}
           WHEN ts <> trunc(ts) THEN ${fail('a timestamp is not whole unix seconds')}
           ELSE to_timestamp(ts) END AS "timestamp"`,
@@ -85,11 +82,11 @@ export async function wideSeries(
     ...padded.map((p) => `NULL::${p.type} AS ${ident(p.name)}`),
   ];
   const readings = `
-    SELECT loc, r.timestamp AS ts, pid, uid, r.value AS v FROM (
-      SELECT loc, p.parameterId AS pid, p.unitId AS uid, unnest(p.readings) AS r FROM (
-        SELECT locationId AS loc, unnest(parameters) AS p
+    SELECT r.timestamp AS ts, pid, uid, r.value AS v FROM (
+      SELECT p.parameterId AS pid, p.unitId AS uid, unnest(p.readings) AS r FROM (
+        SELECT unnest(parameters) AS p
         FROM read_json([${pages.map(literal).join(', ')}], columns=${PAGE_COLUMNS},
-                       maximum_object_size=${MAX_PAGE_BYTES})))`;
+                       format='newline_delimited', maximum_object_size=${MAX_PAGE_BYTES})))`;
   const stats = await session
     .all(
       `COPY (SELECT ${selected.join(', ')}

@@ -122,6 +122,15 @@ describe('hydrovu collect against the stand-in API', () => {
     await expectComplete(pond, 11, 'north', 600);
   });
 
+  it('pretty-printed pages (line breaks between tokens) read the same', async () => {
+    standIn = await HydroVuStandIn.start(options());
+    standIn.pretty = true;
+    await mknod(pond, 'hydrovu', NODE, config(standIn.url));
+    expect((await run(pond, NODE)).record.state).toBe('added');
+    await expectComplete(pond, 11, 'north', 450);
+    await expectComplete(pond, 12, 'south', 320);
+  });
+
   it('columns are {parameter}.{unit} from the API names, sorted, with a TIMESTAMPTZ timestamp', async () => {
     standIn = await HydroVuStandIn.start(options());
     await mknod(pond, 'hydrovu', NODE, config(standIn.url));
@@ -306,6 +315,61 @@ describe('hydrovu collect against the stand-in API', () => {
     expect(r.record.added.map((a) => a.path)).not.toContain(
       '/hydrovu/devices/11/north_active.series',
     );
+  });
+
+  it('a page that does not read as documented fails its device, naming why, and writes nothing of it', async () => {
+    const first = `"timestamp":${T0}`;
+    const cases: [string, (body: string, offset: number) => string, RegExp][] = [
+      [
+        'another location',
+        (b) => b.replace('"locationId":11', '"locationId":99'),
+        /readings of location 99/,
+      ],
+      [
+        'a fractional time',
+        (b) => b.replace(first, `"timestamp":${T0}.5`),
+        /a timestamp is not whole unix seconds/,
+      ],
+      [
+        'two values for one parameter and time',
+        (b, offset) =>
+          offset === 200 ? b.replace(/"readings":\[/, `"readings":[{${first},"value":-1},`) : b,
+        /two different values of Temperature\.C for 2024-01-01 00:00:00\+00/,
+      ],
+      [
+        'an escaped key the page scan cannot see',
+        (b) => b.replace('"parameterId"', '"parameter\\u0049d"'),
+        /names 1 parameterIds and 2 unitIds/,
+      ],
+      [
+        'a parameter whose keys are both escaped',
+        (b) =>
+          b.replace('"parameterId"', '"parameter\\u0049d"').replace('"unitId"', '"unit\\u0049d"'),
+        /a reading names no parameterId or unitId the page listed/,
+      ],
+      ['not JSON', (b, offset) => (offset === 200 ? b.slice(0, 50) : b), /do not read/],
+    ];
+    standIn = await HydroVuStandIn.start(options());
+    await mknod(pond, 'hydrovu', NODE, config(standIn.url));
+    for (const [what, rewrite, why] of cases) {
+      standIn.rewritePage = (body, offset, id) => (id === 11 ? rewrite(body, offset) : body);
+      const r = await run(pond, NODE);
+      expect(r.record.state, what).toBe('partial');
+      expect(r.record.failures, what).toHaveLength(1);
+      expect(r.record.failures[0], what).toMatch(/^device 'north' \(11\): /);
+      expect(r.record.failures[0], what).toMatch(why);
+      expect(r.record.added.map((a) => a.path)).not.toContain(
+        '/hydrovu/devices/11/north_active.series',
+      );
+      // Undo the others' writes, so every case starts from nothing stored.
+      await pond.write({ command: ['reset'] }, async (txn) => {
+        const wd = await txn.wd();
+        for (const d of ['12/south', '13/lake']) {
+          const dir = await wd.getDirectory(`/hydrovu/devices/${d.split('/')[0]}`);
+          await dir.remove!(`${d.split('/')[1]}_active.series`);
+        }
+      });
+    }
   });
 
   it('refused credentials fail the run and write nothing', async () => {
