@@ -49,6 +49,9 @@ const METHODS = {
   chooseExportFolder: true,
   chooseTemplateFile: true,
   showExportFolder: true,
+  forgetRecent: true,
+  readData: true,
+  profile: true,
 } as const satisfies Record<PondServiceMethod, true>;
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };

@@ -1,4 +1,5 @@
 import type { AddedFile, CollectorCommand } from '../../shared/collectors.js';
+import type { Job } from '../job/job.js';
 import type { PondNode } from '../tinyfs/node.js';
 import type { Pond, WriteResult } from '../tlogfs/pond.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
@@ -12,19 +13,9 @@ import { redactSecrets } from './secrets.js';
  * write lock, then writes what it found in at most one write transaction.
  */
 
-/**
- * What a run reports to and hears from whoever runs it (the CLI prints, the app's job shows).
- * Defined here so nothing below the service imports it; the service's jobs implement it.
- */
-export interface RunJob {
-  readonly signal: AbortSignal;
-  /** Reports progress; throws PondError(CANCELLED) once the run was cancelled. */
-  progress(p: { done: number; total?: number; message: string }): void;
-  /** Registers work to interrupt on cancel (a running DuckDB query). */
-  onCancel(fn: () => void): void;
-  /** Throws PondError(CANCELLED) if the run was cancelled. */
-  checkCancelled(): void;
-  /** One line of the run's log (what it fetched, retried, skipped). */
+/** A long job (pond/job) that also keeps a log: what the run fetched, retried, skipped. */
+export interface RunJob extends Job {
+  /** One line of the run's log. */
   log(line: string): void;
 }
 

@@ -9,7 +9,8 @@ import { redactSecrets } from '../factories/secrets.js';
 import { isDirectory, type DirectoryNode } from '../tinyfs/node.js';
 import { joinPath } from '../tinyfs/path.js';
 import { isDynamicNode, type PondTxn } from '../tlogfs/transaction.js';
-import type { JobContext, JobRunner } from './jobs.js';
+import type { Job } from '../job/job.js';
+import type { JobRunner } from './jobs.js';
 import type { OpenPond } from './pond-registry.js';
 import type { WriteJobs } from './write-jobs.js';
 
@@ -130,7 +131,7 @@ export function startCollectorRun(
  * message (the app shows them one after the other as the run's log); progress counts keep the
  * last line as their message.
  */
-function runJob(job: JobContext): RunJob {
+function runJob(job: Job): RunJob {
   let line: string | undefined;
   let counts: { done: number; total?: number } = { done: 0 };
   return {

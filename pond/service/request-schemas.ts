@@ -34,6 +34,7 @@ const list = z.strictObject({
     .optional(),
   keepDirectories: z.boolean().optional(),
   all: z.boolean().optional(),
+  deep: z.boolean().optional(),
   asOf: asOf.optional(),
 });
 
@@ -133,6 +134,26 @@ const exportResult = z.strictObject({
   asOf: asOf.optional(),
 });
 
+const dataRequest = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  asOf: asOf.optional(),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(16 * 1024 * 1024),
+});
+
+const profile = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  sql: z.string().max(100_000).optional(),
+  columns: z.array(z.string().min(1).max(1024)).min(1).max(64),
+  asOf: asOf.optional(),
+  query: queryTag.optional(),
+});
+
 const none = z.undefined();
 
 export const REQUEST_SCHEMAS = {
@@ -165,6 +186,9 @@ export const REQUEST_SCHEMAS = {
   chooseExportFolder: none,
   chooseTemplateFile: none,
   showExportFolder: z.string().min(1).max(100),
+  forgetRecent: z.string().min(1).max(4096),
+  readData: dataRequest,
+  profile,
 } satisfies Record<PondServiceMethod, z.ZodType>;
 
 // Compile-time check: what each schema accepts is what the method takes.
@@ -203,6 +227,9 @@ const _checks: {
   chooseExportFolder: true,
   chooseTemplateFile: true,
   showExportFolder: true,
+  forgetRecent: true,
+  readData: true,
+  profile: true,
 };
 void _checks;
 

@@ -2,7 +2,8 @@ import type { JobInfo, WriteJobResult } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { WriteResult } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
-import type { JobContext, JobRunner } from './jobs.js';
+import type { Job } from '../job/job.js';
+import type { JobRunner } from './jobs.js';
 import type { OpenPond } from './pond-registry.js';
 
 /**
@@ -31,7 +32,7 @@ export class WriteJobs {
     open: OpenPond,
     kind: string,
     command: string[],
-    work: (txn: PondTxn, job: JobContext) => Promise<T>,
+    work: (txn: PondTxn, job: Job) => Promise<T>,
   ): JobInfo {
     return this.runner.start(
       kind,
@@ -49,7 +50,7 @@ export class WriteJobs {
    */
   async write<T>(
     open: OpenPond,
-    job: JobContext,
+    job: Job,
     command: string[],
     work: (txn: PondTxn) => Promise<T>,
   ): Promise<WriteResult<T>> {
@@ -77,7 +78,7 @@ export class WriteJobs {
   }
 }
 
-function untilDoneOrCancelled(previous: Promise<void>, job: JobContext): Promise<void> {
+function untilDoneOrCancelled(previous: Promise<void>, job: Job): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onAbort = () =>
       reject(new PondError(ErrorCode.Cancelled, 'cancelled while waiting for an earlier write'));

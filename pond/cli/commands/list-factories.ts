@@ -7,7 +7,7 @@ export function registerListFactories(program: Command, ctx: CliContext): void {
     .command('list-factories')
     .description('the factories pond mknod and pond apply can use')
     .action(async () => {
-      const rows = ctx.registry
+      const rows = (await ctx.registry())
         .list()
         .map((f) => [
           f.name,

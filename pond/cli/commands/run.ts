@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { RunRecord } from '../../../shared/collectors.js';
 import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
 import type { RunJob } from '../../factories/executable.js';
-import { runExecutable } from '../../factories/run-node.js';
+import { newJob } from '../../job/job.js';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
 import { stopSignal } from '../stop-signal.js';
@@ -43,9 +43,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
         const stop = stopSignal('pond run');
         try {
           process.exitCode = await ctx.withPond(async (pond) => {
+            const { runExecutable } = await import('../../factories/run-node.js');
             const outcome = await runExecutable(
               pond,
-              ctx.registry,
+              await ctx.registry(),
               { path, ...(command === undefined ? {} : { command }), args },
               cliJob(stop.signal, o.verbose ?? false),
             );
@@ -87,16 +88,8 @@ function failureExit(e: PondError, signal: AbortSignal): number {
 }
 
 function cliJob(signal: AbortSignal, verbose: boolean): RunJob {
-  const hooks: (() => void)[] = [];
-  signal.addEventListener('abort', () => hooks.forEach((fn) => fn()), { once: true });
-  const checkCancelled = () => {
-    if (signal.aborted) throw new PondError(ErrorCode.Cancelled, 'the run was interrupted');
-  };
   return {
-    signal,
-    progress: () => checkCancelled(),
-    onCancel: (fn) => hooks.push(fn),
-    checkCancelled,
+    ...newJob('the run', signal),
     log: (line) => {
       if (verbose) printErr(line);
     },

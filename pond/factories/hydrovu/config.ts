@@ -1,6 +1,6 @@
 import { nameProblem } from '../../tinyfs/entry-name.js';
-import { ConfigObject, configError, parseYaml } from '../config.js';
-import { parseDuration } from '../duration.js';
+import { ConfigObject, configError, parseYaml } from '../../config/config.js';
+import { parseDuration } from '../../config/duration.js';
 import { expandEnv } from '../env-substitution.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isFile } from '../../tinyfs/node.js';
-import { ConfigObject, configError, parseYaml } from '../config.js';
+import { ConfigObject, configError, parseYaml } from '../../config/config.js';
 import { expandEnv } from '../env-substitution.js';
 import { executableNode, type ExecutableCommand } from '../executable.js';
 import type { Factory } from '../registry.js';

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { matchWildcard } from '../../tinyfs/glob.js';
-import { configError } from '../config.js';
+import { configError } from '../../config/config.js';
 
 /** A host file a logfile-ingest pattern matches, as it was when the run looked. */
 export interface HostFile {

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import type { TxnInfo } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
+import { formatInstant } from '../common/time-zone';
 import { useApp, useClient } from '../state/app-store';
+import { useView } from '../state/view-settings';
 
 const PAGE = 50;
 
@@ -16,6 +18,7 @@ export function HistoryPanel({ pond }: { pond: string }) {
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo>();
+  const zone = useView((s) => s.zone);
 
   const more = async (before: number | undefined) => {
     setBusy(true);
@@ -46,7 +49,7 @@ export function HistoryPanel({ pond }: { pond: string }) {
         <thead>
           <tr>
             <th>Txn</th>
-            <th>Time (UTC)</th>
+            <th>Time ({zone === 'utc' ? 'UTC' : 'local'})</th>
             <th>Command</th>
             <th>User</th>
             <th>Changes</th>
@@ -60,8 +63,8 @@ export function HistoryPanel({ pond }: { pond: string }) {
             return (
               <tr key={t.txn} className={current ? 'current' : ''} data-txn={t.txn}>
                 <td>{t.txn}</td>
-                <td>{t.time}</td>
-                <td className="mono">{t.command.join(' ') || t.operation}</td>
+                <td className="nowrap">{formatInstant(t.time, zone)}</td>
+                <td className="mono command">{t.command.join(' ') || t.operation}</td>
                 <td>
                   {t.user}@{t.host}
                 </td>
@@ -72,7 +75,7 @@ export function HistoryPanel({ pond }: { pond: string }) {
                     .join(', ')}
                   {t.changesTotal > 3 ? ` (+${t.changesTotal - 3} more)` : ''}
                 </td>
-                <td>
+                <td className="nowrap">
                   {latest ? (
                     <button disabled={!asOf} onClick={() => setAsOf(undefined)}>
                       Latest

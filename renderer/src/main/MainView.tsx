@@ -8,11 +8,21 @@ import { DetailsPanel } from '../details/DetailsPanel';
 import { Running } from '../query/Running';
 import { useQuery } from '../query/use-query';
 import { HistoryPanel } from '../history/HistoryPanel';
-import { DataPanel } from '../sql/DataPanel';
 import { useApp, useAsOfTxn, useClient, type Panel } from '../state/app-store';
+import { useConnection } from '../state/connection';
+import { useView } from '../state/view-settings';
 import { Tree } from '../tree/Tree';
 import { AsOfBanner } from './AsOfBanner';
+import { useSelectionAcrossTime } from './keep-selection';
+import { SidebarResizer } from './SidebarResizer';
 import { Toolbar } from './Toolbar';
+
+// The grid (and Arrow, which decodes its pages) load with the first Data panel, so the tree
+// paints without waiting for them.
+const DataPanel = lazy(() => import('../sql/DataPanel').then((m) => ({ default: m.DataPanel })));
+const DataFilePanel = lazy(() =>
+  import('../data-file/DataFilePanel').then((m) => ({ default: m.DataFilePanel })),
+);
 
 // uPlot is loaded when a chart is first shown, so the first paint does not wait for it.
 const ChartPanel = lazy(() =>
@@ -33,7 +43,7 @@ function panelsFor(entry: TreeEntry | undefined): Panel[] {
   const pond: Panel[] = ['history', 'backups', 'collectors'];
   if (!entry) return pond;
   if (entry.kind === 'series') return ['data', 'chart', 'details', ...pond];
-  if (entry.kind === 'table') return ['data', 'details', ...pond];
+  if (entry.kind === 'table' || entry.kind === 'data') return ['data', 'details', ...pond];
   return ['details', ...pond];
 }
 
@@ -46,17 +56,22 @@ export function MainView({ pond }: { pond: PondSummary }) {
   const panels = panelsFor(selected);
   const panel = panels.includes(chosen) ? chosen : panels[0]!;
   const travel = asOf ?? 'latest';
+  const epoch = useConnection((s) => s.epoch);
+  const sidebarWidth = useView((s) => s.sidebarWidth);
+  useSelectionAcrossTime(useClient(), pond.handle);
 
   return (
     <div className="main">
       <Toolbar pond={pond} />
       <AsOfBanner />
       <div className="workspace">
-        <aside className="sidebar">
-          <ErrorBoundary what="The tree" resetKey={`${pond.handle}:${travel}`}>
-            <Tree key={`${pond.handle}:${travel}`} pond={pond.handle} />
+        <aside className="sidebar" style={{ width: sidebarWidth }}>
+          {/* Not keyed by time: the tree keeps its open folders across View as of. */}
+          <ErrorBoundary what="The tree" resetKey={`${pond.handle}:${travel}:${epoch}`}>
+            <Tree key={pond.path} pond={pond.handle} />
           </ErrorBoundary>
         </aside>
+        <SidebarResizer />
         <section className="content">
           <div className="tabs" role="tablist" aria-label="Panels">
             {panels.map((p) => (
@@ -75,16 +90,22 @@ export function MainView({ pond }: { pond: PondSummary }) {
           <div className="tab-body" role="tabpanel" aria-label={LABELS[panel]}>
             <ErrorBoundary
               what={`The ${LABELS[panel]} panel`}
-              resetKey={`${panel}:${selected?.path ?? ''}:${travel}`}
+              resetKey={`${panel}:${selected?.path ?? ''}:${travel}:${epoch}`}
             >
               {panel === 'history' ? (
-                <HistoryPanel pond={pond.handle} />
+                <HistoryPanel key={epoch} pond={pond.handle} />
               ) : panel === 'backups' ? (
-                <BackupsPanel pond={pond.handle} />
+                <BackupsPanel key={epoch} pond={pond.handle} />
               ) : panel === 'collectors' ? (
-                <CollectorsPanel pond={pond.handle} />
+                <CollectorsPanel key={epoch} pond={pond.handle} />
               ) : selected ? (
-                <NodePanel pond={pond.handle} entry={selected} panel={panel} asOf={asOf} />
+                <NodePanel
+                  key={epoch}
+                  pond={pond.handle}
+                  entry={selected}
+                  panel={panel}
+                  asOf={asOf}
+                />
               ) : null}
             </ErrorBoundary>
           </div>
@@ -103,9 +124,19 @@ interface NodePanelProps {
 
 function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
   const at = asOf === undefined ? {} : { asOf };
-  // Keyed by node: a new node opens on its own rows, not on the last node's SQL (which would
-  // start that query again, a long one included, on the new node).
-  if (panel === 'data') return <DataPanel key={entry.path} pond={pond} path={entry.path} {...at} />;
+  // Keyed by node: a new node opens on its own rows (or the query it had), never on the last
+  // node's SQL (which would start that query again, a long one included, on the new node).
+  if (panel === 'data') {
+    return (
+      <Suspense fallback={<div className="panel-loading">Loading…</div>}>
+        {entry.kind === 'data' ? (
+          <DataFilePanel key={entry.path} pond={pond} path={entry.path} {...at} />
+        ) : (
+          <DataPanel key={entry.path} pond={pond} path={entry.path} {...at} />
+        )}
+      </Suspense>
+    );
+  }
   return <DetailedPanel pond={pond} entry={entry} panel={panel} asOf={asOf} />;
 }
 
