@@ -131,10 +131,13 @@ async function collect(
   const pondDir = join(dir, name);
   const p = await createPond(pondDir, 'bench', { command: ['bench', 'init'] });
   await p.close();
+  // The credentials reach the CLI processes through the environment, as a cron job's would.
+  process.env['POND_BENCH_HYDROVU_ID'] = 'bench';
+  process.env['POND_BENCH_HYDROVU_SECRET'] = 'bench-secret';
   const config = join(dir, `${name}.yaml`);
   await writeFile(
     config,
-    `client_id: bench\nclient_secret: bench-secret\nmax_points_per_run: 100000000\nhydrovu_path: /hydrovu\nbase_url: ${standIn.url}\ndevices:\n${standIn.options.devices.map((d) => `  - { name: ${d.name}, id: ${d.id} }\n`).join('')}`,
+    `client_id: ${'${env:POND_BENCH_HYDROVU_ID}'}\nclient_secret: ${'${env:POND_BENCH_HYDROVU_SECRET}'}\nmax_points_per_run: 100000000\nhydrovu_path: /hydrovu\nbase_url: ${standIn.url}\ndevices:\n${standIn.options.devices.map((d) => `  - { name: ${d.name}, id: ${d.id} }\n`).join('')}`,
   );
   await runProcess('./cli-process.js', [
     '--pond',
