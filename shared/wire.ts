@@ -55,6 +55,18 @@ export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'chooseExportFolder',
   'chooseTemplateFile',
   'showExportFolder',
+  'makeFolder',
+  'renamePath',
+  'movePaths',
+  'removePaths',
+  'restorePath',
+  'revertTxn',
+  'revertPlan',
+  'readersOf',
+  'factories',
+  'checkNode',
+  'saveNode',
+  'downsampledViews',
 ];
 
 export function isServiceMethod(name: string): name is PondServiceMethod {
