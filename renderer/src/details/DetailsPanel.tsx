@@ -1,9 +1,11 @@
 import type { NodeDetails } from '../../../shared/api';
 import { formatBytes } from '../common/format';
+import { RestoreVersionButton } from '../edit/RestoreVersionButton';
 
 /** What a node is: type, versions, schema, time range, and the factory that makes it. */
 export function DetailsPanel({ details }: { details: NodeDetails }) {
   const d = details;
+  const newest = Math.max(...d.versions.map((v) => v.version));
   return (
     <div className="details-panel" aria-label="Details">
       <dl className="facts">
@@ -63,6 +65,7 @@ export function DetailsPanel({ details }: { details: NodeDetails }) {
                 <th>Written (UTC)</th>
                 <th>Size</th>
                 <th>Time range</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -73,6 +76,9 @@ export function DetailsPanel({ details }: { details: NodeDetails }) {
                   <td>{v.written}</td>
                   <td>{formatBytes(v.size)}</td>
                   <td>{v.start ? `${v.start} – ${v.end ?? ''}` : ''}</td>
+                  <td>
+                    <RestoreVersionButton path={d.path} txn={v.txn} latest={v.version === newest} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -4,6 +4,9 @@ import { BackupsPanel } from '../backups/BackupsPanel';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorView } from '../common/ErrorView';
 import { DetailsPanel } from '../details/DetailsPanel';
+import { EditDialogs, useUndoKey } from '../edit/EditDialogs';
+import { EditNoticeBar } from '../edit/EditNoticeBar';
+import { useRevision } from '../edit/edit-store';
 import { Running } from '../query/Running';
 import { useQuery } from '../query/use-query';
 import { HistoryPanel } from '../history/HistoryPanel';
@@ -43,11 +46,15 @@ export function MainView({ pond }: { pond: PondSummary }) {
   const panels = panelsFor(selected);
   const panel = panels.includes(chosen) ? chosen : panels[0]!;
   const travel = asOf ?? 'latest';
+  const client = useClient();
+  useUndoKey(!client.onMenuCommand);
 
   return (
     <div className="main">
       <Toolbar pond={pond} />
       <AsOfBanner />
+      <EditNoticeBar />
+      <EditDialogs pond={pond.handle} />
       <div className="workspace">
         <aside className="sidebar">
           <ErrorBoundary what="The tree" resetKey={`${pond.handle}:${travel}`}>
@@ -98,9 +105,12 @@ interface NodePanelProps {
 
 function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
   const at = asOf === undefined ? {} : { asOf };
+  // The app's edits of this node (a restored version) read it again.
+  const revision = useRevision(entry.path);
   // Keyed by node: a new node opens on its own rows, not on the last node's SQL (which would
   // start that query again, a long one included, on the new node).
-  if (panel === 'data') return <DataPanel key={entry.path} pond={pond} path={entry.path} {...at} />;
+  if (panel === 'data')
+    return <DataPanel key={`${entry.path}\n${revision}`} pond={pond} path={entry.path} {...at} />;
   return <DetailedPanel pond={pond} entry={entry} panel={panel} asOf={asOf} />;
 }
 
@@ -108,11 +118,13 @@ function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
 function DetailedPanel({ pond, entry, panel, asOf }: NodePanelProps) {
   const client = useClient();
   const at = asOf === undefined ? {} : { asOf };
+  // The latest view changes with every transaction (a restored version, a new config).
+  const lastTxn = useApp((s) => (asOf === undefined ? s.pond?.lastTxn : 0));
   // The time range of a derived series is a scan of its rows: stopped when the node changes.
   const { result: details, cancel } = useQuery(
     'details',
     (query) => client.details({ pond, path: entry.path, query, ...at }),
-    [client, pond, entry.path, asOf],
+    [client, pond, entry.path, asOf, lastTxn],
   );
   if (details.state === 'running') {
     return (
