@@ -58,6 +58,10 @@ export function dynamicDir(registry: FactoryRegistry): Factory {
       readConfig(config, where, registry).flatMap(
         (e) => registry.get(e.factory).reads?.(e.config, `${where} ${e.name}`) ?? [],
       ),
+    namesHostPaths: (config, where) =>
+      readConfig(config, where, registry).some(
+        (e) => registry.get(e.factory).namesHostPaths?.(e.config, `${where} ${e.name}`) ?? false,
+      ),
     schema: {
       keys: [
         key('entries', 'list of mappings', true, 'the factory nodes in the directory', {

@@ -253,6 +253,7 @@ export const hostmount: Factory = {
   description: 'a host folder as a live, read-only directory (directory: /absolute/host/path)',
   entryType: 'directory',
   validate: (config, where) => readConfig(config, where),
+  namesHostPaths: () => true,
   schema: {
     keys: [key('directory', 'absolute host folder', true, 'the folder shown, live and read-only')],
     example: `directory: /srv/loggers

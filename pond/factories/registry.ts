@@ -23,6 +23,8 @@ export interface Factory {
    * transforms), to tell who is affected when a path moves or goes; absent: it reads none.
    */
   reads?(config: string, where: string): string[];
+  /** Whether a node with this config shows host files or folders (hostmount); absent: never. */
+  namesHostPaths?(config: string, where: string): boolean;
   /** Its config's keys and an example, for the app's node editor. */
   readonly schema: FactorySchema;
   /**

@@ -2,6 +2,7 @@ import type { DraftNode } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
+import { refuseFromApp } from './app-drafts.js';
 import { placeNode, validateNode, type PlaceResult } from './mknod.js';
 import type { OpenPond } from './pond-registry.js';
 
@@ -30,13 +31,17 @@ export function readView<T>(
   });
 }
 
-/** mknod on a write transaction: the config checked, the node placed and built. */
+/**
+ * mknod on a write transaction, for the app: what the app may make (see refuseFromApp), the
+ * config checked, the node placed and built.
+ */
 export async function placeDraft(
   txn: PondTxn,
   registry: FactoryRegistry,
   draft: DraftNode,
   warn?: (m: string) => void,
 ): Promise<PlaceResult> {
+  refuseFromApp(registry, draft);
   validateNode(registry, draft);
   return placeNode(txn, registry, draft, {
     overwrite: draft.overwrite,

@@ -14,6 +14,7 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import { checkName } from '../tinyfs/entry-name.js';
 import { basename, dirname, joinPath, resolvePath } from '../tinyfs/path.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
+import { refuseFromApp } from './app-drafts.js';
 import { placeDraft } from './draft-view.js';
 import { affectedReaders, txnEditResult } from './edit-result.js';
 import type { JobContext } from './jobs.js';
@@ -97,6 +98,7 @@ export class EditJobs {
 
   /** mknod (or mknod --overwrite): the config checked first, then placed and built in the job. */
   saveNode(open: OpenPond, draft: DraftNode): JobInfo {
+    refuseFromApp(open.registry, draft);
     validateNode(open.registry, draft);
     const command = ['app', 'mknod', draft.factory, draft.path];
     if (draft.overwrite) command.push('--overwrite');

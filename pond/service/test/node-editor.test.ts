@@ -161,6 +161,55 @@ describe('the derived-node editor', () => {
     expect(await pondFiles()).toEqual(files);
   });
 
+  it('the app neither shows host folders nor reads the server’s environment through a draft', async () => {
+    const files = await pondFiles();
+    const mount: DraftNode = {
+      factory: 'hostmount',
+      path: '/etc-mount',
+      config: `directory: ${s.dir}\n`,
+      overwrite: false,
+    };
+    const m = await check(mount);
+    expect(m.ok).toBe(false);
+    expect(m.problems[0]).toMatchObject({ severity: 'error', code: ErrorCode.Unsupported });
+    expect(at(mount.config, m.problems[0])).toBe(s.dir);
+    await expect(
+      svc.preview({ pond: pond.handle, path: '/etc-mount', offset: 0, limit: 1, draft: mount }),
+    ).rejects.toMatchObject({ code: ErrorCode.Unsupported });
+    await expect(svc.saveNode({ pond: pond.handle, draft: mount })).rejects.toMatchObject({
+      code: ErrorCode.Unsupported,
+    });
+    const nested: DraftNode = {
+      factory: 'dynamic-dir',
+      path: '/d',
+      config: `entries:\n  - { name: m, factory: hostmount, config: { directory: ${s.dir} } }\n`,
+      overwrite: false,
+    };
+    expect((await check(nested)).problems[0]!.code).toBe(ErrorCode.Unsupported);
+
+    process.env['POND_NODE_EDITOR_SECRET'] = 'hunter2';
+    const env = `patterns: { source: "series:///data/*.series" }\nquery: "SELECT '\${env:POND_NODE_EDITOR_SECRET}' AS s FROM source"\n`;
+    const e = await check({
+      factory: 'sql-derived-series',
+      path: '/s',
+      config: env,
+      overwrite: false,
+    });
+    expect(e.problems[0]).toMatchObject({ code: ErrorCode.Unsupported });
+    expect(at(env, e.problems[0])).toBe('${env:POND_NODE_EDITOR_SECRET}');
+    await expect(
+      svc.preview({
+        pond: pond.handle,
+        path: '/s',
+        offset: 0,
+        limit: 1,
+        draft: { factory: 'sql-derived-series', path: '/s', config: env, overwrite: false },
+      }),
+    ).rejects.toMatchObject({ code: ErrorCode.Unsupported });
+    delete process.env['POND_NODE_EDITOR_SECRET'];
+    expect(await pondFiles()).toEqual(files);
+  });
+
   it('an input that matches nothing is a warning, as mknod prints it', async () => {
     const config = REDUCE.replace('series:///data/*.series', 'series:///nowhere/*.series');
     const c = await check(draft(config));

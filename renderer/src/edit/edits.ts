@@ -191,7 +191,14 @@ export async function selectPath(path: string): Promise<void> {
   const { client, pond, select } = useApp.getState();
   if (!client || !pond) return;
   const page = await client
-    .list({ pond: pond.handle, path: parentOf(path), offset: 0, limit: 1, filter: nameOf(path) })
+    .list({
+      pond: pond.handle,
+      path: parentOf(path),
+      offset: 0,
+      limit: 1,
+      // The name itself: the characters patterns reserve are escaped.
+      filter: nameOf(path).replace(/[[\]{}]/g, '\\$&'),
+    })
     .catch(() => undefined);
   const entry = page?.entries.find((e) => e.path === path);
   if (entry) select(entry);
