@@ -1,5 +1,8 @@
 import tseslint from 'typescript-eslint';
 
+/** What the engine's layers below the service never import (DESIGN §2). */
+const ABOVE_THE_ENGINE = ['**/service/**', '**/cli/**', '**/serve/**', '**/electron/**'];
+
 export default tseslint.config(
   {
     ignores: [
@@ -32,7 +35,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['**/delta/**', '**/duckdb/**', '@duckdb/*', '**/tlogfs/**', '**/query/**'] },
+        {
+          patterns: [
+            '**/delta/**',
+            '**/duckdb/**',
+            '@duckdb/*',
+            '**/tlogfs/**',
+            '**/query/**',
+            ...ABOVE_THE_ENGINE,
+          ],
+        },
       ],
     },
   },
@@ -47,9 +59,48 @@ export default tseslint.config(
             '**/tlogfs/**',
             '**/query/**',
             '**/factories/**',
-            '**/service/**',
+            ...ABOVE_THE_ENGINE,
           ],
         },
+      ],
+    },
+  },
+  {
+    // Nothing below the service imports it (DESIGN §2): long work reports through pond/job.
+    files: ['pond/{config,duckdb,tlogfs,query,job,remote}/**/*.ts'],
+    ignores: ['pond/*/test/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ABOVE_THE_ENGINE }],
+    },
+  },
+  {
+    // Factories, import and export are siblings: none imports another.
+    files: ['pond/factories/**/*.ts'],
+    ignores: ['pond/*/test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/import/**', '**/export/**', '**/remote/**', ...ABOVE_THE_ENGINE] },
+      ],
+    },
+  },
+  {
+    files: ['pond/import/**/*.ts'],
+    ignores: ['pond/*/test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/factories/**', '**/export/**', '**/remote/**', ...ABOVE_THE_ENGINE] },
+      ],
+    },
+  },
+  {
+    files: ['pond/export/**/*.ts'],
+    ignores: ['pond/*/test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/factories/**', '**/import/**', '**/remote/**', ...ABOVE_THE_ENGINE] },
       ],
     },
   },

@@ -89,6 +89,7 @@ async function firstTreePaint(
   file: string,
 ): Promise<void> {
   const ours: number[] = [];
+  const warm: number[] = [];
   const duck: number[] = [];
   const loaded: number[] = [];
   for (let r = 0; r < RUNS; r++) {
@@ -103,6 +104,12 @@ async function firstTreePaint(
         "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd",
       )) as number,
     );
+    // Loaded again in the same tab: the scripts come from the browser's cache.
+    const [w] = await timed(async () => {
+      await page.reload();
+      await page.locator('[role="treeitem"]').first().waitFor({ state: 'visible' });
+    });
+    warm.push(w);
     await page.close();
     const [d] = await timed(() =>
       session.all(`SELECT * FROM read_parquet(${literal(file)}) LIMIT 100`),
@@ -110,8 +117,9 @@ async function firstTreePaint(
     duck.push(d);
   }
   console.log(
-    `first tree paint: ${ms(median(ours))} (the page's scripts loaded at ${ms(median(loaded))}; the rest is the app starting, asking for the pond and its root, and drawing) vs duckdb first rows ${ms(median(duck))} = ${ratio(median(ours), median(duck))}`,
+    `first tree paint: ${ms(median(ours))} (bar <= 300 ms; the page's scripts loaded at ${ms(median(loaded))}; the rest is the app starting, asking for the pond and its root, and drawing) vs duckdb first rows ${ms(median(duck))} = ${ratio(median(ours), median(duck))}`,
   );
+  console.log(`first tree paint, the page loaded again in its tab: ${ms(median(warm))}`);
 }
 
 async function scrollFrames(page: Page, url: string): Promise<void> {

@@ -6,6 +6,7 @@
 import * as appBrowser from './app-browser.js';
 import * as appExport from './app-export.js';
 import * as appService from './app-service.js';
+import * as cliStart from './cli-start.js';
 import * as deltaOpen from './delta-open.js';
 import * as derived from './derived.js';
 import * as pondExport from './pond-export.js';
@@ -23,6 +24,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'delta-open', run: deltaOpen.run },
   { name: 'pond-open', run: pondOpen.run },
   { name: 'pond-list', run: pondList.run },
+  { name: 'cli-start', run: cliStart.run },
   { name: 'pond-import', run: pondImport.run },
   { name: 'pond-export', run: pondExport.run },
   { name: 'app-export', run: appExport.run },

@@ -237,7 +237,7 @@ test('details, dark mode, and the start screen', async ({ page }, testInfo) => {
 
   await page.getByRole('button', { name: 'Close pond' }).click();
   await expect(page.getByRole('main', { name: 'Start' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'demo-pond' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'demo-pond', exact: true })).toBeVisible();
   await shot(page, testInfo, 'start');
   await page.getByRole('button', { name: 'Open the demo pond' }).click();
   await expect(treeItem(page, '/sites')).toBeVisible();

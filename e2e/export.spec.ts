@@ -2,7 +2,14 @@ import { expect, test, type Page } from '@playwright/test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { SKIP_REASON, chromiumMissing, e2eDir } from './support/environment';
 import { openPath, shot, tab, treeItem } from './support/pages';
@@ -39,6 +46,16 @@ function files(dir: string): string[] {
   };
   if (existsSync(dir)) walk(dir);
   return out.sort();
+}
+
+/** Every entry under a folder with its size and mtime, to show it was left as it was. */
+function listing(dir: string): string[] {
+  return [dir, ...readdirSync(dir, { recursive: true }).map((e) => join(dir, String(e)))]
+    .sort()
+    .map((p) => {
+      const s = lstatSync(p);
+      return `${relative(dir, p)} ${s.isDirectory() ? 'dir' : s.size} ${s.mtimeMs}`;
+    });
 }
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -215,6 +232,45 @@ test('an output folder outside the export root is refused', async ({ page }, tes
   }
   expect(readdirSync(outside)).toEqual([]);
   expect(existsSync(join(e2eDir(), 'outside'))).toBe(false);
+});
+
+test('a folder holding files no export wrote is refused at the dry run', async ({
+  page,
+}, testInfo) => {
+  // An earlier export, then the user's notes in a target's folder.
+  const out = join(root, 'kept-notes');
+  execFileSync(process.execPath, [
+    'bin/pond.js',
+    '--pond',
+    join(demo.appData, 'demo-pond'),
+    'export',
+    '-p',
+    '/sites/*/water.series',
+    '--dir',
+    out,
+  ]);
+  writeFileSync(join(out, 'north', 'notes.txt'), 'calibrated the probe on 2024-07-03');
+  const before = listing(out);
+  await page.goto(demo.url);
+  await openPath(page, '/sites/north/water.series');
+  const wizard = await openWizard(page);
+  await wizard.getByRole('textbox', { name: 'Pattern 1' }).fill('/sites/*/water.series');
+  await expect(
+    wizard.getByRole('table', { name: 'Matches of pattern 1' }).locator('tbody tr'),
+  ).toHaveCount(2);
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByRole('textbox', { name: 'Output folder' }).fill('kept-notes');
+  await wizard.getByRole('button', { name: 'Dry run' }).click();
+  const error = wizard.getByRole('alert');
+  await expect(error).toHaveAttribute('data-code', 'ALREADY_EXISTS');
+  await expect(error).toContainText('holds a file no export wrote');
+  await expect(error).toContainText('north/notes.txt');
+  await expect(wizard.getByRole('button', { name: 'Run export' })).toBeDisabled();
+  await shot(page, testInfo, 'export-refused-not-ours');
+  expect(listing(out)).toEqual(before);
+  expect(readFileSync(join(out, 'north', 'notes.txt'), 'utf8')).toBe(
+    'calibrated the probe on 2024-07-03',
+  );
 });
 
 test('cancelling an export midway leaves no partial partition', async ({ page }, testInfo) => {

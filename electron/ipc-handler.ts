@@ -39,6 +39,8 @@ export type CallHandler = (
   senderUrl: string | undefined,
   method: unknown,
   arg: unknown,
+  /** The window the call comes from: ponds it opens are held for it (see CallContext). */
+  client?: string,
 ) => Promise<WireResponse>;
 
 /**
@@ -46,7 +48,7 @@ export type CallHandler = (
  * answers `{ ok: false, error }` with a typed ErrorInfo.
  */
 export function callHandler(service: PondService): CallHandler {
-  return async (senderUrl, method, arg) => {
+  return async (senderUrl, method, arg, client) => {
     if (!isAppUrl(senderUrl)) {
       return {
         ok: false,
@@ -59,6 +61,6 @@ export function callHandler(service: PondService): CallHandler {
         ),
       };
     }
-    return toWire(await dispatch(service, method, arg));
+    return toWire(await dispatch(service, method, arg, client === undefined ? {} : { client }));
   };
 }

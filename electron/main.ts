@@ -167,7 +167,7 @@ function run(): void {
 
   const handle = callHandler(service);
   ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, arg: unknown) => {
-    const answer = await handle(event.senderFrame?.url, method, arg);
+    const answer = await handle(event.senderFrame?.url, method, arg, `window-${event.sender.id}`);
     if (answer.ok && CHANGES_RECENT.has(method as PondServiceMethod)) void refreshMenu();
     return answer;
   });
@@ -184,6 +184,9 @@ function run(): void {
 
   // Every page: no navigation away from the bundle, no new windows, no webviews.
   app.on('web-contents-created', (_e, contents) => {
+    // A closed window lets go of the ponds it held (the others keep theirs).
+    const id = contents.id;
+    contents.once('destroyed', () => void service.releaseClient(`window-${id}`).catch(() => {}));
     contents.on('will-navigate', (e, url) => {
       if (!isAppUrl(url)) e.preventDefault();
     });

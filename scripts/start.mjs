@@ -81,16 +81,24 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
   process.exit(1);
 }
 
-/** Electron's executable, or why there is none. */
+/**
+ * Electron's executable, or why there is none, in words for this one line. The electron package
+ * exports the path of the binary its install script downloaded; without the download it throws
+ * "Electron failed to install correctly, please delete node_modules/electron and try installing
+ * again", which is not what the user should do here (the download is skipped on purpose).
+ */
 function electronBinary() {
+  let path;
   try {
-    // The electron package exports the path of the binary its install script downloaded.
-    const path = createRequire(import.meta.url)('electron');
-    if (typeof path === 'string' && existsSync(path)) return { path };
-    return { reason: `${String(path)} does not exist` };
+    path = createRequire(import.meta.url)('electron');
   } catch (e) {
-    return { reason: String(e instanceof Error ? e.message : e).split('\n')[0] };
+    const message = String(e instanceof Error ? e.message : e);
+    if (/failed to install correctly/.test(message) || /Cannot find module/.test(message))
+      return { reason: 'npm install did not download it' };
+    return { reason: message.split('\n')[0] };
   }
+  if (typeof path === 'string' && existsSync(path)) return { path };
+  return { reason: `no binary at ${String(path)}` };
 }
 
 /** Runs a child with our stdio, passes Ctrl+C / SIGTERM on, and exits with its status. */

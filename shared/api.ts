@@ -26,6 +26,8 @@ export interface RecentPond {
   path: string;
   name: string;
   lastOpened: string;
+  /** The folder holds no pond any more (deleted or moved): shown marked, and can be removed. */
+  missing?: boolean;
 }
 
 export interface AppInfo {
@@ -84,6 +86,12 @@ export interface ListRequest {
   keepDirectories?: boolean;
   /** Include hidden entries (names starting with `.`), as `pond list -a`. */
   all?: boolean;
+  /**
+   * With `filter`: search the whole subtree. The page then holds the entries whose names match
+   * and the directories that hold a match at any depth (and no others), so a filtered tree shows
+   * every match with the way to it. A directory that is itself a match is listed whole.
+   */
+  deep?: boolean;
   asOf?: number;
 }
 
@@ -748,6 +756,65 @@ export interface PondService {
   saveNode(req: SaveNodeRequest): Promise<JobInfo>;
   /** The downsampled views (temporal-reduce outputs) of a series, from the nodes that read it. */
   downsampledViews(req: NodeRequest): Promise<DownsampledView[]>;
+  /** Removes a pond from the recent list (its folder is not touched). */
+  forgetRecent(path: string): Promise<void>;
+  /** The content of a data file (text, Markdown, JSON, CSV, an image), up to a limit. */
+  readData(req: DataRequest): Promise<DataContent>;
+  /**
+   * Column profiles of a table, series or SQL result (the whole result, not a page), computed by
+   * the engine for the named columns only; tagged, so it can be cancelled like a preview.
+   */
+  profile(req: ProfileRequest): Promise<ColumnProfile[]>;
+}
+
+export interface DataRequest {
+  pond: string;
+  path: string;
+  asOf?: number;
+  /** At most this many bytes are sent (the file's size says how many there are). */
+  maxBytes: number;
+}
+
+export interface DataContent {
+  path: string;
+  /** What the bytes are, from the name and the bytes themselves. */
+  format: 'text' | 'markdown' | 'json' | 'csv' | 'image' | 'binary';
+  /** The MIME type for images (image/png, image/jpeg, image/gif, image/webp, image/svg+xml). */
+  mime?: string;
+  /** Bytes of the whole file. */
+  size: number;
+  /** The first `maxBytes` bytes (all of them when `truncated` is false). */
+  bytes: Uint8Array;
+  truncated: boolean;
+}
+
+export interface ProfileRequest {
+  pond: string;
+  path: string;
+  /** SQL over `source`, as in a preview; the node's rows when absent. */
+  sql?: string;
+  /** The columns to profile (the ones on screen). */
+  columns: string[];
+  asOf?: number;
+  query?: QueryTag;
+}
+
+export interface ColumnProfile {
+  name: string;
+  /** DuckDB type name. */
+  type: string;
+  rows: number;
+  nulls: number;
+  distinct: number;
+  /** DuckDB's text of the smallest and largest value (times as ISO-8601 UTC). */
+  min?: string;
+  max?: string;
+  /**
+   * Numbers and times: equal-width bins from min to max (`from`/`to` as text, the last bin
+   * includes max). Other types: the most frequent values, most frequent first.
+   */
+  histogram: { label: string; from?: string; to?: string; count: number }[];
+  histogramKind: 'bins' | 'top';
 }
 
 export type PondServiceMethod = keyof PondService;

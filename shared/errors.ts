@@ -50,6 +50,8 @@ export const ErrorCode = {
   Cancelled: 'CANCELLED',
   /** A query ran longer than the time limit the server states, and was stopped. */
   Timeout: 'TIMEOUT',
+  /** The app lost its connection to the engine (`pond serve` stopped or cannot be reached). */
+  Disconnected: 'DISCONNECTED',
   /** The request was not authorised (missing or wrong token). */
   Unauthorized: 'UNAUTHORIZED',
   /** The operation does not exist where it was asked (e.g. native dialogs under `pond serve`). */

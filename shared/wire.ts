@@ -22,6 +22,12 @@
 import type { ErrorInfo } from './errors.js';
 import type { JobInfo, MenuCommand, PondService, PondServiceMethod } from './api.js';
 
+/**
+ * Header naming the tab (or window) a call comes from, so each tab holds its own references to
+ * the ponds it opened: closing a pond in one tab leaves it open in the others.
+ */
+export const CLIENT_HEADER = 'X-Pond-Client';
+
 export const API_PREFIX = '/api/';
 export const WS_PATH = '/ws';
 export const DOWNLOAD_PREFIX = '/download/';
@@ -67,6 +73,9 @@ export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'checkNode',
   'saveNode',
   'downsampledViews',
+  'forgetRecent',
+  'readData',
+  'profile',
 ];
 
 export function isServiceMethod(name: string): name is PondServiceMethod {
@@ -110,6 +119,8 @@ function fromBase64(b64: string): Uint8Array {
   return out;
 }
 
+export type ConnectionState = 'connected' | 'lost' | 'unauthorized';
+
 /**
  * What the renderer talks to: the service plus pushed job events.
  *
@@ -120,6 +131,12 @@ function fromBase64(b64: string): Uint8Array {
  */
 export interface PondClient extends PondService {
   onJobEvent(listener: (job: JobInfo) => void): () => void;
+  /**
+   * `pond serve` only: whether the server answers. A call that cannot reach it fails with
+   * DISCONNECTED and the client says 'lost'; it then asks the server every second or so and says
+   * 'restored' once it answers again, or 'unauthorized' when a restarted server has another token.
+   */
+  onConnection?(listener: (state: ConnectionState) => void): () => void;
   /** Desktop app only (absent under `pond serve`): commands from the native menu. */
   onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
 }

@@ -6,10 +6,10 @@ import { e2eDir } from './environment';
 export interface Served {
   /** The page's URL with its token, as `pond serve` printed it. */
   url: string;
+  /** Its app-data folder (recent ponds), to start another server on the same one. */
+  appData: string;
   /** The server process, to read its CPU time from /proc. */
   pid: number;
-  /** The server's app-data folder (the demo pond is `demo-pond` in it). */
-  appData: string;
   stop(): Promise<void>;
 }
 
@@ -18,23 +18,40 @@ export interface Served {
  * its own app-data folder (recent ponds are written there); the demo pond made in global setup
  * is copied into it, so `--demo` opens it without building it again.
  */
+export interface ServeOptions {
+  /** An app-data folder to use (another server's); a new one when absent. */
+  appData?: string;
+  /** A fixed port (0, a free one, by default). */
+  port?: number;
+  /** More environment (e.g. POND_SERVE_TOKEN). */
+  env?: Record<string, string>;
+  /** `pond serve --export-root`. */
+  exportRoot?: string;
+}
+
 export async function startServe(
   pond: { demo: true } | { path: string },
-  options: { exportRoot?: string } = {},
+  options: ServeOptions = {},
 ): Promise<Served> {
-  const appData = mkdtempSync(join(e2eDir(), 'app-data-'));
-  if ('demo' in pond) {
+  const appData = options.appData ?? mkdtempSync(join(e2eDir(), 'app-data-'));
+  if ('demo' in pond && !options.appData) {
     cpSync(join(e2eDir(), 'demo-app-data', 'demo-pond'), join(appData, 'demo-pond'), {
       recursive: true,
     });
   }
+  const port = String(options.port ?? 0);
   const args =
     'demo' in pond
-      ? ['bin/pond.js', 'serve', '--demo', '--port', '0']
-      : ['bin/pond.js', '--pond', pond.path, 'serve', '--port', '0'];
+      ? ['bin/pond.js', 'serve', '--demo', '--port', port]
+      : ['bin/pond.js', '--pond', pond.path, 'serve', '--port', port];
   if (options.exportRoot) args.push('--export-root', options.exportRoot);
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, POND_APP_DATA: appData, POND_RENDERER_DIR: join(e2eDir(), 'renderer') },
+    env: {
+      ...process.env,
+      POND_APP_DATA: appData,
+      POND_RENDERER_DIR: join(e2eDir(), 'renderer'),
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

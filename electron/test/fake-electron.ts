@@ -91,7 +91,9 @@ export function createFakeElectron(options: { packaged?: boolean; lock?: boolean
   }
   const app = new FakeApp();
 
+  let nextWebContentsId = 1;
   class FakeWebContents extends EventEmitter {
+    readonly id = nextWebContentsId++;
     readonly sent: [string, ...unknown[]][] = [];
     destroyed = false;
     windowOpenHandler: Fn | undefined;

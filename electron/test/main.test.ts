@@ -124,7 +124,11 @@ async function pageCalls(method: string, arg?: unknown): Promise<unknown> {
     m: unknown,
     a: unknown,
   ) => Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
-  const answer = await handler({ senderFrame: { url: START_URL } }, method, arg);
+  const answer = await handler(
+    { senderFrame: { url: START_URL }, sender: window().webContents },
+    method,
+    arg,
+  );
   if (!answer.ok) throw new Error(`${method}: ${JSON.stringify(answer.error)}`);
   return answer.value;
 }

@@ -1,11 +1,9 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import { hostFolderProblem } from '../export/index.js';
+import { hostFolderProblem } from '../export/output-folder.js';
 import { parseUtcTime } from '../query/time.js';
-import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
-import { openPond } from '../service/open-pond.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 import { autoPushAfter } from './auto-push-report.js';
 
@@ -16,10 +14,13 @@ export interface GlobalOptions {
   directory?: string;
 }
 
-/** What a command runs with: the command line and the global flags. */
+/**
+ * What a command runs with: the command line and the global flags. The engine (DuckDB, the
+ * factories) is loaded only when a command asks for it, so `--help`, `--version` and a command's
+ * usage errors start as fast as Node does.
+ */
 export class CliContext {
-  /** The factories every pond this command opens knows. */
-  readonly registry: FactoryRegistry = defaultRegistry();
+  private factories: FactoryRegistry | undefined;
 
   constructor(
     /** The command line after `pond`, recorded in each transaction. */
@@ -80,6 +81,12 @@ export class CliContext {
     return { command };
   }
 
+  /** The factories every pond this command opens knows. */
+  async registry(): Promise<FactoryRegistry> {
+    this.factories ??= (await import('../factories/index.js')).defaultRegistry();
+    return this.factories;
+  }
+
   /**
    * Opens the pond for one command. After each commit it pushes to the pond's automatic backups
    * (`backup add --auto`) and says how that went on stderr; a failed push never fails the command.
@@ -90,8 +97,10 @@ export class CliContext {
     if (problem !== undefined) {
       throw new PondError(ErrorCode.NotAPond, `no pond at ${path}: ${problem}`, { input: path });
     }
-    const pond = await openPond(path, {
-      registry: this.registry,
+    const { Pond } = await import('../tlogfs/pond.js');
+    // The factories load when a factory node is first read (a plain `list` never needs them).
+    const pond = await Pond.open(path, {
+      dynamic: async (spec, txn) => (await this.registry()).maker(spec, txn),
       afterCommit: (p, seq) => autoPushAfter(p, seq),
     });
     try {

@@ -1,5 +1,6 @@
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { ErrorCode, toErrorInfo } from '../../shared/errors.js';
+import { appVersion } from '../service/app-version.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { printErr } from './output.js';
 
@@ -7,8 +8,9 @@ type Register = (program: Command, ctx: CliContext) => void;
 
 /**
  * Every command, in the order help lists them, and the module that defines it. A command line
- * loads only the module of the command it runs (help and unknown commands load them all): the
- * modules behind `serve` or `export` cost a `copy` a third of a second of start-up otherwise.
+ * loads only the module of the command it runs (help and unknown commands load them all); each
+ * module loads the engine it needs (DuckDB, Arrow, the factories) only when its command runs, so
+ * `--help`, `--version` and usage errors never wait for them (bench/cli-start.ts).
  */
 const COMMANDS: [string, () => Promise<Register>][] = [
   ['init', async () => (await import('./commands/init.js')).registerInit],
@@ -52,10 +54,17 @@ function commandName(argv: string[]): string | undefined {
 
 /** Runs the `pond` command line; returns the exit code. Errors go to stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  // Scripts ask for the version to check what is installed: answer before loading anything.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${appVersion()}\n`);
+    return 0;
+  }
+  const { Command, CommanderError } = await import('commander');
   const program = new Command('pond')
     .description('Pond: a local-first, transactional, versioned file system for operational data')
     .option('--pond <path>', 'the pond folder (default: $POND)')
     .option('-d, --directory <dir>', 'host paths (host:///...) resolve inside this folder')
+    .version(appVersion(), '-V, --version', 'print the version of pond')
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

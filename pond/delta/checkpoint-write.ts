@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { DuckSession } from '../duckdb/session.js';
 import { literal } from '../duckdb/sql.js';
@@ -102,9 +101,12 @@ export async function writeCheckpoint(
 ): Promise<CheckpointInfo> {
   const dir = logDir(snapshot.root);
   const rows = await checkpointRows(snapshot);
-  // DuckDB parses newline-delimited JSON from a file much faster than one big JSON value.
-  const input = path.join(os.tmpdir(), `pond-delta-checkpoint-${randomUUID()}.ndjson`);
-  const tmp = path.join(dir, `_checkpoint_${randomUUID()}.parquet.tmp`);
+  // DuckDB parses newline-delimited JSON from a file much faster than one big JSON value. Both
+  // temp files are in _delta_log, with names readers ignore and cleanup knows (never the system
+  // temp folder, where a killed writer's would stay).
+  const id = randomUUID();
+  const input = path.join(dir, `_checkpoint_${id}.ndjson.tmp`);
+  const tmp = path.join(dir, `_checkpoint_${id}.parquet.tmp`);
   const final = path.join(dir, checkpointFileName(snapshot.version));
   const columns = `{${CHECKPOINT_COLUMNS.map(([name, type]) => `${literal(name)}: ${literal(type)}`).join(', ')}}`;
   try {

@@ -13,6 +13,7 @@ export type { CleanupOptions } from './log-cleanup.js';
 export type { LogFileName } from './log-listing.js';
 export { LOG_DIR, checkpointFileName, commitFileName, parseLogFileName } from './log-listing.js';
 export { LAST_CHECKPOINT } from './last-checkpoint.js';
+export { removedFiles } from './log-removes.js';
 export { parseCommit } from './commit-file.js';
 export type { OptimizeOptions, OptimizeResult } from './optimize.js';
 export type { PartitionValue } from './partition-values.js';

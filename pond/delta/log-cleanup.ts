@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { commitTimestamps } from './commit-timestamps.js';
 import { listLog, logDir } from './log-listing.js';
+import { logRetentionMs } from './table-config.js';
 import type { DeltaTable } from './table.js';
 
 /**
@@ -13,7 +14,8 @@ import type { DeltaTable } from './table.js';
  */
 
 export interface CleanupOptions {
-  retentionMs: number;
+  /** Default: the table's delta.logRetentionDuration (30 days unless set). */
+  retentionMs?: number;
   now?: number;
   /**
    * Which log files (names in `_delta_log`) this caller's writers make: no other file is deleted.
@@ -27,13 +29,14 @@ const VERSIONED =
 
 /** Returns the versions whose commit files were deleted. */
 export async function cleanupLog(table: DeltaTable, o: CleanupOptions): Promise<number[]> {
-  if (!Number.isFinite(o.retentionMs) || o.retentionMs < 0) {
+  if (o.retentionMs !== undefined && (!Number.isFinite(o.retentionMs) || o.retentionMs < 0)) {
     throw new PondError(ErrorCode.InvalidArgument, `log retention must be a duration >= 0 ms`, {
       input: String(o.retentionMs),
     });
   }
-  table.checkWritable(await table.refresh());
-  const cutoff = (o.now ?? Date.now()) - o.retentionMs;
+  const snapshot = await table.refresh();
+  table.checkWritable(snapshot);
+  const cutoff = (o.now ?? Date.now()) - (o.retentionMs ?? logRetentionMs(snapshot.metadata));
   const listing = await listLog(table.root);
   const times = await commitTimestamps(table.root, listing);
   const cutoffCommit = times.filter((t) => t.timestamp <= cutoff).at(-1);

@@ -208,7 +208,7 @@ export class DeltaTable {
     return vacuum(this, o);
   }
 
-  cleanupLog(o: CleanupOptions): Promise<number[]> {
+  cleanupLog(o: CleanupOptions = {}): Promise<number[]> {
     return cleanupLog(this, o);
   }
 

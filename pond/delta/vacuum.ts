@@ -3,12 +3,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { fileKey } from './data-paths.js';
+import { removedFiles } from './log-removes.js';
 import type { DeltaTable } from './table.js';
 import { deletedFileRetentionMs } from './table-config.js';
 
 /**
- * VACUUM: delete files under the table root that no live add and no unexpired tombstone refers
- * to, once they are older than the retention (Spark VacuumCommand). Anything under a `_`- or
+ * VACUUM: delete files under the table root that no live add and no remove newer than the
+ * retention refers to, once they are older than the retention (Spark VacuumCommand): a file no
+ * commit names (a writer's that never committed) goes only by its age, as in Spark. Anything under a `_`- or
  * `.`-prefixed name is never touched: `_delta_log`, `_large_files`, temp and staging files.
  */
 
@@ -45,8 +47,10 @@ export async function vacuum(table: DeltaTable, o: VacuumOptions = {}): Promise<
   const owns = o.owns ?? (() => true);
   const keep = new Set<string>();
   for (const add of snapshot.files) keep.add(fileKey(table.root, add.path));
-  for (const r of (await snapshot.state.allRemoves()).values()) {
-    if ((r.deletionTimestamp ?? 0) > cutoff) keep.add(fileKey(table.root, r.path));
+  // Every remove the log still holds, not only the checkpoint's tombstones: a retention longer
+  // than delta.deletedFileRetentionDuration must keep what was retired within it.
+  for (const [key, r] of await removedFiles(snapshot, cutoff)) {
+    if ((r.deletionTimestamp ?? 0) > cutoff) keep.add(key);
   }
   const doomed: string[] = [];
   const dirs: string[] = [];

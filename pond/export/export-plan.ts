@@ -1,10 +1,7 @@
-import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { ExportFile, ExportPlan, ExportTargetFiles } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { formatUtc, isoFromMicros } from '../query/time.js';
-import type { JobContext } from '../service/jobs.js';
+import type { Job } from '../job/job.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { checkTarget, partitionCounts, type PartitionCount } from './checked-target.js';
 import { CSV_FILE } from './csv-writer.js';
@@ -13,13 +10,15 @@ import type { ExportRequest } from './export.js';
 import { DATA_FILE } from './parquet-writer.js';
 import { findTargets, type ExportTarget } from './targets.js';
 import { partitionFolder, partitionRange, type TemporalPart } from './temporal.js';
+import { METADATA_FILE } from './metadata.js';
+import { checkOutput } from './output-check.js';
 import { hostFolderProblem } from './output-folder.js';
+import { pagePlaces, refusePageClashes } from './page-places.js';
 import { loadTemplates } from './templates.js';
 
 /** The dry run as the engine makes it; callers add the command line they ran. */
 export type EnginePlan = Omit<ExportPlan, 'command'>;
 
-export const METADATA_FILE = 'export.json';
 /** More partitions than this get a warning: thousands of small files are slow to write and read. */
 export const MANY_PARTITIONS = 1000;
 const LISTED = 1000;
@@ -27,14 +26,11 @@ const LISTED = 1000;
 /**
  * `pond export --dry-run` and the wizard's dry run: every check the run makes (patterns,
  * timestamps, templates), then per target the partitions it would get with their row counts
- * and time ranges (the same GROUP BY over the same relation the run writes), the files in the
- * output folder it would replace or remove, and warnings. Writes nothing.
+ * and time ranges (the same GROUP BY over the same relation the run writes), the files earlier
+ * exports wrote that it would replace or remove, and warnings; a place holding anything else
+ * is refused, as the run refuses it. Writes nothing.
  */
-export async function planExport(
-  pond: Pond,
-  req: ExportRequest,
-  job: JobContext,
-): Promise<EnginePlan> {
+export async function planExport(pond: Pond, req: ExportRequest, job: Job): Promise<EnginePlan> {
   checkRange(req);
   await checkOutDir(req.outDir);
   const session = await exportSession(pond, job);
@@ -43,6 +39,13 @@ export async function planExport(
       job.progress({ done: 0, message: 'finding targets' });
       const targets = await findTargets(txn, req.patterns);
       const templates = await loadTemplates(txn, req.templates, req.hostRoot);
+      const pages = pagePlaces(templates, targets);
+      refusePageClashes(pages, targets);
+      // Refused as the run would be, before rows are counted.
+      const output = await checkOutput(req.outDir, [
+        ...targets.map((t) => t.out),
+        ...pages.map((p) => p.path),
+      ]);
       const range = usRange(req);
       const planned: ExportTargetFiles[] = [];
       for (const [i, t] of targets.entries()) {
@@ -55,23 +58,12 @@ export async function planExport(
         const counts = await partitionCounts(session, checked, req.temporal);
         planned.push(tableTarget(t, counts, req));
       }
-      const written = new Set(planned.flatMap((p) => p.files.map((f) => f.path)));
-      const existing = new Set<string>();
-      for (const t of targets) for (const f of await filesAt(req.outDir, t.out)) existing.add(f);
-      const pages = templates.flatMap((tpl) =>
-        targets.map((t) =>
-          join(t.node.type === 'data' ? dirname(t.out) : t.out, tpl.outputName).replace(
-            /^\.\//,
-            '',
-          ),
-        ),
-      );
-      for (const extra of [METADATA_FILE, ...pages]) {
-        written.add(extra);
-        if (await isFile(join(req.outDir, extra))) existing.add(extra);
-      }
-      const replaced = [...existing].filter((f) => written.has(f)).sort();
-      const removed = [...existing].filter((f) => !written.has(f)).sort();
+      const dataFiles = planned.flatMap((p) => p.files.map((f) => f.path));
+      refusePageClashes(pages, targets, dataFiles);
+      const written = new Set([...dataFiles, ...pages.map((p) => p.path), METADATA_FILE]);
+      const existing = [...output.ours, ...(output.metadata ? [METADATA_FILE] : [])];
+      const replaced = existing.filter((f) => written.has(f)).sort();
+      const removed = existing.filter((f) => !written.has(f)).sort();
       const files = planned.reduce((n, p) => n + p.files.length, 0);
       return {
         txn: txn.seq,
@@ -104,7 +96,7 @@ export async function checkOutDir(outDir: string): Promise<void> {
   if (problem !== undefined) {
     throw new PondError(
       ErrorCode.InvalidArgument,
-      `--dir ${outDir} cannot be the export folder: ${problem} (give a folder to export into; it is made when missing)`,
+      `--dir ${outDir}: ${problem} (give a folder to export into; it is made when missing)`,
       { input: outDir },
     );
   }
@@ -225,36 +217,4 @@ function warnings(
     );
   }
   return out;
-}
-
-/** Files at `out` under `dir`, relative to `dir`: the file itself, or every file below a folder. */
-async function filesAt(dir: string, out: string): Promise<string[]> {
-  const root = join(dir, out);
-  let s;
-  try {
-    s = await stat(root);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  if (!s.isDirectory()) return [out];
-  const found: string[] = [];
-  const walk = async (rel: string) => {
-    const entries: Dirent[] = await readdir(join(dir, rel), { withFileTypes: true });
-    for (const e of entries) {
-      const child = `${rel}/${e.name}`;
-      if (e.isDirectory()) await walk(child);
-      else found.push(child);
-    }
-  };
-  await walk(out);
-  return found;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@ import { isAbsolute } from 'node:path';
 import { stringify } from 'yaml';
 import type { ExportFormat, ExportSettings } from '../../shared/api.js';
 import { ErrorCode, PondError, isPondError, messageOf } from '../../shared/errors.js';
-import { ConfigObject, configError, parseYaml } from '../factories/config.js';
+import { ConfigObject, configError, parseYaml } from '../config/config.js';
 import { parseGlob } from '../tinyfs/glob.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import { isRelativeTime, parseExportTime } from './export-time.js';

@@ -1,6 +1,6 @@
 import { PROGRESS_SETTINGS } from '../duckdb/query-progress.js';
 import type { DuckSession } from '../duckdb/session.js';
-import type { JobContext } from '../service/jobs.js';
+import type { Job } from '../job/job.js';
 import type { Pond } from '../tlogfs/pond.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Pond } from '../tlogfs/pond.js';
  * hold up the other reads of the process (the app's tree and previews), it reports progress,
  * and a cancel interrupts it and nothing else.
  */
-export async function exportSession(pond: Pond, job: JobContext): Promise<DuckSession> {
+export async function exportSession(pond: Pond, job: Job): Promise<DuckSession> {
   const session = await pond.session.connect();
   try {
     for (const s of PROGRESS_SETTINGS) await session.run(s);

@@ -1,5 +1,5 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import { parseDuration } from '../factories/duration.js';
+import { parseDuration } from '../config/duration.js';
 import { parseUtcTime } from '../query/time.js';
 
 const DAY_MS = 86_400_000;

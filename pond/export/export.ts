@@ -6,25 +6,27 @@ import type { DuckSession } from '../duckdb/session.js';
 import { ident } from '../duckdb/sql.js';
 import { formatUtc } from '../query/time.js';
 import type { Pond } from '../tlogfs/pond.js';
-import type { JobContext } from '../service/jobs.js';
+import type { Job } from '../job/job.js';
 import { checkTarget, partitionCounts, type CheckedTarget } from './checked-target.js';
 import { writeCsv } from './csv-writer.js';
 import { exportSession } from './export-session.js';
+import { checkOutDir, checkRange, partitionPath, partitionPeriod, usRange } from './export-plan.js';
 import {
   METADATA_FILE,
-  checkOutDir,
-  checkRange,
-  partitionPath,
-  partitionPeriod,
-  usRange,
-} from './export-plan.js';
-import { insertLeaf, type ExportLeaf, type ExportMetadata, type ExportedFile } from './metadata.js';
+  insertLeaf,
+  type ExportLeaf,
+  type ExportMetadata,
+  type ExportedFile,
+} from './metadata.js';
+import { checkOutput } from './output-check.js';
 import { ensureOutputFolder, refuseCaseCollisions, removeFolders } from './output-folder.js';
+import { pagePlaces, refusePageClashes, type PagePlace } from './page-places.js';
 import { writeParquet } from './parquet-writer.js';
-import { publish, removeAbandoned, stagingDir } from './staging.js';
+import { publishOutput, type StagedOutput } from './publish-output.js';
+import { removeAbandoned, stagingDir } from './staging.js';
 import { findTargets, type ExportTarget } from './targets.js';
 import { partExpression, type TemporalPart } from './temporal.js';
-import { loadTemplates, renderTemplate, type ExportTemplate } from './templates.js';
+import { loadTemplates, renderTemplate } from './templates.js';
 
 export interface ExportRequest {
   patterns: string[];
@@ -56,16 +58,13 @@ export interface ExportResult {
 
 /**
  * `pond export` (DESIGN §5): every target is checked before anything is written (a missing or
- * nullable timestamp, bad templates), then each target is written to a staging folder inside
- * OUT and renamed into place, replacing its previous export. An error or a cancel leaves no
- * partial target, no staging folder, and no output folder the export made itself. The metadata
- * (what was written) is returned and saved as OUT/export.json.
+ * nullable timestamp, bad templates, a place holding files no export wrote), then each target is
+ * written to a staging folder inside OUT and renamed into place, replacing what an earlier
+ * export wrote there. An error or a cancel leaves no partial target, no staging folder, and no
+ * output folder the export made itself. The metadata (what was written) is returned and saved
+ * as OUT/export.json.
  */
-export async function runExport(
-  pond: Pond,
-  req: ExportRequest,
-  job: JobContext,
-): Promise<ExportResult> {
+export async function runExport(pond: Pond, req: ExportRequest, job: Job): Promise<ExportResult> {
   checkRange(req);
   await checkOutDir(req.outDir);
   const session = await exportSession(pond, job);
@@ -74,6 +73,10 @@ export async function runExport(
       job.progress({ done: 0, message: 'finding targets' });
       const targets = await findTargets(txn, req.patterns);
       const templates = await loadTemplates(txn, req.templates, req.hostRoot);
+      const pages = pagePlaces(templates, targets);
+      refusePageClashes(pages, targets);
+      const places = [...targets.map((t) => t.out), ...pages.map((p) => p.path)];
+      await checkOutput(req.outDir, places);
       const checked = new Map<ExportTarget, CheckedTarget>();
       for (const t of targets) {
         if (t.node.type !== 'data')
@@ -81,7 +84,7 @@ export async function runExport(
       }
       const made = await ensureOutputFolder(req.outDir, `export folder ${req.outDir}`);
       // What an export killed midway (kill -9) left here: its staging folder, old outputs aside.
-      await removeAbandoned(req.outDir, [...targets.map((t) => t.out), METADATA_FILE]);
+      await removeAbandoned(req.outDir, [...places, METADATA_FILE]);
       let published = false;
       const staging = await stagingDir(req.outDir);
       try {
@@ -99,10 +102,12 @@ export async function runExport(
           start: req.startMs === undefined ? null : formatUtc(req.startMs),
           end: req.endMs === undefined ? null : formatUtc(req.endMs),
           exports: {},
+          pages: pages.map((p) => p.path),
+          kept: [],
         };
         // Everything is written into the staging folder first; only then is it moved into place,
         // so a failure or a cancel (including a template that fails to render) leaves OUT as it was.
-        const staged: { from: string; to: string }[] = [];
+        const staged: StagedOutput[] = [];
         const written: ExportResult['written'] = [];
         let rows = 0;
         let files = 0;
@@ -120,7 +125,7 @@ export async function runExport(
           const leaf = c
             ? await writeTable(session, c, stage, req, onProgress)
             : await writeData(t, stage);
-          staged.push({ from: stage, to: join(req.outDir, t.out) });
+          staged.push({ from: stage, to: t.out });
           insertLeaf(metadata.exports, t.pattern, leaf);
           written.push({ pattern: t.pattern, out: t.out, leaf });
           rows += leaf.files.reduce((n, f) => n + f.rows, 0);
@@ -131,17 +136,25 @@ export async function runExport(
             message: `wrote ${i + 1} of ${targets.length} targets: ${files} files, ${rows} rows`,
           });
         }
-        staged.push(...(await renderPages(templates, targets, metadata, req, staging)));
+        refusePageClashes(
+          pages,
+          targets,
+          written.flatMap((w) => w.leaf.files.map((f) => f.path)),
+        );
+        // Checked again: files may have been put there while the data was written.
+        const output = await checkOutput(req.outDir, places);
+        metadata.kept = output.kept;
+        staged.push(...(await renderPages(pages, metadata, req, staging)));
         await writeFile(join(staging, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n');
-        staged.push({ from: join(staging, METADATA_FILE), to: join(req.outDir, METADATA_FILE) });
+        staged.push({ from: join(staging, METADATA_FILE), to: METADATA_FILE });
         job.checkCancelled();
         published = true;
-        for (const { from, to } of staged) await publish(from, to);
+        await publishOutput(req.outDir, pond.identity.id, staged, output.abandoned);
         return {
           metadata,
           written,
           metadataFile: join(req.outDir, METADATA_FILE),
-          pages: staged.filter((x) => x.from.includes(PAGE_PREFIX)).map((x) => x.to),
+          pages: pages.map((p) => join(req.outDir, p.path)),
         };
       } finally {
         await rm(staging, { recursive: true, force: true });
@@ -257,38 +270,32 @@ async function writeData(t: ExportTarget, stage: string): Promise<ExportLeaf> {
   };
 }
 
-const PAGE_PREFIX = 'page-';
-
 /**
- * Renders each template once per target, for the target's folder, with `export` (all the
- * metadata), `target` (this target's leaf), `args` (its captures) and `vars` (--var).
+ * Renders each page, for its target's folder, with `export` (all the metadata), `target` (the
+ * target's leaf), `args` (its captures) and `vars` (--var).
  */
 async function renderPages(
-  templates: ExportTemplate[],
-  targets: ExportTarget[],
+  pages: PagePlace[],
   metadata: ExportMetadata,
   req: ExportRequest,
   staging: string,
-): Promise<{ from: string; to: string }[]> {
-  const pages: { from: string; to: string }[] = [];
+): Promise<StagedOutput[]> {
+  const out: StagedOutput[] = [];
   const leafOf = (t: ExportTarget): ExportLeaf => {
     let node: unknown = metadata.exports[t.pattern];
     for (const c of t.captures) node = (node as Record<string, unknown>)[c];
     return node as ExportLeaf;
   };
-  for (const [k, tpl] of templates.entries()) {
-    for (const [i, t] of targets.entries()) {
-      const folder = t.node.type === 'data' ? dirname(t.out) : t.out;
-      const text = renderTemplate(tpl, {
-        export: metadata,
-        target: leafOf(t),
-        args: t.captures,
-        vars: req.vars,
-      });
-      const from = join(staging, `${PAGE_PREFIX}${k}-${i}`);
-      await writeFile(from, text);
-      pages.push({ from, to: join(req.outDir, folder, tpl.outputName) });
-    }
+  for (const [i, p] of pages.entries()) {
+    const text = renderTemplate(p.template, {
+      export: metadata,
+      target: leafOf(p.target),
+      args: p.target.captures,
+      vars: req.vars,
+    });
+    const from = join(staging, `page-${i}`);
+    await writeFile(from, text);
+    out.push({ from, to: p.path });
   }
-  return pages;
+  return out;
 }

@@ -1,5 +1,8 @@
 import type { ColumnInfo } from '../query/parquet-file.js';
 
+/** The metadata file every export writes into its output folder. */
+export const METADATA_FILE = 'export.json';
+
 /** One file an export wrote. Times are ISO-8601 UTC; `end` is the start of the next period. */
 export interface ExportedFile {
   /** Relative to the output folder, with `/`. */
@@ -34,6 +37,13 @@ export interface ExportMetadata {
   end: string | null;
   /** One tree per pattern, keyed by the pattern. */
   exports: Record<string, ExportTree>;
+  /** The pages rendered from templates, relative to the output folder. */
+  pages: string[];
+  /**
+   * Files earlier exports wrote into the output folder that this one left in place (the places
+   * of other targets), relative: the next export may still replace or remove them.
+   */
+  kept: string[];
 }
 
 export function isLeaf(t: ExportTree): t is ExportLeaf {

@@ -30,7 +30,7 @@ export interface PatternTargets {
  * The targets of every pattern. Each glob capture becomes a folder level; a pattern without
  * captures keeps the node's parent path and its name without extension. A node that several
  * paths reach is exported once per pattern (the visit deduplicates by node id). Directories
- * are not exportable, and two targets may not write to the same place.
+ * are not exportable, and two targets may not write to the same place, nor one inside another.
  */
 export async function findTargets(txn: PondTxn, patterns: string[]): Promise<ExportTarget[]> {
   if (patterns.length === 0)
@@ -47,22 +47,18 @@ export async function findTargets(txn: PondTxn, patterns: string[]): Promise<Exp
  */
 export async function matchPatterns(txn: PondTxn, patterns: string[]): Promise<PatternTargets[]> {
   const wd = await txn.wd();
-  const byOut = new Map<string, ExportTarget>();
+  const taken = new TakenPlaces();
   const out: PatternTargets[] = [];
   for (const pattern of patterns) {
     try {
       const targets = await patternTargets(wd, pattern);
+      const mine = new TakenPlaces();
       for (const t of targets) {
-        const other = byOut.get(t.out);
-        if (other) {
-          throw new PondError(
-            ErrorCode.ExportError,
-            `'${other.path}' and '${t.path}' would both be written to ${t.out}; use a pattern whose captures tell them apart`,
-            { input: t.pattern },
-          );
-        }
+        const other = taken.clash(t) ?? mine.clash(t);
+        if (other) throw placeClash(other, t);
+        mine.add(t);
       }
-      for (const t of targets) byOut.set(t.out, t);
+      for (const t of targets) taken.add(t);
       out.push({ pattern, targets });
     } catch (e) {
       if (!(e instanceof PondError)) throw e;
@@ -70,6 +66,48 @@ export async function matchPatterns(txn: PondTxn, patterns: string[]): Promise<P
     }
   }
   return out;
+}
+
+/**
+ * The places targets take: no two may be one place, and none may be inside another (a table's
+ * folder is replaced whole, which would remove a file exported into it).
+ */
+class TakenPlaces {
+  private readonly places = new Map<string, ExportTarget>();
+  private readonly folders = new Map<string, ExportTarget>();
+
+  clash(t: ExportTarget): ExportTarget | undefined {
+    const inside = this.folders.get(t.out) ?? this.places.get(t.out);
+    if (inside) return inside;
+    for (const a of enclosingFolders(t.out)) {
+      const other = this.places.get(a);
+      if (other) return other;
+    }
+    return undefined;
+  }
+
+  add(t: ExportTarget): void {
+    this.places.set(t.out, t);
+    for (const a of enclosingFolders(t.out)) if (!this.folders.has(a)) this.folders.set(a, t);
+  }
+}
+
+/** The folders an output path (relative, `/`-separated) lies in, outermost first: `a/b/c` -> `a`, `a/b`. */
+export function enclosingFolders(out: string): string[] {
+  const names = out.split('/');
+  return names.slice(1).map((_, i) => names.slice(0, i + 1).join('/'));
+}
+
+function placeClash(other: ExportTarget, t: ExportTarget): PondError {
+  const where =
+    other.out === t.out
+      ? `would both be written to ${t.out}`
+      : `would be written to ${other.out} and ${t.out}, one inside the other`;
+  return new PondError(
+    ErrorCode.ExportError,
+    `'${other.path}' and '${t.path}' ${where}; use a pattern whose captures tell them apart`,
+    { input: t.pattern },
+  );
 }
 
 async function patternTargets(wd: WD, pattern: string): Promise<ExportTarget[]> {
@@ -80,7 +118,7 @@ async function patternTargets(wd: WD, pattern: string): Promise<ExportTarget[]> 
       { input: pattern },
     );
   }
-  const matches = await visitPattern(wd, pattern.startsWith('/') ? pattern : '/' + pattern);
+  const matches = await visitPattern(wd, pattern);
   if (matches.length === 0) throw nothingMatches(pattern);
   const dirs = matches.filter((m) => isDirectory(m.node)).map((m) => m.path);
   if (dirs.length > 0) {
@@ -91,7 +129,6 @@ async function patternTargets(wd: WD, pattern: string): Promise<ExportTarget[]> 
     );
   }
   const targets: ExportTarget[] = [];
-  const byOut = new Map<string, ExportTarget>();
   for (const m of matches) {
     if (!isFile(m.node)) {
       throw new PondError(
@@ -100,23 +137,13 @@ async function patternTargets(wd: WD, pattern: string): Promise<ExportTarget[]> 
         { input: m.path },
       );
     }
-    const t: ExportTarget = {
+    targets.push({
       pattern,
       path: m.path,
       node: m.node,
       captures: m.captures,
       out: outputPath(m.path, m.captures, m.node.type),
-    };
-    const other = byOut.get(t.out);
-    if (other) {
-      throw new PondError(
-        ErrorCode.ExportError,
-        `'${other.path}' and '${t.path}' would both be written to ${t.out}; use a pattern whose captures tell them apart`,
-        { input: pattern },
-      );
-    }
-    byOut.set(t.out, t);
-    targets.push(t);
+    });
   }
   return targets;
 }

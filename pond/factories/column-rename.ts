@@ -3,7 +3,7 @@ import type { DuckSession } from '../duckdb/session.js';
 import { ident } from '../duckdb/sql.js';
 import { describeRelation } from '../query/parquet-file.js';
 import { isDynamicNode, type DynamicNodeSpec, type PondTxn } from '../tlogfs/transaction.js';
-import { ConfigObject, configError, parseYaml } from './config.js';
+import { ConfigObject, configError, parseYaml } from '../config/config.js';
 import { key } from './config-schema.js';
 import { DerivedData } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';

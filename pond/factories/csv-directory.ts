@@ -1,34 +1,29 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import { copyCsvToParquet, csvOptionsFromParams, describeRejects } from '../query/csv.js';
-import type { CsvOptions } from '../query/csv.js';
+import { csvChoicesFromParams } from '../query/csv.js';
+import { parsedCsv } from '../query/csv-cache.js';
+import type { CsvChoices } from '../query/csv-sniff.js';
 import { parquetRelation } from '../query/node-relation.js';
-import type { QueryContext } from '../query/queryable.js';
-import { materialize } from '../query/source.js';
 import { parseUrl } from '../query/url.js';
-import type { FileNode } from '../tinyfs/node.js';
 import { isFile } from '../tinyfs/node.js';
 import { basename } from '../tinyfs/path.js';
 import { parseGlob } from '../tinyfs/glob.js';
 import { visitGlob } from '../tinyfs/visit.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
-import { ConfigObject, configError, parseYaml } from './config.js';
+import { ConfigObject, configError, parseYaml } from '../config/config.js';
 import { key } from './config-schema.js';
 import { DerivedDirectory, DerivedTable } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';
 import type { Factory } from './registry.js';
 
 /**
- * csv-directory: the CSV data files a glob finds, each presented as a table of the same name.
- * A file is parsed once per stored version into the pond's cache (keyed by the content hash and
- * the CSV options); an unchanged version is never parsed again, by this or any later process.
+ * csv-directory: the CSV data files a glob finds, each presented as a table of the same name,
+ * read by the strict reader every CSV read uses and parsed once per stored version into the
+ * pond's cache (query/csv-cache.ts).
  */
 interface CsvDirectoryConfig {
   pattern: string;
-  options: CsvOptions;
+  choices: CsvChoices;
+  compression: 'none' | 'gzip' | 'zstd';
 }
 
 function readConfig(text: string, where: string): CsvDirectoryConfig {
@@ -53,68 +48,18 @@ function readConfig(text: string, where: string): CsvDirectoryConfig {
   } catch (e) {
     throw configError(where, 'pattern', (e as Error).message);
   }
-  let options: CsvOptions;
+  let choices: CsvChoices;
   try {
-    options = csvOptionsFromParams(url.params, raw);
+    choices = csvChoicesFromParams(url.params, raw);
   } catch (e) {
     throw configError(where, 'pattern', (e as Error).message);
   }
   const delimiter = c.string('delimiter', true);
   const header = c.boolean('header', true);
-  if (delimiter !== undefined) options.delimiter = delimiter;
-  if (header !== undefined) options.header = header;
-  if (url.compression) options.compression = url.compression;
+  if (delimiter !== undefined) choices.delimiter = delimiter;
+  if (header !== undefined) choices.header = header;
   c.done();
-  return { pattern: url.path, options };
-}
-
-/** Where the parsed form of one CSV content with these options is kept. */
-function cachePath(cacheDir: string, sha256: string, o: CsvOptions): string {
-  const key = createHash('sha256')
-    .update(sha256)
-    .update(JSON.stringify(o, Object.keys(o).sort()))
-    .digest('hex');
-  return join(cacheDir, 'csv-directory', `${key}.parquet`);
-}
-
-/** The Parquet form of a CSV node's latest version, parsed now unless the cache has it. */
-async function parsedCsv(
-  ctx: QueryContext,
-  node: FileNode,
-  path: string,
-  o: CsvOptions,
-): Promise<string> {
-  const versions = await node.versions();
-  const latest = versions[versions.length - 1];
-  if (!latest)
-    throw new PondError(ErrorCode.NotFound, `'${path}' has no versions`, { input: path });
-  const target = cachePath(ctx.txn.cacheDir, latest.sha256, o);
-  if (existsSync(target)) return target;
-  const source = await materialize(node, path, {
-    session: ctx.txn.session,
-    cacheDir: ctx.txn.cacheDir,
-  });
-  await mkdir(join(ctx.txn.cacheDir, 'csv-directory'), { recursive: true });
-  // Parsed beside its place and renamed in, so a reader never sees half a file.
-  const tmp = `${target}.${randomUUID().slice(0, 8)}.tmp`;
-  try {
-    const { rejects, rejectCount } = await copyCsvToParquet(
-      ctx.txn.session,
-      source,
-      o,
-      tmp,
-      (csv) => csv,
-    );
-    if (rejectCount > 0) {
-      throw new PondError(ErrorCode.BadInput, describeRejects(path, rejects, rejectCount), {
-        input: path,
-      });
-    }
-    await rename(tmp, target);
-  } finally {
-    await rm(tmp, { force: true });
-  }
-  return target;
+  return { pattern: url.path, choices, compression: url.compression ?? 'none' };
 }
 
 export const csvDirectory: Factory = {
@@ -162,9 +107,16 @@ header: true
           identity: path,
           config: spec.config,
           make: (child: DynamicNodeSpec) =>
-            new DerivedTable(child, 'table', txn, async (ctx) =>
-              parquetRelation([await parsedCsv(ctx, node, path, cfg.options)], false),
-            ),
+            new DerivedTable(child, 'table', txn, async (ctx) => {
+              const parsed = await parsedCsv(
+                { session: ctx.txn.session, cacheDir: ctx.txn.cacheDir },
+                node,
+                path,
+                path,
+                { choices: cfg.choices, compression: cfg.compression },
+              );
+              return parquetRelation([parsed], false);
+            }),
         });
       }
       return plans;

@@ -1,8 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { literal } from '../duckdb/sql.js';
 import type { DerivedFile, QueryContext, RelationOptions } from '../query/queryable.js';
@@ -53,7 +50,8 @@ export class DerivedTable implements DerivedFile, DynamicNode {
       txn: this.txn,
       expanding: [{ id: this.id, path: this.path }],
     });
-    const tmp = join(tmpdir(), `pond-derived-${randomUUID()}.parquet`);
+    // In this process's staging folder of the pond, where maintain finds it after a kill.
+    const tmp = await this.txn.blobs.tempPath('.parquet');
     const sql = `COPY (${rel}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`;
     try {
       await this.txn.session.run(sql).catch((e) => {

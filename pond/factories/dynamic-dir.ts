@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
-import { ConfigObject, configError, parseYaml } from './config.js';
+import { ConfigObject, configError, parseYaml } from '../config/config.js';
 import { key } from './config-schema.js';
 import { DerivedDirectory } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';

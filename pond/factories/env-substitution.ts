@@ -1,4 +1,4 @@
-import { configError } from './config.js';
+import { configError } from '../config/config.js';
 
 /**
  * `${env:VAR}` and `${env:VAR:-default}` in a config are replaced by environment variables when

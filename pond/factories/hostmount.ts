@@ -8,7 +8,7 @@ import type { DirEntry, DirectoryNode, FileNode, FileVersion, PondNode } from '.
 import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import { joinPath } from '../tinyfs/path.js';
 import type { DynamicNode, DynamicNodeSpec } from '../tlogfs/transaction.js';
-import { ConfigObject, configError, parseYaml } from './config.js';
+import { ConfigObject, configError, parseYaml } from '../config/config.js';
 import { key } from './config-schema.js';
 import { expandEnv } from './env-substitution.js';
 import type { Factory } from './registry.js';

@@ -1,13 +1,13 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import { csvOptionsFromParams, csvRelation } from '../query/csv.js';
-import { nodeRelation } from '../query/node-relation.js';
+import { csvChoicesFromParams } from '../query/csv.js';
+import { parsedCsv } from '../query/csv-cache.js';
+import { nodeRelation, parquetRelation } from '../query/node-relation.js';
 import type { QueryContext, RelationOptions } from '../query/queryable.js';
-import { materialize } from '../query/source.js';
 import { parseUrl } from '../query/url.js';
 import { isFile, type FileNode } from '../tinyfs/node.js';
 import { parseGlob } from '../tinyfs/glob.js';
 import { visitGlob } from '../tinyfs/visit.js';
-import { configError } from './config.js';
+import { configError } from '../config/config.js';
 
 /**
  * What an input pattern selects (reference §6.2): `series:///` series, `table:///` tables,
@@ -21,6 +21,8 @@ export interface InputPattern {
   scheme: InputScheme;
   path: string;
   params: Record<string, string>;
+  /** csv: how the data files are compressed (`csv+gzip:///`). */
+  compression: 'none' | 'gzip' | 'zstd';
 }
 
 export interface ResolvedInput {
@@ -60,7 +62,20 @@ export function parseInputPattern(
   } catch (e) {
     throw configError(where, key, (e as Error).message);
   }
-  return { raw, scheme, path: url.path, params: url.params };
+  if (scheme === 'csv') {
+    try {
+      csvChoicesFromParams(url.params, raw);
+    } catch (e) {
+      throw configError(where, key, (e as Error).message);
+    }
+  }
+  return {
+    raw,
+    scheme,
+    path: url.path,
+    params: url.params,
+    compression: url.compression ?? 'none',
+  };
 }
 
 /** The files a pattern matches now, of the kind its scheme selects, each once, by path. */
@@ -96,11 +111,15 @@ export async function inputRelation(
   options: RelationOptions = {},
 ): Promise<string> {
   if (p.scheme === 'csv') {
-    const file = await materialize(input.node, input.path, {
-      session: ctx.txn.session,
-      cacheDir: ctx.txn.cacheDir,
-    });
-    return csvRelation(file, csvOptionsFromParams(p.params, p.raw));
+    // Parsed strictly once per version into the cache (query/csv-cache.ts).
+    const parsed = await parsedCsv(
+      { session: ctx.txn.session, cacheDir: ctx.txn.cacheDir },
+      input.node,
+      input.path,
+      `csv://${input.path}`,
+      { choices: csvChoicesFromParams(p.params, p.raw), compression: p.compression },
+    );
+    return parquetRelation([parsed], false);
   }
   if (p.scheme === 'data') {
     throw new PondError(

@@ -3,7 +3,7 @@ import type { QueryContext } from '../query/queryable.js';
 import { withSources } from '../query/with-sources.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { applyTransforms } from './column-rename.js';
-import { ConfigObject, parseYaml } from './config.js';
+import { ConfigObject, parseYaml } from '../config/config.js';
 import { TRANSFORMS_KEY, key } from './config-schema.js';
 import { DerivedTable } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';

@@ -1,10 +1,10 @@
 import { ident, literal } from '../duckdb/sql.js';
 import { parseUtcTime } from '../query/time.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
-import { ConfigObject, configError, parseYaml } from './config.js';
+import { ConfigObject, configError, parseYaml } from '../config/config.js';
 import { key } from './config-schema.js';
 import { DerivedTable } from './derived-nodes.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../config/duration.js';
 import { expandEnv } from './env-substitution.js';
 import type { Factory } from './registry.js';
 

@@ -7,10 +7,10 @@ import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import { matchWildcard } from '../tinyfs/glob.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { applyTransforms } from './column-rename.js';
-import { ConfigObject, configError, parseYaml } from './config.js';
+import { ConfigObject, configError, parseYaml } from '../config/config.js';
 import { TRANSFORMS_KEY, key } from './config-schema.js';
 import { DerivedDirectory, DerivedTable } from './derived-nodes.js';
-import { epochBucketSql, parseDuration } from './duration.js';
+import { epochBucketSql, parseDuration } from '../config/duration.js';
 import { expandEnv } from './env-substitution.js';
 import {
   inputRelation,

@@ -6,7 +6,7 @@ import { hasWildcards, parseGlob } from '../tinyfs/glob.js';
 import { basename } from '../tinyfs/path.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { applyTransforms } from './column-rename.js';
-import { ConfigObject, configError, parseYaml } from './config.js';
+import { ConfigObject, configError, parseYaml } from '../config/config.js';
 import { TRANSFORMS_KEY, key } from './config-schema.js';
 import { DerivedTable } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';

@@ -1,5 +1,6 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { ColumnOverride, ImportColumn } from '../../shared/import.js';
+import { checkColumnNames as checkNames } from '../query/column-names.js';
 
 /** The column an override names: `#N` (1-based position) or its name in the file. */
 export function findColumn(
@@ -52,31 +53,9 @@ export function checkColumnNames(columns: ImportColumn[], label: string): void {
       input: label,
     });
   }
-  const seen = new Map<string, ImportColumn>();
-  for (const c of kept) {
-    if (c.name.trim() === '') {
-      throw new PondError(
-        ErrorCode.BadInput,
-        `${label}: column ${c.position} has no name; name it with --column '#${c.position}=NAME' (or skip it with --skip-column '#${c.position}')`,
-        { input: label },
-      );
-    }
-    if (/[\u0000-\u001f\u007f]/.test(c.name)) {
-      throw new PondError(
-        ErrorCode.BadInput,
-        `${label}: the name of column ${c.position} (${JSON.stringify(c.name)}) holds control characters; rename it with --column '#${c.position}=NAME'`,
-        { input: label },
-      );
-    }
-    const key = c.name.toLowerCase();
-    const other = seen.get(key);
-    if (other) {
-      throw new PondError(
-        ErrorCode.BadInput,
-        `${label}: columns ${other.position} and ${c.position} are both named '${c.name}'${other.name === c.name ? '' : ` ('${other.name}')`}; rename one with --column '#${c.position}=NEW_NAME' (or skip it with --skip-column '#${c.position}')`,
-        { input: label },
-      );
-    }
-    seen.set(key, c);
-  }
+  checkNames(
+    kept,
+    label,
+    (n) => `rename it with --column '#${n}=NEW_NAME' (or skip it with --skip-column '#${n}')`,
+  );
 }

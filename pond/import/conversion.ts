@@ -1,44 +1,29 @@
 import type { ImportColumn, ImportPlan } from '../../shared/import.js';
-import { ident, literal, stringList } from '../duckdb/sql.js';
-import { TIMESTAMP, TIMESTAMPTZ, isIntegerType } from './column-types.js';
-import { EPOCH_FACTOR, formatHasZone, isEpochUnit } from './event-time.js';
+import { ident, literal } from '../duckdb/sql.js';
+import { TIMESTAMP, TIMESTAMPTZ, isIntegerType } from '../query/column-types.js';
+import { convertSql, csvReadType, strictCsvRead } from '../query/csv-read.js';
+import { EPOCH_FACTOR, MICROS_TYPE, formatHasZone, isEpochUnit } from './event-time.js';
 
 /**
- * The SQL that turns a plan's source into the rows it stores: a strict `read_csv` with every
- * dialect choice and column type explicit (nothing is sniffed again, so nothing differs from the
- * plan), or `read_parquet`, and a projection that renames, skips and converts.
- *
- * Times are read as TIMESTAMP_NS (or TIMESTAMP with a strptime format), never as TIMESTAMPTZ:
- * DuckDB's CSV reader turns a TIMESTAMPTZ (or TIMETZ) value it cannot read into NULL without a
- * word, its TIMESTAMP reader drops a `+02:00` offset without a word, and its TIMESTAMP_NS reader
- * applies the offset and refuses what it cannot read, with the line. Text without a zone is UTC;
- * digits below the microsecond are dropped (a pond stores microseconds).
+ * The SQL that turns a plan's source into the rows it stores: the strict `read_csv` of
+ * query/csv-read.ts with the plan's dialect and column types (nothing is sniffed again, so nothing
+ * differs from the plan), or `read_parquet`, and a projection that renames, skips and converts.
  */
 
 /** The `read_csv(...)` call of a CSV plan (extra arguments, e.g. for rejects, appended). */
 export function csvReadSql(plan: ImportPlan, extra = ''): string {
-  const d = plan.dialect!;
-  const args = [
-    'auto_detect = false',
-    'strict_mode = true',
-    `header = ${d.header}`,
-    `skip = ${d.skip}`,
-    `delim = ${literal(d.delimiter)}`,
-    `quote = ${literal(d.quote)}`,
-    `escape = ${literal(d.escape)}`,
-    `encoding = ${literal(d.encoding)}`,
-    `compression = ${literal(d.compression)}`,
-    `nullstr = ${stringList(['', ...d.nullStrings])}`,
-    `columns = {${plan.columns.map((c) => `${literal(readName(c))}: ${literal(csvReadType(plan, c))}`).join(', ')}}`,
-  ];
   const ts = eventColumn(plan);
-  const timestampFormat = csvTimestampFormat(plan);
-  if (timestampFormat) args.push(`timestampformat = ${literal(timestampFormat)}`);
-  if (d.dateFormat) args.push(`dateformat = ${literal(d.dateFormat)}`);
-  // An empty event time is a bad row with its line, not a NULL.
-  if (ts) args.push(`force_not_null = [${literal(readName(ts))}]`);
-  if (extra) args.push(extra);
-  return `read_csv(${literal(plan.file)}, ${args.join(', ')})`;
+  return strictCsvRead(
+    plan.file,
+    plan.dialect!,
+    plan.columns.map((c) => ({ name: readName(c), readType: csvColumnType(plan, c) })),
+    {
+      timestampFormat: csvTimestampFormat(plan),
+      // An empty event time is a bad row with its line, not a NULL.
+      ...(ts ? { forceNotNull: [readName(ts)] } : {}),
+      extra,
+    },
+  );
 }
 
 /** The projection over `from` (a read_csv or read_parquet call) that makes the stored rows. */
@@ -66,15 +51,12 @@ function eventColumn(plan: ImportPlan): ImportColumn | undefined {
 }
 
 /** The type a CSV column is read as. */
-function csvReadType(plan: ImportPlan, c: ImportColumn): string {
+function csvColumnType(plan: ImportPlan, c: ImportColumn): string {
   if (c.skip) return 'VARCHAR';
   if (c === eventColumn(plan) && isEpochUnit(plan.timestamp!.format))
     return isIntegerType(c.sourceType) ? 'BIGINT' : 'DOUBLE';
-  if (c === eventColumn(plan) || /^TIMESTAMP/.test(c.type))
-    return csvTimestampFormat(plan) ? TIMESTAMP : 'TIMESTAMP_NS';
-  // Read as text and cast: the reader would turn a bad value into NULL (see above).
-  if (c.type === 'TIME WITH TIME ZONE') return 'VARCHAR';
-  return c.type;
+  if (c === eventColumn(plan)) return csvReadType(TIMESTAMPTZ, csvTimestampFormat(plan));
+  return csvReadType(c.type, csvTimestampFormat(plan));
 }
 
 /** The strptime format of the file's times: the event time's, else the sniffed one. */
@@ -87,25 +69,26 @@ function csvTimestampFormat(plan: ImportPlan): string | null {
 function columnExpr(plan: ImportPlan, c: ImportColumn): string {
   const x = ident(readName(c));
   const csv = plan.format === 'csv';
-  const readType = csv ? csvReadType(plan, c) : c.sourceType;
+  const readType = csv ? csvColumnType(plan, c) : c.sourceType;
   let expr = x;
   let type = readType;
   if (c === eventColumn(plan)) {
     const f = plan.timestamp!.format;
     if (isEpochUnit(f)) {
-      const us = isIntegerType(readType)
-        ? `${x}::BIGINT * ${EPOCH_FACTOR[f]}`
-        : `CAST(round(${x} * ${EPOCH_FACTOR[f]}) AS BIGINT)`;
-      [expr, type] = [`make_timestamptz(${us})`, TIMESTAMPTZ];
+      const us =
+        readType === MICROS_TYPE && f === 'epoch-us'
+          ? x
+          : isIntegerType(readType)
+            ? `${x}::BIGINT * ${EPOCH_FACTOR[f]}`
+            : `CAST(round(${x} * ${EPOCH_FACTOR[f]}) AS BIGINT)`;
+      [expr, type] =
+        c.type === MICROS_TYPE ? [us, MICROS_TYPE] : [`make_timestamptz(${us})`, TIMESTAMPTZ];
     } else if (f !== null && !csv) {
       [expr, type] = [`strptime(${x}, ${literal(f)})`, formatHasZone(f) ? TIMESTAMPTZ : TIMESTAMP];
     }
+    // An event time counted in µs (see event-time.ts): times become their µs since the epoch.
+    if (c.type === MICROS_TYPE && type !== MICROS_TYPE)
+      [expr, type] = [`epoch_us(${expr})`, MICROS_TYPE];
   }
-  if (type === c.type) return expr;
-  // Instants move between types by their µs count: no zone arithmetic (the session is UTC).
-  if (c.type === TIMESTAMPTZ && /^TIMESTAMP|^DATE$/.test(type))
-    return `make_timestamptz(epoch_us(${type === 'DATE' ? `CAST(${expr} AS TIMESTAMP)` : expr}))`;
-  if (c.type === TIMESTAMP && /^TIMESTAMP|^DATE$/.test(type))
-    return `make_timestamp(epoch_us(${type === 'DATE' ? `CAST(${expr} AS TIMESTAMP)` : expr}))`;
-  return `CAST(${expr} AS ${c.type})`;
+  return convertSql(expr, type, c.type);
 }

@@ -4,11 +4,13 @@ import type { ImportPlan } from '../../shared/import.js';
 import { duckMessage, type DuckSession } from '../duckdb/session.js';
 import { ident, literal } from '../duckdb/sql.js';
 import type { BlobStore } from '../tlogfs/blob-store.js';
+import { TIMESTAMPTZ } from '../query/column-types.js';
 import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
-import type { ImportJob } from './import-job.js';
+import { MICROS_TYPE } from './event-time.js';
+import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { describeRejects, rejectedError } from './reject-messages.js';
-import { withRejects, type RejectList } from './rejects.js';
+import { withRejects, type RejectList } from '../query/csv-rejects.js';
 
 /** A plan's rows as the Parquet file that is stored. */
 export interface Converted {
@@ -36,7 +38,7 @@ export async function convertPlan(
   session: DuckSession,
   plan: ImportPlan,
   blobs: BlobStore,
-  job?: ImportJob,
+  job?: Job,
 ): Promise<Converted> {
   const label = labelOf(plan);
   const columns = plan.columns.filter((c) => !c.skip).map((c) => ({ name: c.name, type: c.type }));
@@ -119,8 +121,10 @@ async function statsFacts(
   if (min === undefined || max === undefined) {
     throw new PondError(ErrorCode.Internal, `${label}: DuckDB wrote no statistics for '${key}'`);
   }
+  // Statistics are text: read back as the stored type (a time with its zone, or a µs count).
+  const type = eventType(plan) === MICROS_TYPE ? MICROS_TYPE : TIMESTAMPTZ;
   const r = await session.all<{ lo: number; hi: number }>(
-    `SELECT epoch_us(CAST($1 AS TIMESTAMPTZ))::DOUBLE AS lo, epoch_us(CAST($2 AS TIMESTAMPTZ))::DOUBLE AS hi`,
+    `SELECT ${eventMicrosSql(`CAST($1 AS ${type})`, type)} AS lo, ${eventMicrosSql(`CAST($2 AS ${type})`, type)} AS hi`,
     [min, max],
   );
   out.timeRange = { minUs: r[0]!.lo, maxUs: r[0]!.hi };
@@ -135,10 +139,11 @@ async function parquetFacts(
 ): Promise<void> {
   const from = `read_parquet(${literal(plan.file)})`;
   const ts = plan.timestamp ? ident(plan.timestamp.column) : undefined;
+  const us = (x: string) => eventMicrosSql(x, eventType(plan));
   const r = (
     await session.all(
       ts
-        ? `SELECT count(*)::DOUBLE AS n, count(${ts})::DOUBLE AS t, epoch_us(min(${ts}))::DOUBLE AS lo, epoch_us(max(${ts}))::DOUBLE AS hi FROM ${from}`
+        ? `SELECT count(*)::DOUBLE AS n, count(${ts})::DOUBLE AS t, ${us(`min(${ts})`)} AS lo, ${us(`max(${ts})`)} AS hi FROM ${from}`
         : `SELECT count(*)::DOUBLE AS n FROM ${from}`,
     )
   )[0]!;
@@ -169,7 +174,7 @@ function noEventTime(label: string, plan: ImportPlan, n: number): PondError {
 }
 
 /** A read that failed for a reason that is not a bad row (or a cancel, passed on as it is). */
-function unreadable(label: string, e: unknown, job: ImportJob | undefined): unknown {
+function unreadable(label: string, e: unknown, job: Job | undefined): unknown {
   if (job?.signal.aborted)
     return new PondError(ErrorCode.Cancelled, `import of ${label} was cancelled`, { cause: e });
   if (isPondError(e) && e.code !== ErrorCode.SqlError) return e;
@@ -177,4 +182,16 @@ function unreadable(label: string, e: unknown, job: ImportJob | undefined): unkn
     input: label,
     cause: e,
   });
+}
+
+/** The stored type of a series plan's event time. */
+export function eventType(plan: ImportPlan): string {
+  return (
+    plan.columns.find((c) => !c.skip && c.name === plan.timestamp?.column)?.type ?? TIMESTAMPTZ
+  );
+}
+
+/** An event time as µs since the epoch (DOUBLE): a time's, or the number a µs column holds. */
+export function eventMicrosSql(expr: string, type: string): string {
+  return type === MICROS_TYPE ? `(${expr})::DOUBLE` : `epoch_us(${expr})::DOUBLE`;
 }

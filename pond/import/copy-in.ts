@@ -1,6 +1,6 @@
 import type { ImportedFile, ImportOverrides } from '../../shared/import.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
-import type { ImportJob } from './import-job.js';
+import type { Job } from '../job/job.js';
 import { planImport } from './plan.js';
 import { runImport } from './run.js';
 
@@ -9,7 +9,7 @@ export interface CopyInOptions extends ImportOverrides {
   hostRoot?: string;
   /** Told about rows left out by `skipRejected`. */
   onRejected?: (message: string) => void;
-  job?: ImportJob;
+  job?: Job;
 }
 
 /**

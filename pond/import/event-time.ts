@@ -6,7 +6,7 @@ import {
   type ImportTimestamp,
 } from '../../shared/import.js';
 import { TIMESTAMP_CANDIDATES } from '../query/parquet-file.js';
-import { TIMESTAMPTZ, isInstantType, isNumberType } from './column-types.js';
+import { TIMESTAMPTZ, isInstantType, isNumberType } from '../query/column-types.js';
 import type { StoredFile } from './targets.js';
 
 export function isEpochUnit(format: string | null): format is EpochUnit {
@@ -19,6 +19,12 @@ export const EPOCH_FACTOR: Record<EpochUnit, number> = {
   'epoch-ms': 1_000,
   'epoch-us': 1,
 };
+
+/**
+ * The type of an event time counted in µs since the epoch: only series made by earlier pond
+ * versions store one (see chooseEventTime); new series store TIMESTAMPTZ.
+ */
+export const MICROS_TYPE = 'BIGINT';
 
 /** A strptime format that reads a zone or offset (so the values are instants already). */
 export function formatHasZone(format: string): boolean {
@@ -93,14 +99,18 @@ export function chooseEventTime(
     );
   }
   // Stored as the user typed it; else CSV times as the series stores them, or TIMESTAMPTZ (UTC);
-  // else Parquet times as they are, numbers and text converted to TIMESTAMPTZ.
+  // else Parquet times as they are, numbers and text converted to TIMESTAMPTZ. A series made by
+  // an earlier pond may store its event time as BIGINT, which the pond has always read as µs since
+  // the epoch (its recorded ranges, time windows, charts): new versions keep that type and unit.
   const stored = existing?.columns?.find((c) => c.name === col.name)?.type;
+  const micros = stored === MICROS_TYPE && existing?.timestampColumn === col.name;
   if (!userTyped.has(col)) {
-    if (format === 'csv')
+    if (micros) col.type = MICROS_TYPE;
+    else if (format === 'csv')
       col.type = stored !== undefined && isInstantType(stored) ? stored : TIMESTAMPTZ;
     else if (fmt !== null) col.type = TIMESTAMPTZ;
   }
-  if (!/^TIMESTAMP/.test(col.type)) {
+  if (!/^TIMESTAMP/.test(col.type) && !(micros && col.type === MICROS_TYPE)) {
     throw new PondError(
       ErrorCode.BadInput,
       `${label}: the timestamp column '${col.name}' must be stored as a TIMESTAMP type, not ${col.type} (give --column '${col.source}:TIMESTAMPTZ')`,

@@ -1,5 +1,4 @@
 export { copyIn, type CopyInOptions } from './copy-in.js';
-export type { ImportJob } from './import-job.js';
 export { parseColumnSpec, overridesFromSpec } from './overrides.js';
 export { labelOf, planImport, type ImportRequest } from './plan.js';
 export { PREVIEW_ROWS, previewImport } from './preview.js';

@@ -1,5 +1,6 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { ColumnOverride, CsvDialect, ImportOverrides } from '../../shared/import.js';
+import type { CsvAdvice } from '../query/csv-advice.js';
 
 /**
  * The user's import choices as written on the command line or in a `pond apply` copy document,
@@ -29,6 +30,18 @@ const ENCODINGS: Record<string, CsvDialect['encoding']> = {
   'latin-1': 'latin-1',
   latin1: 'latin-1',
   'iso-8859-1': 'latin-1',
+};
+
+/** Advice in messages about reading a CSV file names the flags of `pond copy`. */
+export const COPY_FLAGS: CsvAdvice = (choice, value) => {
+  if (choice === 'header')
+    return value === undefined
+      ? '--header/--no-header'
+      : value === 'false'
+        ? '--no-header'
+        : '--header';
+  if (value === undefined) return `--${choice}`;
+  return `--${choice} ${value === '' ? "''" : /^[\w.-]+$/.test(value) ? value : JSON.stringify(value)}`;
 };
 
 export function overridesFromSpec(input: OverrideInput, where: string): ImportOverrides {

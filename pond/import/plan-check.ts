@@ -1,9 +1,9 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { ImportPlan } from '../../shared/import.js';
 import type { DuckSession } from '../duckdb/session.js';
-import { canonicalType } from './column-types.js';
+import { canonicalType } from '../query/column-types.js';
 import { checkColumnNames } from './columns.js';
-import { isEpochUnit } from './event-time.js';
+import { MICROS_TYPE, isEpochUnit } from './event-time.js';
 import { labelOf } from './plan.js';
 
 const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'];
@@ -46,7 +46,9 @@ export async function checkPlan(session: DuckSession, plan: ImportPlan): Promise
     const ts = plan.timestamp;
     const col = ts && plan.columns.find((c) => !c.skip && c.name === ts.column);
     if (!ts || !col) throw bad('names no stored column as the event time');
-    if (!/^TIMESTAMP/.test(col.type)) throw bad(`stores the event time as ${col.type}`);
+    // µs counts only for a series that already stores them (event-time.ts; the run compares).
+    const micros = col.type === MICROS_TYPE && plan.mode === 'append';
+    if (!/^TIMESTAMP/.test(col.type) && !micros) throw bad(`stores the event time as ${col.type}`);
     if (ts.format !== null && !isEpochUnit(ts.format) && !ts.format.includes('%'))
       throw bad(`reads the event time with '${ts.format}'`);
   } else if (plan.timestamp) {

@@ -6,10 +6,11 @@ import { literal } from '../duckdb/sql.js';
 import { checkParquetMagic, describeRelation } from '../query/parquet-file.js';
 import { parseUrl } from '../query/url.js';
 import type { Pond } from '../tlogfs/pond.js';
-import { TIMESTAMP, TIMESTAMPTZ, canonicalType } from './column-types.js';
+import { TIMESTAMP, TIMESTAMPTZ, canonicalType } from '../query/column-types.js';
 import { applyColumnOverrides, checkColumnNames } from './columns.js';
 import { chooseEventTime } from './event-time.js';
-import { sniffCsv, type CsvSniff } from './sniff.js';
+import { COPY_FLAGS } from './overrides.js';
+import { sniffCsv, type CsvSniff } from '../query/csv-sniff.js';
 import { resolveTargets, type ImportTarget, type TargetOptions } from './targets.js';
 
 /** What to import and where: host URLs, a pond destination, and the user's choices. */
@@ -64,7 +65,7 @@ async function planFile(
   const label = labelOf(plan);
   let sniff: CsvSniff | undefined;
   if (format === 'csv') {
-    sniff = await sniffCsv(session, t.hostFile, label, t.url.compression ?? 'none', o);
+    sniff = await sniffCsv(session, t.hostFile, label, t.url.compression ?? 'none', o, COPY_FLAGS);
     plan.dialect = sniff.dialect;
     plan.columns = sniff.columns.map((c, i) => column(i, c.name, c.type));
   } else {

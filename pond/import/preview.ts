@@ -4,11 +4,11 @@ import { collectQuery } from '../query/run-query.js';
 import { isFile } from '../tinyfs/node.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { conversionSql, csvReadSql } from './conversion.js';
-import type { ImportJob } from './import-job.js';
+import { eventMicrosSql, eventType } from './convert.js';
+import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
-import { rejectLine } from './reject-messages.js';
-import { withRejects } from './rejects.js';
+import { rejectLine, withRejects } from '../query/csv-rejects.js';
 import { appendProblems, schemaChanges } from './schema-check.js';
 import { storedFile } from './targets.js';
 
@@ -24,7 +24,7 @@ export const PREVIEW_ROWS = 100;
 export async function previewImport(
   pond: Pond,
   plan: ImportPlan,
-  job?: ImportJob,
+  job?: Job,
 ): Promise<ImportPreview> {
   await checkPlan(pond.session, plan);
   const label = labelOf(plan);
@@ -48,9 +48,10 @@ export async function previewImport(
     const from = (extra = '') =>
       plan.format === 'csv' ? csvReadSql(plan, extra) : `read_parquet(${literal(plan.file)})`;
     const ts = plan.timestamp ? ident(plan.timestamp.column) : undefined;
+    const us = (x: string) => eventMicrosSql(x, eventType(plan));
     const summary = (f: string) =>
       session.all(
-        `SELECT count(*)::DOUBLE AS n${ts ? `, count(${ts})::DOUBLE AS t, epoch_us(min(${ts}))::DOUBLE AS lo, epoch_us(max(${ts}))::DOUBLE AS hi` : ''},
+        `SELECT count(*)::DOUBLE AS n${ts ? `, count(${ts})::DOUBLE AS t, ${us(`min(${ts})`)} AS lo, ${us(`max(${ts})`)} AS hi` : ''},
                 count(COLUMNS(*)) FROM (${conversionSql(plan, f)})`,
       );
     let facts: Record<string, unknown>;

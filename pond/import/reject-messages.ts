@@ -1,6 +1,6 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { EPOCH_UNITS, type ImportPlan, type ImportReject } from '../../shared/import.js';
-import type { RejectList } from './rejects.js';
+import { listRejects, type RejectList } from '../query/csv-rejects.js';
 
 /** Rejected rows as they read in a message: the count, the first lines, and how to fix them. */
 export function describeRejects(
@@ -8,14 +8,8 @@ export function describeRejects(
   list: RejectList,
   plan: Pick<ImportPlan, 'timestamp'>,
 ): string {
-  const lines = list.rejects.slice(0, 10).map((r) => `  ${rejectLine(r)}`);
-  const more = list.count > lines.length ? `\n  ... and ${list.count - lines.length} more` : '';
   const hints = advice(list.rejects, plan);
-  return `${label}: ${list.count} row${list.count === 1 ? '' : 's'} could not be read:\n${lines.join('\n')}${more}${hints.map((h) => `\n${h}`).join('')}`;
-}
-
-export function rejectLine(r: ImportReject): string {
-  return `line ${r.line}: ${r.error}${r.column ? ` (column ${r.column})` : ''}: ${r.message}`;
+  return `${listRejects(label, list)}${hints.map((h) => `\n${h}`).join('')}`;
 }
 
 /** The refusal of a file with rows that do not fit the plan. */

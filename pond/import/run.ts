@@ -8,7 +8,7 @@ import { BlobStore, hashFile } from '../tlogfs/blob-store.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import { convertPlan, type Converted } from './convert.js';
-import type { ImportJob } from './import-job.js';
+import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
 import { describeRejects } from './reject-messages.js';
@@ -16,7 +16,7 @@ import { appendProblems, appendRefused } from './schema-check.js';
 import { storedFile } from './targets.js';
 
 export interface RunOptions {
-  job?: ImportJob;
+  job?: Job;
   /** Told about rows left out by `skipRejected` (the message lists them). */
   onRejected?: (message: string) => void;
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, PondError, messageOf } from '../../shared/errors.js';
 import type { DuckSession } from '../duckdb/session.js';
 import { sqlError } from '../duckdb/session.js';
+import { jsonWithBase64Blobs } from './blob-base64.js';
 import { formatCell, type CellValue } from './result-format.js';
 import { withSources } from './with-sources.js';
 
@@ -21,7 +22,19 @@ export function sqlOverSource(relation: string, sql: string | undefined): string
   return withSources({ source: relation }, sql && sql.trim() !== '' ? sql : 'SELECT * FROM source');
 }
 
-export async function streamQuery(session: DuckSession, sql: string): Promise<QueryStream> {
+export interface StreamOptions {
+  /**
+   * How BLOB values are given: DuckDB's text form (for people: `cat --format table`), or base64
+   * (for scripts: `json` and `csv`), which keeps every byte string apart.
+   */
+  blobs?: 'text' | 'base64';
+}
+
+export async function streamQuery(
+  session: DuckSession,
+  sql: string,
+  options: StreamOptions = {},
+): Promise<QueryStream> {
   let result;
   try {
     result = await session.connection.stream(sql);
@@ -35,7 +48,11 @@ export async function streamQuery(session: DuckSession, sql: string): Promise<Qu
     columns,
     async *rows() {
       try {
-        for await (const batch of result.yieldRowsJson()) {
+        const batches =
+          options.blobs === 'base64'
+            ? result.yieldConvertedRows(jsonWithBase64Blobs)
+            : result.yieldRowsJson();
+        for await (const batch of batches) {
           yield batch.map((row) => row.map((v, i) => formatCell(v, types[i]!)));
         }
       } catch (e) {

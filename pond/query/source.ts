@@ -1,5 +1,5 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { DeltaTable, scanSql } from '../delta/index.js';
 import type { DuckSession } from '../duckdb/session.js';
@@ -7,7 +7,10 @@ import { literal } from '../duckdb/sql.js';
 import { aType } from '../tinyfs/entry-type.js';
 import { isFile, type FileNode } from '../tinyfs/node.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
-import { csvOptionsFromParams, csvRelation } from './csv.js';
+import { csvChoicesFromParams } from './csv.js';
+import { parsedCsv } from './csv-cache.js';
+import { checkCsvRows, csvFileSql, openCsv } from './csv-file.js';
+import { materialize } from './materialize.js';
 import { nodeRelation, parquetRelation } from './node-relation.js';
 import { checkParquetMagic } from './parquet-file.js';
 import type { RelationOptions } from './queryable.js';
@@ -71,7 +74,7 @@ async function hostSource(url: PondUrl, env: SourceEnv): Promise<Source> {
     });
   }
   if (url.format === 'csv') {
-    return { kind: 'relation', label: url.raw, ...csvSource(url, path) };
+    return { kind: 'relation', label: url.raw, ...(await csvSource(url, env, { host: path })) };
   }
   if (url.entryType === 'table' || url.entryType === 'series') {
     await checkParquetMagic(path, url.raw);
@@ -145,11 +148,10 @@ async function pondSource(url: PondUrl, env: SourceEnv, options: RelationOptions
         { input: url.raw },
       );
     }
-    const file = await materialize(node, found.path, env);
     return {
       kind: 'relation',
       label: url.raw,
-      ...csvSource(url, file),
+      ...(await csvSource(url, env, { node, path: found.path })),
       node,
       path: found.path,
     };
@@ -181,33 +183,33 @@ async function pondSource(url: PondUrl, env: SourceEnv, options: RelationOptions
   };
 }
 
-/** A CSV file read with the options of its URL (`?delimiter=;`, `+gzip`). */
-function csvSource(
+/**
+ * A CSV file read with the options of its URL (`?delimiter=;`, `+gzip`), strictly
+ * (csv-file.ts). A host file is read in full first, so a bad row is refused with its line before
+ * any output; a pond data file is parsed once per version into the cache (csv-cache.ts).
+ */
+async function csvSource(
   url: PondUrl,
-  file: string,
-): { relation: string; entryType: 'table' | 'series' } {
-  const o = {
-    ...csvOptionsFromParams(url.params, url.raw),
-    ...(url.compression ? { compression: url.compression } : {}),
-  };
-  return {
-    relation: csvRelation(file, o),
-    entryType: url.entryType === 'series' ? 'series' : 'table',
-  };
-}
-
-/** A host path holding a data node's latest bytes: its blob, or a cached copy of inline bytes. */
-export async function materialize(node: FileNode, path: string, env: SourceEnv): Promise<string> {
-  const versions = await node.versions();
-  const latest = versions[versions.length - 1];
-  if (latest?.blobPath) return latest.blobPath;
-  if (!env.cacheDir) {
-    throw new PondError(ErrorCode.Internal, `no cache folder to read '${path}' from`);
+  env: SourceEnv,
+  file: { host: string } | { node: FileNode; path: string },
+): Promise<{ relation: string; entryType: 'table' | 'series' }> {
+  const choices = csvChoicesFromParams(url.params, url.raw);
+  const compression = url.compression ?? 'none';
+  const entryType = url.entryType === 'series' ? 'series' : 'table';
+  if ('host' in file) {
+    const csv = await openCsv(env.session, file.host, url.raw, compression, choices);
+    await checkCsvRows(env.session, csv);
+    return { relation: csvFileSql(csv), entryType };
   }
-  const dir = join(env.cacheDir, 'inline');
-  await mkdir(dir, { recursive: true });
-  const bytes = await node.read();
-  const file = join(dir, `sha256=${latest?.sha256 ?? 'dynamic-' + node.id}`);
-  await writeFile(file, bytes);
-  return file;
+  if (!env.cacheDir) {
+    throw new PondError(ErrorCode.Internal, `no cache folder to read '${file.path}' from`);
+  }
+  const parsed = await parsedCsv(
+    { session: env.session, cacheDir: env.cacheDir },
+    file.node,
+    file.path,
+    url.raw,
+    { choices, compression },
+  );
+  return { relation: parquetRelation([parsed], false), entryType };
 }

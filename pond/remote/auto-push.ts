@@ -1,6 +1,6 @@
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors.js';
 import type { Pond } from '../tlogfs/pond.js';
-import type { RemoteWork } from './progress.js';
+import type { Job } from '../job/job.js';
 import { pushRemote, type PushReport } from './push.js';
 import { listRemotes, type RemoteConfig } from './remote-config.js';
 
@@ -23,7 +23,7 @@ export async function autoRemotes(pond: Pond): Promise<RemoteConfig[]> {
 export async function autoPush(
   pond: Pond,
   report: (o: AutoPushOutcome) => void,
-  work: RemoteWork = {},
+  job?: Job,
 ): Promise<void> {
   let remotes: RemoteConfig[];
   try {
@@ -34,7 +34,7 @@ export async function autoPush(
   }
   for (const r of remotes) {
     try {
-      report({ remote: r.name, report: await pushRemote(pond, r, work, { auto: true }) });
+      report({ remote: r.name, report: await pushRemote(pond, r, job, { auto: true }) });
     } catch (e) {
       report({ remote: r.name, error: toErrorInfo(e) });
     }

@@ -1,12 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { hashFile } from '../tlogfs/blob-store.js';
 import { ownStagingFolder } from '../tlogfs/staging.js';
+import { copyHashing } from './copy-hashing.js';
 import {
   eachLimited,
   remoteError,
@@ -27,10 +25,10 @@ const TEMP_DIR = '_large_files';
 
 /**
  * A host folder as an object store (file:// backups, and the pond's own `data/`). Every object is
- * written to a hidden temp file while the bytes written are hashed (a blob
- * must hash to its name, so a damaged source is never copied), fsynced, then hard-linked into
- * place: a crash leaves at most a temp file, never a half-written object, and a log entry that
- * exists is never replaced. Reading a fresh copy back would only read the page cache; `pond
+ * written to a hidden temp file while the bytes written are hashed in the same pass
+ * (copy-hashing.ts; a blob must hash to its name, so a damaged source is never copied), fsynced,
+ * then hard-linked into place: a crash leaves at most a temp file, never a half-written object,
+ * and a log entry that exists is never replaced. Reading a fresh copy back would only read the page cache; `pond
  * verify` re-reads the backup later, from the disk.
  */
 export class FileStore implements ObjectStore {
@@ -121,7 +119,7 @@ export class FileStore implements ObjectStore {
   }
 
   async upload(key: string, file: string, options: WriteOptions = {}): Promise<WriteResult> {
-    return this.place(key, options, (tmp) => copyHashing(file, tmp));
+    return this.place(key, options, (tmp) => copyHashing(file, tmp, { durable: true }));
   }
 
   async writeBytes(
@@ -159,6 +157,16 @@ export class FileStore implements ObjectStore {
     } catch (e) {
       throw remoteError(this.url, key, 'read', e);
     }
+  }
+
+  /**
+   * A fresh folder for scratch files (a checkpoint to read, objects to hash) in this process's
+   * staging folder of the store: in a pond, `maintain` removes it should this process die.
+   */
+  async scratchFolder(): Promise<string> {
+    const dir = join(await ownStagingFolder(this.tempDir), randomUUID());
+    await mkdir(dir, { recursive: true });
+    return dir;
   }
 
   /** fsyncs the folders that got new objects, so a crash cannot lose them once the log names them. */
@@ -233,22 +241,6 @@ export class FileStore implements ObjectStore {
       await rm(tmp, { force: true });
     }
   }
-}
-
-/** Copies a file through SHA-256; returns the hash of the bytes read. */
-async function copyHashing(from: string, to: string): Promise<string> {
-  const h = createHash('sha256');
-  await pipeline(
-    createReadStream(from, { highWaterMark: 1 << 20 }),
-    new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        h.update(chunk);
-        cb(null, chunk);
-      },
-    }),
-    createWriteStream(to, { flags: 'wx' }),
-  );
-  return h.digest('hex');
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -1,5 +1,4 @@
 /** pond/remote: backups and replicas (file://, s3://): push, pull, verify, restore; host mirrors. */
-export type { RemoteWork } from './progress.js';
 export type { RemoteConfig } from './remote-config.js';
 export {
   addRemote,

@@ -10,7 +10,7 @@ import { isFile, type FileNode } from '../tinyfs/node.js';
 import { visitGlob } from '../tinyfs/visit.js';
 import { hashFile } from '../tlogfs/blob-store.js';
 import type { Pond } from '../tlogfs/pond.js';
-import { checkCancelled, type RemoteWork } from './progress.js';
+import type { Job } from '../job/job.js';
 
 /** The manifest of a mirror folder: what `pond mirror` wrote there, so it never touches anything else. */
 export const MIRROR_MANIFEST = '.pond-mirror.json';
@@ -74,7 +74,7 @@ export async function mirror(
   pond: Pond,
   dir: string,
   options: MirrorOptions = {},
-  work: RemoteWork = {},
+  job?: Job,
 ): Promise<MirrorReport> {
   const out = resolve(dir);
   const pattern = options.pattern ?? '**/*';
@@ -121,8 +121,8 @@ export async function mirror(
       const conflicts: string[] = [];
       const toPlace: { rel: string; staged: string; entry: Entry }[] = [];
       for (const [i, o] of outputs.entries()) {
-        checkCancelled(work, 'mirror');
-        work.progress?.({ done: i, total: outputs.length, message: `mirroring ${o.path}` });
+        job?.checkCancelled();
+        job?.progress({ done: i, total: outputs.length, message: `mirroring ${o.path}` });
         const target = join(out, o.rel);
         const before = old?.files[o.rel];
         const onDisk = await stat(target).catch(() => undefined);
@@ -195,7 +195,7 @@ export async function mirror(
       const tmp = join(out, `.pond-mirror-${randomUUID()}.tmp`);
       await writeFile(tmp, JSON.stringify(manifest, null, 1) + '\n');
       await rename(tmp, manifestPath);
-      work.progress?.({ done: outputs.length, total: outputs.length, message: 'mirrored' });
+      job?.progress({ done: outputs.length, total: outputs.length, message: 'mirrored' });
       return report;
     });
   } finally {

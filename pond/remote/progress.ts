@@ -1,19 +1,4 @@
-import type { JobProgress } from '../../shared/api.js';
-import { ErrorCode, PondError } from '../../shared/errors.js';
-
-/**
- * What a long remote operation gets from its caller: a cancel signal and a progress sink. The
- * service's JobContext satisfies it; the CLI passes its own. Both are optional.
- */
-export interface RemoteWork {
-  readonly signal?: AbortSignal;
-  progress?(p: JobProgress): void;
-}
-
-/** Throws CANCELLED once the caller cancelled. */
-export function checkCancelled(work: RemoteWork, what: string): void {
-  if (work.signal?.aborted) throw new PondError(ErrorCode.Cancelled, `${what} was cancelled`);
-}
+import type { Job } from '../job/job.js';
 
 /** Counts bytes and objects of a transfer and reports them, at most every 100 ms. */
 export class TransferProgress {
@@ -22,7 +7,7 @@ export class TransferProgress {
   private last = 0;
 
   constructor(
-    private readonly work: RemoteWork,
+    private readonly job: Job | undefined,
     private readonly verb: string,
     private totalBytes: number,
     private totalObjects: number,
@@ -45,7 +30,7 @@ export class TransferProgress {
     const now = Date.now();
     if (!force && now - this.last < 100) return;
     this.last = now;
-    this.work.progress?.({
+    this.job?.progress({
       done: this.bytes,
       total: this.totalBytes,
       message: `${this.verb} ${this.objects}/${this.totalObjects} objects, ${mb(this.bytes)} of ${mb(this.totalBytes)}`,

@@ -1,7 +1,7 @@
 import { ErrorCode, PondError, messageOf } from '../../shared/errors.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { openStore } from './open-store.js';
-import type { RemoteWork } from './progress.js';
+import type { Job } from '../job/job.js';
 import { localStore } from './push.js';
 import type { RemoteConfig } from './remote-config.js';
 import { recordSync } from './remote-state.js';
@@ -25,13 +25,9 @@ export interface PullReport {
  * so no local transaction interleaves; the data files and blobs arrive first, checked by hash,
  * then the commits in order, so an interrupted pull leaves the pond at a complete transaction.
  */
-export async function pullRemote(
-  pond: Pond,
-  remote: RemoteConfig,
-  work: RemoteWork = {},
-): Promise<PullReport> {
+export async function pullRemote(pond: Pond, remote: RemoteConfig, job?: Job): Promise<PullReport> {
   try {
-    const report = await pond.withWriteLock(['pull', remote.name], () => pull(pond, remote, work));
+    const report = await pond.withWriteLock(['pull', remote.name], () => pull(pond, remote, job));
     await recordSync(pond.layout.root, remote.name, 'pull', {
       at: new Date().toISOString(),
       ok: true,
@@ -57,8 +53,8 @@ export async function pullRemote(
   }
 }
 
-async function pull(pond: Pond, remote: RemoteConfig, work: RemoteWork): Promise<PullReport> {
-  const store = await openStore(remote, work.signal ? { signal: work.signal } : {});
+async function pull(pond: Pond, remote: RemoteConfig, job: Job | undefined): Promise<PullReport> {
+  const store = await openStore(remote, job ? { signal: job.signal } : {});
   try {
     const local = localStore(pond);
     const plan = await planTransfer(store, local, pond.session);
@@ -80,7 +76,7 @@ async function pull(pond: Pond, remote: RemoteConfig, work: RemoteWork): Promise
         { input: store.url },
       );
     }
-    const counts = await runTransfer(plan, store, local, pond.session, work, 'pulling');
+    const counts = await runTransfer(plan, store, local, pond.session, job, 'pulling');
     await pond.delta.refresh();
     return { ...base, outcome: 'pulled', to: plan.to, counts };
   } finally {

@@ -2,7 +2,7 @@ import { ErrorCode, PondError, messageOf } from '../../shared/errors.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { FileStore } from './file-store.js';
 import { openStore } from './open-store.js';
-import type { RemoteWork } from './progress.js';
+import type { Job } from '../job/job.js';
 import type { RemoteConfig } from './remote-config.js';
 import { readRemoteState, recordSync } from './remote-state.js';
 import { planTransfer, type TransferCounts } from './transfer-plan.js';
@@ -33,12 +33,12 @@ export function localStore(pond: Pond): FileStore {
 export async function pushRemote(
   pond: Pond,
   remote: RemoteConfig,
-  work: RemoteWork = {},
+  job?: Job,
   options: { auto?: boolean } = {},
 ): Promise<PushReport> {
   const auto = options.auto ?? false;
   try {
-    const report = await push(pond, remote, work, auto);
+    const report = await push(pond, remote, job, auto);
     await recordSync(pond.layout.root, remote.name, 'push', {
       at: new Date().toISOString(),
       ok: true,
@@ -67,11 +67,11 @@ export async function pushRemote(
 async function push(
   pond: Pond,
   remote: RemoteConfig,
-  work: RemoteWork,
+  job: Job | undefined,
   auto: boolean,
 ): Promise<PushReport> {
   const store = await openStore(remote, {
-    ...(work.signal ? { signal: work.signal } : {}),
+    ...(job ? { signal: job.signal } : {}),
     ...(auto ? { maxAttempts: 1 } : {}),
   });
   try {
@@ -105,7 +105,7 @@ async function push(
         { input: store.url },
       );
     }
-    const counts = await runTransfer(plan, localStore(pond), store, pond.session, work, 'pushing');
+    const counts = await runTransfer(plan, localStore(pond), store, pond.session, job, 'pushing');
     return { ...base, outcome: 'pushed', to: plan.to, counts };
   } finally {
     store.close();

@@ -10,7 +10,7 @@ import { PondLayout } from '../tlogfs/layout.js';
 import { Pond } from '../tlogfs/pond.js';
 import { FileStore } from './file-store.js';
 import { openStore, type RemoteAddress } from './open-store.js';
-import type { RemoteWork } from './progress.js';
+import type { Job } from '../job/job.js';
 import { addRemote } from './remote-config.js';
 import { planTransfer, type TransferCounts } from './transfer-plan.js';
 import { runTransfer } from './transfer.js';
@@ -39,7 +39,7 @@ export async function restoreReplica(
   address: RemoteAddress,
   path: string,
   options: { name?: string; session?: DuckSession } = {},
-  work: RemoteWork = {},
+  job?: Job,
 ): Promise<RestoreReport> {
   const dest = resolve(path);
   if (existsSync(dest) && (await readdir(dest)).length > 0) {
@@ -53,7 +53,7 @@ export async function restoreReplica(
   const tmp = join(dirname(dest), `.${basename(dest)}.restoring-${randomUUID()}`);
   const layout = new PondLayout(tmp);
   const session = options.session ?? (await DuckSession.open());
-  const store = await openStore(address, work.signal ? { signal: work.signal } : {});
+  const store = await openStore(address, job ? { signal: job.signal } : {});
   try {
     await mkdir(layout.data, { recursive: true });
     await mkdir(layout.cache, { recursive: true });
@@ -64,7 +64,7 @@ export async function restoreReplica(
         input: store.url,
       });
     }
-    const counts = await runTransfer(plan, store, local, session, work, 'restoring');
+    const counts = await runTransfer(plan, store, local, session, job, 'restoring');
     await addRemote(tmp, {
       name,
       url: store.url,

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { DuckSession } from '../duckdb/session.js';
@@ -105,7 +104,7 @@ export async function planTransfer(
   const live = new Map<string, boolean>();
   const sizes = new Map<string, number>();
   if (checkpointStart !== undefined) {
-    for (const a of await checkpointActions(source, session, checkpointStart, sourceView)) {
+    for (const a of await checkpointActions(source, target, session, checkpointStart, sourceView)) {
       if (!('add' in a)) continue;
       live.set(keyOf(source, a.add.path), true);
       sizes.set(keyOf(source, a.add.path), a.add.size);
@@ -159,9 +158,13 @@ export async function planTransfer(
   return plan;
 }
 
-/** The actions of a checkpoint of the source (read where it lies, or from a temp copy). */
+/**
+ * The actions of a checkpoint of the source: read where it lies, or from a copy in the target's
+ * scratch folder (one of the two is a host folder).
+ */
 async function checkpointActions(
   source: ObjectStore,
+  target: ObjectStore,
   session: DuckSession,
   version: number,
   view: LogView,
@@ -170,7 +173,13 @@ async function checkpointActions(
   const names = keys.map((k) => k.slice(LOG_PREFIX.length));
   if (source instanceof FileStore)
     return readCheckpoint(session, source.root, { version, files: names }, 'state');
-  const tmp = await mkdtemp(join(tmpdir(), 'pond-checkpoint-'));
+  if (!(target instanceof FileStore)) {
+    throw new PondError(
+      ErrorCode.Unsupported,
+      `cannot read ${source.url}'s checkpoint for ${target.url}: one of them must be a host folder`,
+    );
+  }
+  const tmp = await target.scratchFolder();
   try {
     await mkdir(join(tmp, LOG_DIR));
     for (const [i, key] of keys.entries())

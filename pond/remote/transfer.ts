@@ -5,15 +5,17 @@ import { BlobStore } from '../tlogfs/blob-store.js';
 import { FileStore } from './file-store.js';
 import { HINT_KEY } from './log-view.js';
 import { eachLimited, type ObjectStore, type WriteOptions } from './object-store.js';
-import { checkCancelled, TransferProgress, type RemoteWork } from './progress.js';
+import type { Job } from '../job/job.js';
+import { TransferProgress } from './progress.js';
 import type { TransferCounts, TransferPlan } from './transfer-plan.js';
 
 const BLOB_DIR = '_large_files/';
 const PARALLEL = 4;
 
 /**
- * Sends what the plan names that the target lacks: data files, then the blobs their rows name,
- * then the log entries in version order (each commit only if absent, the same bytes if present),
+ * Sends what the plan names that the target lacks: data files and the blobs their rows name (in
+ * one pool when the source is a host folder, else data files first, since the blobs are read from
+ * them), then the log entries in version order (each commit only if absent, the same bytes if present),
  * and the checkpoint hint last. Interrupted anywhere, the target stays at a complete version.
  */
 export async function runTransfer(
@@ -21,7 +23,7 @@ export async function runTransfer(
   source: ObjectStore,
   target: ObjectStore,
   session: DuckSession,
-  work: RemoteWork,
+  job: Job | undefined,
   verb: string,
 ): Promise<TransferCounts> {
   const counts: TransferCounts = {
@@ -33,7 +35,7 @@ export async function runTransfer(
     missingOld: 0,
     bytes: 0,
   };
-  checkCancelled(work, verb);
+  job?.checkCancelled();
   const dataKeys = [...plan.dataFiles.keys()];
   const [there, here] = await Promise.all([target.sizes(dataKeys), source.sizes(dataKeys)]);
   const toSend: string[] = [];
@@ -59,58 +61,53 @@ export async function runTransfer(
   const logSizes = await source.sizes(logFiles);
   let totalBytes = toSend.reduce((n, k) => n + here.get(k)!, 0);
   totalBytes += [...logSizes.values()].reduce((n, s) => n + s, 0);
-  const progress = new TransferProgress(work, verb, totalBytes, toSend.length + plan.log.length);
+  const progress = new TransferProgress(job, verb, totalBytes, toSend.length + plan.log.length);
   progress.report(true);
 
-  await eachLimited(toSend, PARALLEL, async (key) => {
-    checkCancelled(work, verb);
+  const sendData = async (key: string) => {
+    job?.checkCancelled();
     const r = await copyObject(source, target, key, {});
     counts.dataFiles++;
     counts.bytes += r;
     progress.object(r);
-  });
-
-  // Blobs named by the rows of every data file of the segment (even ones already there: an
-  // interrupted transfer may have sent a data file and not yet all of its blobs).
-  const blobs = await blobsNamed(session, source, target, dataKeys, plan.dataFiles);
-  const blobKeys = [...blobs.keys()];
-  const [blobsThere, blobsHere] = await Promise.all([
-    target.sizes(blobKeys),
-    source.sizes(blobKeys),
-  ]);
-  const blobsToSend: string[] = [];
-  for (const key of blobKeys) {
-    const size = blobsHere.get(key);
-    if (blobsThere.has(key)) {
-      if (size !== undefined) checkSize(target, key, blobsThere.get(key)!, size);
-      counts.present++;
-    } else if (size === undefined) {
-      if (blobs.get(key)) {
-        throw new PondError(
-          ErrorCode.DeltaCorrupt,
-          `${source.url}: blob ${key} named by version ${plan.to} is missing (pond fsck)`,
-          { input: `${source.url}/${key}` },
-        );
-      }
-      counts.missingOld++;
-    } else blobsToSend.push(key);
-  }
-  progress.extend(
-    blobsToSend.reduce((n, k) => n + blobsHere.get(k)!, 0),
-    blobsToSend.length,
-  );
-  await eachLimited(blobsToSend, PARALLEL, async (key) => {
-    checkCancelled(work, verb);
+  };
+  const sendBlob = async (key: string) => {
+    job?.checkCancelled();
     const r = await copyObject(source, target, key, { sha256: key.slice(key.indexOf('=') + 1) });
     counts.blobs++;
     counts.bytes += r;
     progress.object(r);
-  });
+  };
+  // Blobs named by the rows of every data file of the segment (even ones already there: an
+  // interrupted transfer may have sent a data file and not yet all of its blobs).
+  const blobsToSend = async () => {
+    const blobs = await blobsNamed(session, source, target, dataKeys, plan.dataFiles);
+    const { send, sizes } = await blobsMissing(blobs, source, target, plan.to, counts);
+    progress.extend(
+      send.reduce((n, k) => n + sizes.get(k)!, 0),
+      send.length,
+    );
+    return { send, sizes };
+  };
+  if (source.localPath) {
+    // The source's own data files name the blobs: everything goes in one pool, largest first,
+    // so a big blob is not left to copy alone at the end.
+    const blobs = await blobsToSend();
+    const work = [
+      ...toSend.map((key) => ({ key, size: here.get(key)!, send: sendData })),
+      ...blobs.send.map((key) => ({ key, size: blobs.sizes.get(key)!, send: sendBlob })),
+    ].sort((a, b) => b.size - a.size);
+    await eachLimited(work, PARALLEL, (w) => w.send(w.key));
+  } else {
+    // The blobs are read from the data files once they are here.
+    await eachLimited(toSend, PARALLEL, sendData);
+    await eachLimited((await blobsToSend()).send, PARALLEL, sendBlob);
+  }
   if (target instanceof FileStore) await target.flush();
 
   // The log, oldest first: each version becomes visible only after everything it names.
   for (const e of plan.log) {
-    checkCancelled(work, verb);
+    job?.checkCancelled();
     if (e.kind === 'commit') {
       const r = await target.writeBytes(e.key, e.bytes!, {
         ifAbsent: true,
@@ -173,6 +170,39 @@ async function copyObject(
     ErrorCode.Unsupported,
     `cannot copy from ${source.url} to ${target.url} directly: one of them must be a host folder`,
   );
+}
+
+/**
+ * The blobs the target lacks, with their sizes at the source. One the source lacks is damage when a
+ * live file names it; else it belongs to an old version whose blobs are gone (counted).
+ */
+async function blobsMissing(
+  blobs: Map<string, boolean>,
+  source: ObjectStore,
+  target: ObjectStore,
+  version: number,
+  counts: TransferCounts,
+): Promise<{ send: string[]; sizes: Map<string, number> }> {
+  const keys = [...blobs.keys()];
+  const [there, here] = await Promise.all([target.sizes(keys), source.sizes(keys)]);
+  const send: string[] = [];
+  for (const key of keys) {
+    const size = here.get(key);
+    if (there.has(key)) {
+      if (size !== undefined) checkSize(target, key, there.get(key)!, size);
+      counts.present++;
+    } else if (size === undefined) {
+      if (blobs.get(key)) {
+        throw new PondError(
+          ErrorCode.DeltaCorrupt,
+          `${source.url}: blob ${key} named by version ${version} is missing (pond fsck)`,
+          { input: `${source.url}/${key}` },
+        );
+      }
+      counts.missingOld++;
+    } else send.push(key);
+  }
+  return { send, sizes: here };
 }
 
 function checkSize(store: ObjectStore, key: string, there: number, here: number): void {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPondError } from '../../shared/errors.js';
 import { hashFile } from '../tlogfs/blob-store.js';
@@ -10,7 +9,7 @@ import { parseCommit } from '../delta/index.js';
 import { commitKey, readLogView } from './log-view.js';
 import { eachLimited } from './object-store.js';
 import { openStore } from './open-store.js';
-import { checkCancelled, type RemoteWork } from './progress.js';
+import type { Job } from '../job/job.js';
 import { localStore } from './push.js';
 import type { RemoteConfig } from './remote-config.js';
 import { compareLogs, type Relation } from './relation.js';
@@ -46,11 +45,12 @@ export async function verifyRemote(
   pond: Pond,
   remote: RemoteConfig,
   options: { quick?: boolean } = {},
-  work: RemoteWork = {},
+  job?: Job,
 ): Promise<VerifyReport> {
-  const store = await openStore(remote, work.signal ? { signal: work.signal } : {});
+  const store = await openStore(remote, job ? { signal: job.signal } : {});
   const local = localStore(pond);
-  const scratch = await mkdtemp(join(tmpdir(), 'pond-verify-'));
+  // Downloads to hash or read go in the pond's staging, where maintain finds them after a kill.
+  const scratch = await local.scratchFolder();
   try {
     const [localView, remoteView] = await Promise.all([
       readLogView(local),
@@ -96,11 +96,11 @@ export async function verifyRemote(
     let done = 0;
     const tick = (what: string) => {
       done++;
-      work.progress?.({ done, total, message: `verifying ${what}` });
+      job?.progress({ done, total, message: `verifying ${what}` });
     };
 
     for (const e of plan.log.filter((x) => x.kind === 'commit')) {
-      checkCancelled(work, 'verify');
+      job?.checkCancelled();
       report.objects++;
       report.bytes += e.bytes!.length;
       const mine = sameHistory ? await local.read(e.key) : undefined;
@@ -119,7 +119,7 @@ export async function verifyRemote(
     const there = await store.sizes(files.map((f) => f.key));
     const parquetForBlobs: string[] = [];
     await eachLimited(files, 4, async (f) => {
-      checkCancelled(work, 'verify');
+      job?.checkCancelled();
       const size = there.get(f.key);
       if (size === undefined) {
         if (plan.dataFiles.get(f.key)?.live !== false)
@@ -161,7 +161,7 @@ export async function verifyRemote(
     ];
     const blobSizes = await store.sizes(blobs);
     await eachLimited(blobs, 4, async (key) => {
-      checkCancelled(work, 'verify');
+      job?.checkCancelled();
       const size = blobSizes.get(key);
       if (size === undefined) {
         report.damaged.push({ key, problem: 'missing' });

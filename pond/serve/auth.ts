@@ -1,9 +1,25 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { ErrorCode, PondError } from '../../shared/errors.js';
 
 /** A fresh per-run token: 256 random bits, URL-safe. */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/**
+ * A token chosen by the user (`POND_SERVE_TOKEN`), so pages stay signed in across a restart of
+ * the server: at least 32 URL-safe characters (`newToken()` gives 43), or undefined when unset.
+ */
+export function chosenToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[A-Za-z0-9_-]{32,256}$/.test(value)) {
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      'POND_SERVE_TOKEN must be 32 to 256 letters, digits, - or _ (e.g. the output of: openssl rand -base64 32 | tr +/ -_ | tr -d =)',
+    );
+  }
+  return value;
 }
 
 /**

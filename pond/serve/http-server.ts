@@ -6,6 +6,7 @@ import { ErrorCode, PondError, toErrorInfo, type ErrorInfo } from '../../shared/
 import {
   API_PREFIX,
   DOWNLOAD_PREFIX,
+  CLIENT_HEADER,
   WS_PATH,
   decodeWire,
   type WireResponse,
@@ -169,6 +170,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ),
       );
     }
+    const client = req.headers[CLIENT_HEADER.toLowerCase()];
+    if (
+      client !== undefined &&
+      (typeof client !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(client))
+    ) {
+      return reply(
+        res,
+        400,
+        failure(
+          ErrorCode.InvalidArgument,
+          `${CLIENT_HEADER} must be 1 to 64 letters, digits, - or _`,
+        ),
+      );
+    }
     // The client gone before its answer (tab closed, fetch aborted): stop what the call runs.
     const gone = new AbortController();
     res.on('close', () => {
@@ -176,6 +191,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     const outcome = await dispatch(options.service, method, (message as { arg?: unknown }).arg, {
       signal: gone.signal,
+      ...(client === undefined ? {} : { client }),
     });
     if (gone.signal.aborted) return;
     const status =

@@ -56,7 +56,14 @@ export async function sendFile(
   res.statusCode = 200;
   res.setHeader('Content-Type', contentTypeOf(file)!);
   res.setHeader('Content-Length', st.size);
-  res.setHeader('Cache-Control', 'no-cache');
+  // Vite names every asset by its content's hash: a name never changes content, so the browser
+  // keeps it (and V8 its compiled code) for the next load; index.html is asked for every time.
+  res.setHeader(
+    'Cache-Control',
+    /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/.test(file)
+      ? 'private, max-age=31536000, immutable'
+      : 'no-cache',
+  );
   if (headOnly) {
     res.end();
     return;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ErrorCode, PondError, hostRefusal, messageOf } from '../../shared/errors.js';
-import { ConfigObject, configError } from '../factories/config.js';
+import { ConfigObject, configError } from '../config/config.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import { parseUrl } from '../query/url.js';
 import { isDirectory } from '../tinyfs/node.js';

@@ -5,4 +5,10 @@
  */
 export interface CallContext {
   signal?: AbortSignal;
+  /**
+   * The tab or window the call comes from (`pond serve`: the X-Pond-Client header; Electron: the
+   * window). Ponds it opens are held for it, and its closePond releases only its own hold.
+   * Absent for the host itself (the command line that started the server).
+   */
+  client?: string;
 }

@@ -96,7 +96,15 @@ export async function ensureDemoPond(
       await rm(building, { recursive: true, force: true });
       return { path, created: false };
     }
-    await rename(building, path);
+    try {
+      await rename(building, path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+      // Another process (a second pond serve on the same data folder) renamed theirs first.
+      await rm(building, { recursive: true, force: true });
+      return { path, created: false };
+    }
     return { path, created: true };
   } catch (e) {
     await rm(building, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import type { DownsampledView, NodeRequest } from '../../shared/api.js';
 import { derivedReaders } from '../factories/derived-readers.js';
-import { parseDuration } from '../factories/duration.js';
+import { parseDuration } from '../config/duration.js';
 import { joinPath, resolvePath } from '../tinyfs/path.js';
 import { isDynamicNode } from '../tlogfs/transaction.js';
 import { readView } from './draft-view.js';

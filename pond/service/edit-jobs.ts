@@ -17,7 +17,7 @@ import type { PondTxn } from '../tlogfs/transaction.js';
 import { refuseFromApp } from './app-drafts.js';
 import { placeDraft } from './draft-view.js';
 import { affectedReaders, txnEditResult } from './edit-result.js';
-import type { JobContext } from './jobs.js';
+import type { Job } from '../job/job.js';
 import { validateNode } from './mknod.js';
 import { moveInTxn } from './move.js';
 import type { OpenPond } from './pond-registry.js';
@@ -114,7 +114,7 @@ export class EditJobs {
     open: OpenPond,
     kind: string,
     command: string[],
-    work: (txn: PondTxn, job: JobContext) => Promise<Pick<EditResult, 'readers' | 'unchecked'>>,
+    work: (txn: PondTxn, job: Job) => Promise<Pick<EditResult, 'readers' | 'unchecked'>>,
   ): JobInfo {
     return this.writes.start(open, kind, ['app', ...command], async (txn, job) => {
       job.progress({ done: 0, total: 1, message: `${kind}: ${command.slice(1).join(' ')}` });

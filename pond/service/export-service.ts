@@ -36,7 +36,8 @@ import type { PondTxn } from '../tlogfs/transaction.js';
 import { ExportDestinations } from './export-destination.js';
 import { FinishedExports } from './finished-exports.js';
 import { isoFromMicros } from './iso-time.js';
-import type { JobContext, JobRunner } from './jobs.js';
+import type { Job } from '../job/job.js';
+import type { JobRunner } from './jobs.js';
 import type { OpenPond } from './pond-registry.js';
 import { exportResult, resultFileName } from './result-export.js';
 import type { WriteJobs } from './write-jobs.js';
@@ -187,7 +188,7 @@ export class ExportService {
       open,
       'save export profile',
       ['app', 'export', 'save-profile', req.path],
-      async (txn: PondTxn, job: JobContext) => {
+      async (txn: PondTxn, job: Job) => {
         job.progress({ done: 0, total: 1, message: `saving ${req.path}` });
         const wd = await txn.wd();
         // Inside the transaction: a refusal below drops the folders made here too.

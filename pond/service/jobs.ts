@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, PondError, toErrorInfo } from '../../shared/errors.js';
-import type { JobInfo, JobProgress } from '../../shared/api.js';
-
-/** What a running job gets: its cancel signal and a way to report progress. */
-export interface JobContext {
-  readonly signal: AbortSignal;
-  /** Reports progress; throws PondError(CANCELLED) once the job was cancelled. */
-  progress(p: JobProgress): void;
-  /** Registers work to undo or interrupt on cancel (e.g. interrupting a DuckDB query). */
-  onCancel(fn: () => void): void;
-  /** Throws PondError(CANCELLED) if the job was cancelled. */
-  checkCancelled(): void;
-}
+import type { JobInfo } from '../../shared/api.js';
+import { newJob, type Job } from '../job/job.js';
 
 type Listener = (job: JobInfo) => void;
 
@@ -31,11 +21,7 @@ export class JobRunner {
   private readonly listeners = new Set<Listener>();
 
   /** `pond`: the handle of the open pond a write job commits to (see JobInfo.pond). */
-  start<T>(
-    kind: string,
-    run: (ctx: JobContext) => Promise<T>,
-    options: { pond?: string } = {},
-  ): JobInfo {
+  start<T>(kind: string, run: (job: Job) => Promise<T>, options: { pond?: string } = {}): JobInfo {
     const id = randomUUID();
     const controller = new AbortController();
     const info: JobInfo = {
@@ -45,24 +31,11 @@ export class JobRunner {
       progress: { done: 0, message: 'starting' },
       ...(options.pond === undefined ? {} : { pond: options.pond }),
     };
-    const cancelHooks: (() => void)[] = [];
-    controller.signal.addEventListener('abort', () => {
-      for (const fn of cancelHooks) fn();
+    // The job the lower layers see (pond/job): its progress is this job's, shown to listeners.
+    const ctx = newJob(kind, controller.signal, (p) => {
+      info.progress = p;
+      this.emit(info);
     });
-    const checkCancelled = () => {
-      if (controller.signal.aborted)
-        throw new PondError(ErrorCode.Cancelled, `${kind} was cancelled`);
-    };
-    const ctx: JobContext = {
-      signal: controller.signal,
-      progress: (p) => {
-        checkCancelled();
-        info.progress = p;
-        this.emit(info);
-      },
-      onCancel: (fn) => cancelHooks.push(fn),
-      checkCancelled,
-    };
     const done = (async () => {
       try {
         info.result = await run(ctx);

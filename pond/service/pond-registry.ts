@@ -6,6 +6,7 @@ import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import type { Pond } from '../tlogfs/pond.js';
 import type { DirectoryListing } from './list.js';
+import type { TreeSearch } from './tree-search.js';
 import { openPond } from './open-pond.js';
 import { pondReadable, QueryEngine } from './query-engine.js';
 import { LruCache } from './lru-cache.js';
@@ -23,7 +24,18 @@ export interface OpenPond {
   specs: LruCache<unknown>;
   /** Whole directory listings, keyed by transaction + path: paging and filtering slice them. */
   listings: LruCache<DirectoryListing>;
+  /** Results of a deep tree filter, keyed by transaction + filter. */
+  searches: LruCache<TreeSearch>;
+  /**
+   * Who holds the pond open: HOST (the command line, the desktop app's own opens) and each tab
+   * or window that opened it. It closes when the last holder lets go, so closing a pond in one
+   * tab leaves it open in the others.
+   */
+  holders: Set<string>;
 }
+
+/** The holder of ponds opened by the host itself (not by a tab or window). */
+export const HOST = 'host';
 
 /**
  * The ponds the app has open, by opaque handle. The UI never sends a host path back: it names a
@@ -44,22 +56,54 @@ export class PondRegistry {
     this.registry = options.registry ?? defaultRegistry();
   }
 
-  async open(path: string): Promise<OpenPond> {
+  /** Opens a folder for `holder` (the handle is the same for every holder of one folder). */
+  async open(path: string, holder: string): Promise<OpenPond> {
     const root = resolve(path);
-    const already = [...this.byHandle.values()].find((p) => p.path === root);
-    if (already) return already;
-    // Two calls for the same folder at once share one open.
-    let pending = this.opening.get(root);
-    if (!pending) {
-      pending = this.load(root).finally(() => this.opening.delete(root));
-      this.opening.set(root, pending);
+    let open = [...this.byHandle.values()].find((p) => p.path === root);
+    if (!open) {
+      // Two calls for the same folder at once share one open.
+      let pending = this.opening.get(root);
+      if (!pending) {
+        pending = this.load(root).finally(() => this.opening.delete(root));
+        this.opening.set(root, pending);
+      }
+      open = await pending;
     }
-    return pending;
+    open.holders.add(holder);
+    return open;
   }
 
-  /** Adds a pond opened (or just created) by the caller. */
-  adopt(pond: Pond): Promise<OpenPond> {
-    return this.register(pond);
+  /** Adds a pond opened (or just created) by the caller, held by `holder`. */
+  async adopt(pond: Pond, holder: string): Promise<OpenPond> {
+    const open = await this.register(pond);
+    open.holders.add(holder);
+    return open;
+  }
+
+  /** The ponds `holder` may see: its own and the host's. */
+  heldBy(holder: string): OpenPond[] {
+    return this.list().filter((p) => p.holders.has(holder) || p.holders.has(HOST));
+  }
+
+  /**
+   * `holder` lets go of a pond; the pond closes when nobody holds it any more. A holder that
+   * does not hold it changes nothing (another tab's pond stays open).
+   */
+  /** Lets go of one holder's hold; true when that closed the pond (nobody holds it now). */
+  async release(handle: string, holder: string): Promise<boolean> {
+    const p = this.get(handle);
+    p.holders.delete(holder);
+    if (p.holders.size > 0) return false;
+    await this.close(handle);
+    return true;
+  }
+
+  /** A tab or window went away: it lets go of every pond it held; returns the ponds closed. */
+  async releaseAll(holder: string): Promise<string[]> {
+    const closed: string[] = [];
+    for (const p of this.list())
+      if (p.holders.has(holder) && (await this.release(p.handle, holder))) closed.push(p.handle);
+    return closed;
   }
 
   get(handle: string): OpenPond {
@@ -113,6 +157,8 @@ export class PondRegistry {
       engine,
       specs: new LruCache(200),
       listings: new LruCache(8),
+      searches: new LruCache(4),
+      holders: new Set(),
     };
     this.byHandle.set(open.handle, open);
     return open;

@@ -11,6 +11,10 @@ import type {
   ExportProfileInfo,
   ExportRunRequest,
   FactoryInfo,
+  ColumnProfile,
+  DataContent,
+  DataRequest,
+  ProfileRequest,
   HistoryRequest,
   JobInfo,
   MakeFolderRequest,
@@ -63,10 +67,13 @@ import { nodeDetails } from './node-details.js';
 import { factoryInfos } from './factory-info.js';
 import { checkNode } from './node-check.js';
 import { createPond } from './open-pond.js';
-import { PondRegistry, summaryOf, type OpenPond } from './pond-registry.js';
+import { columnProfiles } from './column-profile.js';
+import { dataContent } from './data-content.js';
+import { HOST, PondRegistry, summaryOf, type OpenPond } from './pond-registry.js';
 import { previewPage } from './preview.js';
 import { QueryRuns } from './query-runs.js';
 import { readersOf } from './readers.js';
+import { DEFAULT_QUERY_TIME_LIMIT_MS } from './query-time-limit.js';
 import { RecentPonds } from './recent-ponds.js';
 import { revertPlan } from './revert.js';
 import { treePage } from './tree-page.js';
@@ -95,8 +102,7 @@ export interface PondServiceOptions {
   queryTimeLimitMs?: number;
 }
 
-/** The time limit of a preview, chart or details call unless the host says otherwise: 2 minutes. */
-export const DEFAULT_QUERY_TIME_LIMIT_MS = 120_000;
+export { DEFAULT_QUERY_TIME_LIMIT_MS };
 
 /** The demo pond being built: the job, and how many calls wait for it. */
 interface DemoBuild {
@@ -168,15 +174,16 @@ export class LocalPondService implements PondService {
     };
   }
 
-  async openPonds(): Promise<PondSummary[]> {
-    return Promise.all(this.ponds.list().map(summaryOf));
+  /** The ponds this tab or window holds open, and those the host opened (`pond serve --pond`). */
+  async openPonds(_arg?: undefined, context: CallContext = {}): Promise<PondSummary[]> {
+    return Promise.all(this.ponds.heldBy(holderOf(context)).map(summaryOf));
   }
 
   async recentPonds(): Promise<RecentPond[]> {
     return this.recent.list();
   }
 
-  async openRecent(path: string): Promise<PondSummary> {
+  async openRecent(path: string, context: CallContext = {}): Promise<PondSummary> {
     if (!(await this.recent.has(path))) {
       throw new PondError(
         ErrorCode.InvalidArgument,
@@ -184,15 +191,25 @@ export class LocalPondService implements PondService {
         { input: path },
       );
     }
-    return this.openPath(path);
+    return this.openPath(path, context);
   }
 
-  async openPondDialog(): Promise<PondSummary | undefined> {
+  async forgetRecent(path: string): Promise<void> {
+    await this.recent.remove(path);
+  }
+
+  async openPondDialog(
+    _arg?: undefined,
+    context: CallContext = {},
+  ): Promise<PondSummary | undefined> {
     const path = await this.dialogs().chooseExistingPond();
-    return path === undefined ? undefined : this.openPath(path);
+    return path === undefined ? undefined : this.openPath(path, context);
   }
 
-  async createPondDialog(birthplace: string): Promise<PondSummary | undefined> {
+  async createPondDialog(
+    birthplace: string,
+    context: CallContext = {},
+  ): Promise<PondSummary | undefined> {
     const path = await this.dialogs().chooseNewPondFolder();
     if (path === undefined) return undefined;
     // The app asks for a new or empty folder; Pond.create refuses a file and any pond folder in use.
@@ -211,13 +228,13 @@ export class LocalPondService implements PondService {
       { command: ['app', 'create', birthplace] },
       { registry: this.registry, afterCommit: this.afterCommit },
     );
-    const open = await this.ponds.adopt(pond);
+    const open = await this.ponds.adopt(pond, holderOf(context));
     await this.recent.add(open.path, open.path.split(/[\\/]/).pop() ?? open.path);
     return summaryOf(open);
   }
 
   /** The demo build is cancelled when every call waiting for it has gone (`context.signal`). */
-  async openDemoPond(context: CallContext = {}): Promise<PondSummary> {
+  async openDemoPond(_arg?: undefined, context: CallContext = {}): Promise<PondSummary> {
     const demo = (this.demo ??= this.startDemo());
     const { signal } = context;
     demo.waiters++;
@@ -227,7 +244,7 @@ export class LocalPondService implements PondService {
     signal?.addEventListener('abort', gone, { once: true });
     if (signal?.aborted) gone();
     try {
-      return await this.openPath(await demo.path);
+      return await this.openPath(await demo.path, context);
     } finally {
       if (!signal?.aborted) {
         signal?.removeEventListener('abort', gone);
@@ -236,10 +253,33 @@ export class LocalPondService implements PondService {
     }
   }
 
-  async closePond(pond: string): Promise<void> {
+  /**
+   * A tab or window closes its view of the pond; the pond itself closes when no tab, window or
+   * the host holds it any more. Without a client (the host asks) it lets go of the host's hold.
+   */
+  async closePond(pond: string, context: CallContext = {}): Promise<void> {
     this.ponds.get(pond);
-    await (await this.exporting).finished.closePond(pond);
-    await this.ponds.close(pond);
+    if (await this.ponds.release(pond, holderOf(context)))
+      await (await this.exporting).finished.closePond(pond);
+  }
+
+  /** A tab or window is gone (Electron: its window closed): it lets go of what it held. */
+  async releaseClient(client: string): Promise<void> {
+    const finished = (await this.exporting).finished;
+    for (const pond of await this.ponds.releaseAll(clientHolder(client)))
+      await finished.closePond(pond);
+  }
+
+  async readData(req: DataRequest): Promise<DataContent> {
+    return dataContent(this.ponds.get(req.pond), req);
+  }
+
+  async profile(req: ProfileRequest, context: CallContext = {}): Promise<ColumnProfile[]> {
+    const open = this.ponds.get(req.pond);
+    const { query, columns: _c, ...spec } = req;
+    return this.queries.track(JSON.stringify(['profile', spec]), query, context.signal, (signal) =>
+      columnProfiles(open, req, signal),
+    );
   }
 
   async list(req: ListRequest): Promise<ListPage> {
@@ -421,8 +461,8 @@ export class LocalPondService implements PondService {
    * Opens a pond named by the host side (command line, native dialog, recent list) and puts it
    * on the recent list.
    */
-  async openPath(path: string): Promise<PondSummary> {
-    const open = await this.ponds.open(resolve(path));
+  async openPath(path: string, context: CallContext = {}): Promise<PondSummary> {
+    const open = await this.ponds.open(resolve(path), holderOf(context));
     await this.recent.add(open.path, open.path.split(/[\\/]/).pop() ?? open.path);
     return summaryOf(open);
   }
@@ -465,4 +505,13 @@ export class LocalPondService implements PondService {
       .finally(() => (this.demo = undefined));
     return { jobId: started.id, path, waiters: 0 };
   }
+}
+
+/** Holders of a tab or window are kept apart from the host's. */
+function clientHolder(client: string): string {
+  return `client:${client}`;
+}
+
+function holderOf(context: CallContext): string {
+  return context.client === undefined ? HOST : clientHolder(context.client);
 }

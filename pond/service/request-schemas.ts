@@ -42,6 +42,7 @@ const list = z.strictObject({
     .optional(),
   keepDirectories: z.boolean().optional(),
   all: z.boolean().optional(),
+  deep: z.boolean().optional(),
   asOf: asOf.optional(),
 });
 
@@ -156,6 +157,26 @@ const revertTxn = z.strictObject({ pond: handle, txn: txnNumber, force: z.boolea
 const readersOf = z.strictObject({ pond: handle, paths: pondPaths, asOf: asOf.optional() });
 const checkNode = z.strictObject({ pond: handle, draft, query: queryTag.optional() });
 
+const dataRequest = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  asOf: asOf.optional(),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(16 * 1024 * 1024),
+});
+
+const profile = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  sql: z.string().max(100_000).optional(),
+  columns: z.array(z.string().min(1).max(1024)).min(1).max(64),
+  asOf: asOf.optional(),
+  query: queryTag.optional(),
+});
+
 const none = z.undefined();
 
 export const REQUEST_SCHEMAS = {
@@ -198,6 +219,9 @@ export const REQUEST_SCHEMAS = {
   checkNode,
   saveNode: z.strictObject({ pond: handle, draft }),
   downsampledViews: node,
+  forgetRecent: z.string().min(1).max(4096),
+  readData: dataRequest,
+  profile,
 } satisfies Record<PondServiceMethod, z.ZodType>;
 
 // Compile-time check: what each schema accepts is what the method takes.
@@ -246,6 +270,9 @@ const _checks: {
   checkNode: true,
   saveNode: true,
   downsampledViews: true,
+  forgetRecent: true,
+  readData: true,
+  profile: true,
 };
 void _checks;
 

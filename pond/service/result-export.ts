@@ -8,7 +8,7 @@ import { ident, literal } from '../duckdb/sql.js';
 import { textCopyOptions, textSelectList } from '../export/text-columns.js';
 import { queryError } from '../query/run-query.js';
 import { positionalAlias } from './arrow-page.js';
-import type { JobContext } from './jobs.js';
+import type { Job } from '../job/job.js';
 import { queryableNode } from './node-source.js';
 import type { OpenPond } from './pond-registry.js';
 import { defineSource, orderClause } from './preview.js';
@@ -42,7 +42,7 @@ export function resultsDir(open: OpenPond): string {
 export async function exportResult(
   open: OpenPond,
   req: ResultExportRequest,
-  job: JobContext,
+  job: Job,
   deliver: string | undefined,
 ): Promise<{ summary: ResultExportSummary; file: string }> {
   const { relation } = await open.pond.read((txn) => queryableNode(txn, req.path), req.asOf);

@@ -2,7 +2,8 @@ import type { JobInfo, WriteJobResult } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { TxnMeta } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
-import type { JobContext, JobRunner } from './jobs.js';
+import type { Job } from '../job/job.js';
+import type { JobRunner } from './jobs.js';
 import type { OpenPond } from './pond-registry.js';
 
 /**
@@ -32,7 +33,7 @@ export class WriteJobs {
     open: OpenPond,
     kind: string,
     command: string[] | TxnMeta,
-    work: (txn: PondTxn, job: JobContext) => Promise<T>,
+    work: (txn: PondTxn, job: Job) => Promise<T>,
   ): JobInfo {
     const previous = this.tails.get(open.handle);
     let release!: () => void;
@@ -66,7 +67,7 @@ export class WriteJobs {
   }
 }
 
-function untilDoneOrCancelled(previous: Promise<void>, job: JobContext): Promise<void> {
+function untilDoneOrCancelled(previous: Promise<void>, job: Job): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onAbort = () =>
       reject(new PondError(ErrorCode.Cancelled, 'cancelled while waiting for an earlier write'));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import { removedFiles } from '../delta/index.js';
 import { BlobStore, hashFile } from './blob-store.js';
 import { decodeDirectory } from './directory-snapshot.js';
 import type { Pond } from './pond.js';
@@ -20,7 +21,8 @@ export interface FsckProblem {
 /** A leftover of the pond's own writers that maintain removes (never damage). */
 export interface FsckOrphan {
   /**
-   * data-file: an oplog file the log never had (a transaction that never committed);
+   * data-file: an oplog file the log never had (a transaction that never committed), removed by
+   * maintain's vacuum once it is older than the retention;
    * blob: a blob no row references; temp-file: a temp file of a log write or of an old version;
    * staging: the staging folder of a writer that is gone.
    */
@@ -70,9 +72,10 @@ export async function fsck(pond: Pond): Promise<FsckReport> {
         detail: `logged ${add.size} bytes, found ${st.size}`,
       });
   }
-  // Every file the log still knows as removed: vacuum decides, by its retention, when they go.
+  // Every file the log still knows as removed (the checkpoint's tombstones and older commits'
+  // removes): vacuum decides, by its retention, when they go.
   const retired = new Set(
-    [...(await snapshot.state.allRemoves()).values()].map((r) =>
+    [...(await removedFiles(snapshot)).values()].map((r) =>
       snapshot.filePath({
         ...r,
         partitionValues: r.partitionValues ?? {},
@@ -135,7 +138,12 @@ export async function fsck(pond: Pond): Promise<FsckReport> {
   const scan = await scanPond(pond.layout);
   for (const f of scan.files) {
     if (f.kind === 'oplog' && !live.has(f.path) && !retired.has(f.path))
-      orphans.push({ kind: 'data-file', path: f.path });
+      orphans.push({
+        kind: 'data-file',
+        path: f.path,
+        detail:
+          'no commit names it; maintain removes it once it is older than the vacuum retention',
+      });
     else if (
       f.kind === 'blob' &&
       rowsRead &&

@@ -8,11 +8,15 @@ export interface MaintainOptions {
   compact?: boolean;
   /**
    * Keep oplog files removed from the table (by compaction) this long, so other engines can
-   * still read the versions that used them. Default: the table's
-   * delta.deletedFileRetentionDuration (7 days unless set).
+   * still read the versions that used them, and oplog files no commit names (a killed writer's)
+   * until they are this old. Default: the table's delta.deletedFileRetentionDuration (7 days
+   * unless set).
    */
   vacuumRetentionMs?: number;
-  /** Delete commit files older than this below the newest checkpoint (default 30 days). */
+  /**
+   * Delete commit files older than this below the newest checkpoint older than this. Default: the
+   * table's delta.logRetentionDuration (30 days unless set).
+   */
   logRetentionMs?: number;
 }
 
@@ -21,8 +25,8 @@ export interface MaintainReport {
   filesRemoved: number;
   filesAdded: number;
   checkpointVersion: number;
+  /** Oplog files removed by the vacuum: retired ones, and ones no commit names, older than the retention. */
   vacuumed: string[];
-  orphanDataFilesRemoved: string[];
   orphanBlobsRemoved: string[];
   tempFilesRemoved: string[];
   stagingRemoved: string[];
@@ -33,14 +37,13 @@ export interface MaintainReport {
   logVersionsRemoved: number[];
 }
 
-const DAY = 24 * 3600 * 1000;
-
 /**
  * `pond maintain`: compact, checkpoint, vacuum, and remove orphans, all under the write lock so
- * no transaction is half-way. Only the pond's own files are removed (pond-files.ts): files of the
- * table retired longer ago than the vacuum retention, and the leftovers fsck names as orphans
- * (uncommitted oplog files and blobs, temp files, dead writers' staging folders). Foreign files
- * are never touched. On a damaged pond, orphans stay: they may be what a repair needs.
+ * no transaction is half-way. Only the pond's own files are removed (pond-files.ts): oplog files
+ * retired longer ago than the vacuum retention and oplog files no commit names that are older
+ * than it (as Delta's VACUUM does, by their age: the vacuum), and the other leftovers fsck names
+ * (unreferenced blobs, temp files, dead writers' staging folders). Foreign files are never
+ * touched. On a damaged pond, orphans stay: they may be what a repair needs.
  *
  * Time travel in the pond is unaffected: a pond read as of transaction N filters oplog rows by
  * transaction number, compaction keeps every row, and referenced blobs are never removed.
@@ -77,19 +80,20 @@ export async function maintain(pond: Pond, options: MaintainOptions = {}): Promi
     });
     const report = await fsck(pond);
     const removed = new Map<FsckOrphan['kind'], string[]>([
-      ['data-file', []],
       ['blob', []],
       ['temp-file', []],
       ['staging', []],
     ]);
     if (report.problems.length === 0) {
       for (const o of report.orphans) {
+        // Oplog files are the vacuum's: it removed those older than the retention.
+        if (o.kind === 'data-file') continue;
         await rm(o.path, { recursive: o.kind === 'staging', force: true });
         removed.get(o.kind)!.push(o.path);
       }
     }
     const logVersionsRemoved = await table.cleanupLog({
-      retentionMs: options.logRetentionMs ?? 30 * DAY,
+      ...(options.logRetentionMs === undefined ? {} : { retentionMs: options.logRetentionMs }),
       owns: isOwnLogFile,
     });
     return {
@@ -98,7 +102,6 @@ export async function maintain(pond: Pond, options: MaintainOptions = {}): Promi
       filesAdded,
       checkpointVersion,
       vacuumed,
-      orphanDataFilesRemoved: removed.get('data-file')!,
       orphanBlobsRemoved: removed.get('blob')!,
       tempFilesRemoved: removed.get('temp-file')!,
       stagingRemoved: removed.get('staging')!,

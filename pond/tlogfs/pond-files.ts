@@ -10,14 +10,15 @@ import { listStaging, STAGING_DIR, type StagingFolder } from './staging.js';
  *   part_id=<uuid>/part-<uuid>.parquet        oplog files (pond/delta writeFiles: DuckDB's
  *                                             PARTITION_BY with FILENAME_PATTERN 'part-{uuid}')
  *   _delta_log/<20 digits>.json, <20 digits>.checkpoint.parquet, _last_checkpoint    the log
- *   _delta_log/_commit_<uuid>.json.tmp, _checkpoint_<uuid>.parquet.tmp,
+ *   _delta_log/_commit_<uuid>.json.tmp, _checkpoint_<uuid>.{parquet,ndjson}.tmp,
  *     _last_checkpoint_<uuid>.tmp             log temps (commit, checkpoint-write, last-checkpoint)
  *   _large_files/sha256=<64 hex>              blobs (blob-store)
  *   _large_files/.tmp-<uuid>...               temp files of pond versions before staging
  *   _large_files/_staging/<pid>-<uuid>@<host>/   staging folders (staging.ts)
  * Under cache/ (derived, rebuilt on demand):
  *   inline/sha256=<64 hex>, inline/sha256=dynamic-<uuid>    (query/source materialize)
- *   csv-directory/<64 hex>.parquet, ....parquet.<8 hex>.tmp  (factories/csv-directory)
+ *   csv/<64 hex>.parquet, ....parquet.<8 hex>.tmp      (query/csv-cache: CSV data files parsed)
+ *   csv-directory/... of the same shapes                 (the same, by pond versions before it)
  * Anything else is foreign: someone else put it there, so the pond reports it and never
  * deletes it. (A file of one of these shapes is taken as ours, whoever made it.)
  */
@@ -57,12 +58,13 @@ const PARTITION_DIR = new RegExp(`^part_id=${UUID}$`);
 const OPLOG_FILE = new RegExp(`^part-${UUID}\\.parquet$`);
 const LOG_FILE = /^(\d{20}\.json|\d{20}\.checkpoint\.parquet|_last_checkpoint)$/;
 const LOG_TEMP = new RegExp(
-  `^(_commit_${UUID}\\.json\\.tmp|_checkpoint_${UUID}\\.parquet\\.tmp|_last_checkpoint_${UUID}\\.tmp)$`,
+  `^(_commit_${UUID}\\.json\\.tmp|_checkpoint_${UUID}\\.(parquet|ndjson)\\.tmp|_last_checkpoint_${UUID}\\.tmp)$`,
 );
 const BLOB = new RegExp(`^sha256=${HEX64}$`);
 const OLD_TEMP = new RegExp(`^\\.tmp-${UUID}(\\.[a-z]+)?$`);
 const CACHE = new Map<string, RegExp>([
   ['inline', new RegExp(`^sha256=(${HEX64}|dynamic-${UUID})$`)],
+  ['csv', new RegExp(`^${HEX64}\\.parquet(\\.[0-9a-f]{8}\\.tmp)?$`)],
   ['csv-directory', new RegExp(`^${HEX64}\\.parquet(\\.[0-9a-f]{8}\\.tmp)?$`)],
 ]);
 

@@ -1,11 +1,13 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
-import { connectClient } from './client/client';
+import { boot } from './client/boot';
 import { ErrorView } from './common/ErrorView';
 import { undoFromMenu } from './edit/EditDialogs';
 import { wizardStartFromSelection } from './export/ExportButton';
 import { useExport } from './export/export-store';
 import { JobsBar } from './jobs/JobsBar';
+import { ConnectionBanner } from './main/ConnectionBanner';
+import { useReconnect } from './main/use-reconnect';
 import { MainView } from './main/MainView';
 import { StartScreen } from './start/StartScreen';
 import { useApp } from './state/app-store';
@@ -22,6 +24,7 @@ export function App() {
   const theme = useApp((s) => s.theme);
   const wizard = useExport((s) => s.wizard);
   const [error, setError] = useState<ErrorInfo>();
+  useReconnect(client);
 
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
@@ -30,8 +33,7 @@ export function App() {
   useEffect(() => {
     let stop: (() => void) | undefined;
     (async () => {
-      const c = connectClient();
-      const [app, open] = await Promise.all([c.appInfo(), c.openPonds()]);
+      const { client: c, app, open } = await boot();
       const { setClient, openPond, jobChanged } = useApp.getState();
       stop = c.onJobEvent(jobChanged);
       setClient(c, app);
@@ -68,6 +70,7 @@ export function App() {
 
   return (
     <div className="app">
+      <ConnectionBanner />
       {error ? (
         <div className="app-error">
           <ErrorView error={error} title="Pond" />
@@ -79,7 +82,7 @@ export function App() {
           <p className="muted center">Connecting…</p>
         )
       ) : pond ? (
-        <MainView key={pond.handle} pond={pond} />
+        <MainView key={pond.path} pond={pond} />
       ) : (
         <StartScreen />
       )}

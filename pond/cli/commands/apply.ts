@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { applyDocs, readApplyFiles } from '../../service/apply.js';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
 
@@ -11,9 +10,11 @@ export function registerApply(program: Command, ctx: CliContext): void {
     )
     .requiredOption('-f, --file <file...>', 'YAML files of documents separated by ---')
     .action(async (o: { file: string[] }) => {
-      const docs = await readApplyFiles(o.file, ctx.registry);
+      const { applyDocs, readApplyFiles } = await import('../../service/apply.js');
+      const registry = await ctx.registry();
+      const docs = await readApplyFiles(o.file, registry);
       await ctx.withPond(async (pond) => {
-        const { outcomes, seq } = await applyDocs(pond, ctx.registry, docs, ctx.meta, {
+        const { outcomes, seq } = await applyDocs(pond, registry, docs, ctx.meta, {
           ...(ctx.hostRoot ? { hostRoot: ctx.hostRoot } : {}),
           warn: (m) => printErr(`warning: ${m}`),
         });

@@ -1,18 +1,12 @@
 import type { Command } from 'commander';
-import {
-  attachRemote,
-  checkRemoteName,
-  listRemotes,
-  parseRemoteUrl,
-  readRemoteState,
-  removeRemote,
-  restoreReplica,
-} from '../../remote/index.js';
 import { checkEndpoint } from '../../remote/remote-config.js';
 import type { CliContext } from '../context.js';
 import { formatSize } from '../format/sizes.js';
 import { writeOut } from '../output.js';
 import { plural, withRemoteWork } from '../remote-work.js';
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const remoteLayer = () => import('../../remote/index.js');
 
 interface S3Flags {
   endpoint?: string;
@@ -36,11 +30,13 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .option('--region <region>', 'the S3 region (default: $AWS_REGION, else us-east-1)')
     .option('--auto', 'push after every commit of this pond')
     .action(async (name: string, url: string, o: S3Flags & { auto?: boolean }) => {
-      checkRemoteName(name);
-      const loc = parseRemoteUrl(url);
+      (await remoteLayer()).checkRemoteName(name);
+      const loc = (await remoteLayer()).parseRemoteUrl(url);
       if (o.endpoint !== undefined) checkEndpoint(o.endpoint);
       await ctx.withPond(async (pond) => {
-        const relation = await attachRemote(pond, {
+        const relation = await (
+          await remoteLayer()
+        ).attachRemote(pond, {
           name,
           url: loc.url,
           ...(o.endpoint ? { endpoint: o.endpoint } : {}),
@@ -68,14 +64,14 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .description('the backups and remotes of this pond, with their last push and pull')
     .action(async () => {
       await ctx.withPond(async (pond) => {
-        const remotes = await listRemotes(pond.layout.root);
+        const remotes = await (await remoteLayer()).listRemotes(pond.layout.root);
         if (remotes.length === 0) {
           await writeOut('No backups: pond backup add NAME URL\n');
           return;
         }
         let out = '';
         for (const r of remotes) {
-          const st = await readRemoteState(pond.layout.root, r.name);
+          const st = await (await remoteLayer()).readRemoteState(pond.layout.root, r.name);
           out += `${r.name}  ${r.url}${r.endpoint ? `  (endpoint ${r.endpoint})` : ''}${r.auto ? '  [auto]' : ''}\n`;
           const p = st.lastPush;
           if (!p) out += `  last push: never\n`;
@@ -100,7 +96,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .argument('<name>')
     .action(async (name: string) => {
       await ctx.withPond(async (pond) => {
-        await removeRemote(pond.layout.root, name);
+        await (await remoteLayer()).removeRemote(pond.layout.root, name);
         await writeOut(`Removed backup '${name}' (its files stay where they are)\n`);
       });
     });
@@ -115,11 +111,11 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .option('--endpoint <url>', 'an S3-compatible server, e.g. http://127.0.0.1:9000')
     .option('--region <region>', 'the S3 region')
     .action(async (url: string, o: S3Flags & { name: string }) => {
-      checkRemoteName(o.name);
-      const loc = parseRemoteUrl(url);
+      (await remoteLayer()).checkRemoteName(o.name);
+      const loc = (await remoteLayer()).parseRemoteUrl(url);
       if (o.endpoint !== undefined) checkEndpoint(o.endpoint);
-      const r = await withRemoteWork((work) =>
-        restoreReplica(
+      const r = await withRemoteWork('restore', async (job) =>
+        (await remoteLayer()).restoreReplica(
           {
             url: loc.url,
             ...(o.endpoint ? { endpoint: o.endpoint } : {}),
@@ -127,7 +123,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
           },
           ctx.pondPath(),
           { name: o.name },
-          work,
+          job,
         ),
       );
       const c = r.counts;

@@ -5,12 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { DuckSession } from '../../duckdb/session.js';
-import { literal } from '../../duckdb/sql.js';
-import { explainQuery, queryError, sqlOverSource, streamQuery } from '../../query/run-query.js';
-import { resolveSource, type Source, type SourceEnv } from '../../query/source.js';
+import type { Source, SourceEnv } from '../../query/source.js';
 import { parseUtcTime } from '../../query/time.js';
-import { windowOnEventTime } from '../../query/time-window.js';
 import { parseUrl } from '../../query/url.js';
 import type { Pond } from '../../tlogfs/pond.js';
 import type { CliContext } from '../context.js';
@@ -70,6 +66,7 @@ export function registerCat(program: Command, ctx: CliContext): void {
         );
       }
       if (url.host && !ctx.hasPond()) {
+        const { DuckSession } = await import('../../duckdb/session.js');
         const session = await DuckSession.open();
         try {
           await cat({ session, ...(ctx.hostRoot ? { hostRoot: ctx.hostRoot } : {}) }, path, o);
@@ -93,6 +90,9 @@ async function cat(env: SourceEnv, path: string, o: CatOptions): Promise<void> {
   const timeRange: { startUs?: number; endUs?: number } = {};
   if (o.timeStart) timeRange.startUs = parseUtcTime(o.timeStart, '--time-start') * 1000;
   if (o.timeEnd) timeRange.endUs = parseUtcTime(o.timeEnd, '--time-end') * 1000;
+  const { resolveSource } = await import('../../query/source.js');
+  const { explainQuery, sqlOverSource } = await import('../../query/run-query.js');
+  const { windowOnEventTime } = await import('../../query/time-window.js');
   const source = await resolveSource(path, env, { timeRange });
   if (source.kind === 'bytes') {
     if (o.sql || o.explain || o.format === 'table' || o.format === 'csv' || o.format === 'json') {
@@ -128,7 +128,10 @@ async function writeRows(
   format: 'table' | 'csv' | 'json',
   _source: Source,
 ): Promise<void> {
-  const result = await streamQuery(env.session, sql);
+  const { streamQuery } = await import('../../query/run-query.js');
+  const result = await streamQuery(env.session, sql, {
+    blobs: format === 'table' ? 'text' : 'base64',
+  });
   if (format === 'table') {
     const rows = [];
     for await (const batch of result.rows()) rows.push(...batch);
@@ -154,7 +157,13 @@ async function writeRows(
 
 /** `--format raw` on a table or series: the rows as one Parquet file on stdout. */
 async function writeParquet(env: SourceEnv, sql: string): Promise<void> {
-  const tmp = join(tmpdir(), `pond-cat-${randomUUID()}.parquet`);
+  const { literal } = await import('../../duckdb/sql.js');
+  const { queryError } = await import('../../query/run-query.js');
+  // In this process's staging folder of the pond (maintain removes it after a kill); only a read of
+  // host files, with no pond, uses the system's temp folder.
+  const tmp = env.txn
+    ? await env.txn.blobs.tempPath('.parquet')
+    : join(tmpdir(), `pond-cat-${randomUUID()}.parquet`);
   try {
     await env.session
       .run(`COPY (${sql}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`)

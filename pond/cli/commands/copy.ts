@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { overridesFromSpec, planImport, previewImport, runImport } from '../../import/index.js';
 import type { OverrideInput } from '../../import/overrides.js';
 import { parseUrl } from '../../query/url.js';
-import { copyOut } from '../../service/copy-out.js';
 import type { CliContext } from '../context.js';
-import { renderImportPreview } from '../format/import-preview.js';
 import { printErr, writeOut } from '../output.js';
 
 interface CopyOptions extends Omit<OverrideInput, 'null'> {
@@ -106,6 +103,9 @@ async function copyIn(
   if (o.stripPrefix !== undefined || o.asOf !== undefined) {
     throw new PondError(ErrorCode.InvalidArgument, '--strip-prefix and --as-of apply to copy OUT');
   }
+  const { overridesFromSpec, planImport, previewImport, runImport } =
+    await import('../../import/index.js');
+  const { renderImportPreview } = await import('../format/import-preview.js');
   const overrides = overridesFromSpec({ ...o, skipColumn: o.skipColumn }, '');
   await ctx.withPond(async (pond) => {
     const plans = await planImport(pond, {
@@ -159,6 +159,7 @@ async function copyOutCommand(
       `import options (${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ') || '--null, --column, --skip-column'}) apply to copy IN`,
     );
   }
+  const { copyOut } = await import('../../service/copy-out.js');
   await ctx.withPond(async (pond) => {
     const asOf = await ctx.asOf(pond, o.asOf);
     const files = await copyOut(pond, sources, dest, {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeMatches, type NodeDescription } from '../../service/describe.js';
+import type { NodeDescription } from '../../service/describe.js';
 import type { CliContext } from '../context.js';
 import { formatMicros, formatSize, formatTime } from '../format/sizes.js';
 import { writeOut } from '../output.js';
@@ -11,6 +11,7 @@ export function registerDescribe(program: Command, ctx: CliContext): void {
     .argument('[pattern]', 'glob pattern (default: every file)')
     .option('--as-of <txn|time>', 'describe the pond as it was at a transaction number or time')
     .action(async (pattern: string | undefined, o: { asOf?: string }) => {
+      const { describeMatches } = await import('../../service/describe.js');
       await ctx.withPond(async (pond) => {
         const asOf = await ctx.asOf(pond, o.asOf);
         const ds = await pond.read((txn) => describeMatches(txn, pattern), asOf);

@@ -2,19 +2,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ExportPlan, ExportSettings } from '../../../shared/api.js';
 import { ErrorCode, PondError, fromErrorInfo } from '../../../shared/errors.js';
-import {
-  EXPORT_FORMATS,
-  commandLine,
-  exportRequest,
-  planExport,
-  readProfile,
-  runExport,
-  type EnginePlan,
-  type ExportResult,
-} from '../../export/index.js';
-import { hostPath } from '../../query/source.js';
+import type { EnginePlan, ExportResult } from '../../export/index.js';
 import { parseUrl } from '../../query/url.js';
-import { JobRunner, type JobContext } from '../../service/jobs.js';
+import type { Job } from '../../job/job.js';
 import type { CliContext } from '../context.js';
 import { exportPlanReport, exportSummary } from '../format/export-report.js';
 import { printErr, writeOut } from '../output.js';
@@ -79,13 +69,18 @@ export function registerExport(program: Command, ctx: CliContext): void {
         );
       }
       if (o.profile) refuseFlagsBesideProfile(o);
+      // The engine loads when the command runs, not for `pond --help`.
+      const { EXPORT_FORMATS, commandLine, exportRequest, planExport, readProfile, runExport } =
+        await import('../../export/index.js');
       await ctx.withPond(async (pond) => {
         const asOf = await ctx.asOf(pond, o.asOf);
         // A profile is read as it is now, even when the data is exported as of an earlier time.
         const settings = o.profile
           ? await pond.read((txn) => readProfile(txn, o.profile!))
-          : settingsFromFlags(o);
-        const outDir = o.profile ? resolve(settings.dir) : outputFolder(settings.dir, ctx.hostRoot);
+          : settingsFromFlags(o, EXPORT_FORMATS);
+        const outDir = o.profile
+          ? resolve(settings.dir)
+          : await outputFolder(settings.dir, ctx.hostRoot);
         const req = exportRequest(settings, {
           outDir,
           nowMs: Date.now(),
@@ -109,8 +104,9 @@ export function registerExport(program: Command, ctx: CliContext): void {
 /** Runs engine work as a job: progress on a terminal, Ctrl+C cancels it cleanly. */
 async function asJob<T extends ExportResult | EnginePlan>(
   kind: string,
-  work: (job: JobContext) => Promise<T>,
+  work: (job: Job) => Promise<T>,
 ): Promise<T> {
+  const { JobRunner } = await import('../../service/jobs.js');
   const jobs = new JobRunner();
   const started = jobs.start(kind, work);
   const stop = jobs.subscribe((j) => {
@@ -128,7 +124,7 @@ async function asJob<T extends ExportResult | EnginePlan>(
   }
 }
 
-function settingsFromFlags(o: ExportOptions): ExportSettings {
+function settingsFromFlags(o: ExportOptions, formats: readonly string[]): ExportSettings {
   if (o.pattern.length === 0) {
     throw new PondError(
       ErrorCode.InvalidArgument,
@@ -139,7 +135,7 @@ function settingsFromFlags(o: ExportOptions): ExportSettings {
     throw new PondError(ErrorCode.InvalidArgument, 'export needs --dir (or a --profile)');
   }
   const format = o.format ?? 'parquet';
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+  if (!formats.includes(format)) {
     throw new PondError(
       ErrorCode.InvalidArgument,
       `--format must be parquet or csv, not '${format}'`,
@@ -190,7 +186,7 @@ function refuseFlagsBesideProfile(o: ExportOptions): void {
 }
 
 /** `--dir` is a host folder: a plain path (from the current folder) or host:///path (inside -d). */
-function outputFolder(dir: string, hostRoot: string | undefined): string {
+async function outputFolder(dir: string, hostRoot: string | undefined): Promise<string> {
   if (!dir.includes('://')) return resolve(dir);
   const url = parseUrl(dir);
   if (!url.host || url.format !== 'file' || url.entryType !== undefined) {
@@ -200,5 +196,6 @@ function outputFolder(dir: string, hostRoot: string | undefined): string {
       { input: dir },
     );
   }
+  const { hostPath } = await import('../../query/source.js');
   return hostPath(url, hostRoot ? { hostRoot } : {});
 }

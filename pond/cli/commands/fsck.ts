@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { fsck } from '../../tlogfs/fsck.js';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 
@@ -10,6 +9,7 @@ export function registerFsck(program: Command, ctx: CliContext): void {
       'check the pond: re-hash content and blobs, find missing files, leftovers and foreign files (exit 1 on damage)',
     )
     .action(async () => {
+      const { fsck } = await import('../../tlogfs/fsck.js');
       await ctx.withPond(async (pond) => {
         const r = await fsck(pond);
         let out = `Checked transaction ${r.version}: ${r.liveFiles} oplog files, ${r.rows} rows, ${r.blobs} blobs\n`;
@@ -21,7 +21,9 @@ export function registerFsck(program: Command, ctx: CliContext): void {
           out += `foreign ${f.isDirectory ? 'folder' : 'file'}: ${f.path}\n`;
         const notes: string[] = [];
         if (r.orphans.length)
-          notes.push(`${r.orphans.length} leftovers; pond maintain removes them`);
+          notes.push(
+            `${r.orphans.length} leftovers; pond maintain removes them (oplog files once they are older than the vacuum retention)`,
+          );
         if (r.foreign.length)
           notes.push(
             `${r.foreign.length} foreign entries the pond did not write; it never touches them`,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createPond } from '../../service/open-pond.js';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 
@@ -12,6 +11,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
       'a label for where this pond was born (e.g. the site or host)',
     )
     .action(async (o: { birthplace: string }) => {
+      const { createPond } = await import('../../service/open-pond.js');
       const pond = await createPond(ctx.pondPath(), o.birthplace, ctx.meta);
       await writeOut(
         `Initialized pond ${pond.identity.id} at ${pond.layout.root} (birthplace: ${o.birthplace})\n`,

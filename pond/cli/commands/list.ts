@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { shortId } from '../../tinyfs/node-id.js';
 import { listTag } from '../../tinyfs/entry-type.js';
-import { listEntries, type ListedEntry } from '../../service/list.js';
+import type { ListedEntry } from '../../service/list.js';
 import type { CliContext } from '../context.js';
 import { formatSize, formatTime } from '../format/sizes.js';
 import { writeOut } from '../output.js';
@@ -18,6 +18,7 @@ export function registerList(program: Command, ctx: CliContext): void {
     .option('--as-of <txn|time>', 'list the pond as it was at a transaction number or time')
     .action(
       async (pattern: string | undefined, o: { long?: boolean; all?: boolean; asOf?: string }) => {
+        const { listEntries } = await import('../../service/list.js');
         await ctx.withPond(async (pond) => {
           const asOf = await ctx.asOf(pond, o.asOf);
           const entries = await pond.read(
@@ -33,13 +34,22 @@ export function registerList(program: Command, ctx: CliContext): void {
     );
 }
 
-/** `[SER]    1.2KB 099a8057@3c1b2a4f v3 2024-05-01T12:00:00Z /sensors/a.series` */
+/**
+ * `[SER]    1.2KB 099a8057@3c1b2a4f v3 2024-05-01T12:00:00Z /sensors/a.series`: the path is the
+ * last field (a symlink adds ` -> target`, as the original and `ls -l` do). `-l` adds the entry
+ * type, `series:dynamic` (a directory: `dynamic-directory`) for a derived node as the original
+ * names them, and the factory (`-` for stored nodes).
+ */
 export function formatEntry(e: ListedEntry, pondShort: string, long: boolean): string {
   const size = e.type === 'directory' ? '-' : formatSize(e.size);
   const version = e.version === undefined ? '-' : `v${e.version}`;
-  const kind = long
-    ? ` ${(e.factory ? `${e.type}:dynamic(${e.factory})` : e.type).padEnd(12)}`
-    : '';
+  const kind = long ? ` ${longType(e).padEnd(17)} ${(e.factory ?? '-').padEnd(20)}` : '';
   const target = e.target === undefined ? '' : ` -> ${e.target}`;
-  return `${listTag(e.type).padEnd(6)}${kind} ${size.padStart(8)} ${shortId(e.nodeId)}@${pondShort} ${version.padStart(4)} ${formatTime(e.modified).padEnd(20)} ${e.path}${target}${!long && e.factory ? ' (dynamic)' : ''}`;
+  return `${listTag(e.type).padEnd(6)}${kind} ${size.padStart(8)} ${shortId(e.nodeId)}@${pondShort} ${version.padStart(4)} ${formatTime(e.modified).padEnd(20)} ${e.path}${target}`;
+}
+
+/** The `-l` type column: the entry type, marked dynamic for nodes a factory makes. */
+function longType(e: ListedEntry): string {
+  if (e.factory === undefined) return e.type;
+  return e.type === 'directory' ? 'dynamic-directory' : `${e.type}:dynamic`;
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { history } from '../../service/history.js';
 import type { CliContext } from '../context.js';
 import { wholeNumberFlag } from '../numeric-flag.js';
 import { formatTime } from '../format/sizes.js';
@@ -12,6 +11,7 @@ export function registerLog(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'how many transactions', '10')
     .action(async (o: { limit: string }) => {
       const limit = wholeNumberFlag('--limit', o.limit, { min: 1 });
+      const { history } = await import('../../service/history.js');
       await ctx.withPond(async (pond) => {
         let out = '';
         for (const t of await history(pond, { limit })) {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { maintain } from '../../tlogfs/maintain.js';
 import type { CliContext } from '../context.js';
 import { decimalFlag } from '../numeric-flag.js';
 import { writeOut } from '../output.js';
@@ -19,21 +18,24 @@ export function registerMaintain(program: Command, ctx: CliContext): void {
     )
     .option(
       '--log-retention-days <n>',
-      'keep commit files this many days below the newest checkpoint',
-      '30',
+      'keep commit files this many days below the newest checkpoint (default: the table property delta.logRetentionDuration, 30 days unless set)',
     )
     .action(
-      async (o: { compact: boolean; vacuumRetentionHours?: string; logRetentionDays: string }) => {
-        // Up to 100 years: beyond, the cutoff in ms leaves the range of a date.
-        const days = decimalFlag('--log-retention-days', o.logRetentionDays, { max: 36500 });
+      async (o: { compact: boolean; vacuumRetentionHours?: string; logRetentionDays?: string }) => {
+        const days =
+          o.logRetentionDays === undefined
+            ? undefined
+            : // Up to 100 years: beyond, the cutoff in ms leaves the range of a date.
+              decimalFlag('--log-retention-days', o.logRetentionDays, { max: 36500 });
         const hours =
           o.vacuumRetentionHours === undefined
             ? undefined
             : decimalFlag('--vacuum-retention-hours', o.vacuumRetentionHours, { max: 876000 });
+        const { maintain } = await import('../../tlogfs/maintain.js');
         await ctx.withPond(async (pond) => {
           const r = await maintain(pond, {
             compact: o.compact,
-            logRetentionMs: days * 24 * HOUR,
+            ...(days === undefined ? {} : { logRetentionMs: days * 24 * HOUR }),
             ...(hours === undefined ? {} : { vacuumRetentionMs: hours * HOUR }),
           });
           let out = '';
@@ -42,12 +44,12 @@ export function registerMaintain(program: Command, ctx: CliContext): void {
               ? 'Compaction: nothing to do\n'
               : `Compaction: ${r.filesRemoved} files into ${r.filesAdded} (transaction ${r.compactedVersion})\n`;
           out += `Checkpoint at transaction ${r.checkpointVersion}\n`;
-          out += `Vacuum: ${r.vacuumed.length} retired files removed\n`;
+          out += `Vacuum: ${r.vacuumed.length} oplog files removed (retired, or never committed, longer ago than the retention)\n`;
           if (r.damaged > 0) {
             out += `Leftovers kept: fsck found ${r.damaged} problems (run pond fsck)\n`;
           } else {
             out +=
-              `Leftovers removed: ${r.orphanDataFilesRemoved.length} oplog files, ` +
+              `Leftovers removed: ` +
               `${r.orphanBlobsRemoved.length} blobs, ${r.tempFilesRemoved.length} temp files, ` +
               `${r.stagingRemoved.length} staging folders\n`;
           }

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { mirror } from '../../remote/index.js';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 import { plural, withRemoteWork } from '../remote-work.js';
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const remoteLayer = () => import('../../remote/index.js');
 
 export function registerMirror(program: Command, ctx: CliContext): void {
   program
@@ -16,8 +18,8 @@ export function registerMirror(program: Command, ctx: CliContext): void {
     .option('--csv', 'also write tables and series as CSV (<path>.csv)')
     .action(async (dir: string, pattern: string, o: { csv?: boolean }) => {
       await ctx.withPond(async (pond) => {
-        const r = await withRemoteWork((work) =>
-          mirror(pond, resolve(dir), { pattern, csv: o.csv ?? false }, work),
+        const r = await withRemoteWork('mirror', async (job) =>
+          (await remoteLayer()).mirror(pond, resolve(dir), { pattern, csv: o.csv ?? false }, job),
         );
         let out = `Mirrored transaction ${r.txn} into ${r.dir}: ${plural(r.written.length, 'file')} written, ${r.unchanged} unchanged`;
         out += r.removed.length

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { PondError, hostRefusal } from '../../../shared/errors.js';
-import { placeNode, validateNode } from '../../service/mknod.js';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
 
@@ -24,12 +23,14 @@ export function registerMknod(program: Command, ctx: CliContext): void {
             cause: e,
           });
         });
-        validateNode(ctx.registry, { factory, path, config });
+        const { placeNode, validateNode } = await import('../../service/mknod.js');
+        const registry = await ctx.registry();
+        validateNode(registry, { factory, path, config });
         await ctx.withPond(async (pond) => {
           const { seq, result } = await pond.write(ctx.meta, (txn) =>
             placeNode(
               txn,
-              ctx.registry,
+              registry,
               { factory, path, config },
               { overwrite: o.overwrite ?? false, warn: (m) => printErr(`warning: ${m}`) },
             ),

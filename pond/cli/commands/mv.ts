@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { moveInPond } from '../../service/move.js';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 import { warnReaders } from './edit-report.js';
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const moveModule = () => import('../../service/move.js');
 
 export function registerMv(program: Command, ctx: CliContext): void {
   program
@@ -17,9 +19,11 @@ export function registerMv(program: Command, ctx: CliContext): void {
         throw new PondError(ErrorCode.InvalidArgument, 'mv needs a source and a destination');
       }
       await ctx.withPond(async (pond) => {
-        const r = await moveInPond(
+        const r = await (
+          await moveModule()
+        ).moveInPond(
           pond,
-          ctx.registry,
+          await ctx.registry(),
           { sources: paths.slice(0, -1), dest: paths[paths.length - 1]! },
           ctx.meta,
         );

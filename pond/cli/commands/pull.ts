@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { getRemote, listRemotes, pullRemote } from '../../remote/index.js';
 import type { CliContext } from '../context.js';
 import { formatSize } from '../format/sizes.js';
 import { writeOut } from '../output.js';
 import { plural, withRemoteWork } from '../remote-work.js';
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const remoteLayer = () => import('../../remote/index.js');
 
 export function registerPull(program: Command, ctx: CliContext): void {
   program
@@ -15,7 +17,7 @@ export function registerPull(program: Command, ctx: CliContext): void {
       await ctx.withPond(async (pond) => {
         let remoteName = name;
         if (remoteName === undefined) {
-          const all = await listRemotes(pond.layout.root);
+          const all = await (await remoteLayer()).listRemotes(pond.layout.root);
           if (all.length !== 1) {
             throw new PondError(
               ErrorCode.InvalidArgument,
@@ -26,8 +28,10 @@ export function registerPull(program: Command, ctx: CliContext): void {
           }
           remoteName = all[0]!.name;
         }
-        const remote = await getRemote(pond.layout.root, remoteName);
-        const r = await withRemoteWork((work) => pullRemote(pond, remote, work));
+        const remote = await (await remoteLayer()).getRemote(pond.layout.root, remoteName);
+        const r = await withRemoteWork('pull', async (job) =>
+          (await remoteLayer()).pullRemote(pond, remote, job),
+        );
         if (r.outcome === 'up to date') {
           await writeOut(`Up to date with '${remote.name}' at transaction ${r.to}\n`);
         } else if (r.outcome === 'ahead') {

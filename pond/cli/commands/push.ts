@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { getRemote, listRemotes, pushRemote, type RemoteConfig } from '../../remote/index.js';
+import type { RemoteConfig } from '../../remote/index.js';
 import type { CliContext } from '../context.js';
 import { formatSize } from '../format/sizes.js';
 import { printErr, writeOut } from '../output.js';
 import { plural, withRemoteWork } from '../remote-work.js';
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const remoteLayer = () => import('../../remote/index.js');
 
 export function registerPush(program: Command, ctx: CliContext): void {
   program
@@ -16,8 +19,8 @@ export function registerPush(program: Command, ctx: CliContext): void {
     .action(async (name: string | undefined) => {
       await ctx.withPond(async (pond) => {
         const remotes: RemoteConfig[] = name
-          ? [await getRemote(pond.layout.root, name)]
-          : await listRemotes(pond.layout.root);
+          ? [await (await remoteLayer()).getRemote(pond.layout.root, name)]
+          : await (await remoteLayer()).listRemotes(pond.layout.root);
         if (remotes.length === 0) {
           throw new PondError(
             ErrorCode.NotFound,
@@ -27,7 +30,9 @@ export function registerPush(program: Command, ctx: CliContext): void {
         let failed = 0;
         for (const remote of remotes) {
           try {
-            const r = await withRemoteWork((work) => pushRemote(pond, remote, work));
+            const r = await withRemoteWork('push', async (job) =>
+              (await remoteLayer()).pushRemote(pond, remote, job),
+            );
             if (r.outcome === 'up to date') {
               await writeOut(`${remote.name}: up to date at transaction ${r.to}\n`);
               continue;

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { restoreInPond } from '../../service/restore.js';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 import { warnReaders } from './edit-report.js';
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const restoreModule = () => import('../../service/restore.js');
 
 export function registerRestore(program: Command, ctx: CliContext): void {
   program
@@ -21,7 +23,9 @@ export function registerRestore(program: Command, ctx: CliContext): void {
             input: path,
           });
         }
-        const r = await restoreInPond(pond, ctx.registry, { path, asOf }, ctx.meta);
+        const r = await (
+          await restoreModule()
+        ).restoreInPond(pond, await ctx.registry(), { path, asOf }, ctx.meta);
         if (r.txn === undefined) {
           await writeOut(`${path} is already as it was at transaction ${asOf} (no transaction)\n`);
           return;

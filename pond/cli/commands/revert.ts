@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import type { RevertPlanInfo } from '../../../shared/api.js';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { history } from '../../service/history.js';
-import { revertInPond, revertPlan } from '../../service/revert.js';
 import type { Pond } from '../../tlogfs/pond.js';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 import { warnReaders } from './edit-report.js';
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const historyModule = () => import('../../service/history.js');
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const revertModule = () => import('../../service/revert.js');
 
 export function registerRevert(program: Command, ctx: CliContext): void {
   program
@@ -35,7 +39,7 @@ export function registerRevert(program: Command, ctx: CliContext): void {
       await ctx.withPond(async (pond) => {
         const title = `transaction ${seq}${await commandOf(pond, seq)}`;
         if (o.dryRun) {
-          const plan = await revertPlan(pond, seq);
+          const plan = await (await revertModule()).revertPlan(pond, seq);
           let out = `Reverting ${title} would:\n${steps(plan)}`;
           if (plan.conflicts.length > 0) {
             out += 'Conflicts (the revert is refused; --force goes ahead where it can):\n';
@@ -48,12 +52,9 @@ export function registerRevert(program: Command, ctx: CliContext): void {
           await writeOut(out);
           return;
         }
-        const r = await revertInPond(
-          pond,
-          ctx.registry,
-          { txn: seq, force: o.force ?? false },
-          ctx.meta,
-        );
+        const r = await (
+          await revertModule()
+        ).revertInPond(pond, await ctx.registry(), { txn: seq, force: o.force ?? false }, ctx.meta);
         await writeOut(
           r.txn === undefined
             ? `Nothing to revert: what ${title} changed is already undone (no transaction)\n`
@@ -66,7 +67,7 @@ export function registerRevert(program: Command, ctx: CliContext): void {
 
 /** ` (the command)` of a transaction, for the report. */
 async function commandOf(pond: Pond, seq: number): Promise<string> {
-  const [t] = await history(pond, { limit: 1, before: seq + 1 });
+  const [t] = await (await historyModule()).history(pond, { limit: 1, before: seq + 1 });
   return t && t.seq === seq && t.command.length > 0 ? ` (${t.command.join(' ')})` : '';
 }
 

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { removeFromPond } from '../../service/remove.js';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 import { warnReaders } from './edit-report.js';
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const removeModule = () => import('../../service/remove.js');
 
 export function registerRm(program: Command, ctx: CliContext): void {
   program
@@ -14,9 +16,11 @@ export function registerRm(program: Command, ctx: CliContext): void {
     .option('-r, --recursive', 'remove a directory that has entries, with everything in it')
     .action(async (paths: string[], o: { recursive?: boolean }) => {
       await ctx.withPond(async (pond) => {
-        const r = await removeFromPond(
+        const r = await (
+          await removeModule()
+        ).removeFromPond(
           pond,
-          ctx.registry,
+          await ctx.registry(),
           { paths, recursive: o.recursive ?? false },
           ctx.meta,
         );

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
-import { startServer } from '../../serve/http-server.js';
-import { checkRendererBundle, rendererBundleDir } from '../../serve/renderer-bundle.js';
 import { appDataDir } from '../../service/app-data.js';
-import { DEFAULT_QUERY_TIME_LIMIT_MS, LocalPondService } from '../../service/pond-service.js';
+import { DEFAULT_QUERY_TIME_LIMIT_MS } from '../../service/query-time-limit.js';
 import type { CliContext } from '../context.js';
 import { wholeNumberFlag } from '../numeric-flag.js';
 import { printErr, writeOut } from '../output.js';
@@ -56,6 +54,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
           'no pond given: use --pond PATH, set POND, or serve the demo pond with --demo',
         );
       }
+      const { checkRendererBundle, rendererBundleDir } =
+        await import('../../serve/renderer-bundle.js');
+      const { startServer } = await import('../../serve/http-server.js');
+      const { chosenToken } = await import('../../serve/auth.js');
+      const token = chosenToken(process.env['POND_SERVE_TOKEN']);
+      const { LocalPondService } = await import('../../service/pond-service.js');
       const staticDir = checkRendererBundle(
         process.env['POND_RENDERER_DIR'] ?? rendererBundleDir(),
       );
@@ -75,7 +79,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const stop = stopSignal('pond serve');
       try {
         const pond = o.demo
-          ? await service.openDemoPond({ signal: stop.signal })
+          ? await service.openDemoPond(undefined, { signal: stop.signal })
           : await service.openPath(ctx.pondPath());
         stopProgress();
         if (stop.signal.aborted) return;
@@ -84,6 +88,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           staticDir,
           host: o.host,
           port,
+          ...(token === undefined ? {} : { token }),
         });
         if (!LOOPBACK.has(o.host)) {
           printErr(

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
-import { getRemote, listRemotes, verifyRemote, type VerifyReport } from '../../remote/index.js';
+import type { VerifyReport } from '../../remote/index.js';
 import type { CliContext } from '../context.js';
 import { formatSize } from '../format/sizes.js';
 import { writeOut } from '../output.js';
 import { plural, withRemoteWork } from '../remote-work.js';
+
+/** Loaded when the command runs, so `pond --help` does not wait for it. */
+const remoteLayer = () => import('../../remote/index.js');
 
 export function registerVerify(program: Command, ctx: CliContext): void {
   program
@@ -17,8 +20,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .action(async (name: string | undefined, o: { quick?: boolean }) => {
       await ctx.withPond(async (pond) => {
         const remotes = name
-          ? [await getRemote(pond.layout.root, name)]
-          : await listRemotes(pond.layout.root);
+          ? [await (await remoteLayer()).getRemote(pond.layout.root, name)]
+          : await (await remoteLayer()).listRemotes(pond.layout.root);
         if (remotes.length === 0)
           throw new PondError(
             ErrorCode.NotFound,
@@ -26,8 +29,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           );
         let bad = false;
         for (const remote of remotes) {
-          const r = await withRemoteWork((work) =>
-            verifyRemote(pond, remote, { quick: o.quick ?? false }, work),
+          const r = await withRemoteWork('verify', async (job) =>
+            (await remoteLayer()).verifyRemote(pond, remote, { quick: o.quick ?? false }, job),
           );
           await writeOut(describe(r, o.quick ?? false));
           if (r.damaged.length > 0 || r.relation.kind === 'diverged') bad = true;

@@ -1,5 +1,6 @@
 import type { ExportPlan } from '../../../shared/api.js';
-import { leaves, type ExportResult } from '../../export/index.js';
+import type { ExportResult } from '../../export/index.js';
+import { leaves } from '../../export/metadata.js';
 import { formatSize } from './sizes.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

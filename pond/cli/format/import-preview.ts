@@ -1,6 +1,6 @@
 import type { ImportPreview } from '../../../shared/import.js';
 import type { CellValue } from '../../query/result-format.js';
-import { rejectLine } from '../../import/reject-messages.js';
+import { rejectLine } from '../../query/csv-rejects.js';
 import { formatMicros } from './sizes.js';
 import { renderTable } from './result-table.js';
 

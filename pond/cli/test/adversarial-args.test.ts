@@ -538,9 +538,15 @@ const CASES: Case[] = [
   },
   {
     what: 'a missing required flag',
-    args: () => ['export', '-p', '/a/s.series'],
+    args: () => ['mknod', 'temporal-reduce', '/r'],
     exit: 2,
-    stderr: () => /required option '--dir <folder>' not specified/,
+    stderr: () => /required option '--config-path <file>' not specified/,
+  },
+  {
+    what: 'export without --dir or --profile',
+    args: () => ['export', '-p', '/a/s.series'],
+    exit: 1,
+    stderr: () => /export needs --dir \(or a --profile\)/,
   },
 ];
 

@@ -22,7 +22,7 @@ describe('csv-directory and hostmount', () => {
     return p.run('mknod', factory, path, '--config-path', file);
   };
   const cacheFiles = async () => {
-    const dir = join(t.pond, 'cache', 'csv-directory');
+    const dir = join(t.pond, 'cache', 'csv');
     const names = await readdir(dir).catch(() => [] as string[]);
     return Promise.all(names.sort().map(async (f) => `${f}@${(await stat(join(dir, f))).mtimeMs}`));
   };
@@ -134,8 +134,9 @@ describe('csv-directory and hostmount', () => {
     const idOf = (out: string, path: string) =>
       out
         .split('\n')
-        .find((l) => l.endsWith(` ${path} (dynamic)`) || l.endsWith(` ${path}`))
-        ?.split(/\s+/)[2];
+        .find((l) => l.endsWith(` ${path}`))
+        ?.split(/\s+/)
+        .find((f) => f.includes('@'));
     for (const path of ['/field/x.csv', '/field/sub/y.txt']) {
       expect(idOf(again, path)).toBeDefined();
       expect(idOf(again, path)).toBe(idOf(ids, path));

@@ -276,7 +276,7 @@ describe('pond export --dry-run, --format csv, --profile', () => {
     await writeText(join(t.dir, 'a-file'), 'x');
     const r = await p.run('export', '-p', '/sensors/*/temp.series', '--dir', join(t.dir, 'a-file'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/--dir .*a-file is a file, not a folder/);
+    expect(r.stderr).toMatch(/--dir .*a-file.*is a file, not a folder/);
     expect(await readFile(join(t.dir, 'a-file'), 'utf8')).toBe('x');
   });
 });

@@ -53,7 +53,7 @@ describe('maintain and Delta time travel', () => {
 
     const m = await p.ok('maintain');
     expect(m).toMatch(/Compaction: \d+ files into 1/);
-    expect(m).toMatch(/Vacuum: 0 retired files removed/);
+    expect(m).toMatch(/Vacuum: 0 oplog files removed/);
     expect(await earlierVersions()).toEqual(before);
     // The retired files kept for the retention are neither damage nor leftovers.
     expect((await p.ok('fsck')).trim().split('\n').pop()).toBe('OK');
@@ -64,9 +64,11 @@ describe('maintain and Delta time travel', () => {
     expect((await p.run('maintain', '--vacuum-retention-hours', 'soon')).code).toBe(1);
 
     // A day's retention keeps files retired a moment ago.
-    expect(await p.ok('maintain', '--vacuum-retention-hours', '24')).toMatch(/Vacuum: 0 retired/);
+    expect(await p.ok('maintain', '--vacuum-retention-hours', '24')).toMatch(
+      /Vacuum: 0 oplog files/,
+    );
     const now = await p.ok('maintain', '--vacuum-retention-hours', '0');
-    expect(now).toMatch(/Vacuum: [1-9]\d* retired files removed/);
+    expect(now).toMatch(/Vacuum: [1-9]\d* oplog files removed/);
     const after = await earlierVersions();
     // The latest version reads the same rows; the versions before the compaction name the file
     // they miss.

@@ -110,6 +110,7 @@ beforeAll(async () => {
   await mkdir(join(bundle, 'assets'), { recursive: true });
   await writeFile(join(bundle, 'index.html'), '<!doctype html><title>bundle</title>');
   await writeFile(join(bundle, 'assets', 'app.js'), 'export {}');
+  await writeFile(join(bundle, 'assets', 'index-Dt1Cxymq.js'), 'export {}');
   await writeFile(join(dir, 'dist', 'secret.txt'), 'SECRET-DIST');
   await writeFile(join(dir, 'secret.txt'), 'SECRET-TOP');
   svc = new LocalPondService({ mode: 'browser', appData: join(dir, 'app-data') });
@@ -187,6 +188,11 @@ describe('pond serve: the token', () => {
     const asset = await raw('GET', '/assets/app.js', { Cookie: cookie });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    // Assets named by their content's hash are kept by the browser; the page and others are not.
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(asset.headers['cache-control']).toBe('no-cache');
+    const hashed = await raw('GET', '/assets/index-Dt1Cxymq.js', { Cookie: cookie });
+    expect(hashed.headers['cache-control']).toBe('private, max-age=31536000, immutable');
 
     expect(await wsStatus(`/ws?token=${server.token}`)).toBe('open');
     expect(await wsStatus(`/ws?token=${server.token}`, { Origin: base })).toBe('open');

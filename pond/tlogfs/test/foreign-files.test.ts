@@ -99,13 +99,15 @@ describe('tlogfs: foreign files and leftovers', () => {
     const blobs = pond.layout.blobs;
     const log = join(pond.layout.data, '_delta_log');
     const deadPid = 2 ** 22 + 12345; // above Linux's pid_max: no such process
+    const neverCommitted = join(partition, `part-${randomUUID()}.parquet`); // an old one
     const leftovers = [
       join(blobs, `sha256=${'ab'.repeat(32)}`), // a blob no commit references
       join(blobs, `.tmp-${randomUUID()}.parquet`), // a temp of pond versions before staging
       join(log, `_commit_${randomUUID()}.json.tmp`),
       join(log, `_checkpoint_${randomUUID()}.parquet.tmp`),
+      join(log, `_checkpoint_${randomUUID()}.ndjson.tmp`),
       join(log, `_last_checkpoint_${randomUUID()}.tmp`),
-      join(partition, `part-${randomUUID()}.parquet`), // an oplog file that never committed
+      neverCommitted,
       join(blobs, '_staging', stagingFolderName({ pid: deadPid, host: hostname() }, randomUUID())),
     ];
     const dead = leftovers.at(-1)!;
@@ -135,6 +137,7 @@ describe('tlogfs: foreign files and leftovers', () => {
     await mkdir(idle, { recursive: true });
     await writeFile(join(idle, 'f.parquet'), 'x');
     const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    await utimes(neverCommitted, eightDaysAgo, eightDaysAgo); // older than the vacuum retention
     await utimes(join(idle, 'f.parquet'), eightDaysAgo, eightDaysAgo);
     await utimes(idle, eightDaysAgo, eightDaysAgo);
     leftovers.push(idle);
@@ -153,8 +156,8 @@ describe('tlogfs: foreign files and leftovers', () => {
     const r = await maintain(pond, { compact: false });
     expect(r.damaged).toBe(0);
     expect(r.orphanBlobsRemoved).toHaveLength(1);
-    expect(r.tempFilesRemoved).toHaveLength(4);
-    expect(r.orphanDataFilesRemoved).toHaveLength(1);
+    expect(r.tempFilesRemoved).toHaveLength(5);
+    expect(r.vacuumed).toEqual([neverCommitted.slice(pond.layout.data.length + 1)]);
     expect(r.stagingRemoved.sort()).toEqual(leftovers.slice(-2).sort());
     for (const path of leftovers) await expect(readFile(path)).rejects.toThrow(/ENOENT|EISDIR/);
     expect(await readFile(join(live, 'in-progress.parquet'), 'utf8')).toBe('busy');

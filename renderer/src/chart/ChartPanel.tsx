@@ -3,6 +3,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartData, ColumnInfo, DraftNode, NodeDetails } from '../../../shared/api';
 import { ErrorView } from '../common/ErrorView';
+import { formatInstant, zoneLabel } from '../common/time-zone';
+import { useView, type Zone } from '../state/view-settings';
 import { Running, seconds } from '../query/Running';
 import { useQuery } from '../query/use-query';
 import { useApp, useClient } from '../state/app-store';
@@ -162,6 +164,7 @@ export function ChartPanel({
             ''
           )}
         </span>
+        <ZoneNote />
       </div>
       {data.state === 'failed' ? <ErrorView error={data.error} title="The chart failed" /> : null}
       {data.state === 'done' ? <Plot chart={data.value} onZoom={setWin} /> : null}
@@ -181,11 +184,27 @@ function shownRange(chart: ChartData | undefined, win: Window | undefined): Wind
   return { start: Date.parse(chart.start), end: Date.parse(chart.end) };
 }
 
+/** The zone every time on the chart is in (its axis and its legend). */
+function ZoneNote() {
+  const zone = useView((s) => s.zone);
+  return (
+    <span className="muted chart-zone" data-testid="chart-zone">
+      Times in {zoneLabel(zone)}
+    </span>
+  );
+}
+
+/** uPlot's dates in the chosen zone (it draws in the browser's zone unless told). */
+function tzDate(zone: Zone): ((ts: number) => Date) | undefined {
+  return zone === 'utc' ? (ts) => uPlot.tzDate(new Date(ts), 'Etc/UTC') : undefined;
+}
+
 function Plot({ chart, onZoom }: { chart: ChartData; onZoom(w: Window): void }) {
   const host = useRef<HTMLDivElement>(null);
   const zoom = useRef(onZoom);
   zoom.current = onZoom;
   const theme = useApp((s) => s.theme);
+  const zone = useView((s) => s.zone);
 
   useEffect(() => {
     const el = host.current!;
@@ -198,10 +217,21 @@ function Plot({ chart, onZoom }: { chart: ChartData; onZoom(w: Window): void }) 
         width: Math.max(300, el.clientWidth),
         height: Math.max(200, el.clientHeight - 40),
         ms: 1,
+        ...(tzDate(zone) ? { tzDate: tzDate(zone)! } : {}),
         scales: { x: { time: true } },
-        axes: [axis, axis],
+        axes: [
+          { ...axis, label: `${chart.timestampColumn} (${zone === 'utc' ? 'UTC' : 'local'})` },
+          axis,
+        ],
         series: [
-          { label: chart.timestampColumn },
+          {
+            label: chart.timestampColumn,
+            // The legend shows the exact instant, as the grid does, in the chosen zone.
+            value: (_u: uPlot, v: number | null) =>
+              v === null
+                ? ''
+                : formatInstant(new Date(v).toISOString().replace('.000Z', 'Z'), zone),
+          },
           ...chart.columns.map((name, i) => ({
             label: name,
             stroke: PALETTE[i % PALETTE.length]!,
@@ -235,7 +265,7 @@ function Plot({ chart, onZoom }: { chart: ChartData; onZoom(w: Window): void }) 
       ro.disconnect();
       plot.destroy();
     };
-  }, [chart, theme]);
+  }, [chart, theme, zone]);
 
   return <div className="plot" ref={host} data-testid="chart" />;
 }

@@ -2,15 +2,35 @@ import type { JobInfo, PondService, PondServiceMethod } from '../../../shared/ap
 import { ErrorCode, PondError, fromErrorInfo, isErrorInfo } from '../../../shared/errors';
 import {
   API_PREFIX,
+  CLIENT_HEADER,
   SERVICE_METHODS,
   WS_PATH,
   decodeWire,
   encodeWire,
+  type ConnectionState,
   type PondClient,
   type WireResponse,
 } from '../../../shared/wire';
 
 const TOKEN_KEY = 'pond.token';
+const CLIENT_KEY = 'pond.client';
+/** How often a lost server is asked whether it is back. */
+const PROBE_MS = 1000;
+
+/**
+ * This tab's id for the server (X-Pond-Client): kept in sessionStorage, so a reload is the same
+ * tab (and finds the ponds it held), while another tab is another client.
+ */
+function tabId(): string {
+  let id = sessionStorage.getItem(CLIENT_KEY);
+  if (!id) {
+    id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
+    sessionStorage.setItem(CLIENT_KEY, id);
+  }
+  return id;
+}
 
 /**
  * The per-run token of `pond serve`: taken from `?token=` on first load, kept in this tab's
@@ -44,6 +64,8 @@ function queryIdOf(arg: unknown): string | undefined {
  */
 export function httpClient(token: string): PondClient {
   const running = new Map<string, AbortController>();
+  const client = tabId();
+  const connection = connectionWatch(() => call('appInfo', undefined));
   const call = async (method: PondServiceMethod, arg: unknown): Promise<unknown> => {
     const id = queryIdOf(arg);
     const abort = new AbortController();
@@ -53,21 +75,29 @@ export function httpClient(token: string): PondClient {
     try {
       res = await fetch(API_PREFIX + method, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${token}`,
+          [CLIENT_HEADER]: client,
+        },
         body: encodeWire(arg === undefined ? {} : { arg }),
         signal: abort.signal,
       });
       text = await res.text();
     } catch (e) {
       if (abort.signal.aborted) throw new PondError(ErrorCode.Cancelled, 'the query was cancelled');
+      connection.set('lost');
       throw new PondError(
-        ErrorCode.Internal,
-        `cannot reach pond serve (${method}): is it still running?`,
+        ErrorCode.Disconnected,
+        `cannot reach pond serve (${method}): it has stopped or the network is down`,
         { cause: e },
       );
     } finally {
       if (id !== undefined && running.get(id) === abort) running.delete(id);
     }
+    // A restarted server has a new token (unless POND_SERVE_TOKEN keeps it): this page's is stale.
+    if (res.status === 401) connection.set('unauthorized');
+    else connection.set('connected');
     let body: WireResponse;
     try {
       body = decodeWire(text) as WireResponse;
@@ -111,6 +141,7 @@ export function httpClient(token: string): PondClient {
   };
   return {
     ...service,
+    onConnection: connection.subscribe,
     onJobEvent(listener) {
       listeners.add(listener);
       if (!socket) connect();
@@ -118,6 +149,37 @@ export function httpClient(token: string): PondClient {
         listeners.delete(listener);
         if (listeners.size === 0) socket?.close();
       };
+    },
+  };
+}
+
+/**
+ * Whether the server answers, as the calls see it. Once one fails to reach it, `probe` (a cheap
+ * call) runs every PROBE_MS until the server answers; listeners hear each change.
+ */
+function connectionWatch(probe: () => Promise<unknown>) {
+  let state: ConnectionState = 'connected';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const listeners = new Set<(s: ConnectionState) => void>();
+  const set = (next: ConnectionState) => {
+    if (next === state) return;
+    state = next;
+    for (const l of listeners) l(state);
+    if (state === 'lost' && timer === undefined) schedule();
+  };
+  const schedule = () => {
+    timer = setTimeout(() => {
+      timer = undefined;
+      // A probe that fails sets 'lost' again (no change) and the next one is scheduled here.
+      probe().catch(() => undefined);
+      if (state === 'lost') schedule();
+    }, PROBE_MS);
+  };
+  return {
+    set,
+    subscribe(listener: (s: ConnectionState) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

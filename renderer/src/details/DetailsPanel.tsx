@@ -1,11 +1,15 @@
 import type { NodeDetails } from '../../../shared/api';
 import { formatBytes } from '../common/format';
 import { RestoreVersionButton } from '../edit/RestoreVersionButton';
+import { formatInstant, zoneLabel } from '../common/time-zone';
+import { useView } from '../state/view-settings';
 
 /** What a node is: type, versions, schema, time range, and the factory that makes it. */
 export function DetailsPanel({ details }: { details: NodeDetails }) {
   const d = details;
   const newest = Math.max(...d.versions.map((v) => v.version));
+  const zone = useView((s) => s.zone);
+  const t = (iso: string | undefined) => (iso === undefined ? '' : formatInstant(iso, zone));
   return (
     <div className="details-panel" aria-label="Details">
       <dl className="facts">
@@ -35,9 +39,9 @@ export function DetailsPanel({ details }: { details: NodeDetails }) {
         ) : null}
         {d.timeRange ? (
           <>
-            <dt>Time range</dt>
+            <dt>Time range ({zoneLabel(zone)})</dt>
             <dd>
-              {d.timeRange.start} – {d.timeRange.end}
+              {t(d.timeRange.start)} – {t(d.timeRange.end)}
             </dd>
           </>
         ) : null}
@@ -62,7 +66,7 @@ export function DetailsPanel({ details }: { details: NodeDetails }) {
               <tr>
                 <th>Version</th>
                 <th>Transaction</th>
-                <th>Written (UTC)</th>
+                <th>Written ({zone === 'utc' ? 'UTC' : 'local'})</th>
                 <th>Size</th>
                 <th>Time range</th>
                 <th />
@@ -73,9 +77,9 @@ export function DetailsPanel({ details }: { details: NodeDetails }) {
                 <tr key={v.version}>
                   <td>{v.version}</td>
                   <td>{v.txn}</td>
-                  <td>{v.written}</td>
+                  <td className="nowrap">{t(v.written)}</td>
                   <td>{formatBytes(v.size)}</td>
-                  <td>{v.start ? `${v.start} – ${v.end ?? ''}` : ''}</td>
+                  <td className="nowrap">{v.start ? `${t(v.start)} – ${t(v.end)}` : ''}</td>
                   <td>
                     <RestoreVersionButton path={d.path} txn={v.txn} latest={v.version === newest} />
                   </td>

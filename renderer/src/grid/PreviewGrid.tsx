@@ -9,10 +9,18 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalS
 import type { ColumnInfo, DraftNode } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
+import { zoneLabel } from '../common/time-zone';
 import { Running, seconds } from '../query/Running';
 import { useClient } from '../state/app-store';
-import { cellText } from './cell-text';
+import { useView } from '../state/view-settings';
+import { cellDisplay } from './cell-display';
+import { isInstantType, isNumericType } from './column-kind';
+import { MIN_WIDTH, layoutWidths } from './column-widths';
+import { catCommand, gridSql } from './grid-sql';
 import { GRID_PAGE, PageCache } from './page-cache';
+import { PROFILE_HEIGHT, ProfileStrip } from './ProfileStrip';
+import { RowDetail } from './RowDetail';
+import { useProfiles } from './use-profiles';
 import { rowWindow, scrollTopFor } from './scroll-map';
 import { MAX_COPY_ROWS, bounds, inRange, toTsv, type CellRange } from './selection';
 
@@ -32,12 +40,6 @@ export interface PreviewSpec {
   slot?: string;
 }
 
-function columnWidth(c: ColumnInfo): number {
-  if (/TIMESTAMP/.test(c.type)) return 240;
-  if (c.type === 'VARCHAR') return 220;
-  return 150;
-}
-
 /** The preview grid: pages of rows read as they scroll into view, sorted by the engine. */
 export function PreviewGrid({
   spec,
@@ -48,6 +50,7 @@ export function PreviewGrid({
   onSortChange?(sort: { column: string; descending: boolean }[]): void;
 }) {
   const client = useClient();
+  const zone = useView((s) => s.zone);
   const [sorting, setSorting] = useState<SortingState>([]);
   useEffect(
     () => onSortChange?.(sorting.map((s) => ({ column: s.id, descending: s.desc }))),
@@ -103,13 +106,19 @@ export function PreviewGrid({
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const [height, setHeight] = useState(400);
+  const [width, setWidth] = useState(800);
   const [scrollTop, setScrollTop] = useState(0);
+  const [scrollLeft, setScrollLeft] = useState(0);
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    const measure = () => {
+      setHeight(el.clientHeight);
+      setWidth(el.clientWidth);
+    };
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
-    setHeight(el.clientHeight);
+    measure();
     return () => ro.disconnect();
   }, []);
   useEffect(() => {
@@ -117,8 +126,10 @@ export function PreviewGrid({
     setScrollTop(0);
   }, [cache]);
 
+  const [showProfile, setShowProfile] = useState(false);
+  const headerHeight = HEADER_HEIGHT + (showProfile ? PROFILE_HEIGHT : 0);
   const total = shape?.totalRows ?? 0;
-  const bodyHeight = Math.max(ROW_HEIGHT, height - HEADER_HEIGHT);
+  const bodyHeight = Math.max(ROW_HEIGHT, height - headerHeight);
   const win = rowWindow(total, ROW_HEIGHT, bodyHeight, scrollTop);
 
   // Read the pages in view once scrolling pauses briefly (dragging the scrollbar over a 5M-row
@@ -138,8 +149,57 @@ export function PreviewGrid({
   const [copyError, setCopyError] = useState<ErrorInfo>();
   useEffect(() => setSelection(undefined), [cache]);
 
-  const widths = columns.map(columnWidth);
+  // Widths the user dragged (by column name), for as long as the grid shows this node or query.
+  const [dragged, setDragged] = useState<ReadonlyMap<string, number>>(new Map());
+  const widths = layoutWidths(columns, dragged, width - ROWNUM_WIDTH);
   const fullWidth = ROWNUM_WIDTH + widths.reduce((a, b) => a + b, 0);
+  const [detailRow, setDetailRow] = useState<number>();
+  useEffect(() => setDetailRow(undefined), [cache]);
+
+  // The columns in view, for the profiles (computed lazily, for these only).
+  const visibleColumns: string[] = [];
+  for (let x = ROWNUM_WIDTH, i = 0; i < columns.length; x += widths[i]!, i++) {
+    if (x + widths[i]! > scrollLeft && x < scrollLeft + width)
+      visibleColumns.push(columns[i]!.name);
+  }
+  const sort = sorting.map((s) => ({ column: s.id, descending: s.desc }));
+  const profileSpec = useMemo(
+    () => ({
+      pond: spec.pond,
+      path: spec.path,
+      ...(spec.sql ? { sql: spec.sql } : {}),
+      ...(spec.asOf === undefined ? {} : { asOf: spec.asOf }),
+    }),
+    [spec.pond, spec.path, spec.sql, spec.asOf],
+  );
+  const profiles = useProfiles(profileSpec, showProfile, visibleColumns);
+
+  const copySql = async (asCommand: boolean) => {
+    const text = gridSql(spec.sql, sort);
+    try {
+      await navigator.clipboard.writeText(asCommand ? catCommand(spec.path, text) : text);
+      setCopyError(undefined);
+      setNote(asCommand ? 'Copied the pond cat command' : "Copied the grid's SQL");
+    } catch (e) {
+      setCopyError(toErrorInfo(e));
+    }
+  };
+
+  const startResize = (e: React.PointerEvent, name: string, from: number) => {
+    e.preventDefault();
+    e.stopPropagation();
+    const x0 = e.clientX;
+    const move = (ev: PointerEvent) =>
+      setDragged((d) =>
+        new Map(d).set(name, Math.max(MIN_WIDTH, Math.round(from + ev.clientX - x0))),
+      );
+    const up = () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
 
   const copy = async (range: CellRange) => {
     const b = bounds(range);
@@ -160,7 +220,7 @@ export function PreviewGrid({
         }
         const cells: string[] = [];
         for (let c = b.c0; c <= b.c1; c++)
-          cells.push(cellText(page!.getChildAt(c)!, r % GRID_PAGE));
+          cells.push(cellDisplay(page!.getChildAt(c)!, r % GRID_PAGE, columns[c]!.type, zone));
         out.push(cells);
       }
       await navigator.clipboard.writeText(toTsv(out));
@@ -188,6 +248,11 @@ export function PreviewGrid({
     } else if (mod && e.key === 'Home') {
       e.preventDefault();
       jumpTo(0);
+    } else if (e.key === 'Enter' && selection) {
+      e.preventDefault();
+      setDetailRow(selection.focus.row);
+    } else if (e.key === 'Escape' && detailRow !== undefined) {
+      setDetailRow(undefined);
     } else if (e.key === 'PageDown' || e.key === 'PageUp') {
       e.preventDefault();
       const page = Math.floor(bodyHeight / ROW_HEIGHT);
@@ -215,22 +280,29 @@ export function PreviewGrid({
         className={`grid-row${r % 2 ? ' odd' : ''}`}
         style={{ top: i * ROW_HEIGHT - win.shift, width: fullWidth }}
       >
-        <div role="rowheader" className="rownum" style={{ width: ROWNUM_WIDTH }}>
+        <div
+          role="rowheader"
+          className={`rownum${detailRow === r ? ' open' : ''}`}
+          style={{ width: ROWNUM_WIDTH }}
+          onClick={() => setDetailRow(r)}
+          title="Show every value of this row"
+        >
           {(r + 1).toLocaleString('en-US')}
         </div>
         {columns.map((c, ci) => {
-          const text = page ? cellText(page.getChildAt(ci)!, at) : '…';
+          const text = page ? cellDisplay(page.getChildAt(ci)!, at, c.type, zone) : '…';
           return (
             <div
               key={c.name}
               role="gridcell"
               aria-selected={inRange(selection, r, ci)}
-              className={`cell${text === 'NULL' && page ? ' null' : ''}${page ? '' : ' pending'}`}
+              className={`cell${isNumericType(c.type) ? ' num' : ''}${text === 'NULL' && page ? ' null' : ''}${page ? '' : ' pending'}`}
               style={{ width: widths[ci] }}
               onMouseDown={(e) => {
                 if (e.shiftKey) e.preventDefault();
                 clickCell(r, ci, e.shiftKey);
               }}
+              onDoubleClick={() => setDetailRow(r)}
               title={text}
             >
               {text}
@@ -260,58 +332,119 @@ export function PreviewGrid({
           </span>
         ) : null}
         {note ? <span className="note"> · {note}</span> : null}
+        <span className="spacer" />
+        {columns.some((c) => isInstantType(c.type)) ? (
+          <span className="muted" data-testid="grid-zone">
+            Times in {zoneLabel(zone)}
+          </span>
+        ) : null}
+        <button
+          aria-pressed={showProfile}
+          onClick={() => setShowProfile((v) => !v)}
+          title="Per column: nulls, distinct values, min, max and a histogram, over the whole result"
+        >
+          Profile
+        </button>
+        <button
+          onClick={() => void copySql(false)}
+          title="Copy the SQL this grid shows, with its sort"
+        >
+          Copy SQL
+        </button>
+        <button
+          onClick={() => void copySql(true)}
+          title="Copy a pond cat command that prints these rows as CSV"
+        >
+          Copy as pond cat
+        </button>
       </div>
       {cache.error ? <ErrorView error={cache.error} title="The preview failed" /> : null}
       {copyError ? <ErrorView error={copyError} title="Copying failed" /> : null}
-      <div
-        ref={scrollRef}
-        className="grid-scroll"
-        role="grid"
-        aria-label={`Rows of ${spec.path}`}
-        aria-rowcount={total + 1}
-        aria-colcount={columns.length + 1}
-        tabIndex={0}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-        onKeyDown={onKeyDown}
-      >
-        <div className="grid-layer" style={{ height, width: fullWidth }}>
-          <div
-            role="row"
-            aria-rowindex={1}
-            className="grid-header"
-            style={{ height: HEADER_HEIGHT }}
-          >
-            <div role="columnheader" className="rownum" style={{ width: ROWNUM_WIDTH }}>
-              #
+      <div className="grid-main">
+        <div
+          ref={scrollRef}
+          className="grid-scroll"
+          role="grid"
+          aria-label={`Rows of ${spec.path}`}
+          aria-rowcount={total + 1}
+          aria-colcount={columns.length + 1}
+          tabIndex={0}
+          onScroll={(e) => {
+            setScrollTop(e.currentTarget.scrollTop);
+            setScrollLeft(e.currentTarget.scrollLeft);
+          }}
+          onKeyDown={onKeyDown}
+        >
+          <div className="grid-layer" style={{ height, width: fullWidth }}>
+            <div
+              role="row"
+              aria-rowindex={1}
+              className="grid-header"
+              style={{ height: HEADER_HEIGHT }}
+            >
+              <div role="columnheader" className="rownum" style={{ width: ROWNUM_WIDTH }}>
+                #
+              </div>
+              {table.getHeaderGroups()[0]?.headers.map((h, ci) => {
+                const info = h.column.columnDef.meta as ColumnInfo;
+                const sorted = h.column.getIsSorted();
+                const tz = isInstantType(info.type) ? ` · ${zone === 'utc' ? 'UTC' : 'local'}` : '';
+                return (
+                  <div
+                    key={h.id}
+                    role="columnheader"
+                    aria-sort={
+                      sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'
+                    }
+                    className={`col-head${isNumericType(info.type) ? ' num' : ''}`}
+                    style={{ width: widths[ci] }}
+                    onClick={h.column.getToggleSortingHandler()}
+                    title={`${info.name}\n${info.type}${tz ? ` (${zoneLabel(zone)})` : ''}\nClick to sort (shift-click: add a sort key); drag the right edge to resize`}
+                  >
+                    <span className="col-name">
+                      {info.name} {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                    </span>
+                    <span className="col-type">
+                      {info.type}
+                      {tz}
+                    </span>
+                    <span
+                      className="col-resizer"
+                      role="separator"
+                      aria-orientation="vertical"
+                      aria-label={`Resize ${info.name}`}
+                      onPointerDown={(e) => startResize(e, info.name, widths[ci]!)}
+                      onClick={(e) => e.stopPropagation()}
+                    />
+                  </div>
+                );
+              })}
             </div>
-            {table.getHeaderGroups()[0]?.headers.map((h, ci) => {
-              const info = h.column.columnDef.meta as ColumnInfo;
-              const sorted = h.column.getIsSorted();
-              return (
-                <div
-                  key={h.id}
-                  role="columnheader"
-                  aria-sort={
-                    sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'
-                  }
-                  className="col-head"
-                  style={{ width: widths[ci] }}
-                  onClick={h.column.getToggleSortingHandler()}
-                  title="Click to sort (shift-click: add a sort key)"
-                >
-                  <span className="col-name">
-                    {info.name} {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                  </span>
-                  <span className="col-type">{info.type}</span>
-                </div>
-              );
-            })}
+            {showProfile ? (
+              <ProfileStrip
+                names={columns.map((c) => c.name)}
+                widths={widths}
+                rownumWidth={ROWNUM_WIDTH}
+                profiles={profiles}
+                zone={zone}
+              />
+            ) : null}
+            <div className="grid-body" style={{ height: bodyHeight }}>
+              {rowsDrawn}
+            </div>
           </div>
-          <div className="grid-body" style={{ height: bodyHeight }}>
-            {rowsDrawn}
-          </div>
+          <div style={{ height: win.scrollRange }} />
         </div>
-        <div style={{ height: win.scrollRange }} />
+        {detailRow !== undefined ? (
+          <RowDetail
+            row={detailRow}
+            page={cache.page(Math.floor(detailRow / GRID_PAGE))}
+            at={detailRow % GRID_PAGE}
+            columns={columns}
+            zone={zone}
+            onClose={() => setDetailRow(undefined)}
+          />
+        ) : null}
       </div>
     </div>
   );

@@ -4,7 +4,9 @@ import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
 import { HistoryActions } from '../edit/HistoryActions';
 import { RevertPlanView } from '../edit/RevertPlanView';
+import { formatInstant } from '../common/time-zone';
 import { useApp, useClient } from '../state/app-store';
+import { useView } from '../state/view-settings';
 
 const PAGE = 50;
 
@@ -20,6 +22,7 @@ export function HistoryPanel({ pond }: { pond: string }) {
   const [error, setError] = useState<ErrorInfo>();
   // The transaction whose revert plan is shown under its row.
   const [reverting, setReverting] = useState<number>();
+  const zone = useView((s) => s.zone);
 
   const more = async (before: number | undefined) => {
     setBusy(true);
@@ -50,7 +53,7 @@ export function HistoryPanel({ pond }: { pond: string }) {
         <thead>
           <tr>
             <th>Txn</th>
-            <th>Time (UTC)</th>
+            <th>Time ({zone === 'utc' ? 'UTC' : 'local'})</th>
             <th>Command</th>
             <th>User</th>
             <th>Changes</th>
@@ -66,8 +69,8 @@ export function HistoryPanel({ pond }: { pond: string }) {
               <Fragment key={t.txn}>
                 <tr className={current ? 'current' : ''} data-txn={t.txn}>
                   <td>{t.txn}</td>
-                  <td>{t.time}</td>
-                  <td className="mono">{t.command.join(' ') || t.operation}</td>
+                  <td className="nowrap">{formatInstant(t.time, zone)}</td>
+                  <td className="mono command">{t.command.join(' ') || t.operation}</td>
                   <td>
                     {t.user}@{t.host}
                   </td>
@@ -78,7 +81,7 @@ export function HistoryPanel({ pond }: { pond: string }) {
                       .join(', ')}
                     {t.changesTotal > 3 ? ` (+${t.changesTotal - 3} more)` : ''}
                   </td>
-                  <td>
+                  <td className="nowrap">
                     {latest ? (
                       <button disabled={!asOf} onClick={() => setAsOf(undefined)}>
                         Latest

@@ -10,11 +10,21 @@ import { useRevision } from '../edit/edit-store';
 import { Running } from '../query/Running';
 import { useQuery } from '../query/use-query';
 import { HistoryPanel } from '../history/HistoryPanel';
-import { DataPanel } from '../sql/DataPanel';
 import { useApp, useAsOfTxn, useClient, type Panel } from '../state/app-store';
+import { useConnection } from '../state/connection';
+import { useView } from '../state/view-settings';
 import { Tree } from '../tree/Tree';
 import { AsOfBanner } from './AsOfBanner';
+import { useSelectionAcrossTime } from './keep-selection';
+import { SidebarResizer } from './SidebarResizer';
 import { Toolbar } from './Toolbar';
+
+// The grid (and Arrow, which decodes its pages) load with the first Data panel, so the tree
+// paints without waiting for them.
+const DataPanel = lazy(() => import('../sql/DataPanel').then((m) => ({ default: m.DataPanel })));
+const DataFilePanel = lazy(() =>
+  import('../data-file/DataFilePanel').then((m) => ({ default: m.DataFilePanel })),
+);
 
 // uPlot is loaded when a chart is first shown, so the first paint does not wait for it.
 const ChartPanel = lazy(() =>
@@ -33,7 +43,8 @@ const LABELS: Record<Panel, string> = {
 function panelsFor(entry: TreeEntry | undefined): Panel[] {
   if (!entry) return ['history', 'backups'];
   if (entry.kind === 'series') return ['data', 'chart', 'details', 'history', 'backups'];
-  if (entry.kind === 'table') return ['data', 'details', 'history', 'backups'];
+  if (entry.kind === 'table' || entry.kind === 'data')
+    return ['data', 'details', 'history', 'backups'];
   return ['details', 'history', 'backups'];
 }
 
@@ -48,6 +59,9 @@ export function MainView({ pond }: { pond: PondSummary }) {
   const travel = asOf ?? 'latest';
   const client = useClient();
   useUndoKey(!client.onMenuCommand);
+  const epoch = useConnection((s) => s.epoch);
+  const sidebarWidth = useView((s) => s.sidebarWidth);
+  useSelectionAcrossTime(client, pond.handle);
 
   return (
     <div className="main">
@@ -56,11 +70,13 @@ export function MainView({ pond }: { pond: PondSummary }) {
       <EditNoticeBar />
       <EditDialogs pond={pond.handle} />
       <div className="workspace">
-        <aside className="sidebar">
-          <ErrorBoundary what="The tree" resetKey={`${pond.handle}:${travel}`}>
-            <Tree key={`${pond.handle}:${travel}`} pond={pond.handle} />
+        <aside className="sidebar" style={{ width: sidebarWidth }}>
+          {/* Not keyed by time: the tree keeps its open folders across View as of. */}
+          <ErrorBoundary what="The tree" resetKey={`${pond.handle}:${travel}:${epoch}`}>
+            <Tree key={pond.path} pond={pond.handle} />
           </ErrorBoundary>
         </aside>
+        <SidebarResizer />
         <section className="content">
           <div className="tabs" role="tablist" aria-label="Panels">
             {panels.map((p) => (
@@ -79,14 +95,20 @@ export function MainView({ pond }: { pond: PondSummary }) {
           <div className="tab-body" role="tabpanel" aria-label={LABELS[panel]}>
             <ErrorBoundary
               what={`The ${LABELS[panel]} panel`}
-              resetKey={`${panel}:${selected?.path ?? ''}:${travel}`}
+              resetKey={`${panel}:${selected?.path ?? ''}:${travel}:${epoch}`}
             >
               {panel === 'history' ? (
-                <HistoryPanel pond={pond.handle} />
+                <HistoryPanel key={epoch} pond={pond.handle} />
               ) : panel === 'backups' ? (
-                <BackupsPanel pond={pond.handle} />
+                <BackupsPanel key={epoch} pond={pond.handle} />
               ) : selected ? (
-                <NodePanel pond={pond.handle} entry={selected} panel={panel} asOf={asOf} />
+                <NodePanel
+                  key={epoch}
+                  pond={pond.handle}
+                  entry={selected}
+                  panel={panel}
+                  asOf={asOf}
+                />
               ) : null}
             </ErrorBoundary>
           </div>
@@ -107,10 +129,20 @@ function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
   const at = asOf === undefined ? {} : { asOf };
   // The app's edits of this node (a restored version) read it again.
   const revision = useRevision(entry.path);
-  // Keyed by node: a new node opens on its own rows, not on the last node's SQL (which would
-  // start that query again, a long one included, on the new node).
-  if (panel === 'data')
-    return <DataPanel key={`${entry.path}\n${revision}`} pond={pond} path={entry.path} {...at} />;
+  const key = `${entry.path}\n${revision}`;
+  // Keyed by node: a new node opens on its own rows (or the query it had), never on the last
+  // node's SQL (which would start that query again, a long one included, on the new node).
+  if (panel === 'data') {
+    return (
+      <Suspense fallback={<div className="panel-loading">Loading…</div>}>
+        {entry.kind === 'data' ? (
+          <DataFilePanel key={key} pond={pond} path={entry.path} {...at} />
+        ) : (
+          <DataPanel key={key} pond={pond} path={entry.path} {...at} />
+        )}
+      </Suspense>
+    );
+  }
   return <DetailedPanel pond={pond} entry={entry} panel={panel} asOf={asOf} />;
 }
 

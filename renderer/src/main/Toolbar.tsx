@@ -4,6 +4,7 @@ import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
 import { ExportButton } from '../export/ExportButton';
 import { useApp, useClient, type Theme } from '../state/app-store';
+import { ZoneButton } from './ZoneButton';
 
 const NEXT_THEME: Record<Theme, Theme> = { system: 'dark', dark: 'light', light: 'system' };
 
@@ -24,6 +25,7 @@ export function Toolbar({ pond }: { pond: PondSummary }) {
       </span>
       <span className="spacer" />
       <ExportButton />
+      <ZoneButton />
       <ThemeButton theme={theme} onClick={() => setTheme(NEXT_THEME[theme])} />
       <button
         onClick={() =>

@@ -1,7 +1,8 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ExportResultButton } from '../export/ExportResultButton';
 import { PreviewGrid } from '../grid/PreviewGrid';
 import { useApp } from '../state/app-store';
+import { keepNodeQuery, nodeQuery } from './node-queries';
 import { loadQueryHistory, rememberQuery } from './query-history';
 
 // CodeMirror is loaded with the first Data panel, so the first paint does not wait for it.
@@ -9,11 +10,16 @@ const SqlEditor = lazy(() => import('./SqlEditor').then((m) => ({ default: m.Sql
 
 const DEFAULT_SQL = 'SELECT * FROM source';
 
-/** The selected node's rows, optionally through the user's SQL over `source`. */
+/**
+ * The selected node's rows, optionally through the user's SQL over `source`. Each node keeps its
+ * own query for the tab (node-queries.ts): another node opens on its own rows.
+ */
 export function DataPanel({ pond, path, asOf }: { pond: string; path: string; asOf?: number }) {
   const pondPath = useApp((s) => s.pond?.path ?? '');
-  const [text, setText] = useState(DEFAULT_SQL);
-  const [ran, setRan] = useState<string | undefined>(undefined);
+  const kept = nodeQuery(pondPath, path);
+  const [text, setText] = useState(kept?.text ?? DEFAULT_SQL);
+  const [ran, setRan] = useState<string | undefined>(kept?.ran);
+  useEffect(() => keepNodeQuery(pondPath, path, { text, ran }), [pondPath, path, text, ran]);
   // Counts runs, so running the same SQL again (after a cancel, say) runs it again.
   const [runs, setRuns] = useState(0);
   const [editorKey, setEditorKey] = useState(0);

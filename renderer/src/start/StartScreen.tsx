@@ -10,7 +10,9 @@ export function StartScreen() {
   const client = useClient();
   const app = useApp((s) => s.app);
   const openPond = useApp((s) => s.openPond);
-  const recent = useAsync(() => client.recentPonds(), [client]);
+  // Bumped when an entry is removed, to read the list again.
+  const [listed, setListed] = useState(0);
+  const recent = useAsync(() => client.recentPonds(), [client, listed]);
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<ErrorInfo>();
   const [birthplace, setBirthplace] = useState('');
@@ -77,17 +79,36 @@ export function StartScreen() {
         {recent.state === 'done' ? (
           <ul className="recent">
             {recent.value.map((r) => (
-              <li key={r.path}>
+              <li key={r.path} data-missing={r.missing ? 'true' : undefined}>
                 <button
                   className="link"
-                  disabled={busy !== undefined}
+                  disabled={busy !== undefined || r.missing === true}
                   onClick={() => attempt(`open ${r.name}`, () => client.openRecent(r.path))}
                 >
                   {r.name}
                 </button>{' '}
+                {r.missing ? (
+                  <span className="missing-tag" title="No pond is at this path any more">
+                    missing
+                  </span>
+                ) : null}{' '}
                 <span className="muted">
                   {r.path} · opened {r.lastOpened}
-                </span>
+                </span>{' '}
+                <button
+                  className="remove"
+                  aria-label={`Remove ${r.name} from the recent ponds`}
+                  title="Remove from this list (the pond's folder is not touched)"
+                  disabled={busy !== undefined}
+                  onClick={() =>
+                    client.forgetRecent(r.path).then(
+                      () => setListed((n) => n + 1),
+                      (e: unknown) => setError(toErrorInfo(e)),
+                    )
+                  }
+                >
+                  Remove
+                </button>
               </li>
             ))}
           </ul>

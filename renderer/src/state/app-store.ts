@@ -50,8 +50,8 @@ export const useApp = create<AppState>()((set, get) => ({
   setClient: (client, app) => set({ client, app }),
   openPond: (pond) => set({ pond, selected: undefined, asOf: undefined, panel: 'data' }),
   select: (selected) => set({ selected }),
-  // Time travel changes what exists: the selection may not exist as of the chosen transaction.
-  setAsOf: (asOf) => set({ asOf, selected: undefined }),
+  // The selection stays while the path exists in the other state (main/keep-selection.ts).
+  setAsOf: (asOf) => set({ asOf }),
   setPanel: (panel) => set({ panel }),
   setTheme: (theme) => {
     if (theme === 'system') localStorage.removeItem(THEME_KEY);

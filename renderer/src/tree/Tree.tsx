@@ -7,8 +7,11 @@ import { linkTree } from '../edit/tree-link';
 import { useTreeEditing, type RowEditing } from '../edit/tree-editing';
 import { ProfileBadge } from '../export/ProfileBadge';
 import { isProfilePath } from '../export/wizard-settings';
+import { bootListing } from '../client/boot';
 import { useApp, useAsOfTxn, useClient } from '../state/app-store';
+import { useConnection } from '../state/connection';
 import { EntryIcon } from './entry-icon';
+import { nameGlob } from './name-glob';
 import { TREE_PAGE, TreeModel, type TreeRow } from './tree-model';
 import { treeKeyAction } from './tree-keys';
 
@@ -24,29 +27,33 @@ export function Tree({ pond }: { pond: string }) {
   const select = useApp((s) => s.select);
   const [filter, setFilter] = useState('');
   const [applied, setApplied] = useState('');
+  const epoch = useConnection((s) => s.epoch);
 
-  // A new model for every filter (the tree is remounted for another pond or time-travel point):
-  // its cached pages change with it, but the open directories stay open.
+  // A new model for every filter, pond and time-travel point (and after a reconnection): its
+  // cached pages change with it, but the open directories stay open. A filter searches the
+  // whole tree and opens the way to every match.
   const previous = useRef<TreeModel | undefined>(undefined);
   const model = useMemo(() => {
     const m = new TreeModel(
-      (path, offset, limit) =>
-        client.list({
+      (path, offset, limit) => {
+        const req = {
           pond,
           path,
           offset,
           limit,
-          keepDirectories: true,
-          ...(applied ? { filter: applied } : {}),
+          ...(applied ? { filter: applied, deep: true } : {}),
           ...(asOf === undefined ? {} : { asOf }),
-        }),
+        };
+        return bootListing(req) ?? client.list(req);
+      },
       previous.current?.expandedPaths(),
+      applied ? { isMatch: nameGlob(applied) } : undefined,
     );
     m.ensurePage('/', 0);
     previous.current = m;
     return m;
     // lastTxn only matters for the latest view (as-of views never change).
-  }, [client, pond, asOf, applied, asOf === undefined ? lastTxn : 0]);
+  }, [client, pond, asOf, applied, epoch, asOf === undefined ? lastTxn : 0]);
   useEffect(() => () => model.dispose(), [model]);
   // Edits keep the tree in step (a renamed folder stays open).
   useEffect(() => linkTree(model), [model]);
@@ -65,6 +72,8 @@ export function Tree({ pond }: { pond: string }) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
+    // Rows are measured: an error row is as tall as its message.
+    measureElement: (el) => el.getBoundingClientRect().height,
   });
   const items = virtualizer.getVirtualItems();
 
@@ -113,6 +122,7 @@ export function Tree({ pond }: { pond: string }) {
         value={filter}
         onChange={(e) => setFilter(e.target.value)}
       />
+      <FilterState model={model} filter={applied} />
       <div
         ref={scrollRef}
         className={`tree-scroll${editing.rootDropTarget ? ' drop-target' : ''}`}
@@ -129,8 +139,10 @@ export function Tree({ pond }: { pond: string }) {
             return (
               <div
                 key={item.key}
+                ref={virtualizer.measureElement}
+                data-index={item.index}
                 className="tree-row-slot"
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                style={{ transform: `translateY(${item.start}px)` }}
               >
                 <Row
                   row={row}
@@ -155,6 +167,36 @@ export function Tree({ pond }: { pond: string }) {
   );
 }
 
+/** Under the filter box: that nothing matches, or why the tree cannot be listed (wrapped). */
+function FilterState({ model, filter }: { model: TreeModel; filter: string }) {
+  const error = model.rootError();
+  if (error) {
+    return (
+      <div className="tree-filter-error">
+        <ErrorView
+          error={error}
+          title={filter ? `cannot filter by '${filter}'` : 'cannot list /'}
+        />
+      </div>
+    );
+  }
+  if (filter && model.rootTotal() === 0) {
+    return (
+      <p className="tree-no-match" role="status">
+        No names match <code>{filter}</code>
+      </p>
+    );
+  }
+  if (filter && model.rootTotal() !== undefined) {
+    return (
+      <p className="tree-filter-note muted" role="status">
+        Showing the names that match <code>{filter}</code> and the folders that hold them
+      </p>
+    );
+  }
+  return null;
+}
+
 interface RowProps {
   row: TreeRow;
   id: string;
@@ -169,8 +211,16 @@ interface RowProps {
 function Row({ row, id, focused, selected, expanded, onClick, editing, onEdited }: RowProps) {
   const indent = { paddingLeft: 8 + row.depth * 16 };
   if (row.type === 'error') {
+    // The root's error is shown under the filter box.
+    if (row.dir === '/') return <div id={id} role="none" />;
     return (
-      <div id={id} role="treeitem" aria-level={row.depth + 1} className="tree-row" style={indent}>
+      <div
+        id={id}
+        role="treeitem"
+        aria-level={row.depth + 1}
+        className="tree-row tree-row-error"
+        style={indent}
+      >
         <ErrorView error={row.error} title={`cannot list ${row.dir}`} />
       </div>
     );

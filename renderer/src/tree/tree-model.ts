@@ -19,6 +19,14 @@ export type TreeRow =
 export type ListFn = (path: string, offset: number, limit: number) => Promise<ListPage>;
 
 /**
+ * A filtered tree opens by itself: every directory that leads to a match, and each matched
+ * directory once (its own subdirectories stay closed).
+ */
+export interface AutoExpand {
+  isMatch(name: string): boolean;
+}
+
+/**
  * The tree's loaded state: per directory, its size and the pages read so far. Pages are read
  * lazily as rows come into view; a directory's rows exist (as pending rows) before their page
  * is read, so the scrollbar has the right size from the first page on.
@@ -26,6 +34,10 @@ export type ListFn = (path: string, offset: number, limit: number) => Promise<Li
 export class TreeModel {
   private readonly dirs = new Map<string, DirState>();
   private readonly expanded: Set<string>;
+  /** In a filtered tree: matched directories and everything inside them. */
+  private readonly insideMatch = new Set<string>();
+  /** Directories the user closed (never reopened by the filter). */
+  private readonly closed = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private rows: TreeRow[] | undefined;
   private disposed = false;
@@ -35,8 +47,19 @@ export class TreeModel {
   constructor(
     private readonly list: ListFn,
     expanded: Iterable<string> = [],
+    private readonly auto?: AutoExpand,
   ) {
     this.expanded = new Set(expanded);
+  }
+
+  /** The root's size once read (0: nothing there, or nothing matches the filter). */
+  rootTotal(): number | undefined {
+    return this.dirs.get('/')?.total;
+  }
+
+  /** Why the root could not be listed (a bad filter, the server gone). */
+  rootError(): ErrorInfo | undefined {
+    return this.dirs.get('/')?.error;
   }
 
   expandedPaths(): string[] {
@@ -66,6 +89,7 @@ export class TreeModel {
   }
 
   collapse(path: string): void {
+    this.closed.add(path);
     if (this.expanded.delete(path)) this.changed();
   }
 
@@ -99,6 +123,7 @@ export class TreeModel {
         state.loading.delete(page);
         state.total = p.total;
         state.pages.set(page, p.entries);
+        this.autoExpand(path, p.entries);
         this.changed();
       },
       (e: unknown) => {
@@ -108,6 +133,18 @@ export class TreeModel {
         this.changed();
       },
     );
+  }
+
+  private autoExpand(dir: string, entries: TreeEntry[]): void {
+    if (!this.auto || this.insideMatch.has(dir)) {
+      if (this.auto) for (const e of entries) this.insideMatch.add(e.path);
+      return;
+    }
+    for (const e of entries) {
+      if (e.kind !== 'directory' || this.closed.has(e.path)) continue;
+      if (this.auto.isMatch(e.name)) this.insideMatch.add(e.path);
+      this.expanded.add(e.path);
+    }
   }
 
   /** The visible rows, depth first: expanded directories' rows follow their own row. */

@@ -67,7 +67,7 @@ export async function withRejects<T>(
 
 /**
  * The 1-based line of the file at each byte position DuckDB reports for a rejected row (lines end
- * with \n or \r\n). DuckDB's own `line` counts records, which is not the line an editor shows
+ * with \n, \r\n or \r). DuckDB's own `line` counts records, which is not the line an editor shows
  * when a quoted field holds a line break. Positions count the file's bytes as UTF-8 (a Latin-1
  * byte above 0x7f takes two); for UTF-16 (and zstd, which Node cannot always read) DuckDB's
  * count is kept.
@@ -86,12 +86,15 @@ async function fileLines(
   if (dialect.compression === 'gzip') stream = stream.pipe(createGunzip());
   let at = 0; // UTF-8 offset of the next byte
   let line = 1;
+  let afterCR = false;
   let k = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     for (let j = 0; j < chunk.length && k < order.length; j++) {
       while (k < order.length && order[k]!.p <= at) out[order[k++]!.i] = line;
       const b = chunk[j]!;
-      if (b === 0x0a) line++;
+      // \n, \r\n and a lone \r (old Mac files) each end a line.
+      if (b === 0x0d || (b === 0x0a && !afterCR)) line++;
+      afterCR = b === 0x0d;
       at += latin1 && b > 0x7f ? 2 : 1;
     }
     if (k >= order.length) {
@@ -101,6 +104,18 @@ async function fileLines(
   }
   for (; k < order.length; k++) out[order[k]!.i] = line;
   return out;
+}
+
+/** One rejected row as it reads in a message. */
+export function rejectLine(r: ImportReject): string {
+  return `line ${r.line}: ${r.error}${r.column ? ` (column ${r.column})` : ''}: ${r.message}`;
+}
+
+/** Rejected rows as they read in a message: the count and the first lines. */
+export function listRejects(label: string, list: RejectList): string {
+  const lines = list.rejects.slice(0, 10).map((r) => `  ${rejectLine(r)}`);
+  const more = list.count > lines.length ? `\n  ... and ${list.count - lines.length} more` : '';
+  return `${label}: ${list.count} row${list.count === 1 ? '' : 's'} could not be read:\n${lines.join('\n')}${more}`;
 }
 
 function firstLine(s: string): string {

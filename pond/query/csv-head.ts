@@ -1,8 +1,11 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { ErrorCode, PondError } from '../../shared/errors.js';
+import { ErrorCode, PondError, messageOf } from '../../shared/errors.js';
 import type { CsvDialect } from '../../shared/import.js';
+import { duckMessage, type DuckSession } from '../duckdb/session.js';
+import { literal } from '../duckdb/sql.js';
+import type { CsvAdvice } from './csv-advice.js';
 
 /** A record of a CSV file as written, and the line it starts on (1-based, as an editor counts). */
 export interface CsvRecord {
@@ -12,6 +15,9 @@ export interface CsvRecord {
 
 /** The bytes read to find the first records; a header line longer than this is refused. */
 const HEAD_BYTES = 1 << 20;
+
+/** The lines DuckDB reads for the head of a zstd file (see zstdHead). */
+const HEAD_LINES = 10_000;
 
 type HeadDialect = Pick<
   CsvDialect,
@@ -24,36 +30,73 @@ type HeadDialect = Pick<
  * renamed duplicates). Blank lines are passed over, as DuckDB does.
  */
 export async function readCsvHead(
+  session: DuckSession,
   file: string,
   dialect: HeadDialect,
   maxRecords: number,
   label: string,
+  advice: CsvAdvice,
 ): Promise<CsvRecord[]> {
+  if (dialect.compression === 'zstd') {
+    const { text, complete } = await zstdHead(session, file, dialect, label, advice);
+    return splitRecords(text, dialect, maxRecords, complete, label, advice);
+  }
   const { bytes, complete } = await headBytes(file, dialect.compression, label);
-  const text = decode(bytes, complete, dialect.encoding, label);
-  return splitRecords(text, dialect, maxRecords, complete, label);
+  const text = decode(bytes, complete, dialect.encoding, label, advice);
+  return splitRecords(text, dialect, maxRecords, complete, label, advice);
+}
+
+/**
+ * The first lines of a zstd-compressed file as text, decompressed and decoded by DuckDB (Node's
+ * zlib reads zstd only from Node 22.15). Each line is read whole as one field (no quote, a
+ * delimiter no text holds), so DuckDB's line numbers are the file's lines, blank ones included.
+ * Line ends come back as \n: the head is only split into records and compared with the sniff.
+ */
+async function zstdHead(
+  session: DuckSession,
+  file: string,
+  dialect: HeadDialect,
+  label: string,
+  advice: CsvAdvice,
+): Promise<{ text: string; complete: boolean }> {
+  let rows: { line: string | null }[];
+  try {
+    rows = await session.all<{ line: string | null }>(
+      `SELECT line FROM read_csv(${literal(file)}, columns = {'line': 'VARCHAR'}, header = false,
+         auto_detect = false, strict_mode = false, delim = '\x1f\x1e\x1d\x1c', quote = '', escape = '',
+         compression = 'zstd', encoding = ${literal(dialect.encoding)}) LIMIT ${HEAD_LINES}`,
+    );
+  } catch (e) {
+    const message = duckMessage(e);
+    const full = messageOf(e instanceof PondError && e.cause !== undefined ? e.cause : e);
+    const line = /Line: (\d+)/.exec(full)?.[1];
+    if (/invalid unicode/i.test(full) && line !== undefined) {
+      throw new PondError(
+        ErrorCode.BadInput,
+        `${label}: line ${line}: invalid encoding: not valid ${dialect.encoding.toUpperCase()} (a Latin-1 file? give ${advice('encoding', 'latin-1')})`,
+        { input: label, cause: e },
+      );
+    }
+    throw new PondError(ErrorCode.BadInput, `cannot read ${label} as zstd: ${message}`, {
+      input: label,
+      cause: e,
+    });
+  }
+  let text = '';
+  for (const r of rows) {
+    text += `${r.line ?? ''}\n`;
+    if (text.length >= HEAD_BYTES) return { text: text.slice(0, HEAD_BYTES), complete: false };
+  }
+  return { text, complete: rows.length < HEAD_LINES };
 }
 
 async function headBytes(
   file: string,
-  compression: CsvDialect['compression'],
+  compression: 'none' | 'gzip',
   label: string,
 ): Promise<{ bytes: Buffer; complete: boolean }> {
   let stream: Readable = createReadStream(file);
   if (compression === 'gzip') stream = stream.pipe(zlib.createGunzip());
-  else if (compression === 'zstd') {
-    const make = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream })
-      .createZstdDecompress;
-    if (!make) {
-      stream.destroy();
-      throw new PondError(
-        ErrorCode.Unsupported,
-        `${label}: zstd-compressed CSV cannot be checked on Node ${process.versions.node} (it needs Node 22.15 or newer); decompress the file or use gzip`,
-        { input: label },
-      );
-    }
-    stream = stream.pipe(make()) as unknown as Readable;
-  }
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -80,6 +123,7 @@ function decode(
   complete: boolean,
   encoding: CsvDialect['encoding'],
   label: string,
+  advice: CsvAdvice,
 ): string {
   if (encoding === 'latin-1') return bytes.toString('latin1');
   const name = encoding === 'utf-16' ? 'utf-16le' : 'utf-8';
@@ -90,25 +134,26 @@ function decode(
   } catch {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: line ${badLine(bytes, name)}: invalid encoding: not valid ${encoding.toUpperCase()} (a Latin-1 file? give --encoding latin-1)`,
+      `${label}: line ${badLine(bytes, name)}: invalid encoding: not valid ${encoding.toUpperCase()} (a Latin-1 file? give ${advice('encoding', 'latin-1')})`,
       { input: label },
     );
   }
 }
 
-/** The first line whose bytes do not decode. */
+/** The first line (ended by \n, \r\n or \r) whose bytes do not decode. */
 function badLine(bytes: Buffer, name: string): number {
   let start = 0;
   for (let line = 1; ; line++) {
-    const end = bytes.indexOf(0x0a, start);
-    const slice = bytes.subarray(start, end < 0 ? bytes.length : end);
+    let end = start;
+    while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
+    const slice = bytes.subarray(start, end);
     try {
-      new TextDecoder(name, { fatal: true }).decode(slice, { stream: end < 0 });
+      new TextDecoder(name, { fatal: true }).decode(slice, { stream: end >= bytes.length });
     } catch {
       return line;
     }
-    if (end < 0) return line;
-    start = end + 1;
+    if (end >= bytes.length) return line;
+    start = bytes[end] === 0x0d && bytes[end + 1] === 0x0a ? end + 2 : end + 1;
   }
 }
 
@@ -123,6 +168,7 @@ export function splitRecords(
   maxRecords: number,
   complete: boolean,
   label: string,
+  advice: CsvAdvice,
 ): CsvRecord[] {
   const { delimiter, quote, escape } = dialect;
   let i = 0;
@@ -195,7 +241,7 @@ export function splitRecords(
     if (quoted && complete) {
       throw new PondError(
         ErrorCode.BadInput,
-        `${label}: line ${start} opens a quoted field (${quote}) that is never closed (if ${quote} is a plain character in this file, give --quote '')`,
+        `${label}: line ${start} opens a quoted field (${quote}) that is never closed (if ${quote} is a plain character in this file, give ${advice('quote', '')})`,
         { input: label },
       );
     }
@@ -205,7 +251,7 @@ export function splitRecords(
   if (out.length === 0 && !complete) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: the first record is longer than ${HEAD_BYTES} bytes (wrong --quote?)`,
+      `${label}: the first record is longer than ${HEAD_BYTES} bytes (wrong ${advice('quote')}?)`,
       { input: label },
     );
   }

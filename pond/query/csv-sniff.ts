@@ -1,9 +1,21 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { CsvDialect, ImportOverrides } from '../../shared/import.js';
+import type { CsvDialect } from '../../shared/import.js';
 import { duckMessage, type DuckSession } from '../duckdb/session.js';
 import { literal, stringList } from '../duckdb/sql.js';
+import type { CsvAdvice } from './csv-advice.js';
 import { readCsvHead, type CsvRecord } from './csv-head.js';
+
+/** What the user says about how a CSV file is read; anything left out is sniffed (skip: 0). */
+export interface CsvChoices {
+  delimiter?: string;
+  quote?: string;
+  escape?: string;
+  header?: boolean;
+  skip?: number;
+  encoding?: CsvDialect['encoding'];
+  nullStrings?: string[];
+}
 
 /** DuckDB's proposal for a CSV file, checked against the file itself. */
 export interface CsvSniff {
@@ -34,12 +46,21 @@ export async function sniffCsv(
   file: string,
   label: string,
   compression: CsvDialect['compression'],
-  o: ImportOverrides,
+  o: CsvChoices,
+  advice: CsvAdvice,
 ): Promise<CsvSniff> {
   if ((await stat(file)).size === 0) {
     throw new PondError(ErrorCode.BadInput, `${label} is empty: there is nothing to import`, {
       input: label,
     });
+  }
+  const found = await compressionOf(file);
+  if (compression === 'none' && found !== 'none') {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label} is ${found}-compressed: name the compression in the URL (csv+${found}:///..., host+csv+${found}:///...)`,
+      { input: label },
+    );
   }
   const skip = o.skip ?? 0;
   const encoding = o.encoding ?? 'utf-8';
@@ -90,7 +111,7 @@ export async function sniffCsv(
     name: c.name,
     type: c.type,
   }));
-  const head = await readCsvHead(file, dialect, 6, label);
+  const head = await readCsvHead(session, file, dialect, 6, label, advice);
   if (head.length === 0) {
     throw new PondError(
       ErrorCode.BadInput,
@@ -99,7 +120,7 @@ export async function sniffCsv(
     );
   }
   const first = head[0]!;
-  checkColumnCount(first, sniffedColumns.length, dialect, label, o.delimiter !== undefined);
+  checkColumnCount(first, sniffedColumns.length, dialect, label, o.delimiter !== undefined, advice);
   const dataRows = dialect.header ? head.slice(1) : head;
   if (dataRows.length === 0) {
     throw new PondError(
@@ -115,18 +136,33 @@ export async function sniffCsv(
   return { dialect, columns, headerLine: dialect.header ? first.line : null, firstRows: dataRows };
 }
 
+/** The compression a file's first bytes show (gzip: 1f 8b; zstd frame: 28 b5 2f fd). */
+async function compressionOf(file: string): Promise<CsvDialect['compression']> {
+  const h = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await h.read(Buffer.alloc(4), 0, 4, 0);
+    const b = buffer.subarray(0, bytesRead);
+    if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+    if (b.equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))) return 'zstd';
+    return 'none';
+  } finally {
+    await h.close();
+  }
+}
+
 function checkColumnCount(
   first: CsvRecord,
   sniffed: number,
   d: CsvDialect,
   label: string,
   delimiterGiven: boolean,
+  advice: CsvAdvice,
 ): void {
   const how = `with delimiter ${JSON.stringify(d.delimiter)} and quote ${JSON.stringify(d.quote)}`;
   if (first.fields.length !== sniffed) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: line ${first.line} has ${first.fields.length} fields ${how}, but DuckDB's sniffer reads ${sniffed} columns; give the dialect (--delimiter, --quote, --header/--no-header, --skip)`,
+      `${label}: line ${first.line} has ${first.fields.length} fields ${how}, but DuckDB's sniffer reads ${sniffed} columns; give the dialect (${(['delimiter', 'quote', 'header', 'skip'] as const).map((c) => advice(c)).join(', ')})`,
       { input: label },
     );
   }
@@ -135,7 +171,7 @@ function checkColumnCount(
   if (sniffed === 1 && !delimiterGiven && other !== undefined) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: line ${first.line} reads as one column ${JSON.stringify(text.slice(0, 60))} ${how}; if ${JSON.stringify(other)} separates its columns, give --delimiter ${JSON.stringify(other)}`,
+      `${label}: line ${first.line} reads as one column ${JSON.stringify(text.slice(0, 60))} ${how}; if ${JSON.stringify(other)} separates its columns, give ${advice('delimiter', other)}`,
       { input: label },
     );
   }

@@ -1,0 +1,78 @@
+import type { CsvDialect } from '../../shared/import.js';
+import { literal, stringList } from '../duckdb/sql.js';
+import { TIMESTAMP, TIMESTAMPTZ } from './column-types.js';
+
+/**
+ * The strict `read_csv` of a file whose dialect and column types are decided: auto-detection off,
+ * strict mode, every choice explicit, so DuckDB reads the whole file exactly as planned and
+ * refuses (with the line) a row that does not fit, instead of guessing again.
+ *
+ * Times are read as TIMESTAMP_NS (or TIMESTAMP with a strptime format), never as TIMESTAMPTZ:
+ * DuckDB's CSV reader turns a TIMESTAMPTZ (or TIMETZ) value it cannot read into NULL without a
+ * word, its TIMESTAMP reader drops a `+02:00` offset without a word, and its TIMESTAMP_NS reader
+ * applies the offset and refuses what it cannot read, with the line. Text without a zone is UTC;
+ * digits below the microsecond are dropped (a pond stores microseconds).
+ */
+
+/** A column of the file as it is read: its name in the query and the type DuckDB reads. */
+export interface CsvReadColumn {
+  name: string;
+  readType: string;
+}
+
+export interface CsvReadOptions {
+  /** The strptime format of TIMESTAMP columns (else the dialect's sniffed one, else ISO-8601). */
+  timestampFormat?: string | null;
+  /** Columns whose empty field is a value, not NULL (so a missing event time is a bad row). */
+  forceNotNull?: string[];
+  /** More read_csv arguments (e.g. for reject tables). */
+  extra?: string;
+}
+
+/** The `read_csv(...)` call. */
+export function strictCsvRead(
+  file: string,
+  d: CsvDialect,
+  columns: CsvReadColumn[],
+  o: CsvReadOptions = {},
+): string {
+  const args = [
+    'auto_detect = false',
+    'strict_mode = true',
+    `header = ${d.header}`,
+    `skip = ${d.skip}`,
+    `delim = ${literal(d.delimiter)}`,
+    `quote = ${literal(d.quote)}`,
+    `escape = ${literal(d.escape)}`,
+    `encoding = ${literal(d.encoding)}`,
+    `compression = ${literal(d.compression)}`,
+    `nullstr = ${stringList(['', ...d.nullStrings])}`,
+    `columns = {${columns.map((c) => `${literal(c.name)}: ${literal(c.readType)}`).join(', ')}}`,
+  ];
+  const timestampFormat = o.timestampFormat ?? d.timestampFormat;
+  if (timestampFormat) args.push(`timestampformat = ${literal(timestampFormat)}`);
+  if (d.dateFormat) args.push(`dateformat = ${literal(d.dateFormat)}`);
+  if (o.forceNotNull?.length) args.push(`force_not_null = ${stringList(o.forceNotNull)}`);
+  if (o.extra) args.push(o.extra);
+  return `read_csv(${literal(file)}, ${args.join(', ')})`;
+}
+
+/** The type DuckDB reads a CSV column as, to store it as `type` (see above). */
+export function csvReadType(type: string, timestampFormat: string | null): string {
+  if (/^TIMESTAMP/.test(type)) return timestampFormat ? TIMESTAMP : 'TIMESTAMP_NS';
+  // Read as text and cast: the reader would turn a bad value into NULL.
+  if (type === 'TIME WITH TIME ZONE') return 'VARCHAR';
+  return type;
+}
+
+/** The expression that makes a value of `type` from `expr`, of type `from`. */
+export function convertSql(expr: string, from: string, type: string): string {
+  if (from === type) return expr;
+  // Instants move between types by their µs count: no zone arithmetic (the session is UTC).
+  const instant = from === 'DATE' ? `CAST(${expr} AS TIMESTAMP)` : expr;
+  if (type === TIMESTAMPTZ && /^TIMESTAMP|^DATE$/.test(from))
+    return `make_timestamptz(epoch_us(${instant}))`;
+  if (type === TIMESTAMP && /^TIMESTAMP|^DATE$/.test(from))
+    return `make_timestamp(epoch_us(${instant}))`;
+  return `CAST(${expr} AS ${type})`;
+}
