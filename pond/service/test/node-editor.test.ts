@@ -328,14 +328,13 @@ query: "SELECT timestamp, count(*) AS n FROM source, range(1000000) a, range(100
       query: { id: 'slow-1', slot: 'test:grid' },
     });
     await new Promise((r) => setTimeout(r, 500));
-    const started = Date.now();
+    // Uncancelled, this query runs for hours: the test ends only if the cancel stops it.
     await svc.cancelQuery('slow-1');
     const e = await running.then(
       () => undefined,
       (err: unknown) => err,
     );
     expect(isPondError(e, ErrorCode.Cancelled)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(await pondFiles()).toEqual(files);
   });
 
