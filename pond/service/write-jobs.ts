@@ -1,5 +1,6 @@
 import type { JobInfo, WriteJobResult } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { TxnMeta } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import type { Job } from '../job/job.js';
 import type { JobRunner } from './jobs.js';
@@ -25,12 +26,13 @@ export class WriteJobs {
 
   /**
    * Starts a write job. `command` is recorded with the transaction (e.g. ['app', 'export',
-   * 'save-profile', '/etc/exports/portal.yaml']); `work` makes the changes on the transaction.
+   * 'save-profile', '/etc/exports/portal.yaml']), or the whole transaction metadata (a revert
+   * names the transaction it reverts); `work` makes the changes on the transaction.
    */
   start<T>(
     open: OpenPond,
     kind: string,
-    command: string[],
+    command: string[] | TxnMeta,
     work: (txn: PondTxn, job: Job) => Promise<T>,
   ): JobInfo {
     const previous = this.tails.get(open.handle);
@@ -47,7 +49,8 @@ export class WriteJobs {
             await untilDoneOrCancelled(previous, job);
           }
           job.checkCancelled();
-          const written = await open.pond.write({ command }, async (txn) => {
+          const meta = Array.isArray(command) ? { command } : command;
+          const written = await open.pond.write(meta, async (txn) => {
             const value = await work(txn, job);
             // The last moment a cancel drops the transaction.
             job.checkCancelled();
