@@ -52,6 +52,18 @@ const METHODS = {
   forgetRecent: true,
   readData: true,
   profile: true,
+  makeFolder: true,
+  renamePath: true,
+  movePaths: true,
+  removePaths: true,
+  restorePath: true,
+  revertTxn: true,
+  revertPlan: true,
+  readersOf: true,
+  factories: true,
+  checkNode: true,
+  saveNode: true,
+  downsampledViews: true,
 } as const satisfies Record<PondServiceMethod, true>;
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };

@@ -44,6 +44,8 @@ export async function previewImport(
     if (open) session.interrupt();
   });
   try {
+    // An interrupt stops only a running query: a cancel between the queries is checked here.
+    job?.checkCancelled();
     const from = (extra = '') =>
       plan.format === 'csv' ? csvReadSql(plan, extra) : `read_parquet(${literal(plan.file)})`;
     const ts = plan.timestamp ? ident(plan.timestamp.column) : undefined;
@@ -71,6 +73,7 @@ export async function previewImport(
       `${conversionSql(plan, from(plan.format === 'csv' ? 'ignore_errors = true' : ''))} LIMIT ${PREVIEW_ROWS}`,
     );
     preview.rows = sample.rows as PreviewCell[][];
+    job?.checkCancelled();
     if (preview.rejectCount > 0 && !plan.skipRejected) {
       const first = preview.rejects[0]!;
       preview.problems.push(
@@ -81,6 +84,7 @@ export async function previewImport(
     const nulls = preview.rowCount - ((facts['t'] as number | undefined) ?? preview.rowCount);
     if (nulls > 0) preview.problems.push(`${nulls} rows have no event time`);
     if (plan.mode === 'append') await compareWithStored(pond, plan, preview);
+    job?.checkCancelled();
   } finally {
     open = false;
     session.close();

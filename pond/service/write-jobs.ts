@@ -1,6 +1,6 @@
 import type { JobInfo, WriteJobResult } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { WriteResult } from '../tlogfs/pond.js';
+import type { TxnMeta, WriteResult } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import type { Job } from '../job/job.js';
 import type { JobRunner } from './jobs.js';
@@ -26,12 +26,13 @@ export class WriteJobs {
 
   /**
    * Starts a write job. `command` is recorded with the transaction (e.g. ['app', 'export',
-   * 'save-profile', '/etc/exports/portal.yaml']); `work` makes the changes on the transaction.
+   * 'save-profile', '/etc/exports/portal.yaml']), or the whole transaction metadata (a revert
+   * names the transaction it reverts); `work` makes the changes on the transaction.
    */
   start<T>(
     open: OpenPond,
     kind: string,
-    command: string[],
+    command: string[] | TxnMeta,
     work: (txn: PondTxn, job: Job) => Promise<T>,
   ): JobInfo {
     return this.runner.start(
@@ -51,7 +52,7 @@ export class WriteJobs {
   async write<T>(
     open: OpenPond,
     job: Job,
-    command: string[],
+    command: string[] | TxnMeta,
     work: (txn: PondTxn) => Promise<T>,
   ): Promise<WriteResult<T>> {
     const previous = this.tails.get(open.handle);
@@ -65,7 +66,8 @@ export class WriteJobs {
         await untilDoneOrCancelled(previous, job);
       }
       job.checkCancelled();
-      return await open.pond.write({ command }, async (txn) => {
+      const meta = Array.isArray(command) ? { command } : command;
+      return await open.pond.write(meta, async (txn) => {
         const value = await work(txn);
         // The last moment a cancel drops the transaction.
         job.checkCancelled();

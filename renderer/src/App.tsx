@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import { boot } from './client/boot';
 import { ErrorView } from './common/ErrorView';
+import { undoFromMenu } from './edit/EditDialogs';
 import { wizardStartFromSelection } from './export/ExportButton';
 import { useExport } from './export/export-store';
 import { JobsBar } from './jobs/JobsBar';
@@ -61,6 +62,7 @@ export function App() {
         } else if (cmd.kind === 'createPond') openPond(undefined);
         else if (cmd.kind === 'export' && current)
           useExport.getState().openWizard(wizardStartFromSelection());
+        else if (cmd.kind === 'undo') undoFromMenu();
       };
       run().catch((e: unknown) => setError(toErrorInfo(e)));
     });

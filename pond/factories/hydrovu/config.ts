@@ -1,6 +1,7 @@
 import { nameProblem } from '../../tinyfs/entry-name.js';
 import { ConfigObject, configError, parseYaml } from '../../config/config.js';
 import { parseDuration } from '../../config/duration.js';
+import { key, type FactorySchema } from '../config-schema.js';
 import { expandEnv } from '../env-substitution.js';
 
 /**
@@ -37,6 +38,79 @@ export interface HydroVuConfig {
 export const HYDROVU_SECRETS = ['client_id', 'client_secret'] as const;
 
 export const DEFAULT_BASE_URL = 'https://www.hydrovu.com';
+
+/** The keys `readHydroVuConfig` reads, for the app's node editor. */
+export const HYDROVU_SCHEMA: FactorySchema = {
+  keys: [
+    key(
+      'client_id',
+      'secret',
+      true,
+      'the HydroVu API client id (shown redacted); ${env:VAR} in pond mknod',
+    ),
+    key('client_secret', 'secret', true, 'the HydroVu API client secret (shown redacted)'),
+    key('max_points_per_run', 'number', true, 'the most readings one run fetches per device'),
+    key(
+      'hydrovu_path',
+      'pond path',
+      true,
+      'series go to {hydrovu_path}/devices/{id}/{name}_active.series',
+    ),
+    key(
+      'archive_path',
+      'pond path',
+      false,
+      'where archive puts the dated series (default hydrovu_path)',
+    ),
+    key('devices', 'list of mappings', true, 'the HydroVu locations to collect', {
+      keys: [
+        key('name', 'name', true, 'names its series: {name}_active.series'),
+        key('id', 'number', true, 'the HydroVu location id (pond run NODE locations lists them)'),
+        key('active', 'boolean', false, 'collected when true (the default)'),
+        key('comment', 'string', false, 'a note for people'),
+      ],
+    }),
+    key('base_url', 'URL', false, `the API's address (default ${DEFAULT_BASE_URL})`),
+    key(
+      'simulated',
+      'boolean',
+      false,
+      'collect from a built-in simulated source instead (no credentials)',
+      {
+        values: ['true', 'false'],
+      },
+    ),
+    key(
+      'retries',
+      'number',
+      false,
+      'attempts per request after the first, for 429, 5xx and network failures (default 5)',
+    ),
+    key(
+      'retry_delay',
+      'duration',
+      false,
+      'the first wait before a retry, doubling after each (default 1s)',
+    ),
+    key('request_timeout', 'duration', false, 'how long one request may take (default 60s)'),
+  ],
+  example: `client_id: your-client-id
+client_secret: your-client-secret
+max_points_per_run: 100000
+hydrovu_path: /hydrovu
+archive_path: /hydrovu/archive
+devices:
+  - name: station1
+    id: 123456
+    active: true
+    comment: the north inlet
+base_url: ${DEFAULT_BASE_URL}
+simulated: false
+retries: 5
+retry_delay: 1s
+request_timeout: 60s
+`,
+};
 
 export function readHydroVuConfig(text: string, where: string): HydroVuConfig {
   const c = new ConfigObject(parseYaml(expandEnv(text, where), where), where);

@@ -3,7 +3,12 @@ import { executableNode, type ExecutableCommand } from '../executable.js';
 import { HydroVuClient, type Fetch } from './client.js';
 import { archive } from './archive.js';
 import { collect } from './collect.js';
-import { HYDROVU_SECRETS, readHydroVuConfig, type HydroVuConfig } from './config.js';
+import {
+  HYDROVU_SCHEMA,
+  HYDROVU_SECRETS,
+  readHydroVuConfig,
+  type HydroVuConfig,
+} from './config.js';
 import { simulatedHydroVu } from './simulated-api.js';
 
 /**
@@ -65,6 +70,7 @@ export const hydrovu: Factory = {
   description: 'collects HydroVu readings into a wide series per device',
   entryType: 'data',
   validate: (config, where) => readHydroVuConfig(config, where),
+  schema: HYDROVU_SCHEMA,
   make: async (spec) => executableNode(spec, HYDROVU_SECRETS),
   secretKeys: HYDROVU_SECRETS,
   executable: {

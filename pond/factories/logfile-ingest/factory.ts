@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isFile } from '../../tinyfs/node.js';
 import { ConfigObject, configError, parseYaml } from '../../config/config.js';
+import { key } from '../config-schema.js';
 import { expandEnv } from '../env-substitution.js';
 import { executableNode, type ExecutableCommand } from '../executable.js';
 import type { Factory } from '../registry.js';
@@ -62,6 +63,19 @@ export const logfileIngest: Factory = {
   description: 'mirrors a growing host log file and its rotated archives into data files',
   entryType: 'data',
   validate: (config, where) => readConfig(config, where),
+  // Its config names host files: made with pond mknod, not from the app (app-drafts.ts).
+  namesHostPaths: () => true,
+  schema: {
+    keys: [
+      key('archived_pattern', 'host glob', true, 'the rotated archives: /var/log/app.log.*'),
+      key('active_pattern', 'host glob', true, 'the file that grows: /var/log/app.log'),
+      key('pond_path', 'pond path', true, 'the pond folder the files are mirrored into'),
+    ],
+    example: `archived_pattern: /var/log/app.log.*
+active_pattern: /var/log/app.log
+pond_path: /logs/app
+`,
+  },
   make: async (spec) => executableNode(spec, []),
   executable: {
     commands: [ingestCommand, sha256sumCommand] as ExecutableCommand<unknown>[],

@@ -5,6 +5,9 @@ import { CollectorsPanel } from '../collectors/CollectorsPanel';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorView } from '../common/ErrorView';
 import { DetailsPanel } from '../details/DetailsPanel';
+import { EditDialogs, useUndoKey } from '../edit/EditDialogs';
+import { EditNoticeBar } from '../edit/EditNoticeBar';
+import { useRevision } from '../edit/edit-store';
 import { Running } from '../query/Running';
 import { useQuery } from '../query/use-query';
 import { HistoryPanel } from '../history/HistoryPanel';
@@ -56,14 +59,18 @@ export function MainView({ pond }: { pond: PondSummary }) {
   const panels = panelsFor(selected);
   const panel = panels.includes(chosen) ? chosen : panels[0]!;
   const travel = asOf ?? 'latest';
+  const client = useClient();
+  useUndoKey(!client.onMenuCommand);
   const epoch = useConnection((s) => s.epoch);
   const sidebarWidth = useView((s) => s.sidebarWidth);
-  useSelectionAcrossTime(useClient(), pond.handle);
+  useSelectionAcrossTime(client, pond.handle);
 
   return (
     <div className="main">
       <Toolbar pond={pond} />
       <AsOfBanner />
+      <EditNoticeBar />
+      <EditDialogs pond={pond.handle} />
       <div className="workspace">
         <aside className="sidebar" style={{ width: sidebarWidth }}>
           {/* Not keyed by time: the tree keeps its open folders across View as of. */}
@@ -124,15 +131,18 @@ interface NodePanelProps {
 
 function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
   const at = asOf === undefined ? {} : { asOf };
+  // The app's edits of this node (a restored version) read it again.
+  const revision = useRevision(entry.path);
+  const key = `${entry.path}\n${revision}`;
   // Keyed by node: a new node opens on its own rows (or the query it had), never on the last
   // node's SQL (which would start that query again, a long one included, on the new node).
   if (panel === 'data') {
     return (
       <Suspense fallback={<div className="panel-loading">Loading…</div>}>
         {entry.kind === 'data' ? (
-          <DataFilePanel key={entry.path} pond={pond} path={entry.path} {...at} />
+          <DataFilePanel key={key} pond={pond} path={entry.path} {...at} />
         ) : (
-          <DataPanel key={entry.path} pond={pond} path={entry.path} {...at} />
+          <DataPanel key={key} pond={pond} path={entry.path} {...at} />
         )}
       </Suspense>
     );
@@ -144,11 +154,13 @@ function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
 function DetailedPanel({ pond, entry, panel, asOf }: NodePanelProps) {
   const client = useClient();
   const at = asOf === undefined ? {} : { asOf };
+  // The latest view changes with every transaction (a restored version, a new config).
+  const lastTxn = useApp((s) => (asOf === undefined ? s.pond?.lastTxn : 0));
   // The time range of a derived series is a scan of its rows: stopped when the node changes.
   const { result: details, cancel } = useQuery(
     'details',
     (query) => client.details({ pond, path: entry.path, query, ...at }),
-    [client, pond, entry.path, asOf],
+    [client, pond, entry.path, asOf, lastTxn],
   );
   if (details.state === 'running') {
     return (
