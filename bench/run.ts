@@ -9,6 +9,7 @@ import * as appService from './app-service.js';
 import * as cliStart from './cli-start.js';
 import * as deltaOpen from './delta-open.js';
 import * as derived from './derived.js';
+import * as hydrovuCollect from './hydrovu-collect.js';
 import * as pondExport from './pond-export.js';
 import * as pondImport from './pond-import.js';
 import * as pondList from './pond-list.js';
@@ -29,6 +30,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'pond-export', run: pondExport.run },
   { name: 'app-export', run: appExport.run },
   { name: 'derived', run: derived.run },
+  { name: 'hydrovu-collect', run: hydrovuCollect.run },
   { name: 'app-service', run: appService.run },
   { name: 'app-browser', run: appBrowser.run },
   { name: 'remote-push', run: remotePush.run },

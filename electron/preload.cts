@@ -38,6 +38,8 @@ const METHODS = {
   cancelJob: true,
   backups: true,
   pushBackup: true,
+  collectors: true,
+  runCollector: true,
   exportMatches: true,
   exportPlan: true,
   exportRun: true,

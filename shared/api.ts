@@ -5,6 +5,7 @@
  *
  * Times are ISO-8601 UTC strings; sizes are bytes; transaction numbers are the pond's.
  */
+import type { CollectorInfo } from './collectors.js';
 import type { ErrorInfo } from './errors.js';
 
 export type EntryKind = 'directory' | 'symlink' | 'data' | 'table' | 'series';
@@ -511,6 +512,15 @@ export interface BackupInfo {
   jobId?: string;
 }
 
+/** Run now, in the Collectors view: a command of an executable node (collectors.ts). */
+export interface RunCollectorRequest {
+  pond: string;
+  path: string;
+  /** The factory's first command when absent (hydrovu: collect). */
+  command?: string;
+  args?: string[];
+}
+
 export interface PushBackupRequest {
   pond: string;
   /** The backup's name. */
@@ -713,6 +723,14 @@ export interface PondService {
   backups(pond: string): Promise<BackupInfo[]>;
   /** Starts pushing one backup as a job ('push'); the running one if a push of it is under way. */
   pushBackup(req: PushBackupRequest): Promise<JobInfo>;
+  /** The pond's collectors (executable factory nodes), each with its last run. */
+  collectors(pond: string): Promise<CollectorInfo[]>;
+  /**
+   * Runs a collector's command as a job ('run-collector'): fetching first, then one transaction
+   * queued with the app's other writes; progress carries each line of the run's log, the result
+   * is its RunRecord.
+   */
+  runCollector(req: RunCollectorRequest): Promise<JobInfo>;
   /** The export wizard's live matches: per pattern, its targets or its error. */
   exportMatches(req: ExportMatchRequest): Promise<PatternMatches[]>;
   /** The dry run (the same engine function as `pond export --dry-run`). */

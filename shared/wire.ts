@@ -52,6 +52,8 @@ export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'cancelJob',
   'backups',
   'pushBackup',
+  'collectors',
+  'runCollector',
   'exportMatches',
   'exportPlan',
   'exportRun',

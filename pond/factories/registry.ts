@@ -3,6 +3,7 @@ import type { EntryType } from '../tinyfs/entry-type.js';
 import type { PondNode } from '../tinyfs/node.js';
 import type { WD } from '../tinyfs/wd.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
+import type { Executable } from './executable.js';
 import type { FactorySchema } from './config-schema.js';
 
 /**
@@ -23,6 +24,10 @@ export interface Factory {
    * transforms), to tell who is affected when a path moves or goes; absent: it reads none.
    */
   reads?(config: string, where: string): string[];
+  /** Top-level config keys that hold secrets: shown redacted (secrets.ts). */
+  readonly secretKeys?: readonly string[];
+  /** Set for executable factories: the commands `pond run` runs. */
+  readonly executable?: Executable;
   /** Whether a node with this config shows host files or folders (hostmount); absent: never. */
   namesHostPaths?(config: string, where: string): boolean;
   /** Its config's keys and an example, for the app's node editor. */

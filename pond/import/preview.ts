@@ -1,6 +1,7 @@
 import type { ImportPlan, ImportPreview, PreviewCell } from '../../shared/import.js';
 import { ident, literal } from '../duckdb/sql.js';
 import { collectQuery } from '../query/run-query.js';
+import { appendProblems, schemaChanges, storedSchema } from '../query/schema-check.js';
 import { isFile } from '../tinyfs/node.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { conversionSql, csvReadSql } from './conversion.js';
@@ -9,8 +10,6 @@ import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
 import { rejectLine, withRejects } from '../query/csv-rejects.js';
-import { appendProblems, schemaChanges } from './schema-check.js';
-import { storedFile } from './targets.js';
 
 /** Rows shown by a preview. */
 export const PREVIEW_ROWS = 100;
@@ -104,7 +103,7 @@ async function compareWithStored(
       preview.problems.push(`'${plan.target}' is no longer a ${plan.kind}; plan the import again`);
       return;
     }
-    const stored = await storedFile(txn, found.node, plan.target);
+    const stored = await storedSchema(txn, found.node, plan.target);
     preview.schemaChanges = schemaChanges(stored.columns ?? [], preview.columns);
     preview.problems.push(...appendProblems(stored, preview.columns, plan.timestamp?.column));
   });

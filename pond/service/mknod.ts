@@ -1,6 +1,7 @@
 import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
 import { expandEnv } from '../factories/env-substitution.js';
 import type { Factory, FactoryRegistry } from '../factories/registry.js';
+import { literalSecrets } from '../factories/secrets.js';
 import { describeRelation } from '../query/parquet-file.js';
 import { isDerivedFile } from '../query/queryable.js';
 import { isDirectory, isFile, type PondNode } from '../tinyfs/node.js';
@@ -36,6 +37,8 @@ export async function placeNode(
   options: { overwrite: boolean; parents?: boolean; warn?: (m: string) => void },
 ): Promise<PlaceResult> {
   const factory = registry.get(req.factory);
+  for (const m of literalSecrets(req.config, factory.secretKeys ?? []))
+    options.warn?.(`${req.path}: ${m}`);
   const wd = await txn.wd();
   const path = resolvePath(req.path);
   if (options.parents) await wd.mkdir(resolvePath('..', path), { parents: true });

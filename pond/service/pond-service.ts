@@ -42,6 +42,7 @@ import type {
   PreviewPage,
   PreviewRequest,
   PushBackupRequest,
+  RunCollectorRequest,
   RecentPond,
   TxnInfo,
 } from '../../shared/api.js';
@@ -51,7 +52,9 @@ import type { FactoryRegistry } from '../factories/registry.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { appVersion } from './app-version.js';
 import type { CallContext } from './call-context.js';
+import type { CollectorInfo } from '../../shared/collectors.js';
 import { Backups } from './backups.js';
+import { listCollectors, startCollectorRun } from './collectors.js';
 import { chartData } from './chart.js';
 import { ensureDemoPond } from './demo-pond.js';
 import { downsampledViews } from './downsampled-views.js';
@@ -343,6 +346,21 @@ export class LocalPondService implements PondService {
 
   async backups(pond: string): Promise<BackupInfo[]> {
     return this.backupJobs.list(this.ponds.get(pond).pond);
+  }
+
+  async collectors(pond: string): Promise<CollectorInfo[]> {
+    return listCollectors(this.ponds.get(pond), this.registry);
+  }
+
+  async runCollector(req: RunCollectorRequest): Promise<JobInfo> {
+    const { pond, ...run } = req;
+    return startCollectorRun(
+      this.jobRunner,
+      this.writeJobs,
+      this.ponds.get(pond),
+      this.registry,
+      run,
+    );
   }
 
   async pushBackup(req: PushBackupRequest): Promise<JobInfo> {

@@ -92,6 +92,13 @@ const pushBackup = z.strictObject({
   backup: z.string().min(1).max(64),
 });
 
+const runCollector = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  command: z.string().min(1).max(64).optional(),
+  args: z.array(z.string().min(1).max(1024)).max(16).optional(),
+});
+
 const hostPathText = z
   .string()
   .min(1)
@@ -198,6 +205,8 @@ export const REQUEST_SCHEMAS = {
   cancelJob: z.string().min(1).max(100),
   backups: handle,
   pushBackup,
+  collectors: handle,
+  runCollector,
   exportMatches,
   exportPlan: exportRun,
   exportRun,
@@ -249,6 +258,8 @@ const _checks: {
   cancelJob: true,
   backups: true,
   pushBackup: true,
+  collectors: true,
+  runCollector: true,
   exportMatches: true,
   exportPlan: true,
   exportRun: true,

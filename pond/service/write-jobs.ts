@@ -1,6 +1,6 @@
 import type { JobInfo, WriteJobResult } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { TxnMeta } from '../tlogfs/pond.js';
+import type { TxnMeta, WriteResult } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import type { Job } from '../job/job.js';
 import type { JobRunner } from './jobs.js';
@@ -35,35 +35,48 @@ export class WriteJobs {
     command: string[] | TxnMeta,
     work: (txn: PondTxn, job: Job) => Promise<T>,
   ): JobInfo {
+    return this.runner.start(
+      kind,
+      async (job): Promise<WriteJobResult<T>> => {
+        const written = await this.write(open, job, command, (txn) => work(txn, job));
+        return { txn: written.seq, value: written.result };
+      },
+      { pond: open.handle },
+    );
+  }
+
+  /**
+   * The transaction of a job that does other work first (a collector fetches before it writes):
+   * queued behind the pond's other writes like a write job's, and dropped on cancel.
+   */
+  async write<T>(
+    open: OpenPond,
+    job: Job,
+    command: string[] | TxnMeta,
+    work: (txn: PondTxn) => Promise<T>,
+  ): Promise<WriteResult<T>> {
     const previous = this.tails.get(open.handle);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
     const tail = (previous ?? Promise.resolve()).then(() => mine);
     this.tails.set(open.handle, tail);
-    return this.runner.start(
-      kind,
-      async (job): Promise<WriteJobResult<T>> => {
-        try {
-          if (previous) {
-            job.progress({ done: 0, message: 'waiting for the previous write to this pond' });
-            await untilDoneOrCancelled(previous, job);
-          }
-          job.checkCancelled();
-          const meta = Array.isArray(command) ? { command } : command;
-          const written = await open.pond.write(meta, async (txn) => {
-            const value = await work(txn, job);
-            // The last moment a cancel drops the transaction.
-            job.checkCancelled();
-            return value;
-          });
-          return { txn: written.seq, value: written.result };
-        } finally {
-          release();
-          if (this.tails.get(open.handle) === tail) this.tails.delete(open.handle);
-        }
-      },
-      { pond: open.handle },
-    );
+    try {
+      if (previous) {
+        job.progress({ done: 0, message: 'waiting for the previous write to this pond' });
+        await untilDoneOrCancelled(previous, job);
+      }
+      job.checkCancelled();
+      const meta = Array.isArray(command) ? { command } : command;
+      return await open.pond.write(meta, async (txn) => {
+        const value = await work(txn);
+        // The last moment a cancel drops the transaction.
+        job.checkCancelled();
+        return value;
+      });
+    } finally {
+      release();
+      if (this.tails.get(open.handle) === tail) this.tails.delete(open.handle);
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import type { PondSummary, TreeEntry } from '../../../shared/api';
 import { BackupsPanel } from '../backups/BackupsPanel';
+import { CollectorsPanel } from '../collectors/CollectorsPanel';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorView } from '../common/ErrorView';
 import { DetailsPanel } from '../details/DetailsPanel';
@@ -37,15 +38,16 @@ const LABELS: Record<Panel, string> = {
   details: 'Details',
   history: 'History',
   backups: 'Backups',
+  collectors: 'Collectors',
 };
 
 /** Which panels make sense for a selection (rows for tables and series, a chart for series). */
 function panelsFor(entry: TreeEntry | undefined): Panel[] {
-  if (!entry) return ['history', 'backups'];
-  if (entry.kind === 'series') return ['data', 'chart', 'details', 'history', 'backups'];
-  if (entry.kind === 'table' || entry.kind === 'data')
-    return ['data', 'details', 'history', 'backups'];
-  return ['details', 'history', 'backups'];
+  const pond: Panel[] = ['history', 'backups', 'collectors'];
+  if (!entry) return pond;
+  if (entry.kind === 'series') return ['data', 'chart', 'details', ...pond];
+  if (entry.kind === 'table' || entry.kind === 'data') return ['data', 'details', ...pond];
+  return ['details', ...pond];
 }
 
 /** An open pond: the tree on the left, the selected node's panels on the right. */
@@ -101,6 +103,8 @@ export function MainView({ pond }: { pond: PondSummary }) {
                 <HistoryPanel key={epoch} pond={pond.handle} />
               ) : panel === 'backups' ? (
                 <BackupsPanel key={epoch} pond={pond.handle} />
+              ) : panel === 'collectors' ? (
+                <CollectorsPanel key={epoch} pond={pond.handle} />
               ) : selected ? (
                 <NodePanel
                   key={epoch}
