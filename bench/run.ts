@@ -10,6 +10,7 @@ import * as appService from './app-service.js';
 import * as cliStart from './cli-start.js';
 import * as deltaOpen from './delta-open.js';
 import * as derived from './derived.js';
+import * as hydrovuCollect from './hydrovu-collect.js';
 import * as pondExport from './pond-export.js';
 import * as pondImport from './pond-import.js';
 import * as pondList from './pond-list.js';
@@ -31,6 +32,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'app-export', run: appExport.run },
   { name: 'app-import', run: appImport.run },
   { name: 'derived', run: derived.run },
+  { name: 'hydrovu-collect', run: hydrovuCollect.run },
   { name: 'app-service', run: appService.run },
   { name: 'app-browser', run: appBrowser.run },
   { name: 'remote-push', run: remotePush.run },

@@ -199,6 +199,8 @@ test('the tree is driven by the keyboard', async ({ page }) => {
   const focused = () =>
     tree.getAttribute('aria-activedescendant').then((id) => page.locator(`#${id}`));
   await tree.press('End');
+  await expect(await focused()).toHaveAttribute('data-path', '/system');
+  await tree.press('ArrowUp');
   await expect(await focused()).toHaveAttribute('data-path', '/sites');
   await tree.press('ArrowRight');
   await expect(treeItem(page, '/sites')).toHaveAttribute('aria-expanded', 'true');

@@ -44,6 +44,21 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
     ],
   };
 
+  // Undo is the window's: the focused field's own undo, or the app's (revert its last
+  // transaction); the rest are the usual text editing roles.
+  const edit: MenuItemConstructorOptions = {
+    label: 'Edit',
+    submenu: [
+      { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: command({ kind: 'undo' }) },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+    ],
+  };
+
   const template: MenuItemConstructorOptions[] = [];
   if (mac) {
     template.push({
@@ -63,7 +78,7 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
   }
   template.push(
     file,
-    { role: 'editMenu' },
+    edit,
     {
       label: 'View',
       submenu: [

@@ -13,6 +13,7 @@ import type {
   ImportRunRequest,
   ImportSource,
 } from './app-import.js';
+import type { CollectorInfo } from './collectors.js';
 import type { ErrorInfo } from './errors.js';
 
 export type EntryKind = 'directory' | 'symlink' | 'data' | 'table' | 'series';
@@ -143,6 +144,8 @@ export interface NodeRequest {
   asOf?: number;
   /** The time range of a derived series is a scan of its rows: tagged, it can be stopped. */
   query?: QueryTag;
+  /** Read the pond with this factory node placed, uncommitted (the node editor's preview). */
+  draft?: DraftNode;
 }
 
 export interface NodeDetails {
@@ -174,6 +177,8 @@ export interface PreviewRequest {
   limit: number;
   asOf?: number;
   query?: QueryTag;
+  /** Read the pond with this factory node placed, uncommitted (the node editor's preview). */
+  draft?: DraftNode;
 }
 
 export interface PreviewPage {
@@ -204,6 +209,8 @@ export interface ChartRequest {
   maxPoints: number;
   asOf?: number;
   query?: QueryTag;
+  /** Read the pond with this factory node placed, uncommitted (the node editor's preview). */
+  draft?: DraftNode;
 }
 
 export interface ChartData {
@@ -345,6 +352,120 @@ export interface RevertPlanInfo {
   conflicts: RevertConflictInfo[];
 }
 
+/** Make a directory (the app's New folder); its parent must exist. */
+export interface MakeFolderRequest {
+  pond: string;
+  path: string;
+}
+
+/** Rename an entry in its directory: `name` is the new name (never a directory to move into). */
+export interface RenameRequest {
+  pond: string;
+  path: string;
+  name: string;
+}
+
+/** What reverting a transaction would do (History's "Revert this transaction", Undo). */
+export interface RevertPlanRequest {
+  pond: string;
+  txn: number;
+}
+
+// ---- Derived nodes: the factories, checking and previewing a config, making the node ----
+
+/** One key of a factory's YAML config, for completion and the editor's help. */
+export interface ConfigKeyInfo {
+  name: string;
+  /** What the value is, as the user reads it: 'string', 'duration', 'input URL', 'SQL'... */
+  type: string;
+  required: boolean;
+  /** One line on what it does. */
+  doc: string;
+  /** The values it takes, when they are few. */
+  values?: string[];
+  /** The keys of the mapping it holds, or of each mapping of the list it holds. */
+  keys?: ConfigKeyInfo[];
+}
+
+/** A factory of the engine's registry (`pond list-factories`), with its config's keys. */
+export interface FactoryInfo {
+  name: string;
+  /** The entry type of the node it makes. */
+  makes: EntryKind;
+  /** One line on what it makes. */
+  description: string;
+  keys: ConfigKeyInfo[];
+  /** A config to start from (valid YAML, with comments). */
+  example: string;
+}
+
+/**
+ * A factory node as the editor holds it, before it is made: mknod's arguments. `overwrite`
+ * replaces the config of an existing factory node at `path` (mknod --overwrite).
+ */
+export interface DraftNode {
+  factory: string;
+  path: string;
+  /** The YAML config as written. */
+  config: string;
+  overwrite: boolean;
+}
+
+export interface NodeCheckRequest {
+  pond: string;
+  draft: DraftNode;
+  /** Building the node plans its queries: tagged, the check can be stopped. */
+  query?: QueryTag;
+}
+
+/** An error (the node cannot be made) or a warning (it can, e.g. an input matches nothing yet). */
+export interface ConfigProblem {
+  severity: 'error' | 'warning';
+  message: string;
+  code?: string;
+  /** The config key it is about, as the engine names it (`aggregations[0].type`). */
+  key?: string;
+  /** Where in the config text it is (UTF-16 offsets), when it can be placed. */
+  from?: number;
+  to?: number;
+  /** DuckDB's own message, for bad SQL. */
+  cause?: string;
+}
+
+/** What checking a draft found: mknod's own checks, in a transaction that is never committed. */
+export interface NodeCheck {
+  /** No errors: Create would make the node. */
+  ok: boolean;
+  problems: ConfigProblem[];
+  /** The tables and series the node makes (itself, or the files of a derived directory). */
+  outputs: { path: string; kind: EntryKind }[];
+  /** More outputs than listed. */
+  outputsTotal: number;
+}
+
+export interface SaveNodeRequest {
+  pond: string;
+  draft: DraftNode;
+}
+
+/** What a save-node write job made. */
+export interface SavedNode {
+  path: string;
+  result: 'created' | 'updated' | 'unchanged';
+  warnings: string[];
+}
+
+/** A downsampled view of a series: a file of a factory node (temporal-reduce) that reads it. */
+export interface DownsampledView {
+  /** The resolution, e.g. `1h`. */
+  label: string;
+  path: string;
+  /** The factory node that makes it. */
+  reader: string;
+  /** Its columns (a reduce names them `<column>.<aggregation>`). */
+  columns: ColumnInfo[];
+}
+
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface JobProgress {
@@ -402,6 +523,15 @@ export interface BackupInfo {
   lastError?: { at: string; message: string };
   /** The running push job (progress and cancel through jobs() and cancelJob()). */
   jobId?: string;
+}
+
+/** Run now, in the Collectors view: a command of an executable node (collectors.ts). */
+export interface RunCollectorRequest {
+  pond: string;
+  path: string;
+  /** The factory's first command when absent (hydrovu: collect). */
+  command?: string;
+  args?: string[];
 }
 
 export interface PushBackupRequest {
@@ -606,6 +736,14 @@ export interface PondService {
   backups(pond: string): Promise<BackupInfo[]>;
   /** Starts pushing one backup as a job ('push'); the running one if a push of it is under way. */
   pushBackup(req: PushBackupRequest): Promise<JobInfo>;
+  /** The pond's collectors (executable factory nodes), each with its last run. */
+  collectors(pond: string): Promise<CollectorInfo[]>;
+  /**
+   * Runs a collector's command as a job ('run-collector'): fetching first, then one transaction
+   * queued with the app's other writes; progress carries each line of the run's log, the result
+   * is its RunRecord.
+   */
+  runCollector(req: RunCollectorRequest): Promise<JobInfo>;
   /** The export wizard's live matches: per pattern, its targets or its error. */
   exportMatches(req: ExportMatchRequest): Promise<PatternMatches[]>;
   /** The dry run (the same engine function as `pond export --dry-run`). */
@@ -647,6 +785,26 @@ export interface PondService {
   releaseImportSources(ids: string[]): Promise<void>;
   /** Electron: a native dialog to choose files to import (undefined: cancelled). */
   chooseImportFiles(): Promise<ImportSource[] | undefined>;
+  // Editing: each a write job (one transaction) whose result is a WriteJobResult<EditResult>.
+  makeFolder(req: MakeFolderRequest): Promise<JobInfo>;
+  renamePath(req: RenameRequest): Promise<JobInfo>;
+  movePaths(req: MoveRequest): Promise<JobInfo>;
+  removePaths(req: RemoveRequest): Promise<JobInfo>;
+  restorePath(req: RestoreRequest): Promise<JobInfo>;
+  revertTxn(req: RevertRequest): Promise<JobInfo>;
+  /** What reverting a transaction would do and what blocks it; changes nothing. */
+  revertPlan(req: RevertPlanRequest): Promise<RevertPlanInfo>;
+  /** The factory nodes that read these paths (before a move or a delete). */
+  readersOf(req: ReadersRequest): Promise<ReadersInfo>;
+
+  /** The engine's factories, with their config keys. */
+  factories(): Promise<FactoryInfo[]>;
+  /** mknod's checks of a draft (unknown keys, durations, SQL, inputs), writing nothing. */
+  checkNode(req: NodeCheckRequest): Promise<NodeCheck>;
+  /** Makes the node, or replaces its config (overwrite), as a write job: WriteJobResult<SavedNode>. */
+  saveNode(req: SaveNodeRequest): Promise<JobInfo>;
+  /** The downsampled views (temporal-reduce outputs) of a series, from the nodes that read it. */
+  downsampledViews(req: NodeRequest): Promise<DownsampledView[]>;
   /** Removes a pond from the recent list (its folder is not touched). */
   forgetRecent(path: string): Promise<void>;
   /** The content of a data file (text, Markdown, JSON, CSV, an image), up to a limit. */
@@ -724,4 +882,5 @@ export type MenuCommand =
   | { kind: 'showPond'; pond: PondSummary }
   | { kind: 'showError'; error: ErrorInfo }
   | { kind: 'export' }
-  | { kind: 'import' };
+  | { kind: 'import' }
+  | { kind: 'undo' };

@@ -46,6 +46,11 @@ export const ErrorCode = {
   TemplateError: 'TEMPLATE_ERROR',
   /** A backup or replica (file://, s3://) cannot be reached, refused a request, or holds damage. */
   Remote: 'REMOTE',
+  /**
+   * An outside service (an HTTP API, a host file) could not be reached or kept failing after
+   * retries; nothing was written, and trying again later may work (`pond run` exits 75).
+   */
+  Unavailable: 'UNAVAILABLE',
   /** A job or query was cancelled (by its caller, a newer query, or the server stopping). */
   Cancelled: 'CANCELLED',
   /** A query ran longer than the time limit the server states, and was stopped. */

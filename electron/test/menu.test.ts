@@ -27,6 +27,24 @@ const recent = [
 ];
 
 describe('the application menu', () => {
+  it('Edit > Undo is sent to the window (the field’s undo, or the app’s); the rest are roles', () => {
+    const sent: MenuCommand[] = [];
+    const t = menuTemplate({
+      platform: 'linux',
+      appName: 'Pond',
+      recent: [],
+      packaged: true,
+      send: (c) => sent.push(c),
+    });
+    const undo = item(t, 'Edit', 'Undo');
+    expect(undo.accelerator).toBe('CmdOrCtrl+Z');
+    expect(undo.role).toBeUndefined();
+    click(undo);
+    expect(sent).toEqual([{ kind: 'undo' }]);
+    const roles = (item(t, 'Edit').submenu as MenuItemConstructorOptions[]).map((i) => i.role);
+    expect(roles).toEqual(expect.arrayContaining(['redo', 'cut', 'copy', 'paste', 'selectAll']));
+  });
+
   it('sends File commands to the window, with the usual shortcuts', () => {
     const sent: MenuCommand[] = [];
     const t = menuTemplate({
@@ -36,7 +54,7 @@ describe('the application menu', () => {
       packaged: false,
       send: (c) => sent.push(c),
     });
-    expect(t.map((m) => m.label ?? m.role)).toEqual(['File', 'editMenu', 'View', 'Window', 'help']);
+    expect(t.map((m) => m.label ?? m.role)).toEqual(['File', 'Edit', 'View', 'Window', 'help']);
     const open = item(t, 'File', 'Open Pond…');
     const create = item(t, 'File', 'New Pond…');
     const close = item(t, 'File', 'Close Pond');

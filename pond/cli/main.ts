@@ -30,6 +30,7 @@ const COMMANDS: [string, () => Promise<Register>][] = [
   ['maintain', async () => (await import('./commands/maintain.js')).registerMaintain],
   ['mknod', async () => (await import('./commands/mknod.js')).registerMknod],
   ['apply', async () => (await import('./commands/apply.js')).registerApply],
+  ['run', async () => (await import('./commands/run.js')).registerRun],
   [
     'list-factories',
     async () => (await import('./commands/list-factories.js')).registerListFactories,

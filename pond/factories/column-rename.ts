@@ -4,6 +4,7 @@ import { ident } from '../duckdb/sql.js';
 import { describeRelation } from '../query/parquet-file.js';
 import { isDynamicNode, type DynamicNodeSpec, type PondTxn } from '../tlogfs/transaction.js';
 import { ConfigObject, configError, parseYaml } from '../config/config.js';
+import { key } from './config-schema.js';
 import { DerivedData } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';
 import type { Factory } from './registry.js';
@@ -80,6 +81,31 @@ export const columnRename: Factory = {
     'rules that rename and cast columns, applied by other factories through `transforms`',
   entryType: 'data',
   validate: (config, where) => parseRenameRules(config, where),
+  schema: {
+    keys: [
+      key('rules', 'list of mappings', true, 'the renames, applied in order', {
+        keys: [
+          key('type', 'rule type', true, 'direct: one column; pattern: a regular expression', {
+            values: ['direct', 'pattern'],
+          }),
+          key('from', 'column', false, 'direct: the column to rename'),
+          key('to', 'column', false, 'direct: its new name'),
+          key('cast', 'type', false, 'direct: cast it too', { values: Object.keys(CASTS) }),
+          key('pattern', 'regular expression', false, 'pattern: matched against whole names'),
+          key('replacement', 'text', false, 'pattern: the new name ($1 for a group)'),
+        ],
+      }),
+    ],
+    example: `rules:
+  - type: direct
+    from: Temp
+    to: temperature
+    cast: float64
+  - type: pattern
+    pattern: "(.*)_mgL"
+    replacement: "$1"
+`,
+  },
   make: async (spec) =>
     new ColumnRenameNode(spec, parseRenameRules(spec.config, `${spec.path} (column-rename)`)),
 };

@@ -10,6 +10,7 @@ import { parseGlob } from '../tinyfs/glob.js';
 import { visitGlob } from '../tinyfs/visit.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { ConfigObject, configError, parseYaml } from '../config/config.js';
+import { key } from './config-schema.js';
 import { DerivedDirectory, DerivedTable } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';
 import type { Factory } from './registry.js';
@@ -67,6 +68,19 @@ export const csvDirectory: Factory = {
   entryType: 'directory',
   validate: (config, where) => readConfig(config, where),
   reads: (config, where) => [readConfig(config, where).pattern],
+  schema: {
+    keys: [
+      key('pattern', 'pond glob or csv:/// URL', true, 'the CSV data files: csv:///raw/*.csv'),
+      key('delimiter', 'text', false, 'the field delimiter (sniffed when absent)'),
+      key('header', 'true or false', false, 'whether the first line holds the names', {
+        values: ['true', 'false'],
+      }),
+    ],
+    example: `pattern: "csv:///raw/*.csv"
+delimiter: ","
+header: true
+`,
+  },
   make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
     const where = `${spec.path} (csv-directory)`;
     const cfg = readConfig(spec.config, where);

@@ -71,6 +71,7 @@ export class DerivedData implements FileNode, DynamicNode {
   constructor(
     readonly spec: DynamicNodeSpec,
     private readonly bytes: () => Promise<Uint8Array>,
+    readonly shownConfig?: string,
   ) {}
 
   get id(): string {

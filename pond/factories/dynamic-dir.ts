@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { ConfigObject, configError, parseYaml } from '../config/config.js';
+import { key } from './config-schema.js';
 import { DerivedDirectory } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';
 import type { Factory, FactoryRegistry } from './registry.js';
@@ -57,6 +58,30 @@ export function dynamicDir(registry: FactoryRegistry): Factory {
       readConfig(config, where, registry).flatMap(
         (e) => registry.get(e.factory).reads?.(e.config, `${where} ${e.name}`) ?? [],
       ),
+    namesHostPaths: (config, where) =>
+      readConfig(config, where, registry).some(
+        (e) => registry.get(e.factory).namesHostPaths?.(e.config, `${where} ${e.name}`) ?? false,
+      ),
+    schema: {
+      keys: [
+        key('entries', 'list of mappings', true, 'the factory nodes in the directory', {
+          keys: [
+            key('name', 'name', true, 'the entry name'),
+            key('factory', 'factory', true, 'the factory that makes it', {
+              values: registry.list().map((f) => f.name),
+            }),
+            key('config', 'mapping', true, 'its config, as that factory takes it'),
+          ],
+        }),
+      ],
+      example: `entries:
+  - name: north-temperature.series
+    factory: sql-derived-series
+    config:
+      patterns: { source: "series:///sites/north/water.series" }
+      query: "SELECT timestamp, temperature FROM source"
+`,
+    },
     make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
       const entries = readConfig(spec.config, `${spec.path} (dynamic-dir)`, registry);
       return new DerivedDirectory(spec, async () =>

@@ -9,6 +9,7 @@ import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import { joinPath } from '../tinyfs/path.js';
 import type { DynamicNode, DynamicNodeSpec } from '../tlogfs/transaction.js';
 import { ConfigObject, configError, parseYaml } from '../config/config.js';
+import { key } from './config-schema.js';
 import { expandEnv } from './env-substitution.js';
 import type { Factory } from './registry.js';
 
@@ -252,6 +253,12 @@ export const hostmount: Factory = {
   description: 'a host folder as a live, read-only directory (directory: /absolute/host/path)',
   entryType: 'directory',
   validate: (config, where) => readConfig(config, where),
+  namesHostPaths: () => true,
+  schema: {
+    keys: [key('directory', 'absolute host folder', true, 'the folder shown, live and read-only')],
+    example: `directory: /srv/loggers
+`,
+  },
   make: async (spec: DynamicNodeSpec) => {
     const { root } = readConfig(spec.config, `${spec.path} (hostmount)`);
     const mount: Mount = { root: await realpath(root), mountId: spec.id, config: spec.config };

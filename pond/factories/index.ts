@@ -2,6 +2,8 @@ import { columnRename } from './column-rename.js';
 import { csvDirectory } from './csv-directory.js';
 import { dynamicDir } from './dynamic-dir.js';
 import { hostmount } from './hostmount.js';
+import { hydrovu } from './hydrovu/factory.js';
+import { logfileIngest } from './logfile-ingest/factory.js';
 import { FactoryRegistry } from './registry.js';
 import { sqlDerivedSeries, sqlDerivedTable } from './sql-derived.js';
 import { syntheticTimeseries } from './synthetic-timeseries.js';
@@ -16,6 +18,8 @@ export function defaultRegistry(): FactoryRegistry {
     columnRename,
     csvDirectory,
     hostmount,
+    hydrovu,
+    logfileIngest,
     sqlDerivedTable,
     sqlDerivedSeries,
     syntheticTimeseries,

@@ -1,7 +1,10 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { EntryType } from '../tinyfs/entry-type.js';
 import type { PondNode } from '../tinyfs/node.js';
+import type { WD } from '../tinyfs/wd.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
+import type { Executable } from './executable.js';
+import type { FactorySchema } from './config-schema.js';
 
 /**
  * A factory: validates its YAML config when a node is made, and turns a stored node that names
@@ -21,6 +24,26 @@ export interface Factory {
    * transforms), to tell who is affected when a path moves or goes; absent: it reads none.
    */
   reads?(config: string, where: string): string[];
+  /** Top-level config keys that hold secrets: shown redacted (secrets.ts). */
+  readonly secretKeys?: readonly string[];
+  /** Set for executable factories: the commands `pond run` runs. */
+  readonly executable?: Executable;
+  /** Whether a node with this config shows host files or folders (hostmount); absent: never. */
+  namesHostPaths?(config: string, where: string): boolean;
+  /** Its config's keys and an example, for the app's node editor. */
+  readonly schema: FactorySchema;
+  /**
+   * The files a node with this config computes from one of its inputs alone, relative to the
+   * node (temporal-reduce: that input's `res=` series), labelled; absent: none does.
+   */
+  viewsOf?(config: string, where: string, input: string, wd: WD): Promise<FactoryView[]>;
+}
+
+/** A file a factory node computes from one input (see Factory.viewsOf). */
+export interface FactoryView {
+  label: string;
+  /** Relative to the node. */
+  path: string;
 }
 
 /** Every factory the pond knows, by name. Factories register themselves in factories/index.ts. */

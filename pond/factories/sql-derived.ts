@@ -4,6 +4,7 @@ import { withSources } from '../query/with-sources.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { applyTransforms } from './column-rename.js';
 import { ConfigObject, parseYaml } from '../config/config.js';
+import { TRANSFORMS_KEY, key } from './config-schema.js';
 import { DerivedTable } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';
 import {
@@ -95,6 +96,32 @@ function factory(mode: Mode): Factory {
     reads: (config, where) => {
       const cfg = readConfig(config, where);
       return [...Object.values(cfg.patterns).map((p) => p.path), ...cfg.transforms];
+    },
+    schema: {
+      keys: [
+        key(
+          'patterns',
+          'mapping of names to input URLs',
+          true,
+          mode === 'table'
+            ? 'each input by the name the query uses (source: table:///sites.table)'
+            : 'each input by the name the query uses (source: series:///sites/*/water.series)',
+        ),
+        key('query', 'SQL', false, 'SQL over the inputs by name (default SELECT * FROM source)'),
+        TRANSFORMS_KEY,
+      ],
+      example:
+        mode === 'table'
+          ? `patterns:
+  source: "table:///sites.table"
+query: "SELECT * FROM source"
+transforms: []
+`
+          : `patterns:
+  source: "series:///sites/*/water.series"
+query: "SELECT timestamp, temperature FROM source WHERE temperature IS NOT NULL"
+transforms: []
+`,
     },
     make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
       const where = `${spec.path} (${name})`;

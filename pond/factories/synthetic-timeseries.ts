@@ -2,6 +2,7 @@ import { ident, literal } from '../duckdb/sql.js';
 import { parseUtcTime } from '../query/time.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { ConfigObject, configError, parseYaml } from '../config/config.js';
+import { key } from './config-schema.js';
 import { DerivedTable } from './derived-nodes.js';
 import { parseDuration } from '../config/duration.js';
 import { expandEnv } from './env-substitution.js';
@@ -105,6 +106,41 @@ export const syntheticTimeseries: Factory = {
   description: 'a series generated from sine, triangle, square and line waveforms',
   entryType: 'series',
   validate: (config, where) => readConfig(config, where),
+  schema: {
+    keys: [
+      key('start', 'UTC time', true, 'the first row'),
+      key('end', 'UTC time', true, 'the last row (inclusive)'),
+      key('interval', 'duration', true, 'time between rows, e.g. 1m'),
+      key('time_column', 'column', false, 'the name of the time column (default timestamp)'),
+      key('points', 'list of mappings', true, 'the columns, each a sum of waveforms', {
+        keys: [
+          key('name', 'column', true, 'the column name'),
+          key('components', 'list of mappings', true, 'the waveforms added up', {
+            keys: [
+              key('type', 'waveform', true, 'the waveform', {
+                values: ['sine', 'triangle', 'square', 'line'],
+              }),
+              key('amplitude', 'number', false, 'sine, triangle, square: the amplitude'),
+              key('period', 'duration', false, 'sine, triangle, square: the period'),
+              key('phase', 'number', false, 'sine, triangle, square: radians (default 0)'),
+              key('slope', 'number', false, 'line: change per second'),
+              key('offset', 'number', false, 'added to the waveform (default 0)'),
+            ],
+          }),
+        ],
+      }),
+    ],
+    example: `start: "2024-07-01T00:00:00Z"
+end: "2024-07-07T23:59:00Z"
+interval: 1m
+time_column: timestamp
+points:
+  - name: temperature
+    components:
+      - { type: sine, amplitude: 3, period: 1d, phase: 0, offset: 14 }
+      - { type: line, slope: 0.00001 }
+`,
+  },
   make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
     const cfg = readConfig(spec.config, `${spec.path} (synthetic-timeseries)`);
     return new DerivedTable(spec, 'series', txn, async () => syntheticRelation(cfg));

@@ -8,6 +8,7 @@ import { matchWildcard } from '../tinyfs/glob.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { applyTransforms } from './column-rename.js';
 import { ConfigObject, configError, parseYaml } from '../config/config.js';
+import { TRANSFORMS_KEY, key } from './config-schema.js';
 import { DerivedDirectory, DerivedTable } from './derived-nodes.js';
 import { epochBucketSql, parseDuration } from '../config/duration.js';
 import { expandEnv } from './env-substitution.js';
@@ -19,6 +20,7 @@ import {
   type InputPattern,
   type ResolvedInput,
 } from './inputs.js';
+import { visitGlob } from '../tinyfs/visit.js';
 import type { Factory } from './registry.js';
 
 /**
@@ -109,7 +111,11 @@ function readConfig(text: string, where: string): ReduceConfig {
 }
 
 /** `$0`, `$1`... replaced by the input's captures. */
-function outName(pattern: string, input: ResolvedInput, where: string): string {
+function outName(
+  pattern: string,
+  input: Pick<ResolvedInput, 'path' | 'captures'>,
+  where: string,
+): string {
   const name = pattern.replace(/\$(\d+)/g, (_m, n: string) => {
     const v = input.captures[Number(n)];
     if (v === undefined) {
@@ -239,6 +245,45 @@ export const temporalReduce: Factory = {
   reads: (config, where) => {
     const cfg = readConfig(config, where);
     return [cfg.input.path, ...cfg.transforms];
+  },
+  schema: {
+    keys: [
+      key('in_pattern', 'input URL', true, 'the series to reduce: series:///sites/*/water.series'),
+      key('out_pattern', 'name', true, 'the folder of each input, from its captures: $0, $1...'),
+      key('time_column', 'column', false, 'the input time column (default timestamp)'),
+      key('resolutions', 'list of durations', true, 'bucket sizes, e.g. ["1h", "1d"]'),
+      key('aggregations', 'list of mappings', true, 'what each bucket holds', {
+        keys: [
+          key('type', 'aggregation', true, 'the aggregate function', {
+            values: [...AGGREGATIONS],
+          }),
+          key('columns', 'list of column globs', false, 'the columns (default: every number)'),
+        ],
+      }),
+      TRANSFORMS_KEY,
+    ],
+    example: `# Hourly and daily summaries of every site's series.
+in_pattern: "series:///sites/*/water.series"
+out_pattern: "$0"          # one folder per site
+time_column: timestamp
+resolutions: ["1h", "1d"]  # each a whole multiple of the next finer one
+aggregations:
+  - type: avg              # no columns: every numeric column
+  - type: count
+    columns: ["*"]
+transforms: []
+`,
+  },
+  /** The `res=` series of one input: `<out_pattern with its captures>/res=<R>.series`. */
+  viewsOf: async (config, where, input, wd) => {
+    const cfg = readConfig(config, where);
+    const m = (await visitGlob(wd, cfg.input.path)).find((x) => x.path === input);
+    if (!m) return [];
+    const folder = outName(cfg.outPattern, m, where);
+    return cfg.resolutions.map((r) => ({
+      label: r.label,
+      path: `${folder}/res=${r.label}.series`,
+    }));
   },
   make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
     const where = `${spec.path} (temporal-reduce)`;

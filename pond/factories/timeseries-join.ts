@@ -7,6 +7,7 @@ import { windowRelation } from '../query/time-window.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { applyTransforms } from './column-rename.js';
 import { ConfigObject, configError, parseYaml } from '../config/config.js';
+import { TRANSFORMS_KEY, key } from './config-schema.js';
 import { DerivedTable } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';
 import {
@@ -147,6 +148,33 @@ export const timeseriesJoin: Factory = {
   validate: (config, where) => readConfig(config, where),
   reads: (config, where) =>
     readConfig(config, where).inputs.flatMap((i) => [i.pattern.path, ...i.transforms]),
+  schema: {
+    keys: [
+      key('time_column', 'column', false, 'the time column of every input (default timestamp)'),
+      key('inputs', 'list of mappings', true, 'at least two series to join on time', {
+        keys: [
+          key('pattern', 'input URL', true, 'the series of this input'),
+          key('scope', 'name', false, 'the prefix of its columns (Scope.column)'),
+          key('range', 'mapping', false, 'the part of it used', {
+            keys: [
+              key('begin', 'UTC time', false, 'from this time (inclusive)'),
+              key('end', 'UTC time', false, 'to this time (inclusive)'),
+            ],
+          }),
+          TRANSFORMS_KEY,
+        ],
+      }),
+    ],
+    example: `time_column: timestamp
+inputs:
+  - pattern: "series:///sites/north/water.series"
+    scope: North
+    range: { begin: "2024-01-01", end: "2024-12-31T23:59:59Z" }
+    transforms: []
+  - pattern: "series:///sites/south/water.series"
+    scope: South
+`,
+  },
   make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
     const where = `${spec.path} (timeseries-join)`;
     const cfg = readConfig(spec.config, where);

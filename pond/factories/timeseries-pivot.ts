@@ -7,6 +7,7 @@ import { basename } from '../tinyfs/path.js';
 import type { DynamicNodeSpec, PondTxn } from '../tlogfs/transaction.js';
 import { applyTransforms } from './column-rename.js';
 import { ConfigObject, configError, parseYaml } from '../config/config.js';
+import { TRANSFORMS_KEY, key } from './config-schema.js';
 import { DerivedTable } from './derived-nodes.js';
 import { expandEnv } from './env-substitution.js';
 import { inputRelation, parseInputPattern, resolveInput, type InputPattern } from './inputs.js';
@@ -104,6 +105,19 @@ export const timeseriesPivot: Factory = {
   reads: (config, where) => {
     const cfg = readConfig(config, where);
     return [cfg.pattern.path, ...cfg.transforms];
+  },
+  schema: {
+    keys: [
+      key('pattern', 'input URL', true, 'the series to put side by side (named by capture $0)'),
+      key('columns', 'list of columns', true, 'the columns taken from each match'),
+      key('time_column', 'column', false, 'the time column (default timestamp)'),
+      TRANSFORMS_KEY,
+    ],
+    example: `pattern: "series:///sites/*/water.series"
+columns: [temperature]
+time_column: timestamp
+transforms: []
+`,
   },
   make: async (spec: DynamicNodeSpec, txn: PondTxn) => {
     const where = `${spec.path} (timeseries-pivot)`;

@@ -7,7 +7,7 @@ import {
 } from '../../shared/import.js';
 import { TIMESTAMP_CANDIDATES } from '../query/parquet-file.js';
 import { TIMESTAMPTZ, isInstantType, isNumberType } from '../query/column-types.js';
-import type { StoredFile } from './targets.js';
+import type { StoredSchema } from '../query/schema-check.js';
 
 export function isEpochUnit(format: string | null): format is EpochUnit {
   return (EPOCH_UNITS as readonly string[]).includes(format ?? '');
@@ -46,7 +46,7 @@ export function chooseEventTime(
   asked: { column?: string; format?: string },
   /** Columns whose type the user gave (kept as given). */
   userTyped: Set<ImportColumn>,
-  existing: StoredFile | undefined,
+  existing: StoredSchema | undefined,
   format: 'csv' | 'parquet',
   label: string,
   example: ExampleOf,
@@ -123,7 +123,7 @@ export function chooseEventTime(
 function findEventColumn(
   columns: ImportColumn[],
   asked: string | undefined,
-  existing: StoredFile | undefined,
+  existing: StoredSchema | undefined,
   label: string,
 ): ImportColumn {
   const recorded = existing?.timestampColumn;

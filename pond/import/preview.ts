@@ -1,6 +1,7 @@
 import type { ImportPlan, ImportPreview, PreviewCell } from '../../shared/import.js';
 import { ident, literal } from '../duckdb/sql.js';
 import { collectQuery } from '../query/run-query.js';
+import { appendProblems, schemaChanges, storedSchema } from '../query/schema-check.js';
 import { isFile } from '../tinyfs/node.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { conversionSql, csvReadSql } from './conversion.js';
@@ -9,8 +10,6 @@ import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
 import { rejectLine, withRejects } from '../query/csv-rejects.js';
-import { appendProblems, schemaChanges } from './schema-check.js';
-import { storedFile } from './targets.js';
 
 /** Rows shown by a preview. */
 export const PREVIEW_ROWS = 100;
@@ -45,6 +44,8 @@ export async function previewImport(
     if (open) session.interrupt();
   });
   try {
+    // An interrupt stops only a running query: a cancel between the queries is checked here.
+    job?.checkCancelled();
     const from = (extra = '') =>
       plan.format === 'csv' ? csvReadSql(plan, extra) : `read_parquet(${literal(plan.file)})`;
     const ts = plan.timestamp ? ident(plan.timestamp.column) : undefined;
@@ -72,6 +73,7 @@ export async function previewImport(
       `${conversionSql(plan, from(plan.format === 'csv' ? 'ignore_errors = true' : ''))} LIMIT ${PREVIEW_ROWS}`,
     );
     preview.rows = sample.rows as PreviewCell[][];
+    job?.checkCancelled();
     if (preview.rejectCount > 0 && !plan.skipRejected) {
       const first = preview.rejects[0]!;
       preview.problems.push(
@@ -82,6 +84,7 @@ export async function previewImport(
     const nulls = preview.rowCount - ((facts['t'] as number | undefined) ?? preview.rowCount);
     if (nulls > 0) preview.problems.push(`${nulls} rows have no event time`);
     if (plan.mode === 'append') await compareWithStored(pond, plan, preview);
+    job?.checkCancelled();
   } finally {
     open = false;
     session.close();
@@ -100,7 +103,7 @@ async function compareWithStored(
       preview.problems.push(`'${plan.target}' is no longer a ${plan.kind}; plan the import again`);
       return;
     }
-    const stored = await storedFile(txn, found.node, plan.target);
+    const stored = await storedSchema(txn, found.node, plan.target);
     preview.schemaChanges = schemaChanges(stored.columns ?? [], preview.columns);
     preview.problems.push(...appendProblems(stored, preview.columns, plan.timestamp?.column));
   });

@@ -4,6 +4,7 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { ImportedFile, ImportPlan } from '../../shared/import.js';
 import { isFile, type FileContent, type FileNode } from '../tinyfs/node.js';
 import { resolvePath } from '../tinyfs/path.js';
+import { checkNewVersion } from '../query/schema-check.js';
 import { BlobStore, hashFile } from '../tlogfs/blob-store.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
@@ -12,8 +13,6 @@ import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
 import { describeRejects } from './reject-messages.js';
-import { appendProblems, appendRefused } from './schema-check.js';
-import { storedFile } from './targets.js';
 
 export interface RunOptions {
   job?: Job;
@@ -170,9 +169,14 @@ export async function placeImport(
     }
     const before = node ? (await node.versions()).length : 0;
     if (node && node.type !== 'data' && converted) {
-      const stored = await storedFile(txn, node, plan.target);
-      const problems = appendProblems(stored, converted.columns, plan.timestamp?.column);
-      if (problems.length > 0) throw appendRefused(label, plan.target, problems);
+      await checkNewVersion(
+        txn,
+        node,
+        plan.target,
+        converted.columns,
+        plan.timestamp?.column,
+        label,
+      );
     }
     await wd.writeFile(plan.target, plan.kind, content);
     file.version = before + 1;

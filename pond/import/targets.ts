@@ -2,8 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
 import type { ImportKind } from '../../shared/import.js';
-import { nodeRelation } from '../query/node-relation.js';
-import { describeRelation, type ColumnInfo } from '../query/parquet-file.js';
+import { storedSchema, type StoredSchema } from '../query/schema-check.js';
 import { hostPath } from '../query/source.js';
 import { parseUrl, type PondUrl } from '../query/url.js';
 import { nameProblem, printableName } from '../tinyfs/entry-name.js';
@@ -11,7 +10,6 @@ import { isDirectory, isFile, type FileNode, type PondNode } from '../tinyfs/nod
 import { hasTrailingSlash, joinPath, resolvePath } from '../tinyfs/path.js';
 import type { WD } from '../tinyfs/wd.js';
 import type { Pond } from '../tlogfs/pond.js';
-import type { PondTxn } from '../tlogfs/transaction.js';
 
 /** One host file to import and the pond path it goes to, with what is there now. */
 export interface ImportTarget {
@@ -20,16 +18,7 @@ export interface ImportTarget {
   target: string;
   /** What it is stored as: the existing node's type when the target exists. */
   kind: ImportKind;
-  existing?: StoredFile;
-}
-
-/** A file already at the target. */
-export interface StoredFile {
-  versions: number;
-  /** Tables and series: the columns readers see now. */
-  columns?: ColumnInfo[];
-  /** Series: the event-time column its versions record. */
-  timestampColumn?: string;
+  existing?: StoredSchema;
 }
 
 export interface TargetOptions {
@@ -119,7 +108,7 @@ export async function resolveTargets(
       const node = await existingFile(wd, target, t);
       if (node) {
         t.kind = node.type; // a new version keeps the node's type
-        t.existing = await storedFile(txn, node, target);
+        t.existing = await storedSchema(txn, node, target);
       }
       out.push(t);
     }
@@ -150,18 +139,6 @@ async function existingFile(
     );
   }
   return existing.node;
-}
-
-/** What is stored at a file now: its versions, and for tables and series the schema readers see. */
-export async function storedFile(txn: PondTxn, node: FileNode, path: string): Promise<StoredFile> {
-  const versions = await node.versions();
-  const out: StoredFile = { versions: versions.length };
-  if (node.type === 'data' || versions.length === 0) return out;
-  const relation = await nodeRelation(node, path, { txn, expanding: [] });
-  out.columns = await describeRelation(txn.session, relation);
-  const recorded = versions.find((v) => v.timestampColumn !== undefined)?.timestampColumn;
-  if (recorded !== undefined) out.timestampColumn = recorded;
-  return out;
 }
 
 /**

@@ -6,6 +6,7 @@ import { timestampColumn, type ColumnInfo } from '../query/parquet-file.js';
 import { parseUtcTime } from '../query/time.js';
 import { windowRelation } from '../query/time-window.js';
 import { float64Arrow } from './arrow-page.js';
+import { readView } from './draft-view.js';
 import { isoFromMicros } from './iso-time.js';
 import { queryableNode } from './node-source.js';
 import type { OpenPond } from './pond-registry.js';
@@ -41,11 +42,11 @@ export async function chartData(
     ...(startUs === undefined ? {} : { startUs }),
     ...(endUs === undefined ? {} : { endUs }),
   };
-  const { path, relation, recorded } = await open.pond.read(async (txn) => {
+  const { path, relation, recorded } = await readView(open, req, async (txn) => {
     const q = await queryableNode(txn, req.path, { timeRange: range });
     const versions = await q.node.versions();
     return { ...q, recorded: versions.find((v) => v.timestampColumn)?.timestampColumn };
-  }, req.asOf);
+  });
 
   return open.engine.withConnection(async (c) => {
     await defineSource(c, relation);

@@ -31,6 +31,20 @@ aggregations:
   - type: max
 `;
 
+const COLLECTOR_FACTORY = 'hydrovu';
+/** A HydroVu collector against the built-in simulated source: Run adds the readings since. */
+export const DEMO_COLLECTOR = '/system/etc/20-hydrovu';
+export const COLLECTOR_CONFIG = `# A HydroVu collector. This one reads a built-in simulated source (no account needed):
+# two instruments reading once a minute since two days before the first run. Press Run now in
+# the Collectors view, or: pond run ${DEMO_COLLECTOR}
+simulated: true
+max_points_per_run: 20000
+hydrovu_path: /hydrovu
+devices:
+  - { name: pier, id: 1001 }
+  - { name: intake, id: 1002 }
+`;
+
 const README = `# The demo pond
 
 Synthetic water-quality readings from two sites, one row a minute for the week of
@@ -40,6 +54,8 @@ ${DEMO_START.slice(0, 10)} (UTC):
   (two versions: days 1-4, then days 5-7)
 - ${DEMO_REDUCED}/<site>/res=1h.series and res=1d.series: hourly and daily avg/min/max
   (made by the temporal-reduce factory when it is present)
+- ${DEMO_COLLECTOR}: a HydroVu collector reading a simulated source; run it (the Collectors
+  view, or pond run) and /hydrovu/devices/<id>/<name>_active.series gain the new readings
 
 Try SQL over \`source\`, for instance:
   SELECT date_trunc('day', timestamp) AS day, avg(temperature) FROM source GROUP BY ALL ORDER BY 1
@@ -73,6 +89,7 @@ export async function ensureDemoPond(
     const pond = await openPond(path, { registry });
     try {
       await addReducedViews(pond, registry, progress);
+      await addCollector(pond, registry, progress);
     } finally {
       await pond.close();
     }
@@ -179,6 +196,7 @@ async function fillDemoPond(
   }
   progress({ done: steps - 1, total: steps, message: 'adding the downsampled views' });
   await addReducedViews(pond, registry, progress);
+  await addCollector(pond, registry, progress);
   progress({ done: steps, total: steps, message: 'the demo pond is ready' });
 }
 
@@ -205,6 +223,35 @@ async function addReducedViews(
         type: 'directory',
         factory: REDUCE_FACTORY,
         config: REDUCE_CONFIG,
+      });
+    },
+  );
+}
+
+/** Adds the simulated HydroVu collector when the factory exists and the node does not. */
+async function addCollector(
+  pond: Pond,
+  registry: FactoryRegistry,
+  progress: (p: JobProgress) => void,
+): Promise<void> {
+  if (!registry.list().some((f) => f.name === COLLECTOR_FACTORY)) return;
+  const exists = await pond.read(
+    async (txn) => (await (await txn.wd()).lookup(DEMO_COLLECTOR).catch(() => undefined))?.found,
+  );
+  if (exists) return;
+  progress({ done: 0, message: 'adding the collector' });
+  const factory = registry.get(COLLECTOR_FACTORY);
+  factory.validate(COLLECTOR_CONFIG, DEMO_COLLECTOR);
+  await pond.write(
+    { command: ['app', 'demo', 'mknod', COLLECTOR_FACTORY, DEMO_COLLECTOR] },
+    async (txn) => {
+      const wd = await txn.wd();
+      await wd.mkdir('/system/etc', { parents: true });
+      await wd.create(DEMO_COLLECTOR, {
+        kind: 'dynamic',
+        type: factory.entryType,
+        factory: COLLECTOR_FACTORY,
+        config: COLLECTOR_CONFIG,
       });
     },
   );

@@ -50,7 +50,7 @@ export async function describeNode(
 ): Promise<NodeDescription> {
   const d: NodeDescription = { path, type: node.type, nodeId: node.id, versions: [] };
   if (node.factory !== undefined) d.factory = node.factory;
-  if (isDynamicNode(node)) d.config = node.spec.config;
+  if (isDynamicNode(node)) d.config = node.shownConfig ?? node.spec.config;
   if (isSymlink(node)) {
     d.target = node.target;
     return d;

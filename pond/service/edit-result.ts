@@ -11,7 +11,8 @@ export function changeInfo(c: Change): ChangeInfo {
   return out;
 }
 
-type Affected = Pick<EditResult, 'readers' | 'unchecked'>;
+/** The factory nodes an edit affects (the part of an EditResult the edit itself computes). */
+export type Affected = Pick<EditResult, 'readers' | 'unchecked'>;
 
 /**
  * The factory nodes an edit affects, from what it changed so far in `txn`: those that read a
@@ -47,4 +48,12 @@ export function editResult(w: WriteResult<Affected>): EditResult {
   const out: EditResult = { changes: w.changes.map(changeInfo), ...w.result };
   if (w.seq !== undefined) out.txn = w.seq;
   return out;
+}
+
+/**
+ * What an edit in a write job did so far, from the transaction it runs in (the job's result
+ * carries the transaction number beside it: WriteJobResult).
+ */
+export function txnEditResult(txn: PondTxn, affected: Affected): EditResult {
+  return { changes: txn.changes.map(changeInfo), ...affected };
 }

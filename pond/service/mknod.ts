@@ -1,10 +1,12 @@
 import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
 import { expandEnv } from '../factories/env-substitution.js';
-import type { FactoryRegistry } from '../factories/registry.js';
+import type { Factory, FactoryRegistry } from '../factories/registry.js';
+import { literalSecrets } from '../factories/secrets.js';
 import { describeRelation } from '../query/parquet-file.js';
 import { isDerivedFile } from '../query/queryable.js';
 import { isDirectory, isFile, type PondNode } from '../tinyfs/node.js';
 import { basename, joinPath, resolvePath } from '../tinyfs/path.js';
+import { visitGlob } from '../tinyfs/visit.js';
 import { isDynamicNode, type PondTxn } from '../tlogfs/transaction.js';
 
 export type PlaceResult = 'created' | 'updated' | 'unchanged';
@@ -35,6 +37,8 @@ export async function placeNode(
   options: { overwrite: boolean; parents?: boolean; warn?: (m: string) => void },
 ): Promise<PlaceResult> {
   const factory = registry.get(req.factory);
+  for (const m of literalSecrets(req.config, factory.secretKeys ?? []))
+    options.warn?.(`${req.path}: ${m}`);
   const wd = await txn.wd();
   const path = resolvePath(req.path);
   if (options.parents) await wd.mkdir(resolvePath('..', path), { parents: true });
@@ -80,8 +84,40 @@ export async function placeNode(
     await parent.node.replaceDynamic(basename(path), spec);
     result = 'updated';
   }
-  await probe((await wd.get(path)).node, path, txn, options.warn ?? (() => undefined));
+  const warn = options.warn ?? (() => undefined);
+  const unmatched = await unmatchedInputs(txn, factory, req.config, `${path} (${req.factory})`);
+  // The build's own warning (an input it cannot read yet) says more; else the unmatched inputs.
+  const built: string[] = [];
+  await probe((await wd.get(path)).node, path, txn, (m) => built.push(m));
+  for (const m of built.length > 0 ? built : unmatched) warn(m);
   return result;
+}
+
+/**
+ * A warning for each input pattern (and transform) of the config that matches nothing in the
+ * pond now: the node is fine and reads it once it arrives, but a typo looks the same.
+ */
+async function unmatchedInputs(
+  txn: PondTxn,
+  factory: Factory,
+  config: string,
+  where: string,
+): Promise<string[]> {
+  if (!factory.reads) return [];
+  const wd = await txn.wd();
+  const out: string[] = [];
+  for (const pattern of factory.reads(config, where)) {
+    let found: number;
+    try {
+      found = (await visitGlob(wd, pattern)).length;
+    } catch (e) {
+      if (!isPondError(e, ErrorCode.NotFound)) throw e;
+      found = 0;
+    }
+    if (found === 0)
+      out.push(`${where}: '${pattern}' matches nothing yet (it is read once it exists)`);
+  }
+  return out;
 }
 
 /**

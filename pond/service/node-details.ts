@@ -5,6 +5,7 @@ import type { FileVersion } from '../tinyfs/node.js';
 import { boundsOf, eventBoundsSql } from '../query/parquet-file.js';
 import { queryError } from '../query/run-query.js';
 import { describeNode } from './describe.js';
+import { readView } from './draft-view.js';
 import { isoFromMicros, isoFromMillis } from './iso-time.js';
 import type { OpenPond } from './pond-registry.js';
 import { defineSource } from './preview.js';
@@ -23,7 +24,7 @@ export async function nodeDetails(
   req: NodeRequest,
   signal?: AbortSignal,
 ): Promise<NodeDetails> {
-  return open.pond.read(async (txn) => {
+  return readView(open, req, async (txn) => {
     const found = await (await txn.wd()).get(req.path, { follow: false });
     const d = await describeNode(txn, found.path, found.node, (relation, column) =>
       open.engine.withConnection(async (c) => {
@@ -57,7 +58,7 @@ export async function nodeDetails(
       out.resolutions = await resolutionSiblings(txn, found.path);
     }
     return out;
-  }, req.asOf);
+  });
 }
 
 function versionInfo(v: FileVersion): VersionInfo {

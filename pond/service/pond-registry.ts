@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import type { PondSummary } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import type { Pond } from '../tlogfs/pond.js';
 import type { DirectoryListing } from './list.js';
@@ -15,6 +16,8 @@ export interface OpenPond {
   handle: string;
   path: string;
   pond: Pond;
+  /** The factories its nodes are made by (the one the pond was opened with). */
+  registry: FactoryRegistry;
   /** The locked-down DuckDB instance for the UI's queries over this pond. */
   engine: QueryEngine;
   /** Per-spec facts computed once (columns, row counts), keyed by transaction + spec. */
@@ -41,6 +44,7 @@ export const HOST = 'host';
 export class PondRegistry {
   private readonly byHandle = new Map<string, OpenPond>();
   private readonly opening = new Map<string, Promise<OpenPond>>();
+  private readonly registry: FactoryRegistry;
 
   constructor(
     private readonly options: {
@@ -48,7 +52,9 @@ export class PondRegistry {
       /** Runs after each commit to an open pond (automatic backups). */
       afterCommit?: (pond: Pond) => Promise<void>;
     } = {},
-  ) {}
+  ) {
+    this.registry = options.registry ?? defaultRegistry();
+  }
 
   /** Opens a folder for `holder` (the handle is the same for every holder of one folder). */
   async open(path: string, holder: string): Promise<OpenPond> {
@@ -129,7 +135,7 @@ export class PondRegistry {
   private async load(root: string): Promise<OpenPond> {
     const after = this.options.afterCommit;
     const pond = await openPond(root, {
-      ...(this.options.registry ? { registry: this.options.registry } : {}),
+      registry: this.registry,
       ...(after ? { afterCommit: (p: Pond) => after(p) } : {}),
     });
     return this.register(pond);
@@ -147,6 +153,7 @@ export class PondRegistry {
       handle: randomUUID(),
       path: pond.layout.root,
       pond,
+      registry: this.registry,
       engine,
       specs: new LruCache(200),
       listings: new LruCache(8),

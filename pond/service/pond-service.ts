@@ -14,16 +14,31 @@ import type {
   BackupInfo,
   ChartData,
   ChartRequest,
+  DownsampledView,
   ExportMatchRequest,
   ExportPlan,
   ExportProfileInfo,
   ExportRunRequest,
+  FactoryInfo,
   ColumnProfile,
   DataContent,
   DataRequest,
   ProfileRequest,
   HistoryRequest,
   JobInfo,
+  MakeFolderRequest,
+  MoveRequest,
+  NodeCheck,
+  NodeCheckRequest,
+  ReadersInfo,
+  ReadersRequest,
+  RemoveRequest,
+  RenameRequest,
+  RestoreRequest,
+  RevertPlanInfo,
+  RevertPlanRequest,
+  RevertRequest,
+  SaveNodeRequest,
   PatternMatches,
   ResultExportRequest,
   SaveExportProfileRequest,
@@ -36,6 +51,7 @@ import type {
   PreviewPage,
   PreviewRequest,
   PushBackupRequest,
+  RunCollectorRequest,
   RecentPond,
   TxnInfo,
 } from '../../shared/api.js';
@@ -45,10 +61,14 @@ import type { FactoryRegistry } from '../factories/registry.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { appVersion } from './app-version.js';
 import type { CallContext } from './call-context.js';
+import type { CollectorInfo } from '../../shared/collectors.js';
 import { Backups } from './backups.js';
+import { listCollectors, startCollectorRun } from './collectors.js';
 import { chartData } from './chart.js';
 import { CommitWatch } from './commit-watch.js';
 import { ensureDemoPond } from './demo-pond.js';
+import { downsampledViews } from './downsampled-views.js';
+import { EditJobs } from './edit-jobs.js';
 import { changeInfo } from './edit-result.js';
 import { ExportDestinations } from './export-destination.js';
 import { ExportService, type ExportDialogs } from './export-service.js';
@@ -58,15 +78,19 @@ import { ImportService, type ImportDialogs } from './import-service.js';
 import { isoFromMillis } from './iso-time.js';
 import { JobRunner } from './jobs.js';
 import { nodeDetails } from './node-details.js';
+import { factoryInfos } from './factory-info.js';
+import { checkNode } from './node-check.js';
 import { createPond } from './open-pond.js';
 import { columnProfiles } from './column-profile.js';
 import { dataContent } from './data-content.js';
 import { HOST, PondRegistry, summaryOf, type OpenPond } from './pond-registry.js';
 import { previewPage } from './preview.js';
 import { QueryRuns } from './query-runs.js';
+import { readersOf } from './readers.js';
 import { DEFAULT_QUERY_TIME_LIMIT_MS } from './query-time-limit.js';
 import { DEFAULT_UPLOAD_LIMIT_BYTES } from './upload-limit.js';
 import { RecentPonds } from './recent-ponds.js';
+import { revertPlan } from './revert.js';
 import { treePage } from './tree-page.js';
 import { WriteJobs } from './write-jobs.js';
 
@@ -116,6 +140,8 @@ export class LocalPondService implements PondService {
   private readonly backupJobs = new Backups(this.jobRunner);
   /** The app's writes: one transaction each, as jobs, one at a time per pond. */
   readonly writeJobs = new WriteJobs(this.jobRunner);
+  /** New folder, rename, move, delete, restore, revert, derived nodes: write jobs. */
+  private readonly edits = new EditJobs(this.writeJobs);
   private readonly ponds: PondRegistry;
   private readonly exporting: Promise<ExportService>;
   private readonly recent: RecentPonds;
@@ -367,6 +393,21 @@ export class LocalPondService implements PondService {
     return this.backupJobs.list(this.ponds.get(pond).pond);
   }
 
+  async collectors(pond: string): Promise<CollectorInfo[]> {
+    return listCollectors(this.ponds.get(pond), this.registry);
+  }
+
+  async runCollector(req: RunCollectorRequest): Promise<JobInfo> {
+    const { pond, ...run } = req;
+    return startCollectorRun(
+      this.jobRunner,
+      this.writeJobs,
+      this.ponds.get(pond),
+      this.registry,
+      run,
+    );
+  }
+
   async pushBackup(req: PushBackupRequest): Promise<JobInfo> {
     return this.backupJobs.push(this.ponds.get(req.pond).pond, req.backup);
   }
@@ -405,6 +446,63 @@ export class LocalPondService implements PondService {
 
   async showExportFolder(jobId: string): Promise<void> {
     return (await this.exporting).showFolder(jobId);
+  }
+
+  async makeFolder(req: MakeFolderRequest): Promise<JobInfo> {
+    return this.edits.makeFolder(this.ponds.get(req.pond), req);
+  }
+
+  async renamePath(req: RenameRequest): Promise<JobInfo> {
+    return this.edits.rename(this.ponds.get(req.pond), req);
+  }
+
+  async movePaths(req: MoveRequest): Promise<JobInfo> {
+    return this.edits.move(this.ponds.get(req.pond), req);
+  }
+
+  async removePaths(req: RemoveRequest): Promise<JobInfo> {
+    return this.edits.remove(this.ponds.get(req.pond), req);
+  }
+
+  async restorePath(req: RestoreRequest): Promise<JobInfo> {
+    return this.edits.restore(this.ponds.get(req.pond), req);
+  }
+
+  async revertTxn(req: RevertRequest): Promise<JobInfo> {
+    return this.edits.revert(this.ponds.get(req.pond), req);
+  }
+
+  async revertPlan(req: RevertPlanRequest): Promise<RevertPlanInfo> {
+    return revertPlan(this.ponds.get(req.pond).pond, req.txn);
+  }
+
+  async readersOf(req: ReadersRequest): Promise<ReadersInfo> {
+    const { pond, ...rest } = req;
+    return readersOf(this.ponds.get(pond).pond, this.registry, rest);
+  }
+
+  async factories(): Promise<FactoryInfo[]> {
+    return factoryInfos(this.registry);
+  }
+
+  async checkNode(req: NodeCheckRequest, context: CallContext = {}): Promise<NodeCheck> {
+    const open = this.ponds.get(req.pond);
+    const { query, ...spec } = req;
+    return this.queries.track(JSON.stringify(['check', spec]), query, context.signal, (signal) =>
+      checkNode(open, req.draft, signal),
+    );
+  }
+
+  async saveNode(req: SaveNodeRequest): Promise<JobInfo> {
+    return this.edits.saveNode(this.ponds.get(req.pond), req.draft);
+  }
+
+  async downsampledViews(req: NodeRequest, context: CallContext = {}): Promise<DownsampledView[]> {
+    const open = this.ponds.get(req.pond);
+    const { query, ...spec } = req;
+    return this.queries.track(JSON.stringify(['views', spec]), query, context.signal, (signal) =>
+      downsampledViews(open, req, signal),
+    );
   }
 
   /** What a finished export job offers for download (pond serve), if anything. */

@@ -3,6 +3,7 @@ import type { ColumnInfo, PreviewPage, PreviewRequest } from '../../shared/api.j
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { ident } from '../duckdb/sql.js';
 import { queryError } from '../query/run-query.js';
+import { readView } from './draft-view.js';
 import { pageSelectList, positionalAlias, readArrowPage, readableAsIs } from './arrow-page.js';
 import { queryableNode } from './node-source.js';
 import type { OpenPond } from './pond-registry.js';
@@ -30,12 +31,12 @@ export async function previewPage(
   signal?: AbortSignal,
 ): Promise<PreviewPage> {
   const started = performance.now();
-  const { seq, relation } = await open.pond.read(
-    async (txn) => ({ seq: txn.seq, relation: (await queryableNode(txn, req.path)).relation }),
-    req.asOf,
-  );
+  const { seq, relation } = await readView(open, req, async (txn) => ({
+    seq: txn.seq,
+    relation: (await queryableNode(txn, req.path)).relation,
+  }));
   const sql = req.sql !== undefined && req.sql.trim() !== '' ? req.sql.trim() : DEFAULT_SQL;
-  const key = JSON.stringify(['preview', seq, req.path, sql]);
+  const key = JSON.stringify(['preview', seq, req.path, sql, req.draft ?? null]);
 
   const known = open.specs.get(key) as SpecFacts | undefined;
   if (!known && sql === DEFAULT_SQL && (req.sort ?? []).length === 0) {

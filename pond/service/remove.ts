@@ -2,7 +2,8 @@ import type { EditResult, RemoveRequest } from '../../shared/api.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import { removePaths } from '../tinyfs/remove.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
-import { affectedReaders, editResult } from './edit-result.js';
+import type { PondTxn } from '../tlogfs/transaction.js';
+import { affectedReaders, editResult, type Affected } from './edit-result.js';
 
 /**
  * `pond rm` and the app's Delete: one transaction; the entries leave their directories and
@@ -15,9 +16,15 @@ export async function removeFromPond(
   req: Omit<RemoveRequest, 'pond'>,
   meta: TxnMeta,
 ): Promise<EditResult> {
-  const w = await pond.write(meta, async (txn) => {
-    await removePaths(await txn.wd(), req.paths, { recursive: req.recursive ?? false });
-    return affectedReaders(txn, registry);
-  });
-  return editResult(w);
+  return editResult(await pond.write(meta, (txn) => removeInTxn(txn, registry, req)));
+}
+
+/** The removal, as a step of a write transaction (the app's write jobs). */
+export async function removeInTxn(
+  txn: PondTxn,
+  registry: FactoryRegistry,
+  req: Omit<RemoveRequest, 'pond'>,
+): Promise<Affected> {
+  await removePaths(await txn.wd(), req.paths, { recursive: req.recursive ?? false });
+  return affectedReaders(txn, registry);
 }

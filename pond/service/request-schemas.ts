@@ -22,6 +22,14 @@ const isoTime = z.string().min(1).max(64);
 const queryId = z.string().min(1).max(100);
 const queryTag = z.strictObject({ id: queryId, slot: z.string().min(1).max(200) });
 
+/** A factory node being edited (NodeRequest, PreviewRequest, ChartRequest, the node editor). */
+const draft = z.strictObject({
+  factory: z.string().min(1).max(100),
+  path: pondPath,
+  config: z.string().max(1_000_000),
+  overwrite: z.boolean(),
+});
+
 const list = z.strictObject({
   pond: handle,
   path: pondPath,
@@ -43,6 +51,7 @@ const node = z.strictObject({
   path: pondPath,
   asOf: asOf.optional(),
   query: queryTag.optional(),
+  draft: draft.optional(),
 });
 
 const preview = z.strictObject({
@@ -57,6 +66,7 @@ const preview = z.strictObject({
   limit: z.number().int().min(1).max(MAX_PAGE),
   asOf: asOf.optional(),
   query: queryTag.optional(),
+  draft: draft.optional(),
 });
 
 const chart = z.strictObject({
@@ -68,6 +78,7 @@ const chart = z.strictObject({
   maxPoints: z.number().int().min(2).max(100_000),
   asOf: asOf.optional(),
   query: queryTag.optional(),
+  draft: draft.optional(),
 });
 
 const history = z.strictObject({
@@ -79,6 +90,13 @@ const history = z.strictObject({
 const pushBackup = z.strictObject({
   pond: handle,
   backup: z.string().min(1).max(64),
+});
+
+const runCollector = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  command: z.string().min(1).max(64).optional(),
+  args: z.array(z.string().min(1).max(1024)).max(16).optional(),
 });
 
 const hostPathText = z
@@ -126,6 +144,25 @@ const exportResult = z.strictObject({
   format: z.enum(['csv', 'parquet', 'jsonl']),
   asOf: asOf.optional(),
 });
+
+const txnNumber = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const pondPaths = z.array(pondPath).min(1).max(1000);
+
+const movePaths = z.strictObject({ pond: handle, sources: pondPaths, dest: pondPath });
+const removePaths = z.strictObject({
+  pond: handle,
+  paths: pondPaths,
+  recursive: z.boolean().optional(),
+});
+const renamePath = z.strictObject({
+  pond: handle,
+  path: pondPath,
+  name: z.string().min(1).max(1024),
+});
+const restorePath = z.strictObject({ pond: handle, path: pondPath, asOf: txnNumber });
+const revertTxn = z.strictObject({ pond: handle, txn: txnNumber, force: z.boolean().optional() });
+const readersOf = z.strictObject({ pond: handle, paths: pondPaths, asOf: asOf.optional() });
+const checkNode = z.strictObject({ pond: handle, draft, query: queryTag.optional() });
 
 const dataRequest = z.strictObject({
   pond: handle,
@@ -202,6 +239,8 @@ export const REQUEST_SCHEMAS = {
   cancelJob: z.string().min(1).max(100),
   backups: handle,
   pushBackup,
+  collectors: handle,
+  runCollector,
   exportMatches,
   exportPlan: exportRun,
   exportRun,
@@ -211,6 +250,18 @@ export const REQUEST_SCHEMAS = {
   chooseExportFolder: none,
   chooseTemplateFile: none,
   showExportFolder: z.string().min(1).max(100),
+  makeFolder: z.strictObject({ pond: handle, path: pondPath }),
+  renamePath,
+  movePaths,
+  removePaths,
+  restorePath,
+  revertTxn,
+  revertPlan: z.strictObject({ pond: handle, txn: txnNumber }),
+  readersOf,
+  factories: none,
+  checkNode,
+  saveNode: z.strictObject({ pond: handle, draft }),
+  downsampledViews: node,
   forgetRecent: z.string().min(1).max(4096),
   readData: dataRequest,
   profile,
@@ -250,6 +301,8 @@ const _checks: {
   cancelJob: true,
   backups: true,
   pushBackup: true,
+  collectors: true,
+  runCollector: true,
   exportMatches: true,
   exportPlan: true,
   exportRun: true,
@@ -259,6 +312,18 @@ const _checks: {
   chooseExportFolder: true,
   chooseTemplateFile: true,
   showExportFolder: true,
+  makeFolder: true,
+  renamePath: true,
+  movePaths: true,
+  removePaths: true,
+  restorePath: true,
+  revertTxn: true,
+  revertPlan: true,
+  readersOf: true,
+  factories: true,
+  checkNode: true,
+  saveNode: true,
+  downsampledViews: true,
   forgetRecent: true,
   readData: true,
   profile: true,

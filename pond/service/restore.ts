@@ -2,7 +2,8 @@ import type { EditResult, RestoreRequest } from '../../shared/api.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 import { restorePath } from '../tlogfs/restore.js';
-import { affectedReaders, editResult } from './edit-result.js';
+import type { PondTxn } from '../tlogfs/transaction.js';
+import { affectedReaders, editResult, type Affected } from './edit-result.js';
 
 /**
  * `pond restore PATH --as-of N` and the app's "Restore this version": PATH (and what is under
@@ -15,9 +16,15 @@ export async function restoreInPond(
   req: Omit<RestoreRequest, 'pond'>,
   meta: TxnMeta,
 ): Promise<EditResult> {
-  const w = await pond.write(meta, async (txn) => {
-    await restorePath(txn, req.path, req.asOf);
-    return affectedReaders(txn, registry);
-  });
-  return editResult(w);
+  return editResult(await pond.write(meta, (txn) => restoreInTxn(txn, registry, req)));
+}
+
+/** The restore, as a step of a write transaction (the app's write jobs). */
+export async function restoreInTxn(
+  txn: PondTxn,
+  registry: FactoryRegistry,
+  req: Omit<RestoreRequest, 'pond'>,
+): Promise<Affected> {
+  await restorePath(txn, req.path, req.asOf);
+  return affectedReaders(txn, registry);
 }

@@ -2,7 +2,8 @@ import type { EditResult, RevertPlanInfo, RevertRequest } from '../../shared/api
 import type { FactoryRegistry } from '../factories/registry.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 import { planRevert, revertTxn, type RevertPlan } from '../tlogfs/revert.js';
-import { affectedReaders, editResult } from './edit-result.js';
+import type { PondTxn } from '../tlogfs/transaction.js';
+import { affectedReaders, editResult, type Affected } from './edit-result.js';
 
 /** What reverting transaction `txn` would do and what stands in its way, without writing. */
 export async function revertPlan(pond: Pond, txn: number): Promise<RevertPlanInfo> {
@@ -20,12 +21,26 @@ export async function revertInPond(
   req: Omit<RevertRequest, 'pond'>,
   meta: TxnMeta,
 ): Promise<EditResult & { plan: RevertPlanInfo }> {
-  let plan: RevertPlan | undefined;
+  let plan: RevertPlanInfo | undefined;
   const w = await pond.write({ ...meta, reverts: req.txn }, async (txn) => {
-    plan = await revertTxn(txn, req.txn, { force: req.force ?? false });
-    return affectedReaders(txn, registry);
+    const r = await revertInTxn(txn, registry, req);
+    plan = r.plan;
+    return r.affected;
   });
-  return { ...editResult(w), plan: planInfo(plan!) };
+  return { ...editResult(w), plan: plan! };
+}
+
+/**
+ * The revert, as the step of a write transaction (the app's write jobs); the transaction's
+ * metadata must name the reverted transaction (TxnMeta.reverts).
+ */
+export async function revertInTxn(
+  txn: PondTxn,
+  registry: FactoryRegistry,
+  req: Omit<RevertRequest, 'pond'>,
+): Promise<{ affected: Affected; plan: RevertPlanInfo }> {
+  const plan: RevertPlan = await revertTxn(txn, req.txn, { force: req.force ?? false });
+  return { affected: await affectedReaders(txn, registry), plan: planInfo(plan) };
 }
 
 function planInfo(p: RevertPlan): RevertPlanInfo {

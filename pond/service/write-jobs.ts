@@ -1,5 +1,6 @@
 import type { JobInfo, WriteJobResult } from '../../shared/api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import type { TxnMeta, WriteResult } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
 import type { Job } from '../job/job.js';
 import type { JobRunner } from './jobs.js';
@@ -15,6 +16,12 @@ export interface PreparedWrite<P, T> {
   prepare(job: Job): Promise<P>;
   work(txn: PondTxn, job: Job, prepared: P): Promise<T>;
   release(prepared: P, committed: boolean): Promise<void>;
+}
+
+/** A write's place in its pond's queue: wait for the writes before it, then let the next go. */
+interface Turn {
+  previous: Promise<void> | undefined;
+  release(): void;
 }
 
 /**
@@ -37,19 +44,23 @@ export class WriteJobs {
 
   /**
    * Starts a write job. `command` is recorded with the transaction (e.g. ['app', 'export',
-   * 'save-profile', '/etc/exports/portal.yaml']); `work` makes the changes on the transaction.
+   * 'save-profile', '/etc/exports/portal.yaml']), or the whole transaction metadata (a revert
+   * names the transaction it reverts); `work` makes the changes on the transaction.
    */
   start<T>(
     open: OpenPond,
     kind: string,
-    command: string[],
+    command: string[] | TxnMeta,
     work: (txn: PondTxn, job: Job) => Promise<T>,
   ): JobInfo {
-    return this.startPrepared<undefined, T>(open, kind, command, {
-      prepare: async () => undefined,
-      work: (txn, job) => work(txn, job),
-      release: async () => undefined,
-    });
+    return this.runner.start(
+      kind,
+      async (job): Promise<WriteJobResult<T>> => {
+        const written = await this.write(open, job, command, (txn) => work(txn, job));
+        return { txn: written.seq, value: written.result };
+      },
+      { pond: open.handle },
+    );
   }
 
   /**
@@ -59,14 +70,10 @@ export class WriteJobs {
   startPrepared<P, T>(
     open: OpenPond,
     kind: string,
-    command: string[],
+    command: string[] | TxnMeta,
     steps: PreparedWrite<P, T>,
   ): JobInfo {
-    const previous = this.tails.get(open.handle);
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = (previous ?? Promise.resolve()).then(() => mine);
-    this.tails.set(open.handle, tail);
+    const turn = this.take(open);
     return this.runner.start(
       kind,
       async (job): Promise<WriteJobResult<T>> => {
@@ -74,29 +81,75 @@ export class WriteJobs {
           const prepared = await steps.prepare(job);
           let committed = false;
           try {
-            if (previous) {
-              job.progress({ done: 0, message: 'waiting for the previous write to this pond' });
-              await untilDoneOrCancelled(previous, job);
-            }
-            job.checkCancelled();
-            const written = await open.pond.write({ command }, async (txn) => {
-              const value = await steps.work(txn, job, prepared);
-              // The last moment a cancel drops the transaction.
-              job.checkCancelled();
-              return value;
-            });
+            const written = await this.commit(open, job, command, turn, (txn) =>
+              steps.work(txn, job, prepared),
+            );
             committed = true;
             return { txn: written.seq, value: written.result };
           } finally {
             await steps.release(prepared, committed);
           }
         } finally {
-          release();
-          if (this.tails.get(open.handle) === tail) this.tails.delete(open.handle);
+          turn.release();
         }
       },
       { pond: open.handle },
     );
+  }
+
+  /**
+   * The transaction of a job that does other work first (a collector fetches before it writes):
+   * queued behind the pond's other writes like a write job's, and dropped on cancel.
+   */
+  write<T>(
+    open: OpenPond,
+    job: Job,
+    command: string[] | TxnMeta,
+    work: (txn: PondTxn) => Promise<T>,
+  ): Promise<WriteResult<T>> {
+    return this.commit(open, job, command, this.take(open), work);
+  }
+
+  /** Takes the next place in the pond's queue of writes. */
+  private take(open: OpenPond): Turn {
+    const previous = this.tails.get(open.handle);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = (previous ?? Promise.resolve()).then(() => mine);
+    this.tails.set(open.handle, tail);
+    return {
+      previous,
+      release: () => {
+        release();
+        if (this.tails.get(open.handle) === tail) this.tails.delete(open.handle);
+      },
+    };
+  }
+
+  /** Waits for the turn, then writes; the turn is given up whatever happens. */
+  private async commit<T>(
+    open: OpenPond,
+    job: Job,
+    command: string[] | TxnMeta,
+    turn: Turn,
+    work: (txn: PondTxn) => Promise<T>,
+  ): Promise<WriteResult<T>> {
+    try {
+      if (turn.previous) {
+        job.progress({ done: 0, message: 'waiting for the previous write to this pond' });
+        await untilDoneOrCancelled(turn.previous, job);
+      }
+      job.checkCancelled();
+      const meta = Array.isArray(command) ? { command } : command;
+      return await open.pond.write(meta, async (txn) => {
+        const value = await work(txn);
+        // The last moment a cancel drops the transaction.
+        job.checkCancelled();
+        return value;
+      });
+    } finally {
+      turn.release();
+    }
   }
 }
 

@@ -129,6 +129,12 @@ class MemoryFile implements FileNode {
   }
 
   async append(content: FileContent): Promise<FileVersion> {
+    if (content.continues) {
+      throw new PondError(
+        ErrorCode.Unsupported,
+        'the in-memory file system keeps no growing files',
+      );
+    }
     const bytes = content.bytes ?? (await readFile(content.hostPath!));
     const meta: FileVersion = {
       version: this.stored.length + 1,

@@ -43,6 +43,8 @@ export interface FileVersion {
   base?: boolean;
   /** A restore's copy of an earlier version: which one (its content is the same). */
   restoredFrom?: { version: number; txnSeq: number };
+  /** Data that grows: this version's bytes continue the previous version's, from this byte on. */
+  offset?: number;
 }
 
 /** What a writer hands over for a new file version: bytes in memory or a host file to take. */
@@ -52,6 +54,11 @@ export interface FileContent {
   timestampColumn?: string;
   minEventTimeUs?: number;
   maxEventTimeUs?: number;
+  /**
+   * Data only: the bytes follow the latest version's (a growing log file), so the version stores
+   * just them and readers see the whole file.
+   */
+  continues?: boolean;
 }
 
 export type NewNode =

@@ -3,6 +3,7 @@ import { newNodeId, type NodeId } from '../tinyfs/node-id.js';
 import type { DirEntry, DirectoryNode, FileNode, NewNode, PondNode } from '../tinyfs/node.js';
 import { checkName } from '../tinyfs/entry-name.js';
 import { joinPath } from '../tinyfs/path.js';
+import { wholeSize } from './data-chunks.js';
 import { homeOf, type StoredEntry } from './directory-snapshot.js';
 import { oplogRow, type OplogRow } from './oplog.js';
 import type { PondTxn } from './transaction.js';
@@ -97,7 +98,8 @@ export class TlogDirectory implements DirectoryNode {
       modified: row.timestamp,
       txnSeq: row.txn_seq,
     };
-    if (e.factory === undefined && e.type !== 'symlink' && row.size !== null) s.size = row.size;
+    if (e.factory === undefined && e.type !== 'symlink' && row.size !== null)
+      s.size = wholeSize(row);
     return s;
   }
 

@@ -5,10 +5,11 @@ import type { FileType } from '../tinyfs/entry-type.js';
 import type { NodeId } from '../tinyfs/node-id.js';
 import type { FileContent, FileNode, FileVersion } from '../tinyfs/node.js';
 import type { BlobRef } from './blob-store.js';
+import { chunkChain, wholeSize } from './data-chunks.js';
 import type { TlogDirectory } from './directory-node.js';
 import { oplogRow, type OplogRow } from './oplog.js';
 import { INLINE_LIMIT, type PondTxn } from './transaction.js';
-import { versionAttributes } from './version-attributes.js';
+import { encodeVersionAttributes, versionAttributes } from './version-attributes.js';
 
 /**
  * A stored file: data (readers see the latest version), table (latest) or series (readers see
@@ -43,6 +44,7 @@ export class TlogFile implements FileNode {
       version === undefined
         ? await this.txn.latestRow(this.home, this.id, this.writtenIn)
         : (await this.txn.versionRows(this.home, this.id)).find((r) => r.version === version);
+    if (row && versionAttributes(row).offset !== undefined) return this.readWhole(row);
     if (!row) {
       throw new PondError(
         ErrorCode.NotFound,
@@ -52,13 +54,34 @@ export class TlogFile implements FileNode {
         },
       );
     }
+    return this.bytesOf(row);
+  }
+
+  /** A data file that grew: its parts up to `row`, joined. */
+  private async readWhole(row: OplogRow): Promise<Uint8Array> {
+    const rows = await this.txn.versionRows(this.home, this.id);
+    const index = rows.findIndex((r) => r.version === row.version);
+    const parts: Uint8Array[] = [];
+    for (const r of chunkChain(rows, index, this.path)) parts.push(await this.bytesOf(r));
+    return Buffer.concat(parts);
+  }
+
+  private async bytesOf(row: OplogRow): Promise<Uint8Array> {
     if (row.content !== null) return row.content;
     return this.txn.blobs.read(row.blob!);
   }
 
   private async appendVersion(content: FileContent): Promise<FileVersion> {
     const rows = await this.txn.versionRows(this.home, this.id);
-    const version = (rows[rows.length - 1]?.version ?? 0) + 1;
+    const previous = rows[rows.length - 1];
+    const version = (previous?.version ?? 0) + 1;
+    if (content.continues && (this.type !== 'data' || !previous)) {
+      throw new PondError(
+        ErrorCode.Internal,
+        `'${this.path}': only a data file with a version can be continued`,
+        { input: this.path },
+      );
+    }
     const stored = await this.store(content);
     const row = oplogRow({
       part_id: this.home,
@@ -74,11 +97,14 @@ export class TlogFile implements FileNode {
       min_event_time: content.minEventTimeUs ?? null,
       max_event_time: content.maxEventTimeUs ?? null,
       timestamp_column: content.timestampColumn ?? null,
+      attributes: content.continues
+        ? encodeVersionAttributes({ offset: wholeSize(previous!) })
+        : null,
     });
     this.txn.addRow(row);
     await this.parent.touch(this.name, {
       version,
-      size: stored.size,
+      size: wholeSize(row),
       modified: this.txn.startedAt,
       txnSeq: this.txn.seq,
     });
@@ -119,6 +145,7 @@ export class TlogFile implements FileNode {
     const a = versionAttributes(r);
     if (a.base) v.base = true;
     if (a.restoredFrom) v.restoredFrom = a.restoredFrom;
+    if (a.offset !== undefined) v.offset = a.offset;
     return v;
   }
 }

@@ -8,7 +8,8 @@ import { encodeVersionAttributes, versionAttributes } from './version-attributes
 /**
  * Gives one node again the content it had as of transaction `asOf`, as new versions (history is
  * never rewritten):
- * - a data file or table: a copy of the version readers saw then;
+ * - a table: a copy of the version readers saw then; a data file: copies of the versions readers
+ *   joined then (the latest, and the parts it continues when the file grows);
  * - a series: copies of every version readers saw then (its union), the first marked as base so
  *   readers stop at it and versions written after `asOf` are no longer read;
  * - a factory node: its config then.
@@ -33,7 +34,10 @@ export async function restoreContent(
     const live = (rows: OplogRow[]) =>
       liveVersions(
         type,
-        rows.map((row) => ({ row, base: versionAttributes(row).base === true })),
+        rows.map((row) => {
+          const a = versionAttributes(row);
+          return { row, base: a.base === true, offset: a.offset };
+        }),
       ).map((v) => v.row);
     wanted = live(then);
     current = live(now);
@@ -51,6 +55,8 @@ export async function restoreContent(
       attributes: encodeVersionAttributes({
         base: i === 0 && node.type === 'series' && !node.factory,
         restoredFrom: { version: r.version, txnSeq: r.txn_seq },
+        // The parts of a data file that grows keep their places (the first is whole).
+        ...(i > 0 ? { offset: versionAttributes(r).offset } : {}),
       }),
     });
   });

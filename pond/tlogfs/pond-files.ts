@@ -19,6 +19,7 @@ import { listStaging, STAGING_DIR, type StagingFolder } from './staging.js';
  *   inline/sha256=<64 hex>, inline/sha256=dynamic-<uuid>    (query/source materialize)
  *   csv/<64 hex>.parquet, ....parquet.<8 hex>.tmp      (query/csv-cache: CSV data files parsed)
  *   csv-directory/... of the same shapes                 (the same, by pond versions before it)
+ *   runs/<node uuid>.json, ....json.<8 hex>.tmp          (factories/run-record: last runs)
  * Anything else is foreign: someone else put it there, so the pond reports it and never
  * deletes it. (A file of one of these shapes is taken as ours, whoever made it.)
  */
@@ -66,6 +67,7 @@ const CACHE = new Map<string, RegExp>([
   ['inline', new RegExp(`^sha256=(${HEX64}|dynamic-${UUID})$`)],
   ['csv', new RegExp(`^${HEX64}\\.parquet(\\.[0-9a-f]{8}\\.tmp)?$`)],
   ['csv-directory', new RegExp(`^${HEX64}\\.parquet(\\.[0-9a-f]{8}\\.tmp)?$`)],
+  ['runs', new RegExp(`^${UUID}\\.json(\\.[0-9a-f]{8}\\.tmp)?$`)],
 ]);
 
 /**

@@ -198,6 +198,18 @@ export class Pond {
   }
 
   /**
+   * Runs `fn` on a write transaction over the latest snapshot that is never committed: a dry
+   * run (the app's preview of a factory node before it is made). It takes no lock, so it never
+   * waits for or holds up a writer, and what `fn` changes is dropped with the transaction. Only
+   * for changes that stay in memory (factory nodes, directories): file content would leave
+   * blobs behind that nothing names.
+   */
+  async draft<T>(fn: (txn: PondTxn) => Promise<T>): Promise<T> {
+    const snapshot = await this.table.refresh();
+    return fn(new PondTxn(this.services(snapshot), snapshot.version + 1, true));
+  }
+
+  /**
    * Runs `fn` as one write transaction and commits what it changed. A transaction that loses the
    * commit race to another writer is re-run from the start on the new snapshot. After the commit
    * (and the write lock), the `afterCommit` hook runs.

@@ -37,6 +37,8 @@ export interface DynamicNodeSpec {
 /** A live node made by a factory keeps the spec it was made from (for `describe` and the app). */
 export interface DynamicNode {
   readonly spec: DynamicNodeSpec;
+  /** The config as shown to people (describe, cat, the app) when it differs: secrets redacted. */
+  readonly shownConfig?: string;
 }
 
 export function isDynamicNode(node: object): node is DynamicNode {

@@ -9,11 +9,17 @@ import type { OplogRow } from './oplog.js';
 export interface VersionAttributes {
   base?: boolean;
   restoredFrom?: { version: number; txnSeq: number };
+  /**
+   * Data that grows (data-chunks.ts): this version's bytes continue the previous version's and
+   * start at this byte of the whole file.
+   */
+  offset?: number;
 }
 
 interface Stored {
   base?: boolean;
   restored_from?: { version: number; txn: number };
+  offset?: number;
 }
 
 export function versionAttributes(row: OplogRow): VersionAttributes {
@@ -32,6 +38,16 @@ export function versionAttributes(row: OplogRow): VersionAttributes {
   if (s.base === true) a.base = true;
   if (s.restored_from)
     a.restoredFrom = { version: s.restored_from.version, txnSeq: s.restored_from.txn };
+  if (s.offset !== undefined) {
+    if (!Number.isSafeInteger(s.offset) || s.offset < 0) {
+      throw new PondError(
+        ErrorCode.DeltaCorrupt,
+        `node ${row.node_id} v${row.version}: offset ${JSON.stringify(s.offset)} is not a byte position`,
+        { input: row.attributes },
+      );
+    }
+    a.offset = s.offset;
+  }
   return a;
 }
 
@@ -40,5 +56,6 @@ export function encodeVersionAttributes(a: VersionAttributes): string | null {
   if (a.base) s.base = true;
   if (a.restoredFrom)
     s.restored_from = { version: a.restoredFrom.version, txn: a.restoredFrom.txnSeq };
+  if (a.offset !== undefined) s.offset = a.offset;
   return Object.keys(s).length === 0 ? null : JSON.stringify(s);
 }

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import { boot } from './client/boot';
 import { ErrorView } from './common/ErrorView';
+import { undoFromMenu } from './edit/EditDialogs';
 import { wizardStartFromSelection } from './export/ExportButton';
 import { useExport } from './export/export-store';
 import { DropTarget } from './import/DropTarget';
@@ -76,6 +77,7 @@ export function App() {
         else if (cmd.kind === 'export' && current)
           useExport.getState().openWizard(wizardStartFromSelection());
         else if (cmd.kind === 'import' && current) await importFromDialog(client);
+        else if (cmd.kind === 'undo') undoFromMenu();
       };
       run().catch((e: unknown) => setError(toErrorInfo(e)));
     });

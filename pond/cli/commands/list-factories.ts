@@ -7,7 +7,15 @@ export function registerListFactories(program: Command, ctx: CliContext): void {
     .command('list-factories')
     .description('the factories pond mknod and pond apply can use')
     .action(async () => {
-      const rows = (await ctx.registry()).list().map((f) => [f.name, f.entryType, f.description]);
+      const rows = (await ctx.registry())
+        .list()
+        .map((f) => [
+          f.name,
+          f.executable ? 'run' : f.entryType,
+          f.executable
+            ? `${f.description} (pond run commands: ${f.executable.commands.map((c) => c.name).join(', ')})`
+            : f.description,
+        ]);
       const w0 = Math.max(...rows.map((r) => r[0]!.length));
       const w1 = Math.max(...rows.map((r) => r[1]!.length));
       await writeOut(

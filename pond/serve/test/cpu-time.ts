@@ -13,6 +13,15 @@ import { readFileSync } from 'node:fs';
 export const BUSY = 0.08;
 export const IDLE = 0.03;
 
+/**
+ * Idle after a stop, measured against the same query's busy level in the same run: a query still
+ * running keeps about its busy share, a stopped one leaves a fifth of it or less (a stray GC or
+ * watcher tick on a fast machine is then not taken for a running query).
+ */
+export function idleLimit(busy: number): number {
+  return Math.max(IDLE, busy / 5);
+}
+
 let ticksPerSecond: number | undefined;
 
 /** CPU time (user + system, all threads) the process has used, in seconds. */

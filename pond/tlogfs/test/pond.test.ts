@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPondError } from '../../../shared/errors.js';
 import type { FileNode } from '../../tinyfs/node.js';
 import { visitGlob } from '../../tinyfs/visit.js';
+import { fsck } from '../fsck.js';
 import { Pond } from '../pond.js';
+import { restorePath } from '../restore.js';
 import { INLINE_LIMIT } from '../transaction.js';
 
 const meta = (...command: string[]) => ({ command });
@@ -183,5 +185,77 @@ describe('tlogfs: a pond in a Delta table', () => {
       Buffer.from(await (await (await txn.wd()).getFile('/link/f')).read()).toString(),
     );
     expect(r).toBe('through the link');
+  });
+
+  it('a growing data file stores each new part once; readers see the whole file', async () => {
+    const big = Buffer.alloc(INLINE_LIMIT + 10, 'x');
+    await pond.write(meta('w1'), async (txn) =>
+      (await txn.wd()).writeFile('/log', 'data', text('line 1\n')),
+    );
+    await pond.write(meta('w2'), async (txn) =>
+      (await txn.wd()).writeFile('/log', 'data', { ...text('line 2\n'), continues: true }),
+    );
+    await pond.write(meta('w3'), async (txn) =>
+      (await txn.wd()).writeFile('/log', 'data', { bytes: big, continues: true }),
+    );
+    const seen = await pond.read(async (txn) => {
+      const f = await (await txn.wd()).getFile('/log');
+      return {
+        whole: Buffer.from(await f.read()),
+        v2: Buffer.from(await f.read(2)).toString(),
+        versions: (await f.versions()).map((v) => [v.version, v.size, v.offset]),
+        listed: (await (await txn.root()).entries()).find((e) => e.name === 'log')?.size,
+      };
+    });
+    expect(seen.whole.equals(Buffer.concat([Buffer.from('line 1\nline 2\n'), big]))).toBe(true);
+    expect(seen.v2).toBe('line 1\nline 2\n');
+    expect(seen.versions).toEqual([
+      [1, 7, undefined],
+      [2, 7, 7],
+      [3, big.length, 14],
+    ]);
+    expect(seen.listed).toBe(14 + big.length);
+    // A view as of the first write (transaction 2) sees the file as it was then.
+    const before = await pond.read(
+      async (txn) => Buffer.from(await (await (await txn.wd()).getFile('/log')).read()).toString(),
+      2,
+    );
+    expect(before).toBe('line 1\n');
+    const report = await fsck(pond);
+    expect(report.problems).toEqual([]);
+  });
+
+  it('restore of a growing data file brings back the whole file as it was', async () => {
+    const big = Buffer.alloc(INLINE_LIMIT + 5, 'y');
+    await pond.write(meta('w1'), async (txn) =>
+      (await txn.wd()).writeFile('/log', 'data', text('a\n')),
+    );
+    await pond.write(meta('w2'), async (txn) =>
+      (await txn.wd()).writeFile('/log', 'data', { bytes: big, continues: true }),
+    );
+    const asOf = pond.lastSeq;
+    await pond.write(meta('w3'), async (txn) =>
+      (await txn.wd()).writeFile('/log', 'data', { ...text('c\n'), continues: true }),
+    );
+    await pond.write(meta('restore'), (txn) => restorePath(txn, '/log', asOf));
+    const now = await pond.read(async (txn) => {
+      const f = await (await txn.wd()).getFile('/log');
+      return { bytes: Buffer.from(await f.read()), versions: await f.versions() };
+    });
+    expect(now.bytes.equals(Buffer.concat([Buffer.from('a\n'), big]))).toBe(true);
+    expect(now.versions.slice(-2).map((v) => [v.offset, v.restoredFrom?.version])).toEqual([
+      [undefined, 1],
+      [2, 2],
+    ]);
+    expect((await fsck(pond)).problems).toEqual([]);
+  });
+
+  it('only a data file with a version can be continued', async () => {
+    await expect(
+      pond.write(meta('w'), async (txn) =>
+        (await txn.wd()).writeFile('/new', 'data', { ...text('x'), continues: true }),
+      ),
+    ).rejects.toThrow(/only a data file with a version can be continued/);
+    expect(pond.lastSeq).toBe(1);
   });
 });

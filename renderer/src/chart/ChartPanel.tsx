@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { ChartData, NodeDetails } from '../../../shared/api';
+import type { ChartData, ColumnInfo, DraftNode, NodeDetails } from '../../../shared/api';
 import { ErrorView } from '../common/ErrorView';
 import { formatInstant, zoneLabel } from '../common/time-zone';
 import { useView, type Zone } from '../state/view-settings';
@@ -9,6 +9,7 @@ import { Running, seconds } from '../query/Running';
 import { useQuery } from '../query/use-query';
 import { useApp, useClient } from '../state/app-store';
 import { PALETTE, alignedData } from './chart-data';
+import { useDownsampledViews, viewColumns } from './downsampled-views';
 
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
@@ -19,31 +20,43 @@ interface Window {
   end: number;
 }
 
-/** A series over time: choose columns, drag to zoom, pan, pick a `res=` resolution. */
+/**
+ * A series over time: choose columns, drag to zoom, pan, pick a `res=` resolution, or (for a
+ * raw series) one of the downsampled views that read it. With `draft`, the series of a factory
+ * node being edited (the node editor's preview).
+ */
 export function ChartPanel({
   pond,
   details,
   asOf,
+  draft,
+  slot = 'chart',
 }: {
   pond: string;
   details: NodeDetails;
   asOf?: number;
+  draft?: DraftNode;
+  /** The panel its queries belong to (see QueryTag.slot). */
+  slot?: string;
 }) {
   const client = useClient();
   const [path, setPath] = useState(details.path);
+  const views = useDownsampledViews(pond, details, asOf, draft);
+  const view = views.find((v) => v.path === path);
   const numeric = useMemo(
     () =>
-      (details.schema ?? []).filter(
-        (c) => c.name !== details.timestampColumn && NUMERIC.test(c.type),
+      ((view ? view.columns : details.schema) ?? []).filter(
+        (c: ColumnInfo) =>
+          c.name !== (view ? 'timestamp' : details.timestampColumn) && NUMERIC.test(c.type),
       ),
-    [details],
+    [details, view],
   );
   const [chosen, setChosen] = useState<string[]>(() => numeric.slice(0, 1).map((c) => c.name));
   const [win, setWin] = useState<Window>();
 
   // A new column choice or window supersedes the running query; leaving the node cancels it.
   const { result: data, cancel } = useQuery(
-    'chart',
+    slot,
     (query) =>
       client.chart({
         pond,
@@ -55,8 +68,9 @@ export function ChartPanel({
           ? { start: new Date(win.start).toISOString(), end: new Date(win.end).toISOString() }
           : {}),
         ...(asOf === undefined ? {} : { asOf }),
+        ...(draft ? { draft } : {}),
       }),
-    [client, pond, path, chosen.join('\n'), win?.start, win?.end, asOf],
+    [client, pond, path, chosen.join('\n'), win?.start, win?.end, asOf, draft],
   );
 
   const pan = (direction: number) => {
@@ -69,6 +83,29 @@ export function ChartPanel({
   return (
     <div className="chart-panel">
       <div className="chart-controls">
+        {views.length > 0 ? (
+          <label>
+            View{' '}
+            <select
+              aria-label="Downsampled view"
+              value={path}
+              onChange={(e) => {
+                const next = e.target.value;
+                const to = views.find((v) => v.path === next);
+                setChosen((c) => viewColumns(c, to?.columns, numericOf(details)));
+                setPath(next);
+                setWin(undefined);
+              }}
+            >
+              <option value={details.path}>this series (raw)</option>
+              {views.map((v) => (
+                <option key={v.path} value={v.path}>
+                  res={v.label} ({v.reader})
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         {details.resolutions && details.resolutions.length > 0 ? (
           <label>
             Resolution{' '}
@@ -132,6 +169,12 @@ export function ChartPanel({
       {data.state === 'failed' ? <ErrorView error={data.error} title="The chart failed" /> : null}
       {data.state === 'done' ? <Plot chart={data.value} onZoom={setWin} /> : null}
     </div>
+  );
+}
+
+function numericOf(details: NodeDetails): ColumnInfo[] {
+  return (details.schema ?? []).filter(
+    (c) => c.name !== details.timestampColumn && NUMERIC.test(c.type),
   );
 }
 

@@ -1,11 +1,13 @@
 import type { NodeDetails } from '../../../shared/api';
 import { formatBytes } from '../common/format';
+import { RestoreVersionButton } from '../edit/RestoreVersionButton';
 import { formatInstant, zoneLabel } from '../common/time-zone';
 import { useView } from '../state/view-settings';
 
 /** What a node is: type, versions, schema, time range, and the factory that makes it. */
 export function DetailsPanel({ details }: { details: NodeDetails }) {
   const d = details;
+  const newest = Math.max(...d.versions.map((v) => v.version));
   const zone = useView((s) => s.zone);
   const t = (iso: string | undefined) => (iso === undefined ? '' : formatInstant(iso, zone));
   return (
@@ -67,6 +69,7 @@ export function DetailsPanel({ details }: { details: NodeDetails }) {
                 <th>Written ({zone === 'utc' ? 'UTC' : 'local'})</th>
                 <th>Size</th>
                 <th>Time range</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -77,6 +80,9 @@ export function DetailsPanel({ details }: { details: NodeDetails }) {
                   <td className="nowrap">{t(v.written)}</td>
                   <td>{formatBytes(v.size)}</td>
                   <td className="nowrap">{v.start ? `${t(v.start)} – ${t(v.end)}` : ''}</td>
+                  <td>
+                    <RestoreVersionButton path={d.path} txn={v.txn} latest={v.version === newest} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -6,7 +6,7 @@ import {
 } from '@tanstack/react-table';
 import type { Table } from 'apache-arrow';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { ColumnInfo } from '../../../shared/api';
+import type { ColumnInfo, DraftNode } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
 import { zoneLabel } from '../common/time-zone';
@@ -34,6 +34,10 @@ export interface PreviewSpec {
   path: string;
   sql?: string;
   asOf?: number;
+  /** A factory node being edited, placed uncommitted (the node editor's preview). */
+  draft?: DraftNode;
+  /** The panel the grid's queries belong to, when not the Data panel's (see QueryTag.slot). */
+  slot?: string;
 }
 
 /** The preview grid: pages of rows read as they scroll into view, sorted by the engine. */
@@ -65,12 +69,14 @@ export function PreviewGrid({
           ...(spec.sql ? { sql: spec.sql } : {}),
           ...(sort.length ? { sort } : {}),
           ...(spec.asOf === undefined ? {} : { asOf: spec.asOf }),
+          ...(spec.draft ? { draft: spec.draft } : {}),
         }),
       (id) => void client.cancelQuery(id).catch(() => undefined),
+      spec.slot,
     );
     c.load(0).catch(() => undefined);
     return c;
-  }, [client, spec.pond, spec.path, spec.sql, spec.asOf, sorting]);
+  }, [client, spec.pond, spec.path, spec.sql, spec.asOf, spec.draft, spec.slot, sorting]);
   useEffect(() => () => cache.dispose(), [cache]);
   useSyncExternalStore(cache.subscribe, cache.getVersion);
 

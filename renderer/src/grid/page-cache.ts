@@ -37,6 +37,8 @@ export class PageCache {
   constructor(
     private readonly fetch: FetchPage,
     private readonly cancelQuery: (id: string) => void,
+    /** The panel its calls supersede each other in (one grid per panel). */
+    private readonly slot = 'grid',
   ) {}
 
   subscribe = (l: () => void): (() => void) => {
@@ -72,7 +74,7 @@ export class PageCache {
     if (have) return Promise.resolve(have);
     const pending = this.loading.get(n);
     if (pending) return pending.promise;
-    const tag = queryTag('grid');
+    const tag = queryTag(this.slot);
     const started = performance.now();
     const promise = this.fetch(n * GRID_PAGE, GRID_PAGE, tag).then(
       (res) => {

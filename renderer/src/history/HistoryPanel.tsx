@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import type { TxnInfo } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
+import { HistoryActions } from '../edit/HistoryActions';
+import { RevertPlanView } from '../edit/RevertPlanView';
 import { formatInstant } from '../common/time-zone';
 import { useApp, useClient } from '../state/app-store';
 import { useView } from '../state/view-settings';
@@ -18,6 +20,8 @@ export function HistoryPanel({ pond }: { pond: string }) {
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo>();
+  // The transaction whose revert plan is shown under its row.
+  const [reverting, setReverting] = useState<number>();
   const zone = useView((s) => s.zone);
 
   const more = async (before: number | undefined) => {
@@ -54,6 +58,7 @@ export function HistoryPanel({ pond }: { pond: string }) {
             <th>User</th>
             <th>Changes</th>
             <th />
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -61,36 +66,56 @@ export function HistoryPanel({ pond }: { pond: string }) {
             const current = asOf?.txn === t.txn;
             const latest = i === 0;
             return (
-              <tr key={t.txn} className={current ? 'current' : ''} data-txn={t.txn}>
-                <td>{t.txn}</td>
-                <td className="nowrap">{formatInstant(t.time, zone)}</td>
-                <td className="mono command">{t.command.join(' ') || t.operation}</td>
-                <td>
-                  {t.user}@{t.host}
-                </td>
-                <td title={t.changes.map((c) => `${c.action} ${c.path}`).join('\n')}>
-                  {t.changes
-                    .slice(0, 3)
-                    .map((c) => `${c.action} ${c.path}`)
-                    .join(', ')}
-                  {t.changesTotal > 3 ? ` (+${t.changesTotal - 3} more)` : ''}
-                </td>
-                <td className="nowrap">
-                  {latest ? (
-                    <button disabled={!asOf} onClick={() => setAsOf(undefined)}>
-                      Latest
-                    </button>
-                  ) : (
-                    <button
-                      disabled={current}
-                      onClick={() => setAsOf({ txn: t.txn, time: t.time })}
-                      aria-label={`View as of transaction ${t.txn}`}
-                    >
-                      View as of
-                    </button>
-                  )}
-                </td>
-              </tr>
+              <Fragment key={t.txn}>
+                <tr className={current ? 'current' : ''} data-txn={t.txn}>
+                  <td>{t.txn}</td>
+                  <td className="nowrap">{formatInstant(t.time, zone)}</td>
+                  <td className="mono command">{t.command.join(' ') || t.operation}</td>
+                  <td>
+                    {t.user}@{t.host}
+                  </td>
+                  <td title={t.changes.map((c) => `${c.action} ${c.path}`).join('\n')}>
+                    {t.changes
+                      .slice(0, 3)
+                      .map((c) => `${c.action} ${c.path}`)
+                      .join(', ')}
+                    {t.changesTotal > 3 ? ` (+${t.changesTotal - 3} more)` : ''}
+                  </td>
+                  <td className="nowrap">
+                    {latest ? (
+                      <button disabled={!asOf} onClick={() => setAsOf(undefined)}>
+                        Latest
+                      </button>
+                    ) : (
+                      <button
+                        disabled={current}
+                        onClick={() => setAsOf({ txn: t.txn, time: t.time })}
+                        aria-label={`View as of transaction ${t.txn}`}
+                      >
+                        View as of
+                      </button>
+                    )}
+                  </td>
+                  <td>
+                    <HistoryActions
+                      txn={t}
+                      reverting={reverting === t.txn}
+                      onRevert={() => setReverting(reverting === t.txn ? undefined : t.txn)}
+                    />
+                  </td>
+                </tr>
+                {reverting === t.txn ? (
+                  <tr className="revert-row">
+                    <td colSpan={7}>
+                      <RevertPlanView
+                        pond={pond}
+                        txn={t.txn}
+                        onClose={() => setReverting(undefined)}
+                      />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             );
           })}
         </tbody>

@@ -1,9 +1,13 @@
 import { lazy, Suspense } from 'react';
 import type { PondSummary, TreeEntry } from '../../../shared/api';
 import { BackupsPanel } from '../backups/BackupsPanel';
+import { CollectorsPanel } from '../collectors/CollectorsPanel';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { ErrorView } from '../common/ErrorView';
 import { DetailsPanel } from '../details/DetailsPanel';
+import { EditDialogs, useUndoKey } from '../edit/EditDialogs';
+import { EditNoticeBar } from '../edit/EditNoticeBar';
+import { useRevision } from '../edit/edit-store';
 import { Running } from '../query/Running';
 import { useQuery } from '../query/use-query';
 import { HistoryPanel } from '../history/HistoryPanel';
@@ -34,15 +38,16 @@ const LABELS: Record<Panel, string> = {
   details: 'Details',
   history: 'History',
   backups: 'Backups',
+  collectors: 'Collectors',
 };
 
 /** Which panels make sense for a selection (rows for tables and series, a chart for series). */
 function panelsFor(entry: TreeEntry | undefined): Panel[] {
-  if (!entry) return ['history', 'backups'];
-  if (entry.kind === 'series') return ['data', 'chart', 'details', 'history', 'backups'];
-  if (entry.kind === 'table' || entry.kind === 'data')
-    return ['data', 'details', 'history', 'backups'];
-  return ['details', 'history', 'backups'];
+  const pond: Panel[] = ['history', 'backups', 'collectors'];
+  if (!entry) return pond;
+  if (entry.kind === 'series') return ['data', 'chart', 'details', ...pond];
+  if (entry.kind === 'table' || entry.kind === 'data') return ['data', 'details', ...pond];
+  return ['details', ...pond];
 }
 
 /** An open pond: the tree on the left, the selected node's panels on the right. */
@@ -54,14 +59,18 @@ export function MainView({ pond }: { pond: PondSummary }) {
   const panels = panelsFor(selected);
   const panel = panels.includes(chosen) ? chosen : panels[0]!;
   const travel = asOf ?? 'latest';
+  const client = useClient();
+  useUndoKey(!client.onMenuCommand);
   const epoch = useConnection((s) => s.epoch);
   const sidebarWidth = useView((s) => s.sidebarWidth);
-  useSelectionAcrossTime(useClient(), pond.handle);
+  useSelectionAcrossTime(client, pond.handle);
 
   return (
     <div className="main">
       <Toolbar pond={pond} />
       <AsOfBanner />
+      <EditNoticeBar />
+      <EditDialogs pond={pond.handle} />
       <div className="workspace">
         <aside className="sidebar" style={{ width: sidebarWidth }}>
           {/* Not keyed by time: the tree keeps its open folders across View as of. */}
@@ -94,6 +103,8 @@ export function MainView({ pond }: { pond: PondSummary }) {
                 <HistoryPanel key={epoch} pond={pond.handle} />
               ) : panel === 'backups' ? (
                 <BackupsPanel key={epoch} pond={pond.handle} />
+              ) : panel === 'collectors' ? (
+                <CollectorsPanel key={epoch} pond={pond.handle} />
               ) : selected ? (
                 <NodePanel
                   key={epoch}
@@ -120,15 +131,18 @@ interface NodePanelProps {
 
 function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
   const at = asOf === undefined ? {} : { asOf };
+  // The app's edits of this node (a restored version) read it again.
+  const revision = useRevision(entry.path);
+  const key = `${entry.path}\n${revision}`;
   // Keyed by node: a new node opens on its own rows (or the query it had), never on the last
   // node's SQL (which would start that query again, a long one included, on the new node).
   if (panel === 'data') {
     return (
       <Suspense fallback={<div className="panel-loading">Loading…</div>}>
         {entry.kind === 'data' ? (
-          <DataFilePanel key={entry.path} pond={pond} path={entry.path} {...at} />
+          <DataFilePanel key={key} pond={pond} path={entry.path} {...at} />
         ) : (
-          <DataPanel key={entry.path} pond={pond} path={entry.path} {...at} />
+          <DataPanel key={key} pond={pond} path={entry.path} {...at} />
         )}
       </Suspense>
     );
@@ -140,11 +154,13 @@ function NodePanel({ pond, entry, panel, asOf }: NodePanelProps) {
 function DetailedPanel({ pond, entry, panel, asOf }: NodePanelProps) {
   const client = useClient();
   const at = asOf === undefined ? {} : { asOf };
+  // The latest view changes with every transaction (a restored version, a new config).
+  const lastTxn = useApp((s) => (asOf === undefined ? s.pond?.lastTxn : 0));
   // The time range of a derived series is a scan of its rows: stopped when the node changes.
   const { result: details, cancel } = useQuery(
     'details',
     (query) => client.details({ pond, path: entry.path, query, ...at }),
-    [client, pond, entry.path, asOf],
+    [client, pond, entry.path, asOf, lastTxn],
   );
   if (details.state === 'running') {
     return (

@@ -3,7 +3,7 @@ import type { AppInfo, JobInfo, PondSummary, TreeEntry } from '../../../shared/a
 import type { PondClient } from '../../../shared/wire';
 
 export type Theme = 'system' | 'light' | 'dark';
-export type Panel = 'data' | 'chart' | 'details' | 'history' | 'backups';
+export type Panel = 'data' | 'chart' | 'details' | 'history' | 'backups' | 'collectors';
 
 /** The pond as of an older transaction (read-only time travel). */
 export interface AsOf {

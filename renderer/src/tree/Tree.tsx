@@ -2,6 +2,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { TreeEntry } from '../../../shared/api';
 import { ErrorView } from '../common/ErrorView';
+import { RenameField } from '../edit/RenameField';
+import { linkTree } from '../edit/tree-link';
+import { useTreeEditing, type RowEditing } from '../edit/tree-editing';
 import { ProfileBadge } from '../export/ProfileBadge';
 import { isProfilePath } from '../export/wizard-settings';
 import { bootListing } from '../client/boot';
@@ -52,6 +55,8 @@ export function Tree({ pond }: { pond: string }) {
     // lastTxn only matters for the latest view (as-of views never change).
   }, [client, pond, asOf, applied, epoch, asOf === undefined ? lastTxn : 0]);
   useEffect(() => () => model.dispose(), [model]);
+  // Edits keep the tree in step (a renamed folder stays open).
+  useEffect(() => linkTree(model), [model]);
 
   // Debounce typing so each keystroke does not relist every open directory.
   useEffect(() => {
@@ -80,6 +85,7 @@ export function Tree({ pond }: { pond: string }) {
     }
   });
 
+  const editing = useTreeEditing(rows);
   const [focus, setFocus] = useState(0);
   const focusIndex = Math.min(focus, Math.max(0, rows.length - 1));
 
@@ -106,6 +112,11 @@ export function Tree({ pond }: { pond: string }) {
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
+    const at = document.getElementById(`tree-row-${focusIndex}`);
+    if (editing.onKey(e.key, e.shiftKey, rows[focusIndex], at)) {
+      e.preventDefault();
+      return;
+    }
     const action = treeKeyAction(e.key, rows, focusIndex, model);
     if (!action) return;
     e.preventDefault();
@@ -130,12 +141,13 @@ export function Tree({ pond }: { pond: string }) {
       <FilterState model={model} filter={applied} />
       <div
         ref={scrollRef}
-        className="tree-scroll"
+        className={`tree-scroll${editing.rootDropTarget ? ' drop-target' : ''}`}
         role="tree"
         aria-label="Pond tree"
         tabIndex={0}
         aria-activedescendant={rows.length > 0 ? `tree-row-${focusIndex}` : undefined}
         onKeyDown={onKeyDown}
+        {...editing.background}
       >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
@@ -158,12 +170,15 @@ export function Tree({ pond }: { pond: string }) {
                     setFocus(item.index);
                     activate(row);
                   }}
+                  editing={editing.row(row)}
+                  onEdited={() => scrollRef.current?.focus()}
                 />
               </div>
             );
           })}
         </div>
       </div>
+      {editing.menuElement}
     </div>
   );
 }
@@ -205,9 +220,11 @@ interface RowProps {
   selected: boolean;
   expanded: boolean;
   onClick(): void;
+  editing: RowEditing | undefined;
+  onEdited(): void;
 }
 
-function Row({ row, id, focused, selected, expanded, onClick }: RowProps) {
+function Row({ row, id, focused, selected, expanded, onClick, editing, onEdited }: RowProps) {
   const indent = { paddingLeft: 8 + row.depth * 16 };
   if (row.type === 'error') {
     // The root's error is shown under the filter box.
@@ -251,16 +268,27 @@ function Row({ row, id, focused, selected, expanded, onClick }: RowProps) {
       aria-expanded={dir ? expanded : undefined}
       data-path={e.path}
       data-kind={e.kind}
-      className={`tree-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}`}
+      className={`tree-row${selected ? ' selected' : ''}${focused ? ' focused' : ''}${editing?.dropTarget ? ' drop-target' : ''}`}
       style={indent}
       onClick={onClick}
       title={e.factory ? `${e.path} (made by the ${e.factory} factory)` : e.path}
+      draggable={editing?.draggable}
+      onContextMenu={editing?.onContextMenu}
+      onDragStart={editing?.onDragStart}
+      onDragEnd={editing?.onDragEnd}
+      onDragOver={editing?.onDragOver}
+      onDragLeave={editing?.onDragLeave}
+      onDrop={editing?.onDrop}
     >
       <span className="chevron" aria-hidden="true">
         {dir ? (expanded ? '▾' : '▸') : ''}
       </span>
       <EntryIcon kind={e.kind} />
-      <span className="name">{e.name}</span>
+      {editing?.renaming ? (
+        <RenameField path={e.path} onDone={onEdited} />
+      ) : (
+        <span className="name">{e.name}</span>
+      )}
       {e.factory ? (
         <span className="derived" aria-label={`derived by ${e.factory}`}>
           ƒ {e.factory}

@@ -93,6 +93,15 @@ export class TreeModel {
     if (this.expanded.delete(path)) this.changed();
   }
 
+  /** A folder moved (renamed): it and the folders under it stay open at their new paths. */
+  followMove(from: string, to: string): void {
+    for (const p of [...this.expanded]) {
+      if (p !== from && !p.startsWith(`${from}/`)) continue;
+      this.expanded.delete(p);
+      this.expanded.add(to + p.slice(from.length));
+    }
+  }
+
   toggle(path: string): void {
     if (this.expanded.has(path)) this.collapse(path);
     else this.expand(path);

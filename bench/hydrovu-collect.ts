@@ -1,0 +1,166 @@
+/**
+ * hydrovu-collect: `pond run NODE collect` of DEVICES devices x READINGS readings each (4
+ * parameters a time) from the local HydroVu stand-in, as a whole CLI process, against
+ * - the HTTP transfer alone: a process fetching the same pages (token, names, every page) and
+ *   writing them to files;
+ * - plain DuckDB reading those JSON pages into one wide Parquet file per device, as a process.
+ * The pond's part of a collect (parse, convert, commit) is its wall time less the transfer's;
+ * it is compared with DuckDB's work (its process less a bare Node start). Bar: <= 1.5x. Peak RSS
+ * is printed for the full run and for a run a quarter its size: bounded by the page size, the two
+ * are close. Runs alternate; medians of RUNS.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPond } from '../pond/service/open-pond.js';
+import { HydroVuStandIn, STAND_IN_NAMES, type StandInDevice } from './hydrovu-stand-in.js';
+import { median, ms, ratio, runProcess } from './measure.js';
+
+const DEVICES = Number(process.env['POND_BENCH_DEVICES'] ?? 10);
+const READINGS = Number(process.env['POND_BENCH_READINGS'] ?? 100_000);
+const RUNS = Number(process.env['POND_BENCH_RUNS'] ?? 3);
+const PAGE_TIMES = 1000;
+const BAR = 1.5;
+const PARAMETERS = [
+  { parameterId: '1', unitId: '1' },
+  { parameterId: '2', unitId: '17' },
+  { parameterId: '17', unitId: '99' },
+  { parameterId: '20', unitId: '35' },
+];
+
+function devices(readings: number): StandInDevice[] {
+  return Array.from({ length: DEVICES }, (_, i) => ({
+    id: 1000 + i,
+    name: `d${i}`,
+    start: Date.UTC(2023, 0, 1) / 1000,
+    stepS: 60,
+    count: Math.ceil(readings / PARAMETERS.length),
+    parameters: PARAMETERS,
+  }));
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'pond-bench-hydrovu-'));
+  const standIn = await HydroVuStandIn.start({
+    clientId: 'bench',
+    clientSecret: 'bench-secret',
+    pageTimes: PAGE_TIMES,
+    devices: devices(READINGS),
+  });
+  try {
+    const ids = standIn.options.devices.map((d) => String(d.id));
+    const columns = PARAMETERS.map((p) => ({
+      pid: p.parameterId,
+      uid: p.unitId,
+      name: `${STAND_IN_NAMES.parameters[p.parameterId as '1']}.${STAND_IN_NAMES.units[p.unitId as '1']}`,
+    }));
+    console.log(
+      `${DEVICES} devices x ${READINGS} readings (${PARAMETERS.length} parameters, ${PAGE_TIMES * PARAMETERS.length} readings a page); ${RUNS} runs of each, alternating`,
+    );
+    const bare: number[] = [];
+    const http: number[] = [];
+    const duck: number[] = [];
+    const pond: { ms: number; rss: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      bare.push(await bareNode());
+      const pages = join(dir, `pages${i}`);
+      const h = await runProcess('./hydrovu-download-process.js', [
+        standIn.url,
+        'bench',
+        'bench-secret',
+        pages,
+        ...ids,
+      ]);
+      http.push(h.ms);
+      const out = join(dir, `duck${i}`);
+      await rm(out, { recursive: true, force: true });
+      await mkdir(out, { recursive: true });
+      const d = await runProcess('./hydrovu-duckdb-process.js', [
+        pages,
+        out,
+        JSON.stringify(columns),
+        ...ids,
+      ]);
+      duck.push(d.ms);
+      await rm(pages, { recursive: true, force: true });
+      await rm(out, { recursive: true, force: true });
+      const p = await collect(dir, standIn, `pond${i}`);
+      pond.push(p);
+      console.log(
+        `  run ${i + 1}: node ${ms(bare[i]!)} | http ${ms(h.ms)} | duckdb ${ms(d.ms)} | pond collect ${ms(p.ms)} ${(p.rss / 1024).toFixed(0)} MiB`,
+      );
+    }
+    const [b, h, d, p] = [median(bare), median(http), median(duck), median(pond.map((x) => x.ms))];
+    const pondPart = p - h;
+    const duckPart = d - b;
+    console.log(
+      `collect wall time: ${ms(p)}, of which the HTTP transfer ${ms(h)} (${((100 * h) / p).toFixed(0)}%)`,
+    );
+    console.log(
+      `pond's part (parse, convert, commit): ${ms(pondPart)} vs duckdb JSON -> Parquet ${ms(duckPart)} = ${ratio(pondPart, duckPart)} (bar <= ${BAR}x)`,
+    );
+    // Memory: the same collect with a quarter of the readings.
+    const small = await HydroVuStandIn.start({
+      clientId: 'bench',
+      clientSecret: 'bench-secret',
+      pageTimes: PAGE_TIMES,
+      devices: devices(READINGS / 4),
+    });
+    try {
+      const q = await collect(dir, small, 'pond-small');
+      const full = median(pond.map((x) => x.rss));
+      console.log(
+        `peak RSS: ${(full / 1024).toFixed(0)} MiB for ${DEVICES * READINGS} readings, ${(q.rss / 1024).toFixed(0)} MiB for ${(DEVICES * READINGS) / 4} = ${ratio(full, q.rss)} (bounded by the page size: close to 1x)`,
+      );
+    } finally {
+      await small.close();
+    }
+  } finally {
+    await standIn.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One `pond run` of a collect into a new pond: wall time and peak RSS of the process. */
+async function collect(
+  dir: string,
+  standIn: HydroVuStandIn,
+  name: string,
+): Promise<{ ms: number; rss: number }> {
+  const pondDir = join(dir, name);
+  const p = await createPond(pondDir, 'bench', { command: ['bench', 'init'] });
+  await p.close();
+  // The credentials reach the CLI processes through the environment, as a cron job's would.
+  process.env['POND_BENCH_HYDROVU_ID'] = 'bench';
+  process.env['POND_BENCH_HYDROVU_SECRET'] = 'bench-secret';
+  const config = join(dir, `${name}.yaml`);
+  await writeFile(
+    config,
+    `client_id: ${'${env:POND_BENCH_HYDROVU_ID}'}\nclient_secret: ${'${env:POND_BENCH_HYDROVU_SECRET}'}\nmax_points_per_run: 100000000\nhydrovu_path: /hydrovu\nbase_url: ${standIn.url}\ndevices:\n${standIn.options.devices.map((d) => `  - { name: ${d.name}, id: ${d.id} }\n`).join('')}`,
+  );
+  await runProcess('./cli-process.js', [
+    '--pond',
+    pondDir,
+    'mknod',
+    'hydrovu',
+    '/hv',
+    '--config-path',
+    config,
+  ]);
+  const r = await runProcess('./cli-process.js', ['--pond', pondDir, 'run', '/hv', 'collect']);
+  const expected = standIn.options.devices.reduce((n, d) => n + d.count, 0);
+  if (!r.stdout.includes(`: ${expected} rows`)) throw new Error(`unexpected output: ${r.stdout}`);
+  await rm(pondDir, { recursive: true, force: true });
+  return { ms: r.ms, rss: r.maxRssKb };
+}
+
+/** A bare Node process start to exit, ms. */
+function bareNode(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', () => resolve(performance.now() - t));
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Plain DuckDB reading HydroVu pages (JSON, as the API sent them) into one wide Parquet file per
+ * device, the baseline of bench/hydrovu-collect: `node hydrovu-duckdb-process.js <pages dir>
+ * <out dir> <columns json> <device ids...>`; then the peak RSS as a last line of JSON. The SQL
+ * is what a DuckDB user would write: read_json, unnest the parameters and readings, one column
+ * per parameter and unit, ordered by time.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const [pages, out, columnsJson, ...devices] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  ...string[],
+];
+const columns = JSON.parse(columnsJson) as { pid: string; uid: string; name: string }[];
+const instance = await DuckDBInstance.create(':memory:');
+const c = await instance.connect();
+await c.run("SET TimeZone = 'UTC'");
+const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+for (const d of devices) {
+  const select = columns
+    .map(
+      (k) => `max(r.value) FILTER (WHERE pid = ${q(k.pid)} AND uid = ${q(k.uid)}) AS "${k.name}"`,
+    )
+    .join(', ');
+  await c.run(`COPY (
+    SELECT to_timestamp(r.timestamp) AS "timestamp", ${select}
+    FROM (SELECT p.parameterId AS pid, p.unitId AS uid, unnest(p.readings) AS r
+          FROM (SELECT unnest(parameters) AS p FROM read_json(${q(`${pages}/${d}/*.json`)},
+                columns={locationId: 'BIGINT', parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" BIGINT, value DOUBLE)[])[]'})))
+    GROUP BY r.timestamp ORDER BY r.timestamp) TO ${q(`${out}/${d}.parquet`)} (FORMAT parquet)`);
+}
+c.closeSync();
+console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));

@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { HydroVuStandIn } from '../bench/hydrovu-stand-in';
+import { SKIP_REASON, chromiumMissing, e2eDir } from './support/environment';
+import { openPath, shot, tab, treeItem } from './support/pages';
+import { startServe, type Served } from './support/serve';
+
+test.skip(chromiumMissing, SKIP_REASON);
+
+const DEMO_COLLECTOR = '/system/etc/20-hydrovu';
+
+test.describe('the Collectors view on the demo pond', () => {
+  let served: Served;
+  test.beforeAll(async () => {
+    served = await startServe({ demo: true });
+  });
+  test.afterAll(async () => {
+    await served?.stop();
+  });
+
+  test('Run now collects from the simulated source: the run, its log and the new rows show', async ({
+    page,
+  }, testInfo) => {
+    await page.goto(served.url);
+    await tab(page, 'Collectors').click();
+    const collector = page.locator(`section[data-collector="${DEMO_COLLECTOR}"]`);
+    await expect(collector).toContainText('hydrovu');
+    await expect(collector).toContainText('Never run.');
+    await collector.getByText('Config').click();
+    await expect(collector.locator('pre.yaml')).toContainText('simulated: true');
+
+    await page.getByRole('button', { name: `Run ${DEMO_COLLECTOR} now` }).click();
+    const status = collector.getByRole('status');
+    await expect(status).toContainText('added');
+    await expect(status).toContainText(/\d+ rows from 2 of 2 devices/);
+    await expect(collector.getByRole('list', { name: 'Added' })).toContainText(
+      '/hydrovu/devices/1001/pier_active.series v1',
+    );
+    await collector.getByText(/The last run's log/).click();
+    await expect(collector.getByLabel("The last run's log")).toContainText(
+      'device pier: page 1: 4000 readings',
+    );
+    await shot(page, testInfo, 'collectors-ran');
+
+    // The rows are in the pond, and the tree shows them without a reload.
+    await expect(treeItem(page, '/hydrovu')).toBeVisible();
+    await openPath(page, '/hydrovu/devices/1001/pier_active.series');
+    await tab(page, 'Data').click();
+    await expect(page.getByRole('grid')).toBeVisible();
+    await expect(page.getByRole('columnheader', { name: /Temperature\.C/ })).toBeVisible();
+
+    // The transaction is in the history, named for the node and the command.
+    await tab(page, 'History').click();
+    await expect(page.getByRole('table', { name: 'Transactions' })).toContainText(
+      `app run ${DEMO_COLLECTOR} collect`,
+    );
+  });
+});
+
+test.describe('a collector that takes a while', () => {
+  let served: Served;
+  let standIn: HydroVuStandIn;
+  let pond: string;
+  test.beforeAll(async () => {
+    standIn = await HydroVuStandIn.start({
+      clientId: 'e2e',
+      clientSecret: 'e2e-secret',
+      pageTimes: 20,
+      devices: [
+        {
+          id: 5,
+          name: 'slow',
+          start: Date.UTC(2024, 0, 1) / 1000,
+          stepS: 60,
+          count: 2000,
+          parameters: [{ parameterId: '1', unitId: '1' }],
+        },
+      ],
+    });
+    standIn.pageDelayMs = 300;
+    const dir = mkdtempSync(join(e2eDir(), 'collectors-'));
+    pond = join(dir, 'pond');
+    cpSync(join(e2eDir(), 'demo-app-data', 'demo-pond'), pond, { recursive: true });
+    const config = join(dir, 'slow.yaml');
+    writeFileSync(
+      config,
+      `client_id: e2e\nclient_secret: \${env:E2E_HYDROVU_SECRET}\nmax_points_per_run: 100000\nhydrovu_path: /slow\nbase_url: ${standIn.url}\ndevices: [{ name: slow, id: 5 }]\n`,
+    );
+    execFileSync(
+      process.execPath,
+      [
+        'bin/pond.js',
+        '--pond',
+        pond,
+        'mknod',
+        'hydrovu',
+        '/system/etc/30-slow',
+        '--config-path',
+        config,
+      ],
+      { stdio: 'pipe', env: { ...process.env, E2E_HYDROVU_SECRET: 'e2e-secret' } },
+    );
+    process.env['E2E_HYDROVU_SECRET'] = 'e2e-secret'; // pond serve reads it when the run starts
+    served = await startServe({ path: pond });
+  });
+  test.afterAll(async () => {
+    await served?.stop();
+    await standIn?.close();
+  });
+
+  test('Run now shows progress and the log as it goes, and Cancel writes nothing', async ({
+    page,
+  }, testInfo) => {
+    await page.goto(served.url);
+    await tab(page, 'Collectors').click();
+    const collector = page.locator('section[data-collector="/system/etc/30-slow"]');
+    await expect(collector.locator('pre.yaml')).toContainText(
+      'client_secret: ${env:E2E_HYDROVU_SECRET}',
+    );
+    await page.getByRole('button', { name: 'Run /system/etc/30-slow now' }).click();
+    const log = collector.getByLabel("The run's log");
+    await expect(log).toContainText('device slow: page 2: 20 readings');
+    await expect(collector.locator('.job progress')).toBeVisible();
+    await shot(page, testInfo, 'collector-running');
+    await collector.getByRole('button', { name: 'Cancel' }).click();
+    await expect(collector.getByRole('status')).toContainText('cancelled');
+    await expect(collector.getByRole('status')).toContainText('nothing was written');
+    await tab(page, 'History').click();
+    await expect(page.getByRole('table', { name: 'Transactions' })).not.toContainText(
+      'run /system/etc/30-slow',
+    );
+  });
+});

@@ -1,0 +1,121 @@
+import { ErrorCode, PondError } from '../../../shared/errors.js';
+
+/**
+ * What a run needs to know of a page of readings before DuckDB parses it (once, when the device
+ * is converted): how many readings it holds (to stop at max_points_per_run), which parameter and
+ * unit pairs it names (the columns), and its newest time. Found by looking for the JSON keys
+ * without parsing the page; DuckDB's strict parse checks the rest, and a reading whose pair this
+ * scan missed fails the conversion instead of being dropped (wide-series.ts).
+ */
+export interface PageScan {
+  /** The page's `locationId`. */
+  location: number;
+  readings: number;
+  /** `parameterId` and `unitId` of each parameter object, in page order. */
+  pairs: { pid: string; uid: string }[];
+}
+
+const TIMESTAMP = Buffer.from('"timestamp"');
+const PARAMETER_ID = Buffer.from('"parameterId"');
+const UNIT_ID = Buffer.from('"unitId"');
+const LOCATION_ID = Buffer.from('"locationId"');
+
+export function scanPage(body: Buffer, label: string): PageScan {
+  const readings = count(body, TIMESTAMP);
+  const pids = stringValues(body, PARAMETER_ID, label);
+  const uids = stringValues(body, UNIT_ID, label);
+  if (pids.length !== uids.length) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: a page names ${pids.length} parameterIds and ${uids.length} unitIds; each parameter needs both`,
+      { input: label },
+    );
+  }
+  return {
+    location: locationOf(body, label),
+    readings,
+    pairs: pids.map((pid, i) => ({ pid, uid: uids[i]! })),
+  };
+}
+
+/**
+ * Occurrences of a key in a page. A plain loop: the page holds thousands of readings, and one
+ * native indexOf call per occurrence costs more than looking at every byte.
+ */
+function count(body: Buffer, key: Buffer): number {
+  const first = key[0]!;
+  const n = key.length;
+  let found = 0;
+  outer: for (let i = 0, end = body.length - n; i <= end; i++) {
+    if (body[i] !== first) continue;
+    for (let j = 1; j < n; j++) if (body[i + j] !== key[j]) continue outer;
+    found++;
+    i += n - 1;
+  }
+  return found;
+}
+
+/** The newest `timestamp` value of a page (a number), or undefined when it has none. */
+export function newestTime(body: Buffer): number | undefined {
+  let newest: number | undefined;
+  for (let at = body.indexOf(TIMESTAMP); at >= 0; at = body.indexOf(TIMESTAMP, at + 1)) {
+    const m = /^\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
+      body.toString('latin1', at + TIMESTAMP.length, at + TIMESTAMP.length + 40),
+    );
+    if (m) newest = Math.max(newest ?? -Infinity, Number(m[1]));
+  }
+  return newest;
+}
+
+/** The page's one `locationId` (a number). */
+function locationOf(body: Buffer, label: string): number {
+  const at = body.indexOf(LOCATION_ID);
+  const m =
+    at < 0
+      ? null
+      : /^\s*:\s*(\d+)\s*[,}]/.exec(
+          body.toString('latin1', at + LOCATION_ID.length, at + LOCATION_ID.length + 64),
+        );
+  if (!m || body.indexOf(LOCATION_ID, at + 1) >= 0) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: a page does not name one locationId (a whole number)`,
+      { input: label },
+    );
+  }
+  return Number(m[1]);
+}
+
+/** Every string value of a key in a JSON text, in order (the key's value must be a string). */
+function stringValues(body: Buffer, key: Buffer, label: string): string[] {
+  const out: string[] = [];
+  for (let at = body.indexOf(key); at >= 0; at = body.indexOf(key, at + key.length)) {
+    const rest = body.toString(
+      'utf8',
+      at + key.length,
+      Math.min(body.length, at + key.length + 1024),
+    );
+    const m = /^\s*:\s*("(?:[^"\\]|\\.)*")/.exec(rest);
+    if (!m) {
+      throw new PondError(
+        ErrorCode.BadInput,
+        `${label}: ${key.toString()} is not followed by a string: ${rest.slice(0, 40)}`,
+        { input: label },
+      );
+    }
+    out.push(JSON.parse(m[1]!) as string);
+  }
+  return out;
+}
+
+/**
+ * A page as one line of newline-delimited JSON: line breaks in JSON text can only be whitespace
+ * between tokens (a string cannot hold a raw one), so they become spaces and the JSON means the
+ * same. The page is returned as it is when it has none (HydroVu's never do).
+ */
+export function asOneLine(body: Buffer): Buffer {
+  if (body.indexOf(10) < 0 && body.indexOf(13) < 0) return body;
+  const out = Buffer.from(body);
+  for (let i = 0; i < out.length; i++) if (out[i] === 10 || out[i] === 13) out[i] = 32;
+  return out;
+}

@@ -1,0 +1,170 @@
+import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
+import { duckMessage, type DuckSession } from '../../duckdb/session.js';
+import { ident, literal } from '../../duckdb/sql.js';
+import type { ColumnInfo } from '../../query/parquet-file.js';
+import type { Names } from './client.js';
+import type { HydroVuDevice } from './config.js';
+
+/**
+ * HydroVu pages -> one wide series version, as the original builds it (crates/hydrovu/src/
+ * models.rs, lib.rs): a `timestamp` column (TIMESTAMPTZ, from the API's unix seconds) and one
+ * DOUBLE column per parameter and unit, named `{parameter name}.{unit name}` from the API's
+ * friendly names (an id HydroVu has no name for stays its id, as in the original), sorted by
+ * name. Readings of the same time join one row.
+ *
+ * DuckDB reads the pages (one a line, as they came) in one strict pass (one COPY, like a DuckDB user's own
+ * query): a page that is not the JSON the API documents, a time that is not whole seconds, a reading of a parameter the page scan did not see, two parameters
+ * that would share a column name, or two different values for the same parameter and time fail
+ * the device, naming it; nothing is guessed or dropped.
+ */
+export interface WideSeries {
+  file: string;
+  rows: number;
+  minUs: number;
+  maxUs: number;
+  columns: { name: string; type: string }[];
+  /** Columns of the stored series this version lacks, written as NULLs. */
+  padded: string[];
+}
+
+export interface WideOptions {
+  /** Readings at or before this time (unix s) are already stored and left out. */
+  afterS: number | undefined;
+  /**
+   * Readings at or after this time (unix s) are left for the next run: a run stopped at its point
+   * limit may have only some parameters of its newest time, and the next run resumes there.
+   */
+  beforeS: number | undefined;
+  /** The stored series' columns: those the new version lacks are written as NULLs (not refused). */
+  stored: ColumnInfo[] | undefined;
+}
+
+const PAGE_COLUMNS = `{parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" DOUBLE, value DOUBLE)[])[]'}`;
+
+/** A page may hold this many bytes (DuckDB's default is 16 MB). */
+const MAX_PAGE_BYTES = 1 << 30;
+
+export async function wideSeries(
+  session: DuckSession,
+  device: HydroVuDevice,
+  pages: string[],
+  pairs: { pid: string; uid: string }[],
+  names: Names,
+  out: string,
+  options: WideOptions,
+): Promise<WideSeries | undefined> {
+  const label = `device '${device.name}' (${device.id})`;
+  const columns = columnNames(pairs, names, label);
+  const padded = (options.stored ?? []).filter(
+    (s) => s.name !== 'timestamp' && !columns.some((c) => c.name === s.name),
+  );
+  const is = (p: { pid: string; uid: string }) =>
+    `(pid = ${literal(p.pid)} AND uid = ${literal(p.uid)})`;
+  const fail = (why: string) => `error(${literal(`${label}: ${why}`)})`;
+  const where = [`ts > ${options.afterS ?? -1}`];
+  if (options.beforeS !== undefined) where.push(`ts < ${options.beforeS}`);
+  const aggregates = [
+    `bool_or(coalesce(NOT (${columns.map(is).join(' OR ') || 'false'}), true)) AS unnamed`,
+    ...columns.flatMap((c, i) => [
+      `min(v) FILTER (WHERE ${is(c)}) AS lo${i}`,
+      `max(v) FILTER (WHERE ${is(c)}) AS hi${i}`,
+    ]),
+  ];
+  const selected = [
+    `CASE WHEN unnamed THEN ${fail('a reading names no parameterId or unitId the page listed')}
+          WHEN ts IS NULL THEN ${fail('a reading has no timestamp')}
+          WHEN ts <> trunc(ts) THEN ${fail('a timestamp is not whole unix seconds')}
+          ELSE to_timestamp(ts) END AS "timestamp"`,
+    ...columns.map(
+      (c, i) =>
+        `CASE WHEN lo${i} IS DISTINCT FROM hi${i} THEN error(${literal(`${label}: HydroVu sent two different values of ${c.name} for `)} || to_timestamp(ts)::VARCHAR) ELSE hi${i} END AS ${ident(c.name)}`,
+    ),
+    ...padded.map((p) => `NULL::${p.type} AS ${ident(p.name)}`),
+  ];
+  const readings = `
+    SELECT r.timestamp AS ts, pid, uid, r.value AS v FROM (
+      SELECT p.parameterId AS pid, p.unitId AS uid, unnest(p.readings) AS r FROM (
+        SELECT unnest(parameters) AS p
+        FROM read_json([${pages.map(literal).join(', ')}], columns=${PAGE_COLUMNS},
+                       format='newline_delimited', maximum_object_size=${MAX_PAGE_BYTES})))`;
+  const stats = await session
+    .all(
+      `COPY (SELECT ${selected.join(', ')}
+             FROM (SELECT ts, ${aggregates.join(', ')} FROM (${readings})
+                   WHERE ${where.join(' AND ')} GROUP BY ts)
+             ORDER BY ts)
+       TO ${literal(out)} (FORMAT parquet, RETURN_STATS, USE_TMP_FILE false)`,
+    )
+    .catch((e: unknown) => {
+      throw unreadable(label, e);
+    });
+  const rows = Number(stats[0]?.['count'] ?? 0);
+  if (rows === 0) return undefined;
+  const range = await timeRange(session, stats[0]!, label);
+  return {
+    file: out,
+    rows,
+    ...range,
+    columns: [
+      { name: 'timestamp', type: 'TIMESTAMP WITH TIME ZONE' },
+      ...columns.map((c) => ({ name: c.name, type: 'DOUBLE' })),
+      ...padded.map((p) => ({ name: p.name, type: p.type })),
+    ],
+    padded: padded.map((p) => p.name),
+  };
+}
+
+/** The time range of what the COPY wrote, from its statistics (no second scan). */
+async function timeRange(
+  session: DuckSession,
+  stats: Record<string, unknown>,
+  label: string,
+): Promise<{ minUs: number; maxUs: number }> {
+  const entries = (stats['column_statistics'] ?? []) as {
+    key: string;
+    value: { key: string; value: string }[];
+  }[];
+  const col = entries.find((e) => e.key === '"timestamp"' || e.key === 'timestamp')?.value ?? [];
+  const stat = (k: string) => col.find((s) => s.key === k)?.value;
+  const [min, max] = [stat('min'), stat('max')];
+  if (min === undefined || max === undefined)
+    throw new PondError(ErrorCode.Internal, `${label}: DuckDB wrote no statistics for timestamp`);
+  const r = await session.all<{ lo: number; hi: number }>(
+    `SELECT epoch_us(CAST($1 AS TIMESTAMPTZ))::DOUBLE AS lo, epoch_us(CAST($2 AS TIMESTAMPTZ))::DOUBLE AS hi`,
+    [min, max],
+  );
+  return { minUs: r[0]!.lo, maxUs: r[0]!.hi };
+}
+
+/** `{parameter}.{unit}` for each distinct pair, sorted by name; two pairs may not share a name. */
+function columnNames(
+  pairs: { pid: string; uid: string }[],
+  names: Names,
+  label: string,
+): { pid: string; uid: string; name: string }[] {
+  const byName = new Map<string, { pid: string; uid: string }>();
+  for (const p of pairs) {
+    const name = `${names.parameters[p.pid] ?? p.pid}.${names.units[p.uid] ?? p.uid}`;
+    const other = byName.get(name);
+    if (other && (other.pid !== p.pid || other.uid !== p.uid)) {
+      throw new PondError(
+        ErrorCode.BadInput,
+        `${label}: parameters ${other.pid} (unit ${other.uid}) and ${p.pid} (unit ${p.uid}) would both be column '${name}'; nothing was written for it`,
+        { input: label },
+      );
+    }
+    byName.set(name, p);
+  }
+  return [...byName]
+    .map(([name, p]) => ({ ...p, name }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function unreadable(label: string, e: unknown): PondError {
+  if (isPondError(e) && e.code !== ErrorCode.SqlError) return e;
+  return new PondError(
+    ErrorCode.BadInput,
+    `${label}: HydroVu's readings do not read: ${duckMessage(e)}; nothing was written for it`,
+    { input: label, cause: e },
+  );
+}

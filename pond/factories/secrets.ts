@@ -1,0 +1,49 @@
+import { isMap, isScalar, parseDocument } from 'yaml';
+
+/**
+ * Secret fields of a config (a collector's client secret), named by the factory. A value that is
+ * exactly one `${env:VAR}` reference names where the secret comes from and is shown as it is;
+ * any other value is the secret itself and is shown as REDACTED by describe, cat and the app.
+ */
+export const REDACTED = '[REDACTED]';
+
+const ENV_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+/** The config text with the values of `keys` (top-level keys) redacted, comments kept. */
+export function redactSecrets(config: string, keys: readonly string[]): string {
+  if (keys.length === 0) return config;
+  const doc = parseDocument(config);
+  if (doc.errors.length > 0 || !isMap(doc.contents)) {
+    // Not a config we can read key by key: show nothing of it rather than a secret.
+    return `# ${REDACTED}: the config does not read as YAML\n`;
+  }
+  let changed = false;
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined || !keys.includes(key)) continue;
+    const value = pair.value;
+    if (isScalar(value) && typeof value.value === 'string' && ENV_REFERENCE.test(value.value))
+      continue;
+    doc.set(key, REDACTED);
+    changed = true;
+  }
+  return changed ? doc.toString() : config;
+}
+
+/** Secrets written into a config as they are (stored in the pond): one warning per key. */
+export function literalSecrets(config: string, keys: readonly string[]): string[] {
+  const doc = parseDocument(config);
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return [];
+  const out: string[] = [];
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined || !keys.includes(key)) continue;
+    const value = pair.value;
+    if (isScalar(value) && typeof value.value === 'string' && ENV_REFERENCE.test(value.value))
+      continue;
+    out.push(
+      `${key} is stored in the pond as written (backups and replicas get it too); write \${env:VARIABLE} to keep it out`,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode, isPondError } from '../../../shared/errors.js';
+import type { Pond } from '../../tlogfs/pond.js';
+import { mknod, newPond, run, stagedFiles } from './run-helpers.js';
+
+/**
+ * logfile-ingest with real host files in a temp folder: a log that grows, rotates (with and
+ * without bytes the pond missed, to a smaller or larger new file), is truncated, or is
+ * rewritten. What the pond holds is compared byte for byte with the host files.
+ */
+const NODE = '/system/run/10-logs';
+
+function lines(from: number, to: number, tag = 'entry'): string {
+  let s = '';
+  for (let i = from; i < to; i++)
+    s += `{"ts":"2024-01-01T00:00:${String(i % 60).padStart(2, '0')}Z","level":"INFO","msg":"${tag} ${i}"}\n`;
+  return s;
+}
+
+describe('logfile-ingest', () => {
+  let pond: Pond;
+  let dir: string;
+  let done: () => Promise<void>;
+  let logs: string;
+
+  const pondBytes = (name: string) =>
+    pond.read(async (txn) =>
+      Buffer.from(await (await (await txn.wd()).getFile(`/logs/app/${name}`)).read()),
+    );
+  const versions = (name: string) =>
+    pond.read(async (txn) => (await (await txn.wd()).getFile(`/logs/app/${name}`)).versions());
+
+  beforeEach(async () => {
+    ({ pond, dir, done } = await newPond('logfile-'));
+    logs = join(dir, 'var-log');
+    await mkdir(logs);
+    await mknod(
+      pond,
+      'logfile-ingest',
+      NODE,
+      `archived_pattern: ${logs}/app.log.*\nactive_pattern: ${logs}/app.log\npond_path: /logs/app\n`,
+    );
+  });
+  afterEach(async () => done());
+
+  it('a growing file: each run stores only the new bytes; readers see the whole file', async () => {
+    const active = join(logs, 'app.log');
+    await writeFile(active, lines(0, 200));
+    const first = await run(pond, NODE);
+    expect(first.record.state).toBe('added');
+    expect((await pondBytes('app.log')).equals(await readFile(active))).toBe(true);
+
+    const before = (await readFile(active)).length;
+    await appendFile(active, lines(200, 260));
+    const second = await run(pond, NODE);
+    const after = (await readFile(active)).length;
+    expect(second.record.added).toEqual([
+      { path: '/logs/app/app.log', bytes: after - before, version: 2 },
+    ]);
+    expect((await pondBytes('app.log')).equals(await readFile(active))).toBe(true);
+    expect((await versions('app.log')).map((v) => [v.size, v.offset])).toEqual([
+      [before, undefined],
+      [after - before, before],
+    ]);
+
+    const seq = pond.lastSeq;
+    const third = await run(pond, NODE);
+    expect(third.record).toMatchObject({
+      state: 'nothing-new',
+      summary: 'nothing new; 1 unchanged',
+    });
+    expect(pond.lastSeq).toBe(seq);
+    expect(await stagedFiles(pond)).toEqual([]);
+  });
+
+  it('a big log grows past the inline limit in parts', async () => {
+    const active = join(logs, 'app.log');
+    await writeFile(active, lines(0, 2000));
+    await run(pond, NODE);
+    for (let k = 0; k < 3; k++) {
+      await appendFile(active, lines(2000 + k * 1500, 3500 + k * 1500));
+      await run(pond, NODE);
+    }
+    expect((await pondBytes('app.log')).equals(await readFile(active))).toBe(true);
+    expect(await versions('app.log')).toHaveLength(4);
+  });
+
+  it('rotation: the pond keeps the old file, completed, under its archived name', async () => {
+    const active = join(logs, 'app.log');
+    await writeFile(active, lines(0, 100));
+    await run(pond, NODE);
+    // More lines arrive, then logrotate renames the file and a new one starts.
+    await appendFile(active, lines(100, 120));
+    await rename(active, join(logs, 'app.log.1'));
+    await writeFile(active, lines(0, 10, 'new'));
+    const r = await run(pond, NODE);
+    expect(r.record.summary).toMatch(/rotated app\.log -> app\.log\.1/);
+    expect((await pondBytes('app.log.1')).equals(await readFile(join(logs, 'app.log.1')))).toBe(
+      true,
+    );
+    expect((await pondBytes('app.log')).equals(await readFile(active))).toBe(true);
+    // The pond's copy was renamed (its history kept), with the missed tail as a new part.
+    expect((await versions('app.log.1')).map((v) => v.offset)).toEqual([
+      undefined,
+      Buffer.byteLength(lines(0, 100)),
+    ]);
+    // Later runs: the archive is unchanged, the new active file grows.
+    await appendFile(active, lines(10, 30, 'new'));
+    const again = await run(pond, NODE);
+    expect(again.record.added.map((a) => a.path)).toEqual(['/logs/app/app.log']);
+    expect((await pondBytes('app.log')).equals(await readFile(active))).toBe(true);
+  });
+
+  it('rotation to a new file already larger than the old one is told apart from growth', async () => {
+    const active = join(logs, 'app.log');
+    await writeFile(active, lines(0, 50));
+    await run(pond, NODE);
+    await rename(active, join(logs, 'app.log.1'));
+    await writeFile(active, lines(0, 400, 'other'));
+    const r = await run(pond, NODE);
+    expect(r.record.summary).toMatch(/rotated app\.log -> app\.log\.1/);
+    expect((await pondBytes('app.log')).equals(await readFile(active))).toBe(true);
+    expect((await pondBytes('app.log.1')).equals(await readFile(join(logs, 'app.log.1')))).toBe(
+      true,
+    );
+  });
+
+  it('rotation seen before the new active file exists: the archive is kept, the active name starts over', async () => {
+    const active = join(logs, 'app.log');
+    await writeFile(active, lines(0, 80));
+    await run(pond, NODE);
+    await appendFile(active, lines(80, 90));
+    await rename(active, join(logs, 'app.log.1'));
+    const r = await run(pond, NODE);
+    expect(r.record.summary).toMatch(/rotated app\.log -> app\.log\.1/);
+    expect((await pondBytes('app.log.1')).equals(await readFile(join(logs, 'app.log.1')))).toBe(
+      true,
+    );
+    // The pond's app.log was renamed: a new one comes with the next file.
+    expect(
+      await pond.read(async (txn) => (await (await txn.wd()).lookup('/logs/app/app.log')).found),
+    ).toBe(false);
+    await writeFile(active, lines(0, 5, 'fresh'));
+    await run(pond, NODE);
+    expect((await pondBytes('app.log')).equals(await readFile(active))).toBe(true);
+    const last = await run(pond, NODE);
+    expect(last.record.state).toBe('nothing-new');
+  });
+
+  it('a file truncated and rewritten with no archive is an error, and the pond keeps what it had', async () => {
+    const active = join(logs, 'app.log');
+    await writeFile(active, lines(0, 200));
+    await run(pond, NODE);
+    const held = await pondBytes('app.log');
+    await writeFile(active, lines(0, 300, 'completely different'));
+    const seq = pond.lastSeq;
+    const e = await run(pond, NODE).catch((x: unknown) => x);
+    expect(isPondError(e, ErrorCode.BadInput)).toBe(true);
+    expect((e as Error).message).toMatch(
+      /app\.log was rewritten: bytes 0 to \d+ are not what \/logs\/app\/app\.log holds.*prefix verification failed/,
+    );
+    expect(pond.lastSeq).toBe(seq);
+    expect((await pondBytes('app.log')).equals(held)).toBe(true);
+    expect(await stagedFiles(pond)).toEqual([]);
+  });
+
+  it('a file truncated (shrunk) with no archive is an error', async () => {
+    const active = join(logs, 'app.log');
+    await writeFile(active, lines(0, 200));
+    await run(pond, NODE);
+    await writeFile(active, lines(0, 20)); // the same first lines, cut short
+    const e = await run(pond, NODE).catch((x: unknown) => x);
+    expect((e as Error).message).toMatch(/was rewritten/);
+  });
+
+  it('an archived file that changed is an error', async () => {
+    await writeFile(join(logs, 'app.log.1'), lines(0, 30));
+    await writeFile(join(logs, 'app.log'), lines(30, 40));
+    await run(pond, NODE);
+    await appendFile(join(logs, 'app.log.1'), 'one more line\n');
+    const e = await run(pond, NODE).catch((x: unknown) => x);
+    expect((e as Error).message).toMatch(
+      /archived file .*app\.log\.1 changed since the pond copied it/,
+    );
+  });
+
+  it('sha256sum prints the checksums of the mirrored files, as sha256sum --check reads them', async () => {
+    await writeFile(join(logs, 'app.log.1'), lines(0, 30));
+    await writeFile(join(logs, 'app.log'), lines(30, 40));
+    await run(pond, NODE);
+    await appendFile(join(logs, 'app.log'), lines(40, 45));
+    await run(pond, NODE);
+    const r = await run(pond, NODE, 'sha256sum');
+    const sha = async (n: string) =>
+      createHash('sha256')
+        .update(await readFile(join(logs, n)))
+        .digest('hex');
+    expect(r.output).toBe(
+      `${await sha('app.log')}  app.log\n${await sha('app.log.1')}  app.log.1\n`,
+    );
+  });
+});
