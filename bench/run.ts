@@ -5,6 +5,7 @@
  */
 import * as appBrowser from './app-browser.js';
 import * as appExport from './app-export.js';
+import * as appImport from './app-import.js';
 import * as appService from './app-service.js';
 import * as cliStart from './cli-start.js';
 import * as deltaOpen from './delta-open.js';
@@ -29,6 +30,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'pond-import', run: pondImport.run },
   { name: 'pond-export', run: pondExport.run },
   { name: 'app-export', run: appExport.run },
+  { name: 'app-import', run: appImport.run },
   { name: 'derived', run: derived.run },
   { name: 'hydrovu-collect', run: hydrovuCollect.run },
   { name: 'app-service', run: appService.run },

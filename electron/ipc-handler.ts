@@ -7,6 +7,7 @@
  * the plain ErrorInfo (Electron's invoke would otherwise keep only an Error's message).
  */
 import type { PondService } from '../shared/api.js';
+import type { ImportSource } from '../shared/app-import.js';
 import { ErrorCode, PondError, toErrorInfo } from '../shared/errors.js';
 import type { WireResponse } from '../shared/wire.js';
 import { dispatch, toWire } from '../pond/service/dispatch.js';
@@ -19,6 +20,10 @@ export const JOB_CHANNEL = 'pond:job';
 export const MENU_CHANNEL = 'pond:menu';
 /** Window -> main: the page listens for MenuCommands now (see window-commands.ts). */
 export const LISTENING_CHANNEL = 'pond:listening';
+/** Main -> window: `{ PondSummary }` whenever an open pond has a new transaction. */
+export const POND_CHANNEL = 'pond:pond';
+/** Preload -> main: `invoke(STAGE_CHANNEL, path)` stages a dropped file for import. */
+export const STAGE_CHANNEL = 'pond:stage-file';
 
 /** The custom scheme the renderer bundle is served from (see app-protocol.ts). */
 export const APP_SCHEME = 'pond-app';
@@ -49,18 +54,44 @@ export type CallHandler = (
  */
 export function callHandler(service: PondService): CallHandler {
   return async (senderUrl, method, arg, client) => {
-    if (!isAppUrl(senderUrl)) {
-      return {
-        ok: false,
-        error: toErrorInfo(
-          new PondError(
-            ErrorCode.Unauthorized,
-            `calls are accepted only from the app's own pages (${APP_ORIGIN}/), not from ${String(senderUrl).slice(0, 200)}`,
-            { input: String(senderUrl).slice(0, 200) },
-          ),
-        ),
-      };
-    }
+    if (!isAppUrl(senderUrl)) return notFromApp(senderUrl);
     return toWire(await dispatch(service, method, arg, client === undefined ? {} : { client }));
+  };
+}
+
+/**
+ * The handler behind `ipcMain.handle(STAGE_CHANNEL, ...)`: a path the preload read from a dropped
+ * File (the page cannot name one: it has only the File). Main still checks it, from the app's
+ * page, one absolute path to a regular file, before staging it. Never throws.
+ */
+export function stageHandler(service: {
+  stageHostFiles(paths: string[]): Promise<ImportSource[]>;
+}): (senderUrl: string | undefined, path: unknown) => Promise<WireResponse> {
+  return async (senderUrl, path) => {
+    if (!isAppUrl(senderUrl)) return notFromApp(senderUrl);
+    try {
+      if (typeof path !== 'string' || path.length === 0 || path.length > 4096) {
+        throw new PondError(ErrorCode.InvalidArgument, 'a dropped file comes as one host path', {
+          input: String(path).slice(0, 200),
+        });
+      }
+      const [staged] = await service.stageHostFiles([path]);
+      return { ok: true, value: staged };
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) };
+    }
+  };
+}
+
+function notFromApp(senderUrl: string | undefined): WireResponse {
+  return {
+    ok: false,
+    error: toErrorInfo(
+      new PondError(
+        ErrorCode.Unauthorized,
+        `calls are accepted only from the app's own pages (${APP_ORIGIN}/), not from ${String(senderUrl).slice(0, 200)}`,
+        { input: String(senderUrl).slice(0, 200) },
+      ),
+    ),
   };
 }

@@ -35,8 +35,11 @@ import {
   JOB_CHANNEL,
   LISTENING_CHANNEL,
   MENU_CHANNEL,
+  POND_CHANNEL,
+  STAGE_CHANNEL,
   callHandler,
   isAppUrl,
+  stageHandler,
 } from './ipc-handler.js';
 import { pondPathsFromArgv, pondPathsFromSecondLaunch, type SecondLaunch } from './launch-args.js';
 import { Launcher } from './launcher.js';
@@ -124,6 +127,18 @@ function run(): void {
         : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? undefined : r.filePath;
     },
+    chooseImportFiles: async () => {
+      const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
+      const options: OpenDialogOptions = {
+        title: 'Import files into the pond',
+        buttonLabel: 'Import',
+        properties: ['openFile', 'multiSelections'],
+      };
+      const r = parent
+        ? await dialog.showOpenDialog(parent, options)
+        : await dialog.showOpenDialog(options);
+      return r.canceled ? undefined : r.filePaths;
+    },
     showFolder: async (path) => {
       const failed = await shell.openPath(path);
       if (failed) throw new Error(`cannot open ${path}: ${failed}`);
@@ -171,6 +186,8 @@ function run(): void {
     if (answer.ok && CHANGES_RECENT.has(method as PondServiceMethod)) void refreshMenu();
     return answer;
   });
+  const stage = stageHandler(service);
+  ipcMain.handle(STAGE_CHANNEL, (event, path: unknown) => stage(event.senderFrame?.url, path));
   ipcMain.on(LISTENING_CHANNEL, (event) => {
     if (!isAppUrl(event.senderFrame?.url)) return;
     const contents = event.sender;
@@ -180,6 +197,9 @@ function run(): void {
   });
   service.onJobEvent((job) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(JOB_CHANNEL, job);
+  });
+  service.onPondChanged((pond) => {
+    for (const w of BrowserWindow.getAllWindows()) w.webContents.send(POND_CHANNEL, pond);
   });
 
   // Every page: no navigation away from the bundle, no new windows, no webviews.

@@ -36,6 +36,7 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
       { label: 'Open Demo Pond', click: command({ kind: 'openDemoPond' }) },
       { label: 'Open Recent', submenu: recent },
       { type: 'separator' },
+      { label: 'Import…', accelerator: 'CmdOrCtrl+I', click: command({ kind: 'import' }) },
       { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: command({ kind: 'export' }) },
       { type: 'separator' },
       { label: 'Close Pond', accelerator: 'CmdOrCtrl+W', click: command({ kind: 'closePond' }) },

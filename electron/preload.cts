@@ -8,8 +8,8 @@
  * (erased at compile time), and lists the contract's methods itself; a test checks the list
  * against shared/wire.ts SERVICE_METHODS.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { JobInfo, MenuCommand, PondServiceMethod } from '../shared/api.js';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import type { JobInfo, MenuCommand, PondServiceMethod, PondSummary } from '../shared/api.js';
 import type { PondClient } from '../shared/wire.js';
 
 // Kept in step with electron/ipc-handler.ts (a test checks them).
@@ -17,6 +17,8 @@ const CALL_CHANNEL = 'pond:call';
 const JOB_CHANNEL = 'pond:job';
 const MENU_CHANNEL = 'pond:menu';
 const LISTENING_CHANNEL = 'pond:listening';
+const POND_CHANNEL = 'pond:pond';
+const STAGE_CHANNEL = 'pond:stage-file';
 
 /** Every method of the contract: `satisfies` fails to compile when one is missing or extra. */
 const METHODS = {
@@ -64,17 +66,24 @@ const METHODS = {
   checkNode: true,
   saveNode: true,
   downsampledViews: true,
+  importProposal: true,
+  importPreview: true,
+  importRun: true,
+  releaseImportSources: true,
+  chooseImportFiles: true,
 } as const satisfies Record<PondServiceMethod, true>;
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 function call(method: PondServiceMethod) {
-  return async (arg?: unknown): Promise<unknown> => {
-    const answer = (await ipcRenderer.invoke(CALL_CHANNEL, method, arg)) as Answer;
-    if (answer.ok) return answer.value;
-    // A plain ErrorInfo: contextBridge keeps a plain object's fields (an Error's only its message).
-    throw answer.error;
-  };
+  return async (arg?: unknown): Promise<unknown> => answered(CALL_CHANNEL, method, arg);
+}
+
+async function answered(channel: string, ...args: unknown[]): Promise<unknown> {
+  const answer = (await ipcRenderer.invoke(channel, ...args)) as Answer;
+  if (answer.ok) return answer.value;
+  // A plain ErrorInfo: contextBridge keeps a plain object's fields (an Error's only its message).
+  throw answer.error;
 }
 
 function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
@@ -90,6 +99,19 @@ function subscribe<T>(channel: string, listener: (value: T) => void): () => void
 const client: Record<string, unknown> = {};
 for (const method of Object.keys(METHODS) as PondServiceMethod[]) client[method] = call(method);
 client['onJobEvent'] = (listener: (job: JobInfo) => void) => subscribe(JOB_CHANNEL, listener);
+client['onPondChanged'] = (listener: (pond: PondSummary) => void) =>
+  subscribe(POND_CHANNEL, listener);
+// Only a File the page got from a drop or a file input has a path: the page cannot make one up.
+client['stageDroppedFile'] = async (file: File) => {
+  const path = webUtils.getPathForFile(file);
+  if (!path) {
+    throw {
+      code: 'INVALID_ARGUMENT',
+      message: 'only files dropped from the computer can be imported this way',
+    };
+  }
+  return answered(STAGE_CHANNEL, path);
+};
 client['onMenuCommand'] = (listener: (command: MenuCommand) => void) => {
   const stop = subscribe(MENU_CHANNEL, listener);
   // Main holds its commands until the page listens (electron/window-commands.ts).

@@ -5,6 +5,14 @@
  *
  * Times are ISO-8601 UTC strings; sizes are bytes; transaction numbers are the pond's.
  */
+import type {
+  ImportFilePreview,
+  ImportFileSpec,
+  ImportPreviewRequest,
+  ImportProposalRequest,
+  ImportRunRequest,
+  ImportSource,
+} from './app-import.js';
 import type { CollectorInfo } from './collectors.js';
 import type { ErrorInfo } from './errors.js';
 
@@ -47,6 +55,11 @@ export interface AppInfo {
    * --query-timeout`); absent when there is no limit.
    */
   queryTimeLimitMs?: number;
+  /**
+   * Under `pond serve`: the largest file the browser may upload for an import (`--max-upload`).
+   * Absent in the desktop app, which imports host files where they are.
+   */
+  uploadLimitBytes?: number;
 }
 
 /**
@@ -754,6 +767,24 @@ export interface PondService {
   /** Electron: opens a finished export's folder in the system's file manager. */
   showExportFolder(jobId: string): Promise<void>;
 
+  /**
+   * The import wizard's first guess for a staged file dropped on `dest`: into a directory under
+   * its own name, as a series when it has a time column (else a table; other files as data), or
+   * onto a file as its new version.
+   */
+  importProposal(req: ImportProposalRequest): Promise<ImportFileSpec>;
+  /** Plans one file and previews it from a scan of the whole file (`pond copy --dry-run`). */
+  importPreview(req: ImportPreviewRequest): Promise<ImportFilePreview>;
+  /**
+   * Starts the import as write jobs: one for every file (`one` transaction) or one per file
+   * (`each`). Each converts its files first (cancellable, outside the pond's write lock), then
+   * places them in one transaction; its result is a WriteJobResult of ImportedFile[].
+   */
+  importRun(req: ImportRunRequest): Promise<JobInfo[]>;
+  /** The wizard is done with these staged files: uploads are removed. Unknown ids are ignored. */
+  releaseImportSources(ids: string[]): Promise<void>;
+  /** Electron: a native dialog to choose files to import (undefined: cancelled). */
+  chooseImportFiles(): Promise<ImportSource[] | undefined>;
   // Editing: each a write job (one transaction) whose result is a WriteJobResult<EditResult>.
   makeFolder(req: MakeFolderRequest): Promise<JobInfo>;
   renamePath(req: RenameRequest): Promise<JobInfo>;
@@ -851,4 +882,5 @@ export type MenuCommand =
   | { kind: 'showPond'; pond: PondSummary }
   | { kind: 'showError'; error: ErrorInfo }
   | { kind: 'export' }
+  | { kind: 'import' }
   | { kind: 'undo' };

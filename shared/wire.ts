@@ -18,9 +18,16 @@
  * - `GET /download/<job id>` streams what a finished export job wrote: the result file of an
  *   `export-result` job, or a zip of an `export` job's files. The page's own cookie (set when it
  *   was opened with `?token=`) or the Bearer header authorises it, so a plain link downloads it.
+ * - The WebSocket also pushes `{ "type": "pond", "pond": PondSummary }` when an open pond has a
+ *   new transaction, whoever made it (the app, the CLI, a cron job).
+ * - `POST /upload?pond=<handle>&name=<file name>` stages one file for import: the body is the
+ *   file's bytes (`Content-Type: application/octet-stream`, `Content-Length` required, at most
+ *   AppInfo.uploadLimitBytes), Bearer token, Host and Origin checked as for API calls. The answer
+ *   is `{ "ok": true, "value": ImportSource }`: the file is named by its id from then on.
  */
 import type { ErrorInfo } from './errors.js';
-import type { JobInfo, MenuCommand, PondService, PondServiceMethod } from './api.js';
+import type { ImportSource } from './app-import.js';
+import type { JobInfo, MenuCommand, PondService, PondServiceMethod, PondSummary } from './api.js';
 
 /**
  * Header naming the tab (or window) a call comes from, so each tab holds its own references to
@@ -31,6 +38,7 @@ export const CLIENT_HEADER = 'X-Pond-Client';
 export const API_PREFIX = '/api/';
 export const WS_PATH = '/ws';
 export const DOWNLOAD_PREFIX = '/download/';
+export const UPLOAD_PATH = '/upload';
 
 /** Every method of the contract, for validating method names on the way in. */
 export const SERVICE_METHODS: readonly PondServiceMethod[] = [
@@ -78,6 +86,11 @@ export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'forgetRecent',
   'readData',
   'profile',
+  'importProposal',
+  'importPreview',
+  'importRun',
+  'releaseImportSources',
+  'chooseImportFiles',
 ];
 
 export function isServiceMethod(name: string): name is PondServiceMethod {
@@ -89,6 +102,11 @@ export type WireResponse = { ok: true; value: unknown } | { ok: false; error: Er
 export interface JobMessage {
   type: 'job';
   job: JobInfo;
+}
+
+export interface PondMessage {
+  type: 'pond';
+  pond: PondSummary;
 }
 
 /** JSON.stringify with Uint8Array as `{ $bytes: base64 }`. */
@@ -139,6 +157,13 @@ export interface PondClient extends PondService {
    * 'restored' once it answers again, or 'unauthorized' when a restarted server has another token.
    */
   onConnection?(listener: (state: ConnectionState) => void): () => void;
+  /** An open pond's new transaction, whoever committed it: the UI shows it without a reload. */
+  onPondChanged(listener: (pond: PondSummary) => void): () => void;
   /** Desktop app only (absent under `pond serve`): commands from the native menu. */
   onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
+  /**
+   * Desktop app only: stages a host file dropped on the window for import. The preload reads its
+   * path (`webUtils.getPathForFile`), so the page never names one; main checks it.
+   */
+  stageDroppedFile?(file: Blob): Promise<ImportSource>;
 }

@@ -9,7 +9,7 @@ import { demoPondPath } from '../../pond/service/demo-pond.js';
 import { LocalPondService, type HostDialogs } from '../../pond/service/pond-service.js';
 import { parquet, pondWithSeries, scratch } from '../../pond/service/test/fixtures.js';
 import { START_URL } from '../app-protocol.js';
-import { callHandler, isAppUrl, type CallHandler } from '../ipc-handler.js';
+import { callHandler, isAppUrl, stageHandler, type CallHandler } from '../ipc-handler.js';
 
 let s: Awaited<ReturnType<typeof scratch>>;
 let pondDir: string;
@@ -225,6 +225,36 @@ describe('the pond:call handler of the desktop app', () => {
       await call(START_URL, 'list', { pond: 'no-such-pond', path: '/', offset: 0, limit: 10 }),
     );
     expect(handle).toMatchObject({ code: ErrorCode.NotFound, input: 'no-such-pond' });
+    // Imports name staged files by id: an id never handed out, or a host path, is refused.
+    const file = { source: 'made-up', target: '/data/x.csv', kind: 'table', overrides: {} };
+    const unknown = refused(await call(START_URL, 'importPreview', { pond: pond.handle, file }));
+    expect(unknown).toMatchObject({ code: ErrorCode.NotFound, input: 'made-up' });
+    for (const extra of [{ hostRoot: '/etc' }, { file: '/etc/passwd' }]) {
+      const e = refused(
+        await call(START_URL, 'importPreview', { pond: pond.handle, file: { ...file, ...extra } }),
+      );
+      expect(e.code).toBe(ErrorCode.InvalidArgument);
+    }
     expect(await state()).toEqual(before);
+  });
+
+  it('stages a dropped file only from the app page, as one absolute path to a regular file', async () => {
+    const stage = stageHandler(svc);
+    const v1 = join(s.dir, 'v1.parquet');
+    const staged = await stage(START_URL, v1);
+    expect(staged).toMatchObject({ ok: true, value: { name: 'v1.parquet', format: 'parquet' } });
+    expect(refused(await stage('https://example.com/', '/etc/hosts')).code).toBe(
+      ErrorCode.Unauthorized,
+    );
+    for (const [path, code] of [
+      [42, ErrorCode.InvalidArgument],
+      ['', ErrorCode.InvalidArgument],
+      ['relative.csv', ErrorCode.InvalidArgument],
+      [pondDir, ErrorCode.WrongType],
+      [join(pondDir, 'none.csv'), ErrorCode.NotFound],
+      ['/dev/null', ErrorCode.WrongType],
+    ] as const) {
+      expect(refused(await stage(START_URL, path)).code, String(path)).toBe(code);
+    }
   });
 });

@@ -14,7 +14,15 @@ import { ErrorCode } from '../../shared/errors.js';
 import { demoPondPath } from '../../pond/service/demo-pond.js';
 import { parquet, pondWithSeries, scratch } from '../../pond/service/test/fixtures.js';
 import { START_URL } from '../app-protocol.js';
-import { CALL_CHANNEL, JOB_CHANNEL, LISTENING_CHANNEL, MENU_CHANNEL } from '../ipc-handler.js';
+import {
+  CALL_CHANNEL,
+  JOB_CHANNEL,
+  LISTENING_CHANNEL,
+  MENU_CHANNEL,
+  POND_CHANNEL,
+  STAGE_CHANNEL,
+} from '../ipc-handler.js';
+import { runPond } from '../../pond/cli/test/run-pond.js';
 import { createFakeElectron, fakeEvent, type FakeElectron } from './fake-electron.js';
 
 /** How long to wait for what main does asynchronously (the machine may be busy). */
@@ -227,6 +235,47 @@ describe('the main process', () => {
       .map((c) => (c.kind === 'showError' ? c.error.code : c.kind))
       .sort();
     expect(errors).toEqual([ErrorCode.InvalidArgument, ErrorCode.NotAPond].sort());
+  });
+
+  it('pushes commits of other processes to the page, and stages files only from its dialog and drops', async () => {
+    const dir = await seriesPond('watched');
+    await runMain([dir]);
+    fake.app.becomeReady();
+    await vi.waitFor(() => expect(fake.Menu.menus.length).toBeGreaterThanOrEqual(2), WAIT);
+    pageListens();
+    const shown = commands()[0] as { kind: 'showPond'; pond: PondSummary };
+    const r = await runPond(['--pond', dir, 'mkdir', '/from-cli']);
+    expect(r.code, r.stderr).toBe(0);
+    await vi.waitFor(() => {
+      const pushed = window().webContents.sentOn(POND_CHANNEL) as PondSummary[];
+      expect(pushed.map((p) => [p.handle, p.lastTxn])).toEqual([
+        [shown.pond.handle, shown.pond.lastTxn + 1],
+      ]);
+    }, WAIT);
+
+    // File > Import...: the files chosen in the native dialog are staged; the page gets ids.
+    const csv = join(s.dir, 'north.csv');
+    await writeFile(csv, 'timestamp,v\n2024-01-01 00:00:00,1\n');
+    Object.assign(fake.dialog, {
+      showOpenDialog: async () => ({ canceled: false, filePaths: [csv] }),
+    });
+    const chosen = (await pageCalls('chooseImportFiles')) as { id: string; name: string }[];
+    expect(chosen).toMatchObject([{ name: 'north.csv', format: 'csv' }]);
+    // A drop: the path comes from the preload, and only from the app's page.
+    const stage = fake.ipcMain.handlers.get(STAGE_CHANNEL) as (
+      e: unknown,
+      path: unknown,
+    ) => Promise<{ ok: boolean; value?: { name: string }; error?: { code: string } }>;
+    expect((await stage({ senderFrame: { url: START_URL } }, csv)).value?.name).toBe('north.csv');
+    expect((await stage({ senderFrame: { url: 'https://example.com/' } }, csv)).error?.code).toBe(
+      ErrorCode.Unauthorized,
+    );
+    const spec = await pageCalls('importProposal', {
+      pond: shown.pond.handle,
+      source: chosen[0]!.id,
+      dest: '/data',
+    });
+    expect(spec).toMatchObject({ target: '/data/north.csv', kind: 'series' });
   });
 
   it('a second launch hands its ponds to the running app and quits without a window', async () => {

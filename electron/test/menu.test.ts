@@ -86,6 +86,11 @@ describe('the application menu', () => {
     sent.length = 0;
     click(exporting);
     expect(sent).toEqual([{ kind: 'export' }]);
+    const importing = item(t, 'File', 'Import…');
+    expect(importing.accelerator).toBe('CmdOrCtrl+I');
+    sent.length = 0;
+    click(importing);
+    expect(sent).toEqual([{ kind: 'import' }]);
     const view = (item(t, 'View').submenu as MenuItemConstructorOptions[]).map((i) => i.role);
     expect(view).toEqual(
       expect.arrayContaining(['reload', 'toggleDevTools', 'zoomIn', 'togglefullscreen']),

@@ -5,7 +5,7 @@
  * is a recorder of contextBridge and ipcRenderer calls, and `ipcRenderer.invoke` goes to the
  * real main-process handler over a real pond.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Script, createContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,10 @@ import {
   JOB_CHANNEL,
   LISTENING_CHANNEL,
   MENU_CHANNEL,
+  POND_CHANNEL,
+  STAGE_CHANNEL,
   callHandler,
+  stageHandler,
 } from '../ipc-handler.js';
 
 const SANDBOX_MODULES = new Set(['electron', 'events', 'timers', 'url']);
@@ -44,6 +47,7 @@ let client: PondClient;
 async function loadPreload(): Promise<Loaded> {
   const source = await readFile(join(process.cwd(), 'dist/electron/preload.cjs'), 'utf8');
   const handler = callHandler(svc);
+  const stage = stageHandler(svc);
   const out: Loaded = {
     exposed: new Map(),
     required: [],
@@ -52,6 +56,12 @@ async function loadPreload(): Promise<Loaded> {
     sent: [],
   };
   const electron = {
+    // Electron's: the path of a File the page got from a drop or a file input, '' for any other.
+    webUtils: {
+      getPathForFile(file: unknown) {
+        return (file as { hostPath?: string }).hostPath ?? '';
+      },
+    },
     contextBridge: {
       exposeInMainWorld(key: string, api: unknown) {
         out.exposed.set(key, api);
@@ -60,6 +70,7 @@ async function loadPreload(): Promise<Loaded> {
     ipcRenderer: {
       invoke(channel: string, ...args: unknown[]) {
         out.invoked.push([channel, ...args]);
+        if (channel === STAGE_CHANNEL) return stage(START_URL, structuredClone(args[0]));
         if (channel !== CALL_CHANNEL) return Promise.reject(new Error(`no handler for ${channel}`));
         // Structured clone, as IPC does: nothing but plain data crosses.
         return handler(START_URL, structuredClone(args[0]), structuredClone(args[1]));
@@ -121,7 +132,13 @@ describe('the preload bridge', () => {
     expect(loaded.required).toEqual(['electron']);
     expect([...loaded.exposed.keys()]).toEqual(['pond']);
     expect(Object.keys(client).sort()).toEqual(
-      [...SERVICE_METHODS, 'onJobEvent', 'onMenuCommand'].sort(),
+      [
+        ...SERVICE_METHODS,
+        'onJobEvent',
+        'onMenuCommand',
+        'onPondChanged',
+        'stageDroppedFile',
+      ].sort(),
     );
     for (const v of Object.values(client)) expect(typeof v).toBe('function');
   });
@@ -192,5 +209,36 @@ describe('the preload bridge', () => {
     expect(menus).toHaveLength(1);
     expect(loaded.listeners.get(JOB_CHANNEL)?.size).toBe(0);
     expect(() => client.onJobEvent('not a function' as never)).toThrow(/listener/);
+    const ponds: unknown[][] = [];
+    const stopPonds = client.onPondChanged((...a: unknown[]) => ponds.push(a));
+    emit(POND_CHANNEL, pond);
+    stopPonds();
+    emit(POND_CHANNEL, pond);
+    expect(ponds).toEqual([[pond]]);
+  });
+
+  it('stages a dropped file by the path only the preload can read, and refuses a File made up by the page', async () => {
+    const file = join(s.dir, 'north.csv');
+    await writeFile(file, 'timestamp,v\n2024-01-01 00:00:00,1\n');
+    const staged = await client.stageDroppedFile!({ hostPath: file } as unknown as Blob);
+    expect(staged).toMatchObject({ name: 'north.csv', size: 34, format: 'csv' });
+    expect(loaded.invoked.at(-1)).toEqual([STAGE_CHANNEL, file]);
+    const made = await client.stageDroppedFile!(new Blob(['a,b\n1,2\n'])).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(toErrorInfo(made).code).toBe(ErrorCode.InvalidArgument);
+    const folder = await client.stageDroppedFile!({ hostPath: s.dir } as unknown as Blob).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(toErrorInfo(folder)).toMatchObject({ code: ErrorCode.WrongType, input: s.dir });
+    // The page names the staged file by its id only.
+    const spec = await client.importProposal({
+      pond: pond.handle,
+      source: staged.id,
+      dest: '/data',
+    });
+    expect(spec).toMatchObject({ target: '/data/north.csv', kind: 'series' });
   });
 });

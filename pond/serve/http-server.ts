@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { JobInfo, PondService } from '../../shared/api.js';
+import type { JobInfo, PondService, PondSummary } from '../../shared/api.js';
 import { ErrorCode, PondError, toErrorInfo, type ErrorInfo } from '../../shared/errors.js';
 import {
   API_PREFIX,
   DOWNLOAD_PREFIX,
   CLIENT_HEADER,
+  UPLOAD_PATH,
   WS_PATH,
   decodeWire,
   type WireResponse,
@@ -16,13 +17,16 @@ import { newToken, TokenCheck } from './auth.js';
 import { HostCheck } from './host-check.js';
 import { serveDownload, type DownloadSource } from './downloads.js';
 import { JobSocket } from './job-socket.js';
+import { serveUpload, type UploadTarget } from './uploads.js';
 import { contentSecurityPolicy, setBaseHeaders } from './security-headers.js';
 import { bundleFile, sendFile } from './static-files.js';
 
 /** The service as the server needs it: the contract plus job events to push. */
 export type ServedService = PondService &
-  DownloadSource & {
+  DownloadSource &
+  UploadTarget & {
     onJobEvent(listener: (job: JobInfo) => void): () => void;
+    onPondChanged(listener: (pond: PondSummary) => void): () => void;
   };
 
 export interface ServeOptions {
@@ -77,6 +81,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return api(req, res, url.pathname.slice(API_PREFIX.length));
     if (url.pathname.startsWith(DOWNLOAD_PREFIX))
       return serveDownload(req, res, url, options.service, check);
+    if (url.pathname === UPLOAD_PATH) {
+      if (!allowed.hosts!.allowsOrigin(req.headers.origin)) {
+        res.setHeader('Connection', 'close');
+        return reply(
+          res,
+          403,
+          failure(ErrorCode.Unauthorized, allowed.hosts!.explain('Origin', req.headers.origin)),
+        );
+      }
+      return serveUpload(req, res, url, options.service, check);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return text(res, 405, 'method not allowed');

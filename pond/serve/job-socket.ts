@@ -1,17 +1,26 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { JobInfo } from '../../shared/api.js';
-import { encodeWire, type JobMessage } from '../../shared/wire.js';
+import type { JobInfo, PondSummary } from '../../shared/api.js';
+import { encodeWire, type JobMessage, type PondMessage } from '../../shared/wire.js';
 
-/** The `/ws` end of `pond serve`: pushes every job change to every connected page. */
+/**
+ * The `/ws` end of `pond serve`: pushes every job change, and every new transaction of an open
+ * pond, to every connected page.
+ */
 export class JobSocket {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly clients = new Set<WebSocket>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
 
-  constructor(service: { onJobEvent(listener: (job: JobInfo) => void): () => void }) {
-    this.unsubscribe = service.onJobEvent((job) => this.broadcast({ type: 'job', job }));
+  constructor(service: {
+    onJobEvent(listener: (job: JobInfo) => void): () => void;
+    onPondChanged(listener: (pond: PondSummary) => void): () => void;
+  }) {
+    this.unsubscribe = [
+      service.onJobEvent((job) => this.broadcast({ type: 'job', job })),
+      service.onPondChanged((pond) => this.broadcast({ type: 'pond', pond })),
+    ];
   }
 
   /** Completes an upgrade the server has already authorised. */
@@ -25,13 +34,13 @@ export class JobSocket {
   }
 
   close(): void {
-    this.unsubscribe();
+    for (const stop of this.unsubscribe) stop();
     for (const ws of this.clients) ws.terminate();
     this.clients.clear();
     this.wss.close();
   }
 
-  private broadcast(message: JobMessage): void {
+  private broadcast(message: JobMessage | PondMessage): void {
     const text = encodeWire(message);
     for (const ws of this.clients) if (ws.readyState === ws.OPEN) ws.send(text);
   }

@@ -1,5 +1,14 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import type {
+  ImportFilePreview,
+  ImportFileSpec,
+  ImportPreviewRequest,
+  ImportProposalRequest,
+  ImportRunRequest,
+  ImportSource,
+} from '../../shared/app-import.js';
 import type {
   AppInfo,
   BackupInfo,
@@ -56,6 +65,7 @@ import type { CollectorInfo } from '../../shared/collectors.js';
 import { Backups } from './backups.js';
 import { listCollectors, startCollectorRun } from './collectors.js';
 import { chartData } from './chart.js';
+import { CommitWatch } from './commit-watch.js';
 import { ensureDemoPond } from './demo-pond.js';
 import { downsampledViews } from './downsampled-views.js';
 import { EditJobs } from './edit-jobs.js';
@@ -64,6 +74,7 @@ import { ExportDestinations } from './export-destination.js';
 import { ExportService, type ExportDialogs } from './export-service.js';
 import type { FinishedExport } from './finished-exports.js';
 import { history } from './history.js';
+import { ImportService, type ImportDialogs } from './import-service.js';
 import { isoFromMillis } from './iso-time.js';
 import { JobRunner } from './jobs.js';
 import { nodeDetails } from './node-details.js';
@@ -77,13 +88,14 @@ import { previewPage } from './preview.js';
 import { QueryRuns } from './query-runs.js';
 import { readersOf } from './readers.js';
 import { DEFAULT_QUERY_TIME_LIMIT_MS } from './query-time-limit.js';
+import { DEFAULT_UPLOAD_LIMIT_BYTES } from './upload-limit.js';
 import { RecentPonds } from './recent-ponds.js';
 import { revertPlan } from './revert.js';
 import { treePage } from './tree-page.js';
 import { WriteJobs } from './write-jobs.js';
 
 /** Native folder pickers, provided by the desktop app (absent under `pond serve`). */
-export interface HostDialogs extends ExportDialogs {
+export interface HostDialogs extends ExportDialogs, ImportDialogs {
   /** A folder holding a pond; undefined when the user cancels. */
   chooseExistingPond(): Promise<string | undefined>;
   /** A new or empty folder to make a pond in; undefined when the user cancels. */
@@ -103,6 +115,10 @@ export interface PondServiceOptions {
    * DEFAULT_QUERY_TIME_LIMIT_MS when absent.
    */
   queryTimeLimitMs?: number;
+  /** `pond serve --max-upload`: the largest file the browser may upload for an import. */
+  uploadLimitBytes?: number;
+  /** How long a staged upload nobody uses is kept (DEFAULT_SOURCE_IDLE_MS when absent). */
+  uploadIdleMs?: number;
 }
 
 export { DEFAULT_QUERY_TIME_LIMIT_MS };
@@ -133,6 +149,18 @@ export class LocalPondService implements PondService {
   private readonly queries: QueryRuns;
   private readonly queryTimeLimitMs: number;
   private demo: DemoBuild | undefined;
+  /** The import wizard's work: staged files, previews, import jobs. */
+  readonly imports: ImportService;
+  private readonly pondListeners = new Set<(pond: PondSummary) => void>();
+  /** New transactions of the open ponds, whoever commits them, pushed to the UI. */
+  private readonly commits = new CommitWatch((open) => {
+    void summaryOf(open).then(
+      (summary) => {
+        for (const l of this.pondListeners) l(summary);
+      },
+      () => undefined,
+    );
+  });
   /** Automatic backups: pushed as background jobs, so the app's writes return at once. */
   private readonly afterCommit = (pond: Pond): Promise<void> =>
     this.backupJobs.afterCommit(pond).catch(() => undefined);
@@ -154,6 +182,17 @@ export class LocalPondService implements PondService {
     }).then((d) => new ExportService(this.jobRunner, this.writeJobs, d, options.dialogs));
     // Awaited by every export call (and by `exports()` at startup), which report a bad root.
     this.exporting.catch(() => undefined);
+    this.imports = new ImportService(
+      this.writeJobs,
+      this.queries,
+      options.dialogs,
+      options.uploadIdleMs,
+    );
+  }
+
+  /** The largest file `pond serve` takes as an upload. */
+  get uploadLimitBytes(): number {
+    return this.options.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
   }
 
   /** The open pond behind a handle (host side only: write jobs, tests, benchmarks). */
@@ -174,6 +213,7 @@ export class LocalPondService implements PondService {
       dialogs: !!this.options.dialogs,
       ...(this.queryTimeLimitMs > 0 ? { queryTimeLimitMs: this.queryTimeLimitMs } : {}),
       ...(root === undefined ? {} : { exportRoot: root }),
+      ...(this.options.mode === 'browser' ? { uploadLimitBytes: this.uploadLimitBytes } : {}),
     };
   }
 
@@ -232,6 +272,7 @@ export class LocalPondService implements PondService {
       { registry: this.registry, afterCommit: this.afterCommit },
     );
     const open = await this.ponds.adopt(pond, holderOf(context));
+    this.commits.watch(open);
     await this.recent.add(open.path, open.path.split(/[\\/]/).pop() ?? open.path);
     return summaryOf(open);
   }
@@ -262,15 +303,19 @@ export class LocalPondService implements PondService {
    */
   async closePond(pond: string, context: CallContext = {}): Promise<void> {
     this.ponds.get(pond);
-    if (await this.ponds.release(pond, holderOf(context)))
-      await (await this.exporting).finished.closePond(pond);
+    if (await this.ponds.release(pond, holderOf(context))) await this.closed(pond);
   }
 
   /** A tab or window is gone (Electron: its window closed): it lets go of what it held. */
   async releaseClient(client: string): Promise<void> {
-    const finished = (await this.exporting).finished;
-    for (const pond of await this.ponds.releaseAll(clientHolder(client)))
-      await finished.closePond(pond);
+    for (const pond of await this.ponds.releaseAll(clientHolder(client))) await this.closed(pond);
+  }
+
+  /** What the service keeps for a pond that nobody holds any more goes with it. */
+  private async closed(pond: string): Promise<void> {
+    await (await this.exporting).finished.closePond(pond);
+    this.commits.unwatch(pond);
+    await this.imports.sources.closePond(pond);
   }
 
   async readData(req: DataRequest): Promise<DataContent> {
@@ -470,6 +515,65 @@ export class LocalPondService implements PondService {
     await (await this.exporting).finished.downloaded(jobId);
   }
 
+  async importProposal(req: ImportProposalRequest): Promise<ImportFileSpec> {
+    return this.imports.proposal(this.ponds.get(req.pond), req);
+  }
+
+  async importPreview(
+    req: ImportPreviewRequest,
+    context: CallContext = {},
+  ): Promise<ImportFilePreview> {
+    return this.imports.preview(this.ponds.get(req.pond), req, context.signal);
+  }
+
+  async importRun(req: ImportRunRequest): Promise<JobInfo[]> {
+    return this.imports.run(this.ponds.get(req.pond), req);
+  }
+
+  async releaseImportSources(ids: string[]): Promise<void> {
+    await this.imports.sources.release(ids);
+  }
+
+  async chooseImportFiles(): Promise<ImportSource[] | undefined> {
+    return this.imports.choose();
+  }
+
+  /**
+   * `pond serve`'s upload of a file to import into the pond `pond`: streamed into the pond's
+   * staging, at most uploadLimitBytes (host side only: the transport calls it).
+   */
+  async receiveUpload(
+    pond: string,
+    name: string,
+    size: number,
+    body: Readable,
+    signal?: AbortSignal,
+  ): Promise<ImportSource> {
+    const open = this.ponds.get(pond);
+    const limit = this.uploadLimitBytes;
+    if (!Number.isSafeInteger(size) || size < 0 || size > limit) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `${name} is ${size} bytes, and pond serve takes uploads of at most ${limit} bytes (pond serve --max-upload)`,
+        { input: name },
+      );
+    }
+    return this.imports.sources.receive(open, name, size, body, signal);
+  }
+
+  /** Files dropped on the desktop app's window (paths from the preload), staged for import. */
+  async stageHostFiles(paths: string[]): Promise<ImportSource[]> {
+    const out: ImportSource[] = [];
+    for (const p of paths) out.push(await this.imports.sources.addHostFile(p));
+    return out;
+  }
+
+  /** New transactions of the open ponds, for the transport to push to the UI. */
+  onPondChanged(listener: (pond: PondSummary) => void): () => void {
+    this.pondListeners.add(listener);
+    return () => this.pondListeners.delete(listener);
+  }
+
   /** Job events, for the transport to push to the UI. */
   onJobEvent(listener: (job: JobInfo) => void): () => void {
     return this.jobRunner.subscribe(listener);
@@ -481,6 +585,7 @@ export class LocalPondService implements PondService {
    */
   async openPath(path: string, context: CallContext = {}): Promise<PondSummary> {
     const open = await this.ponds.open(resolve(path), holderOf(context));
+    this.commits.watch(open);
     await this.recent.add(open.path, open.path.split(/[\\/]/).pop() ?? open.path);
     return summaryOf(open);
   }
@@ -492,6 +597,8 @@ export class LocalPondService implements PondService {
   async close(): Promise<void> {
     this.queries.cancelAll('the server is stopping');
     await this.jobRunner.stopAll();
+    this.commits.closeAll();
+    await this.imports.close();
     await (await this.exporting.catch(() => undefined))?.finished.closeAll();
     await this.ponds.closeAll();
   }

@@ -184,6 +184,40 @@ const profile = z.strictObject({
   query: queryTag.optional(),
 });
 
+const sourceId = z.string().min(1).max(100);
+const columnName = z.string().min(1).max(1024);
+
+const importOverrides = z.strictObject({
+  delimiter: z.string().min(1).max(4).optional(),
+  quote: z.string().max(1).optional(),
+  escape: z.string().max(1).optional(),
+  header: z.boolean().optional(),
+  skip: z.number().int().min(0).max(1_000_000).optional(),
+  encoding: z.enum(['utf-8', 'utf-16', 'latin-1']).optional(),
+  nullStrings: z.array(z.string().max(100)).max(32).optional(),
+  columns: z
+    .array(
+      z.strictObject({
+        column: columnName,
+        rename: columnName.optional(),
+        type: z.string().min(1).max(200).optional(),
+        skip: z.boolean().optional(),
+      }),
+    )
+    .max(4096)
+    .optional(),
+  timestampColumn: columnName.optional(),
+  timestampFormat: z.string().min(1).max(200).optional(),
+  skipRejected: z.boolean().optional(),
+});
+
+const importFile = z.strictObject({
+  source: sourceId,
+  target: pondPath,
+  kind: z.enum(['data', 'table', 'series']),
+  overrides: importOverrides,
+});
+
 const none = z.undefined();
 
 export const REQUEST_SCHEMAS = {
@@ -231,6 +265,15 @@ export const REQUEST_SCHEMAS = {
   forgetRecent: z.string().min(1).max(4096),
   readData: dataRequest,
   profile,
+  importProposal: z.strictObject({ pond: handle, source: sourceId, dest: pondPath }),
+  importPreview: z.strictObject({ pond: handle, file: importFile, query: queryTag.optional() }),
+  importRun: z.strictObject({
+    pond: handle,
+    files: z.array(importFile).min(1).max(100),
+    transactions: z.enum(['one', 'each']),
+  }),
+  releaseImportSources: z.array(sourceId).max(1000),
+  chooseImportFiles: none,
 } satisfies Record<PondServiceMethod, z.ZodType>;
 
 // Compile-time check: what each schema accepts is what the method takes.
@@ -284,6 +327,11 @@ const _checks: {
   forgetRecent: true,
   readData: true,
   profile: true,
+  importProposal: true,
+  importPreview: true,
+  importRun: true,
+  releaseImportSources: true,
+  chooseImportFiles: true,
 };
 void _checks;
 

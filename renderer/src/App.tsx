@@ -5,6 +5,9 @@ import { ErrorView } from './common/ErrorView';
 import { undoFromMenu } from './edit/EditDialogs';
 import { wizardStartFromSelection } from './export/ExportButton';
 import { useExport } from './export/export-store';
+import { DropTarget } from './import/DropTarget';
+import { importFromDialog } from './import/ImportButton';
+import { useImport } from './import/import-store';
 import { JobsBar } from './jobs/JobsBar';
 import { ConnectionBanner } from './main/ConnectionBanner';
 import { useReconnect } from './main/use-reconnect';
@@ -12,9 +15,12 @@ import { MainView } from './main/MainView';
 import { StartScreen } from './start/StartScreen';
 import { useApp } from './state/app-store';
 
-// The wizard is loaded when first opened, so the first paint does not wait for it.
+// The wizards are loaded when first opened, so the first paint does not wait for them.
 const ExportWizard = lazy(() =>
   import('./export/ExportWizard').then((m) => ({ default: m.ExportWizard })),
+);
+const ImportWizard = lazy(() =>
+  import('./import/ImportWizard').then((m) => ({ default: m.ImportWizard })),
 );
 
 /** Connects to the service, then shows the open pond (pond serve opens one) or the start screen. */
@@ -23,6 +29,8 @@ export function App() {
   const pond = useApp((s) => s.pond);
   const theme = useApp((s) => s.theme);
   const wizard = useExport((s) => s.wizard);
+  const importing = useImport((s) => s.wizard);
+  const importOpened = useImport((s) => s.opened);
   const [error, setError] = useState<ErrorInfo>();
   useReconnect(client);
 
@@ -34,8 +42,14 @@ export function App() {
     let stop: (() => void) | undefined;
     (async () => {
       const { client: c, app, open } = await boot();
-      const { setClient, openPond, jobChanged } = useApp.getState();
-      stop = c.onJobEvent(jobChanged);
+      const { setClient, openPond, jobChanged, pondChanged } = useApp.getState();
+      const stopJobs = c.onJobEvent(jobChanged);
+      // Commits by other processes (the CLI, cron) show up without a reload.
+      const stopPonds = c.onPondChanged(pondChanged);
+      stop = () => {
+        stopJobs();
+        stopPonds();
+      };
       setClient(c, app);
       if (open[0]) openPond(open[0]);
     })().catch((e: unknown) => setError(toErrorInfo(e)));
@@ -62,6 +76,7 @@ export function App() {
         } else if (cmd.kind === 'createPond') openPond(undefined);
         else if (cmd.kind === 'export' && current)
           useExport.getState().openWizard(wizardStartFromSelection());
+        else if (cmd.kind === 'import' && current) await importFromDialog(client);
         else if (cmd.kind === 'undo') undoFromMenu();
       };
       run().catch((e: unknown) => setError(toErrorInfo(e)));
@@ -91,6 +106,16 @@ export function App() {
           <ExportWizard key={pond.handle} pond={pond.handle} start={wizard} />
         </Suspense>
       ) : null}
+      {pond && importing ? (
+        <Suspense fallback={null}>
+          <ImportWizard
+            key={`${pond.handle}:${importOpened}`}
+            pond={pond.handle}
+            start={importing}
+          />
+        </Suspense>
+      ) : null}
+      {pond ? <DropTarget /> : null}
       <JobsBar />
     </div>
   );

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
 import { appDataDir } from '../../service/app-data.js';
+import { DEFAULT_UPLOAD_LIMIT_BYTES } from '../../service/upload-limit.js';
 import { DEFAULT_QUERY_TIME_LIMIT_MS } from '../../service/query-time-limit.js';
 import type { CliContext } from '../context.js';
 import { wholeNumberFlag } from '../numeric-flag.js';
@@ -13,7 +14,10 @@ interface ServeOptions {
   demo?: boolean;
   queryTimeout: string;
   exportRoot?: string;
+  maxUpload: string;
 }
+
+const MIB = 1024 * 1024;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -39,8 +43,17 @@ export function registerServe(program: Command, ctx: CliContext): void {
       '--export-root <dir>',
       'let the app export into this host folder (and only into it); without it the browser cannot export',
     )
+    .option(
+      '--max-upload <MiB>',
+      'the largest file the browser may upload to import, in MiB',
+      String(DEFAULT_UPLOAD_LIMIT_BYTES / MIB),
+    )
     .action(async (o: ServeOptions) => {
       const port = wholeNumberFlag('--port', o.port, { min: 0, max: 65535 });
+      const maxUpload = wholeNumberFlag('--max-upload', o.maxUpload, {
+        min: 1,
+        max: Math.floor(Number.MAX_SAFE_INTEGER / MIB),
+      });
       if (!/^\d+(\.\d+)?$/.test(o.queryTimeout)) {
         throw new PondError(
           ErrorCode.InvalidArgument,
@@ -67,6 +80,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         mode: 'browser',
         appData: appDataDir(),
         queryTimeLimitMs: Math.round(Number(o.queryTimeout) * 1000),
+        uploadLimitBytes: maxUpload * MIB,
         ...(o.exportRoot === undefined ? {} : { exportRoot: o.exportRoot }),
       });
       // A missing export root is an error now, not at the first export.

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { JobInfo, WriteJobResult } from '../../../shared/api.js';
 import { runPond } from '../../cli/test/run-pond.js';
 import { createPond } from '../open-pond.js';
@@ -94,6 +94,68 @@ describe('write jobs: the app’s writes, one transaction each, serialised per p
       expect(names).not.toContain('slow');
       expect(names).not.toContain('waiting');
       expect((await svc.openPonds())[0]!.lastTxn).toBe(before + 1);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('a prepared write prepares beside the write before it, commits after it, and is released whatever happens', async () => {
+    const { svc, summary, pond } = await open();
+    try {
+      const order: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const first = svc.writeJobs.start(pond, 'mkdir', ['app', 'mkdir', '/first'], async (txn) => {
+        order.push('first writes');
+        await gate;
+        await (await txn.wd()).mkdir('/first');
+      });
+      const prepared = (name: string, fail?: 'prepare' | 'work') =>
+        svc.writeJobs.startPrepared(pond, 'import', ['app', 'import', `/${name}`], {
+          prepare: async (job) => {
+            order.push(`${name} prepares`);
+            job.progress({ done: 0, message: `converting ${name}` });
+            if (fail === 'prepare') throw new Error(`${name} cannot be converted`);
+            return name;
+          },
+          work: async (txn, _job, p) => {
+            order.push(`${p} writes`);
+            if (fail === 'work') throw new Error(`${p} cannot be placed`);
+            await (await txn.wd()).mkdir(`/${p}`);
+          },
+          release: async (p, committed) => {
+            order.push(`${p} released (${committed ? 'committed' : 'dropped'})`);
+          },
+        });
+      const second = prepared('second');
+      const broken = prepared('broken', 'work');
+      const unconvertible = prepared('unconvertible', 'prepare');
+      try {
+        // Each prepared at once, beside the write that holds the pond.
+        await vi.waitFor(() =>
+          expect([...order].sort()).toEqual([
+            'broken prepares',
+            'first writes',
+            'second prepares',
+            'unconvertible prepares',
+          ]),
+        );
+      } finally {
+        release();
+      }
+      const done = await Promise.all(
+        [first, second, broken, unconvertible].map((j) => svc.jobRunner.wait(j.id)),
+      );
+      expect(done.map((d) => d.state)).toEqual(['done', 'done', 'failed', 'failed']);
+      expect(done[3]!.error?.message).toContain('unconvertible cannot be converted');
+      expect(order.slice(4)).toEqual([
+        'second writes',
+        'second released (committed)',
+        'broken writes',
+        'broken released (dropped)',
+      ]);
+      expect((done[1]!.result as WriteJobResult<void>).txn).toBe(summary.lastTxn + 2);
+      expect((await svc.openPonds())[0]!.lastTxn).toBe(summary.lastTxn + 2);
     } finally {
       await svc.close();
     }

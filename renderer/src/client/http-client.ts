@@ -1,4 +1,4 @@
-import type { JobInfo, PondService, PondServiceMethod } from '../../../shared/api';
+import type { JobInfo, PondService, PondServiceMethod, PondSummary } from '../../../shared/api';
 import { ErrorCode, PondError, fromErrorInfo, isErrorInfo } from '../../../shared/errors';
 import {
   API_PREFIX,
@@ -115,6 +115,8 @@ export function httpClient(token: string): PondClient {
   };
 
   const listeners = new Set<(job: JobInfo) => void>();
+  const pondListeners = new Set<(pond: PondSummary) => void>();
+  const listening = () => listeners.size + pondListeners.size > 0;
   let socket: WebSocket | undefined;
   const connect = () => {
     const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -122,13 +124,18 @@ export function httpClient(token: string): PondClient {
       `${proto}//${window.location.host}${WS_PATH}?token=${encodeURIComponent(token)}`,
     );
     socket.onmessage = (ev) => {
-      const msg = JSON.parse(String(ev.data)) as { type?: string; job?: JobInfo };
+      const msg = JSON.parse(String(ev.data)) as {
+        type?: string;
+        job?: JobInfo;
+        pond?: PondSummary;
+      };
       if (msg.type === 'job' && msg.job) for (const l of listeners) l(msg.job);
+      if (msg.type === 'pond' && msg.pond) for (const l of pondListeners) l(msg.pond);
     };
     socket.onclose = () => {
       socket = undefined;
       // Reconnect while someone listens (the server restarts, the laptop sleeps).
-      if (listeners.size > 0) setTimeout(() => listeners.size > 0 && !socket && connect(), 2000);
+      if (listening()) setTimeout(() => listening() && !socket && connect(), 2000);
     };
   };
 
@@ -147,7 +154,15 @@ export function httpClient(token: string): PondClient {
       if (!socket) connect();
       return () => {
         listeners.delete(listener);
-        if (listeners.size === 0) socket?.close();
+        if (!listening()) socket?.close();
+      };
+    },
+    onPondChanged(listener) {
+      pondListeners.add(listener);
+      if (!socket) connect();
+      return () => {
+        pondListeners.delete(listener);
+        if (!listening()) socket?.close();
       };
     },
   };

@@ -3,6 +3,7 @@ import type { PondSummary } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
 import { ExportButton } from '../export/ExportButton';
+import { ImportButton } from '../import/ImportButton';
 import { useApp, useClient, type Theme } from '../state/app-store';
 import { ZoneButton } from './ZoneButton';
 
@@ -24,6 +25,7 @@ export function Toolbar({ pond }: { pond: PondSummary }) {
         {pond.birthplace} · latest transaction {pond.lastTxn}
       </span>
       <span className="spacer" />
+      <ImportButton />
       <ExportButton />
       <ZoneButton />
       <ThemeButton theme={theme} onClick={() => setTheme(NEXT_THEME[theme])} />

@@ -29,6 +29,11 @@ interface AppState {
   jobChanged(job: JobInfo): void;
   /** The open pond's summary read again (its latest transaction), keeping the selection. */
   refreshPond(): Promise<void>;
+  /** An open pond has a new transaction (pushed by the service, whoever committed it). */
+  pondChanged(pond: PondSummary): void;
+  /** A path the tree should open its folders to and scroll to (a node just imported). */
+  revealPath: string | undefined;
+  reveal(path: string | undefined): void;
 }
 
 const THEME_KEY = 'pond.theme';
@@ -79,6 +84,12 @@ export const useApp = create<AppState>()((set, get) => ({
     const fresh = (await client.openPonds()).find((p) => p.handle === pond.handle);
     if (fresh && get().pond?.handle === fresh.handle) set({ pond: fresh });
   },
+  pondChanged: (pond) => {
+    const current = get().pond;
+    if (current?.handle === pond.handle && current.lastTxn !== pond.lastTxn) set({ pond });
+  },
+  revealPath: undefined,
+  reveal: (revealPath) => set({ revealPath }),
 }));
 
 /** The client, for components rendered only once it is connected. */

@@ -89,6 +89,22 @@ export function Tree({ pond }: { pond: string }) {
   const [focus, setFocus] = useState(0);
   const focusIndex = Math.min(focus, Math.max(0, rows.length - 1));
 
+  // A node the app just made (an import): open its folders, then scroll to it once it is listed.
+  const revealPath = useApp((s) => s.revealPath);
+  useEffect(() => {
+    if (!revealPath || asOf !== undefined) return;
+    const parts = revealPath.split('/').filter(Boolean);
+    for (let i = 1; i < parts.length; i++) model.expand('/' + parts.slice(0, i).join('/'));
+  }, [model, revealPath, asOf]);
+  useEffect(() => {
+    if (!revealPath) return;
+    const i = rows.findIndex((r) => r.type === 'entry' && r.entry.path === revealPath);
+    if (i < 0) return;
+    setFocus(i);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+    useApp.getState().reveal(undefined);
+  });
+
   const activate = (row: TreeRow | undefined) => {
     if (row?.type !== 'entry') return;
     select(row.entry);

@@ -1,0 +1,233 @@
+/**
+ * app-import: the 5M-row CSV through the app's import path under `pond serve` (issue 11): the
+ * file's bytes uploaded over HTTP, the wizard's proposal and preview (its plan, from a scan of the
+ * whole file), then the run as a write job, until the job is done; against plain DuckDB's
+ * `COPY (FROM read_csv(...)) TO 'x.parquet'` on the same file in the same run. Bars: time <= 1.3x,
+ * the server's peak RSS <= 1.5x DuckDB's, the server's event-loop p99 < 50 ms during the upload and
+ * the import. The server is its own process (bench/app-import-server.ts), as `pond serve` is; this
+ * process is the browser. Runs alternate; medians of RUNS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { JobInfo } from '../shared/api.js';
+import type { ImportFilePreview, ImportFileSpec, ImportSource } from '../shared/app-import.js';
+import {
+  API_PREFIX,
+  UPLOAD_PATH,
+  decodeWire,
+  encodeWire,
+  type WireResponse,
+} from '../shared/wire.js';
+import { DuckSession } from '../pond/duckdb/session.js';
+import { literal } from '../pond/duckdb/sql.js';
+import { createPond } from '../pond/service/open-pond.js';
+import { median, ms, ratio, runChild } from './measure.js';
+
+const ROWS = Number(process.env['POND_BENCH_ROWS'] ?? 5_000_000);
+const RUNS = Number(process.env['POND_BENCH_RUNS'] ?? 3);
+const TIME_BAR = 1.3;
+const RSS_BAR = 1.5;
+const LAG_BAR_MS = 50;
+
+interface AppRun {
+  ms: number;
+  phases: Record<'upload' | 'proposal' | 'preview' | 'run', number>;
+  p99Ms: number;
+  maxMs: number;
+  phaseP99Ms: Record<string, number>;
+  maxRssKb: number;
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'pond-bench-app-import-'));
+  try {
+    const csv = join(dir, 'sensors.csv');
+    const s = await DuckSession.open();
+    await s.run(
+      `COPY (SELECT TIMESTAMP '2020-01-01' + to_minutes(i) AS timestamp,
+                    round(20 + 5 * sin(i / 1440.0), 3) AS temperature,
+                    round(400 + 50 * cos(i / 720.0), 2) AS conductivity,
+                    round(8 + sin(i / 300.0), 3) AS dissolved_oxygen,
+                    round(7 + 0.2 * sin(i / 100.0), 3) AS ph,
+                    CASE WHEN i % 2 = 0 THEN 'north' ELSE 'south' END AS site
+             FROM range(${ROWS}) t(i)) TO ${literal(csv)} (HEADER)`,
+    );
+    s.close();
+    const size = (await stat(csv)).size;
+    console.log(`${ROWS} rows of CSV (${(size / 1024 ** 2).toFixed(0)} MiB); ${RUNS} runs of each`);
+    const duck: { ms: number; rss: number }[] = [];
+    const app: AppRun[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const out = join(dir, `duck${i}.parquet`);
+      const d = await runChild('duckdb-csv-to-parquet', { csv, out });
+      await rm(out, { force: true });
+      duck.push({ ms: d.ms, rss: d.maxRssKb });
+      const a = await appImport(dir, i, csv, size);
+      app.push(a);
+      const p = a.phases;
+      console.log(
+        `  run ${i + 1}: duckdb ${ms(d.ms)} ${(d.maxRssKb / 1024).toFixed(0)} MiB | app ${ms(a.ms)} ` +
+          `(upload ${ms(p.upload)}, proposal ${ms(p.proposal)}, preview ${ms(p.preview)}, run ${ms(p.run)}) ` +
+          `${(a.maxRssKb / 1024).toFixed(0)} MiB, event loop p99 ${a.p99Ms.toFixed(1)} ms max ${a.maxMs.toFixed(1)} ms ` +
+          `(p99 per phase: ${Object.entries(a.phaseP99Ms)
+            .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+            .join(', ')})`,
+      );
+    }
+    const [dt, at] = [median(duck.map((x) => x.ms)), median(app.map((x) => x.ms))];
+    const [dr, ar] = [median(duck.map((x) => x.rss)), median(app.map((x) => x.maxRssKb))];
+    console.log(
+      `app import (upload + plan + run): ${ms(at)} vs duckdb ${ms(dt)} = ${ratio(at, dt)} (bar <= ${TIME_BAR}x)`,
+    );
+    console.log(
+      `server peak RSS:                  ${(ar / 1024).toFixed(0)} MiB vs duckdb ${(dr / 1024).toFixed(0)} MiB = ${ratio(ar, dr)} (bar <= ${RSS_BAR}x)`,
+    );
+    console.log(
+      `server event-loop p99:            ${median(app.map((x) => x.p99Ms)).toFixed(1)} ms (bar < ${LAG_BAR_MS} ms), max ${Math.max(...app.map((x) => x.maxMs)).toFixed(1)} ms`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One import through a fresh server process, timed from the first uploaded byte to the job's end. */
+async function appImport(dir: string, i: number, csv: string, size: number): Promise<AppRun> {
+  const pondDir = join(dir, `pond${i}`);
+  const p = await createPond(pondDir, 'bench', { command: ['bench', 'init'] });
+  await p.close();
+  const script = fileURLToPath(new URL('./app-import-server.js', import.meta.url));
+  const child = spawn(process.execPath, [script, pondDir, join(dir, `app${i}`)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  try {
+    const first = await lines.next();
+    const { url, token, pond } = JSON.parse(String(first.value)) as {
+      url: string;
+      token: string;
+      pond: string;
+    };
+    const server = new Server(new URL(url).origin, token);
+    child.stdin.write('start\n');
+    const phases = { upload: 0, proposal: 0, preview: 0, run: 0 };
+    const time = async <T>(phase: keyof typeof phases, f: () => Promise<T>): Promise<T> => {
+      child.stdin.write(`phase ${phase}\n`);
+      const t = performance.now();
+      const r = await f();
+      phases[phase] = performance.now() - t;
+      return r;
+    };
+    const started = performance.now();
+    const source = await time('upload', () => server.upload(pond, csv, size));
+    const spec = await time('proposal', () =>
+      server.call<ImportFileSpec>('importProposal', { pond, source: source.id, dest: '/' }),
+    );
+    const preview = await time('preview', () =>
+      server.call<ImportFilePreview>('importPreview', { pond, file: spec }),
+    );
+    if (preview.preview.rowCount !== ROWS || preview.preview.problems.length > 0) {
+      throw new Error(
+        `the preview: ${preview.preview.rowCount} rows, ${preview.preview.problems.join('; ')}`,
+      );
+    }
+    const done = await time('run', async () => {
+      const [job] = await server.call<JobInfo[]>('importRun', {
+        pond,
+        files: [spec],
+        transactions: 'one',
+      });
+      return server.until(job!.id);
+    });
+    const elapsed = performance.now() - started;
+    if (done.state !== 'done')
+      throw new Error(`the import ended ${done.state}: ${done.error?.message}`);
+    child.stdin.write('stop\n');
+    const last = await lines.next();
+    const measured = JSON.parse(String(last.value)) as Omit<AppRun, 'ms' | 'phases'>;
+    await exited(child);
+    return { ms: elapsed, phases, ...measured };
+  } finally {
+    child.kill();
+    await rm(pondDir, { recursive: true, force: true });
+  }
+}
+
+/** The browser's side of `pond serve`: the API with the token, and the upload route. */
+class Server {
+  constructor(
+    private readonly origin: string,
+    private readonly token: string,
+  ) {}
+
+  async call<T>(method: string, arg: unknown): Promise<T> {
+    const res = await fetch(this.origin + API_PREFIX + method, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.token}` },
+      body: encodeWire({ arg }),
+    });
+    return answer<T>(await res.text(), method);
+  }
+
+  /** The file streamed from disk as the body, as the page's XMLHttpRequest sends a File. */
+  upload(pond: string, file: string, size: number): Promise<ImportSource> {
+    const url = new URL(`${this.origin}${UPLOAD_PATH}`);
+    url.searchParams.set('pond', pond);
+    url.searchParams.set('name', 'sensors.csv');
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${this.token}`,
+            'Content-Type': 'application/octet-stream',
+            'Content-Length': size,
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => {
+            try {
+              resolve(answer<ImportSource>(text, 'upload'));
+            } catch (e) {
+              reject(e as Error);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      createReadStream(file).pipe(req);
+    });
+  }
+
+  /** Waits for a job's end, asking as the page would without its WebSocket. */
+  async until(id: string): Promise<JobInfo> {
+    for (;;) {
+      const job = (await this.call<JobInfo[]>('jobs', undefined)).find((j) => j.id === id);
+      if (!job) throw new Error(`job ${id} is gone`);
+      if (job.state !== 'running') return job;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function answer<T>(text: string, what: string): T {
+  const body = decodeWire(text) as WireResponse;
+  if (!body.ok) throw new Error(`${what}: ${body.error.code} ${body.error.message}`);
+  return body.value as T;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve();
+    else child.on('exit', () => resolve());
+  });
+}

@@ -1,0 +1,257 @@
+/**
+ * Uploads to `pond serve` for the import wizard, and the commits it pushes: a real pond, a real
+ * server on a free port, real HTTP and WebSocket, a real CLI process committing beside it.
+ */
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ImportFilePreview, ImportSource } from '../../../shared/app-import.js';
+import type { PondSummary } from '../../../shared/api.js';
+import type { ErrorInfo } from '../../../shared/errors.js';
+import { decodeWire } from '../../../shared/wire.js';
+import { runPond } from '../../cli/test/run-pond.js';
+import { createPond } from '../../service/open-pond.js';
+import { LocalPondService } from '../../service/pond-service.js';
+import { startServer, type RunningServer } from '../http-server.js';
+import { killServeProcesses, startServeProcess } from './serve-process.js';
+
+const LIMIT = 1024 * 1024;
+let dir: string;
+let pondDir: string;
+let svc: LocalPondService;
+let server: RunningServer;
+let pond: PondSummary;
+
+interface Answer {
+  status: number;
+  ok?: boolean;
+  value?: unknown;
+  error?: ErrorInfo;
+  connection?: string;
+}
+
+/** POST /upload with the given headers and body (a Buffer, sent whole). */
+function post(
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+  port = server.port,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      // 'close', not 'end': a refusal closes the connection, which may cut the response's end.
+      res.on('close', () => {
+        const json = /^application\/json/.test(res.headers['content-type'] ?? '');
+        const parsed = json ? (decodeWire(text) as Omit<Answer, 'status'>) : {};
+        resolve({
+          status: res.statusCode ?? 0,
+          connection: res.headers.connection,
+          ...parsed,
+        });
+      });
+    });
+    // A server that refuses before reading may close while the body is still going out.
+    req.on('error', (e) => reject(e));
+    req.end(body);
+  });
+}
+
+const auth = () => ({
+  Authorization: `Bearer ${server.token}`,
+  'Content-Type': 'application/octet-stream',
+});
+const uploadPath = (name: string) =>
+  `/upload?pond=${encodeURIComponent(pond.handle)}&name=${encodeURIComponent(name)}`;
+
+async function api(method: string, arg: unknown): Promise<Answer> {
+  const body = Buffer.from(JSON.stringify({ arg }));
+  const r = await new Promise<Answer>((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'POST',
+        path: `/api/${method}`,
+        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, ...(decodeWire(text) as object) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+  return r;
+}
+
+async function staged(): Promise<string[]> {
+  const root = join(pondDir, 'data', '_large_files', '_staging');
+  const out: string[] = [];
+  for (const owner of await readdir(root).catch(() => [] as string[])) {
+    for (const up of await readdir(join(root, owner)).catch(() => [] as string[])) {
+      for (const f of await readdir(join(root, owner, up)).catch(() => [] as string[]))
+        out.push(`${up}/${f}`);
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pond-serve-upload-'));
+  pondDir = join(dir, 'pond');
+  const p = await createPond(pondDir, 'uploads', { command: ['test', 'init'] });
+  await p.write({ command: ['test', 'mkdir'] }, async (txn) => (await txn.wd()).mkdir('/raw'));
+  await p.close();
+  const bundle = join(dir, 'bundle');
+  await mkdir(bundle);
+  await writeFile(join(bundle, 'index.html'), '<!doctype html><title>bundle</title>');
+  svc = new LocalPondService({
+    mode: 'browser',
+    appData: join(dir, 'app-data'),
+    uploadLimitBytes: LIMIT,
+  });
+  pond = await svc.openPath(pondDir);
+  server = await startServer({ service: svc, staticDir: bundle, host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  await killServeProcesses();
+  await server?.close();
+  await svc?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('pond serve: uploads for the import wizard', () => {
+  it('streams a file into the pond’s staging, names it by id, and states its limit', async () => {
+    expect((await api('appInfo', undefined)).value).toMatchObject({ uploadLimitBytes: LIMIT });
+    const csv = Buffer.from('timestamp,level\n2024-07-01 00:00:00,1.5\n2024-07-01 01:00:00,2\n');
+    const r = await post(uploadPath('lake level.csv'), auth(), csv);
+    expect(r.status).toBe(200);
+    const source = r.value as ImportSource;
+    expect(source).toMatchObject({ name: 'lake level.csv', size: csv.length, format: 'csv' });
+    expect(await staged()).toEqual([expect.stringMatching(/^upload-.*\/lake level\.csv$/)]);
+    const file = { source: source.id, target: '/raw/level.series', kind: 'series', overrides: {} };
+    const p = await api('importPreview', { pond: pond.handle, file });
+    expect(p.ok, JSON.stringify(p.error)).toBe(true);
+    expect((p.value as ImportFilePreview).preview.rowCount).toBe(2);
+    await api('releaseImportSources', [source.id]);
+    expect(await staged()).toEqual([]);
+  });
+
+  it('refuses an upload without the token, from another origin or host, without a length, or too large', async () => {
+    const body = Buffer.from('a,b\n1,2\n');
+    const cases: [Record<string, string>, string, number][] = [
+      [{ 'Content-Type': 'application/octet-stream' }, uploadPath('a.csv'), 401],
+      [{ ...auth(), Authorization: 'Bearer wrong' }, uploadPath('a.csv'), 401],
+      [{ ...auth(), Origin: 'http://evil.example' }, uploadPath('a.csv'), 403],
+      [{ ...auth(), Host: 'evil.example' }, uploadPath('a.csv'), 403],
+      [{ ...auth(), 'Transfer-Encoding': 'chunked' }, uploadPath('a.csv'), 411],
+      [auth(), `/upload?pond=${pond.handle}`, 400],
+      [auth(), `/upload?pond=nope&name=a.csv`, 404],
+      [auth(), uploadPath('../a.csv'), 400],
+      [auth(), uploadPath('a#b.csv'), 400],
+    ];
+    for (const [headers, path, status] of cases) {
+      const r = await post(path, headers, body);
+      expect(r.status, `${JSON.stringify(headers)} ${path}`).toBe(status);
+    }
+    const big = await post(uploadPath('big.csv'), {
+      ...auth(),
+      'Content-Length': String(LIMIT + 1),
+    });
+    expect(big.status).toBe(413);
+    expect(big.error?.message).toContain(`at most ${LIMIT} bytes`);
+    expect(big.connection).toBe('close');
+    expect(await staged()).toEqual([]);
+  });
+
+  it('removes what a client that goes away mid-upload sent', async () => {
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'POST',
+        path: uploadPath('cut.csv'),
+        headers: { ...auth(), 'Content-Length': String(LIMIT) },
+      });
+      req.on('error', () => resolve());
+      req.write(Buffer.alloc(200_000, 'x'));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 300);
+    });
+    await expect.poll(() => staged(), { timeout: 10_000 }).toEqual([]);
+    // The server still answers.
+    expect((await api('openPonds', undefined)).status).toBe(200);
+  });
+
+  it('pushes commits of other processes over the WebSocket, and removes uploads when it stops', async () => {
+    const pushed: PondSummary[] = [];
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    ws.on('message', (m) => {
+      const msg = JSON.parse(String(m)) as { type: string; pond?: PondSummary };
+      if (msg.type === 'pond') pushed.push(msg.pond!);
+    });
+    await new Promise((r) => ws.once('open', r));
+    const before = (await api('openPonds', undefined)).value as PondSummary[];
+    const r = await runPond(['--pond', pondDir, 'mkdir', '/from-cli']);
+    expect(r.code, r.stderr).toBe(0);
+    await expect
+      .poll(() => pushed.map((p) => p.lastTxn), { timeout: 10_000 })
+      .toEqual([before[0]!.lastTxn + 1]);
+    ws.close();
+
+    const up = await post(uploadPath('left.csv'), auth(), Buffer.from('a\n1\n'));
+    expect(up.status).toBe(200);
+    expect(await staged()).toHaveLength(1);
+    await server.close();
+    await svc.close();
+    expect(await staged()).toEqual([]);
+  });
+});
+
+describe('pond serve --max-upload', () => {
+  it('takes uploads up to the limit it was given, refuses larger ones, and removes what it took when it stops', async () => {
+    const bad = await runPond(['--pond', pondDir, 'serve', '--max-upload', '0']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--max-upload');
+
+    const served = await startServeProcess(join(dir, 'process'), pondDir, ['--max-upload', '2']);
+    const call = async (method: string) => {
+      const res = await fetch(new URL(`/api/${method}`, served.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      return ((await res.json()) as { value: unknown }).value;
+    };
+    const mib = 1024 * 1024;
+    expect(await call('appInfo')).toMatchObject({ uploadLimitBytes: 2 * mib });
+    const handle = ((await call('openPonds')) as PondSummary[])[0]!.handle;
+    const path = (name: string) =>
+      `/upload?pond=${encodeURIComponent(handle)}&name=${encodeURIComponent(name)}`;
+    const headers = {
+      Authorization: `Bearer ${served.token}`,
+      'Content-Type': 'application/octet-stream',
+    };
+    const big = await post(path('big.csv'), headers, Buffer.alloc(2 * mib + 1, 48), served.port);
+    expect(big.status).toBe(413);
+    expect(big.error?.message).toContain('pond serve --max-upload');
+    const fits = await post(path('fits.csv'), headers, Buffer.alloc(2 * mib, 48), served.port);
+    expect(fits.status).toBe(200);
+    expect(await staged()).toHaveLength(1);
+    expect(await served.stop('SIGTERM')).toBe(0);
+    expect(await staged()).toEqual([]);
+  });
+});
