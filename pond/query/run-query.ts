@@ -37,7 +37,7 @@ export async function streamQuery(
 ): Promise<QueryStream> {
   let result;
   try {
-    result = await session.connection.stream(sql);
+    result = await (await session.connection()).stream(sql);
   } catch (e) {
     throw queryError(e, sql);
   }

@@ -1,10 +1,8 @@
 import type { AddFile, Snapshot } from '../delta/index.js';
 import { parseStats } from '../delta/index.js';
-import type { DuckSession } from '../duckdb/session.js';
-import { literal, stringList } from '../duckdb/sql.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { EntryType } from '../tinyfs/entry-type.js';
-import { PARTITION_COLUMN, ROW_PROJECTION, type OplogRow } from './oplog.js';
+import { PARTITION_COLUMN, type OplogRow } from './oplog.js';
+import { readOplogFile } from './oplog-file.js';
 
 /** A live data file of the oplog with the bounds its stats give (open bounds when absent). */
 export interface IndexedFile {
@@ -21,11 +19,9 @@ export interface IndexedFile {
 /**
  * Files up to this size are read whole and every node's rows cached: a partition holds a
  * directory and its children, so listing a directory also answers its files' version reads
- * (one query instead of one per file opened afterwards).
+ * (one read instead of one per file opened afterwards).
  */
 const READ_WHOLE_BYTES = 64 * 1024;
-/** Node ids per prefetch query. */
-const PREFETCH_BATCH = 2000;
 
 /**
  * Reads oplog rows for one node at a time without scanning history (DESIGN §3):
@@ -38,8 +34,7 @@ export class OplogReader {
   private readonly byPartition = new Map<string, IndexedFile[]>();
 
   constructor(
-    private readonly session: DuckSession,
-    private readonly snapshot: Snapshot,
+    snapshot: Snapshot,
     private readonly cache: RowCache,
     /** Index entries by file path, kept across snapshots: a file's stats never change. */
     indexed: Map<string, IndexedFile>,
@@ -94,9 +89,9 @@ export class OplogReader {
   }
 
   /**
-   * Reads the rows of many nodes of one partition with one query per batch of files and nodes,
-   * into the cache, so the per-node reads that follow (revert and restore check thousands of
-   * nodes an import made) cost no query each.
+   * Reads the rows of many nodes of one partition with one read per file, into the cache, so the
+   * per-node reads that follow (revert and restore check thousands of nodes an import made) cost
+   * no read each.
    */
   async prefetch(partId: string, nodeIds: Iterable<string>): Promise<void> {
     const ids = [...new Set(nodeIds)];
@@ -105,16 +100,10 @@ export class OplogReader {
         (id) => mayHoldNode(f, id) && !this.cache.has(cacheKey(f.path, id)),
       );
       if (wanted.length < 2) continue;
-      for (let i = 0; i < wanted.length; i += PREFETCH_BATCH) {
-        const batch = wanted.slice(i, i + PREFETCH_BATCH);
-        const grouped = await this.query(
-          [f],
-          ` WHERE node_id IN (${batch.map(literal).join(', ')})`,
-        );
-        const byNode = new Map<string, OplogRow[]>(batch.map((id) => [id, []]));
-        for (const r of grouped.get(f.path) ?? []) byNode.get(r.node_id)?.push(r);
-        for (const [id, rows] of byNode) this.cache.set(cacheKey(f.path, id), rows);
-      }
+      const byNode = new Map<string, OplogRow[]>(wanted.map((id) => [id, []]));
+      const grouped = await this.read([f], (r) => byNode.has(r.node_id));
+      for (const r of grouped.get(f.path) ?? []) byNode.get(r.node_id)!.push(r);
+      for (const [id, rows] of byNode) this.cache.set(cacheKey(f.path, id), rows);
     }
   }
 
@@ -122,7 +111,7 @@ export class OplogReader {
   async allRows(): Promise<OplogRow[]> {
     const files = [...this.byPartition.values()].flat();
     if (files.length === 0) return [];
-    const grouped = await this.query(files, '');
+    const grouped = await this.read(files);
     return files.flatMap((f) => grouped.get(f.path) ?? []);
   }
 
@@ -135,7 +124,7 @@ export class OplogReader {
       .flat()
       .filter((f) => f.minTxn <= seq && seq <= f.maxTxn);
     if (files.length === 0) return [];
-    const grouped = await this.query(files, ` WHERE txn_seq = ${Number(seq)}`);
+    const grouped = await this.read(files, (r) => r.txn_seq === seq);
     return files.flatMap((f) => grouped.get(f.path) ?? []);
   }
 
@@ -146,8 +135,8 @@ export class OplogReader {
   }
 
   /**
-   * The rows of one node in some files. Only that node's rows are read (DuckDB skips the rest
-   * with the row-group statistics), and they are cached per file and node.
+   * The rows of one node in some files, cached per file and node. A small file is read once for
+   * all of its nodes; a large one keeps only this node's rows (the cache stays bounded).
    */
   private async nodeRows(files: IndexedFile[], nodeId: string): Promise<OplogRow[]> {
     // Hold the cached rows first: filling the cache below may evict them.
@@ -160,7 +149,7 @@ export class OplogReader {
     const small = missing.filter((f) => f.size <= READ_WHOLE_BYTES);
     const large = missing.filter((f) => f.size > READ_WHOLE_BYTES);
     if (small.length > 0) {
-      const grouped = await this.query(small, '');
+      const grouped = await this.read(small);
       for (const f of small) {
         const byNode = new Map<string, OplogRow[]>([[nodeId, []]]);
         for (const r of grouped.get(f.path) ?? []) {
@@ -173,7 +162,7 @@ export class OplogReader {
       }
     }
     if (large.length > 0) {
-      const grouped = await this.query(large, ` WHERE node_id = ${literal(nodeId)}`);
+      const grouped = await this.read(large, (r) => r.node_id === nodeId);
       for (const f of large) {
         const rows = grouped.get(f.path) ?? [];
         found.set(f.path, rows);
@@ -183,29 +172,16 @@ export class OplogReader {
     return files.flatMap((f) => found.get(f.path)!);
   }
 
-  private async query(files: IndexedFile[], where: string): Promise<Map<string, OplogRow[]>> {
-    const sql =
-      `SELECT filename, ${ROW_PROJECTION} FROM read_parquet(${stringList(files.map((f) => f.path))}, ` +
-      `filename = true, hive_partitioning = false)${where}`;
-    let raw: Record<string, unknown>[];
-    try {
-      raw = await this.session.all(sql);
-    } catch (e) {
-      throw new PondError(
-        ErrorCode.DeltaCorrupt,
-        `cannot read oplog files at version ${this.snapshot.version}: ${(e as Error).message}`,
-        { cause: e },
-      );
-    }
-    const partOf = new Map(files.map((f) => [f.path, f.partId]));
-    const grouped = new Map<string, OplogRow[]>();
-    for (const r of raw) {
-      const file = r['filename'] as string;
-      const list = grouped.get(file) ?? [];
-      list.push(toRow(r, partOf.get(file)!));
-      grouped.set(file, list);
-    }
-    return grouped;
+  /**
+   * The rows of some files that `keep` accepts, by file path. Each file is read whole in JS
+   * (oplog-file.ts): oplog files are small, and a metadata read must not load DuckDB.
+   */
+  private async read(
+    files: IndexedFile[],
+    keep: (r: OplogRow) => boolean = () => true,
+  ): Promise<Map<string, OplogRow[]>> {
+    const read = await Promise.all(files.map((f) => readOplogFile(f.path, f.partId)));
+    return new Map(files.map((f, i) => [f.path, read[i]!.filter(keep)]));
   }
 }
 
@@ -240,27 +216,6 @@ function mayHoldNode(f: IndexedFile, nodeId: string): boolean {
   if (f.minNode !== undefined && nodeId < f.minNode) return false;
   if (f.maxNode !== undefined && nodeId.slice(0, f.maxNode.length) > f.maxNode) return false;
   return true;
-}
-
-function toRow(r: Record<string, unknown>, partId: string): OplogRow {
-  const content = r['content'];
-  return {
-    part_id: partId,
-    node_id: r['node_id'] as string,
-    entry_type: r['entry_type'] as EntryType,
-    version: r['version'] as number,
-    timestamp: r['timestamp'] as number,
-    txn_seq: r['txn_seq'] as number,
-    size: r['size'] as number | null,
-    sha256: r['sha256'] as string | null,
-    content: content === null ? null : new Uint8Array(content as Uint8Array),
-    blob: r['blob'] as string | null,
-    min_event_time: r['min_event_time'] as number | null,
-    max_event_time: r['max_event_time'] as number | null,
-    timestamp_column: r['timestamp_column'] as string | null,
-    factory: r['factory'] as string | null,
-    attributes: r['attributes'] as string | null,
-  };
 }
 
 /**
