@@ -3,6 +3,8 @@ import { parseStats } from '../delta/index.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { PARTITION_COLUMN, type OplogRow } from './oplog.js';
 import { readOplogFile } from './oplog-file.js';
+import { keepsRow, readOplogFilesDuckDB, type RowFilter } from './oplog-file-duckdb.js';
+import type { DuckSession } from '../duckdb/session.js';
 
 /** A live data file of the oplog with the bounds its stats give (open bounds when absent). */
 export interface IndexedFile {
@@ -17,11 +19,16 @@ export interface IndexedFile {
 }
 
 /**
- * Files up to this size are read whole and every node's rows cached: a partition holds a
- * directory and its children, so listing a directory also answers its files' version reads
- * (one read instead of one per file opened afterwards).
+ * Files up to this size are read whole in JS and every node's rows cached: a partition holds a
+ * directory and its children, so listing a directory also answers its files' version reads (one
+ * read instead of one per file opened afterwards). Larger files are read by DuckDB, one node (or
+ * batch) at a time with the filter pushed down: on the 5 MB file of a 100,000-entry directory,
+ * JS took 0.5-0.8 s and DuckDB about 0.1 s once loaded (loading it costs about 0.25 s); a small
+ * pond's files are a few KB and read in JS in about a millisecond.
  */
-const READ_WHOLE_BYTES = 64 * 1024;
+export const JS_READ_MAX_BYTES = 1024 * 1024;
+/** Node ids per DuckDB prefetch query. */
+const PREFETCH_BATCH = 2000;
 
 /**
  * Reads oplog rows for one node at a time without scanning history (DESIGN §3):
@@ -34,6 +41,8 @@ export class OplogReader {
   private readonly byPartition = new Map<string, IndexedFile[]>();
 
   constructor(
+    /** The pond's session: it loads DuckDB only if a file is too large for the JS reader. */
+    private readonly session: DuckSession,
     snapshot: Snapshot,
     private readonly cache: RowCache,
     /** Index entries by file path, kept across snapshots: a file's stats never change. */
@@ -89,9 +98,9 @@ export class OplogReader {
   }
 
   /**
-   * Reads the rows of many nodes of one partition with one read per file, into the cache, so the
-   * per-node reads that follow (revert and restore check thousands of nodes an import made) cost
-   * no read each.
+   * Reads the rows of many nodes of one partition with one read per file (per batch of nodes in
+   * DuckDB), into the cache, so the per-node reads that follow (revert and restore check
+   * thousands of nodes an import made) cost no read each.
    */
   async prefetch(partId: string, nodeIds: Iterable<string>): Promise<void> {
     const ids = [...new Set(nodeIds)];
@@ -100,10 +109,15 @@ export class OplogReader {
         (id) => mayHoldNode(f, id) && !this.cache.has(cacheKey(f.path, id)),
       );
       if (wanted.length < 2) continue;
-      const byNode = new Map<string, OplogRow[]>(wanted.map((id) => [id, []]));
-      const grouped = await this.read([f], (r) => byNode.has(r.node_id));
-      for (const r of grouped.get(f.path) ?? []) byNode.get(r.node_id)!.push(r);
-      for (const [id, rows] of byNode) this.cache.set(cacheKey(f.path, id), rows);
+      // A file read in JS is decoded whole anyway: one read for every node.
+      const per = f.size <= JS_READ_MAX_BYTES ? wanted.length : PREFETCH_BATCH;
+      for (let i = 0; i < wanted.length; i += per) {
+        const batch = wanted.slice(i, i + per);
+        const byNode = new Map<string, OplogRow[]>(batch.map((id) => [id, []]));
+        const grouped = await this.read([f], { nodes: new Set(batch) });
+        for (const r of grouped.get(f.path) ?? []) byNode.get(r.node_id)!.push(r);
+        for (const [id, rows] of byNode) this.cache.set(cacheKey(f.path, id), rows);
+      }
     }
   }
 
@@ -124,7 +138,7 @@ export class OplogReader {
       .flat()
       .filter((f) => f.minTxn <= seq && seq <= f.maxTxn);
     if (files.length === 0) return [];
-    const grouped = await this.read(files, (r) => r.txn_seq === seq);
+    const grouped = await this.read(files, { txn: seq });
     return files.flatMap((f) => grouped.get(f.path) ?? []);
   }
 
@@ -146,8 +160,8 @@ export class OplogReader {
       if (rows) found.set(f.path, rows);
     }
     const missing = files.filter((f) => !found.has(f.path));
-    const small = missing.filter((f) => f.size <= READ_WHOLE_BYTES);
-    const large = missing.filter((f) => f.size > READ_WHOLE_BYTES);
+    const small = missing.filter((f) => f.size <= JS_READ_MAX_BYTES);
+    const large = missing.filter((f) => f.size > JS_READ_MAX_BYTES);
     if (small.length > 0) {
       const grouped = await this.read(small);
       for (const f of small) {
@@ -162,7 +176,7 @@ export class OplogReader {
       }
     }
     if (large.length > 0) {
-      const grouped = await this.read(large, (r) => r.node_id === nodeId);
+      const grouped = await this.read(large, { nodes: new Set([nodeId]) });
       for (const f of large) {
         const rows = grouped.get(f.path) ?? [];
         found.set(f.path, rows);
@@ -173,15 +187,25 @@ export class OplogReader {
   }
 
   /**
-   * The rows of some files that `keep` accepts, by file path. Each file is read whole in JS
-   * (oplog-file.ts): oplog files are small, and a metadata read must not load DuckDB.
+   * The rows of some files that `filter` keeps, by file path: small files in JS (oplog-file.ts),
+   * so listing a small pond never loads DuckDB; large ones by DuckDB (oplog-file-duckdb.ts).
    */
   private async read(
     files: IndexedFile[],
-    keep: (r: OplogRow) => boolean = () => true,
+    filter: RowFilter = {},
   ): Promise<Map<string, OplogRow[]>> {
-    const read = await Promise.all(files.map((f) => readOplogFile(f.path, f.partId)));
-    return new Map(files.map((f, i) => [f.path, read[i]!.filter(keep)]));
+    const small = files.filter((f) => f.size <= JS_READ_MAX_BYTES);
+    const large = files.filter((f) => f.size > JS_READ_MAX_BYTES);
+    const keep = keepsRow(filter);
+    const [inJs, inDuck] = await Promise.all([
+      Promise.all(small.map((f) => readOplogFile(f.path, f.partId))),
+      large.length > 0
+        ? readOplogFilesDuckDB(this.session, large, filter)
+        : new Map<string, OplogRow[]>(),
+    ]);
+    const out = new Map<string, OplogRow[]>(small.map((f, i) => [f.path, inJs[i]!.filter(keep)]));
+    for (const f of large) out.set(f.path, inDuck.get(f.path) ?? []);
+    return out;
   }
 }
 

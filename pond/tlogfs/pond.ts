@@ -290,7 +290,7 @@ export class Pond {
 
   private services(snapshot: Snapshot) {
     if (!this.reader || this.readerVersion !== snapshot.version) {
-      this.reader = new OplogReader(snapshot, this.rowCache, this.fileIndex);
+      this.reader = new OplogReader(this.session, snapshot, this.rowCache, this.fileIndex);
       this.readerVersion = snapshot.version;
     }
     return {
