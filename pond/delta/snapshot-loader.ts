@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { DuckSession } from '../duckdb/session.js';
 import type { RemoveFile } from './actions.js';
 import { readCheckpoint } from './checkpoint-read.js';
 import {
@@ -32,7 +31,7 @@ import { Snapshot } from './snapshot.js';
  * and for time travel.
  */
 
-export async function loadLatest(session: DuckSession, root: string): Promise<Snapshot> {
+export async function loadLatest(root: string): Promise<Snapshot> {
   await assertTable(root);
   const hint = await readLastCheckpoint(root);
   if (hint) {
@@ -40,10 +39,10 @@ export async function loadLatest(session: DuckSession, root: string): Promise<Sn
     if (await allExist(root, ref.files)) {
       const state = new TableState(root);
       state.applyCheckpoint(
-        await readCheckpoint(session, root, ref, 'state'),
+        await readCheckpoint(root, ref, 'state'),
         ref.version,
         ref.files[0]!,
-        deferredRemoves(session, root, ref),
+        deferredRemoves(root, ref),
       );
       const commits = await readCommitsAfter(root, ref.version);
       return finish(root, state, commits);
@@ -61,7 +60,6 @@ export async function loadLatest(session: DuckSession, root: string): Promise<Sn
     );
   }
   return loadFromListing(
-    session,
     root,
     Math.max(...versions),
     listing.checkpoints,
@@ -70,11 +68,7 @@ export async function loadLatest(session: DuckSession, root: string): Promise<Sn
 }
 
 /** The snapshot at `version` (time travel). */
-export async function loadAt(
-  session: DuckSession,
-  root: string,
-  version: number,
-): Promise<Snapshot> {
+export async function loadAt(root: string, version: number): Promise<Snapshot> {
   if (!Number.isInteger(version) || version < 0) {
     throw new PondError(ErrorCode.InvalidArgument, `'${version}' is not a table version`, {
       input: String(version),
@@ -96,29 +90,22 @@ export async function loadAt(
       },
     );
   }
-  return loadFromListing(
-    session,
-    root,
-    version,
-    listing.checkpoints,
-    new Set(listing.commits.keys()),
-  );
+  return loadFromListing(root, version, listing.checkpoints, new Set(listing.commits.keys()));
 }
 
 /** The commits after `snapshot`, applied to a copy of its state; the same snapshot if none. */
-export async function loadNewer(session: DuckSession, snapshot: Snapshot): Promise<Snapshot> {
+export async function loadNewer(snapshot: Snapshot): Promise<Snapshot> {
   const commits = await readCommitsAfter(snapshot.root, snapshot.version);
   if (commits.length === 0) {
     // A hint beyond us with our next commit gone means the log was cleaned up past this
     // snapshot: start again from the newest checkpoint.
     const hint = await readLastCheckpoint(snapshot.root);
-    return hint && hint.version > snapshot.version ? loadLatest(session, snapshot.root) : snapshot;
+    return hint && hint.version > snapshot.version ? loadLatest(snapshot.root) : snapshot;
   }
   return finish(snapshot.root, snapshot.state.clone(), commits);
 }
 
 async function loadFromListing(
-  session: DuckSession,
   root: string,
   version: number,
   checkpoints: CheckpointRef[],
@@ -135,10 +122,10 @@ async function loadFromListing(
   const state = new TableState(root);
   if (cp)
     state.applyCheckpoint(
-      await readCheckpoint(session, root, cp, 'state'),
+      await readCheckpoint(root, cp, 'state'),
       cp.version,
       cp.files[0]!,
-      deferredRemoves(session, root, cp),
+      deferredRemoves(root, cp),
     );
   const from = cp ? cp.version + 1 : 0;
   for (let v = from; v <= version; v++) if (!commits.has(v)) throw missingVersion(root, v);
@@ -146,14 +133,10 @@ async function loadFromListing(
 }
 
 /** Loads a checkpoint's removes once, when something asks for tombstones. */
-function deferredRemoves(
-  session: DuckSession,
-  root: string,
-  ref: CheckpointRef,
-): () => Promise<RemoveFile[]> {
+function deferredRemoves(root: string, ref: CheckpointRef): () => Promise<RemoveFile[]> {
   let loaded: Promise<RemoveFile[]> | undefined;
   return () =>
-    (loaded ??= readCheckpoint(session, root, ref, 'removes').then((actions) =>
+    (loaded ??= readCheckpoint(root, ref, 'removes').then((actions) =>
       actions.flatMap((a) => ('remove' in a ? [a.remove] : [])),
     ));
 }

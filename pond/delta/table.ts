@@ -53,7 +53,7 @@ export class DeltaTable {
   /** Opens the latest snapshot. Fails if `root` has no `_delta_log` or no commits. */
   static async open(root: string, session: DuckSession): Promise<DeltaTable> {
     const abs = path.resolve(root);
-    return new DeltaTable(abs, session, await loadLatest(session, abs));
+    return new DeltaTable(abs, session, await loadLatest(abs));
   }
 
   /** Creates the table: version 0 with protocol (1,2) and metaData. Fails if one exists. */
@@ -106,13 +106,13 @@ export class DeltaTable {
 
   /** Applies only the commits after the current snapshot. */
   async refresh(): Promise<Snapshot> {
-    return this.advance(await loadNewer(this.session, this.current));
+    return this.advance(await loadNewer(this.current));
   }
 
   /** Time travel: the table as of `version` (from the newest checkpoint at or below it). */
   async snapshotAt(version: number): Promise<Snapshot> {
     if (version === this.current.version) return this.current;
-    return loadAt(this.session, this.root, version);
+    return loadAt(this.root, version);
   }
 
   /**

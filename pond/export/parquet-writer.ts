@@ -54,7 +54,11 @@ export async function writeParquet(
         `SET partitioned_write_max_open_files = ${options.maxOpenPartitions ?? MAX_OPEN_PARTITIONS}`,
       );
     stats = options.onProgress
-      ? await withQueryProgress(session.connection, () => session.all(sql), options.onProgress)
+      ? await withQueryProgress(
+          await session.connection(),
+          () => session.all(sql),
+          options.onProgress,
+        )
       : await session.all(sql);
   } catch (e) {
     throw queryError(e, sql);

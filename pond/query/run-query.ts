@@ -1,7 +1,6 @@
 import { ErrorCode, PondError, messageOf } from '../../shared/errors.js';
 import type { DuckSession } from '../duckdb/session.js';
 import { sqlError } from '../duckdb/session.js';
-import { jsonWithBase64Blobs } from './blob-base64.js';
 import { formatCell, type CellValue } from './result-format.js';
 import { withSources } from './with-sources.js';
 
@@ -37,7 +36,7 @@ export async function streamQuery(
 ): Promise<QueryStream> {
   let result;
   try {
-    result = await session.connection.stream(sql);
+    result = await (await session.connection()).stream(sql);
   } catch (e) {
     throw queryError(e, sql);
   }
@@ -48,9 +47,10 @@ export async function streamQuery(
     columns,
     async *rows() {
       try {
+        // Loaded here: it needs DuckDB's module, which a pond's metadata reads never load.
         const batches =
           options.blobs === 'base64'
-            ? result.yieldConvertedRows(jsonWithBase64Blobs)
+            ? result.yieldConvertedRows((await import('./blob-base64.js')).jsonWithBase64Blobs)
             : result.yieldRowsJson();
         for await (const batch of batches) {
           yield batch.map((row) => row.map((v, i) => formatCell(v, types[i]!)));

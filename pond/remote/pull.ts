@@ -57,7 +57,7 @@ async function pull(pond: Pond, remote: RemoteConfig, job: Job | undefined): Pro
   const store = await openStore(remote, job ? { signal: job.signal } : {});
   try {
     const local = localStore(pond);
-    const plan = await planTransfer(store, local, pond.session);
+    const plan = await planTransfer(store, local);
     const r = plan.relation;
     const base = { remote: remote.name, url: store.url, from: plan.from };
     if (plan.sourceView.tip < 0) {

@@ -75,7 +75,7 @@ async function push(
     ...(auto ? { maxAttempts: 1 } : {}),
   });
   try {
-    const plan = await planTransfer(localStore(pond), store, pond.session);
+    const plan = await planTransfer(localStore(pond), store);
     const r = plan.relation;
     const base = { remote: remote.name, url: store.url, from: plan.from };
     if (r.kind === 'empty') {

@@ -52,13 +52,13 @@ export async function restoreReplica(
   const name = options.name ?? 'origin';
   const tmp = join(dirname(dest), `.${basename(dest)}.restoring-${randomUUID()}`);
   const layout = new PondLayout(tmp);
-  const session = options.session ?? (await DuckSession.open());
+  const session = options.session ?? DuckSession.lazy();
   const store = await openStore(address, job ? { signal: job.signal } : {});
   try {
     await mkdir(layout.data, { recursive: true });
     await mkdir(layout.cache, { recursive: true });
     const local = new FileStore(layout.data, `the new replica at ${dest}`);
-    const plan = await planTransfer(store, local, session);
+    const plan = await planTransfer(store, local);
     if (plan.sourceView.tip < 0) {
       throw new PondError(ErrorCode.NotFound, `${store.url} holds no pond: nothing to restore`, {
         input: store.url,

@@ -1,7 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { DuckSession } from '../duckdb/session.js';
 import {
   LOG_DIR,
   decodeDataPath,
@@ -55,7 +54,6 @@ export interface TransferCounts {
 export async function planTransfer(
   source: ObjectStore,
   target: ObjectStore,
-  session: DuckSession,
 ): Promise<TransferPlan> {
   let sourceView = await readLogView(source);
   const targetView = await readLogView(target);
@@ -104,7 +102,7 @@ export async function planTransfer(
   const live = new Map<string, boolean>();
   const sizes = new Map<string, number>();
   if (checkpointStart !== undefined) {
-    for (const a of await checkpointActions(source, target, session, checkpointStart, sourceView)) {
+    for (const a of await checkpointActions(source, target, checkpointStart, sourceView)) {
       if (!('add' in a)) continue;
       live.set(keyOf(source, a.add.path), true);
       sizes.set(keyOf(source, a.add.path), a.add.size);
@@ -165,14 +163,13 @@ export async function planTransfer(
 async function checkpointActions(
   source: ObjectStore,
   target: ObjectStore,
-  session: DuckSession,
   version: number,
   view: LogView,
 ): Promise<Action[]> {
   const keys = view.checkpoints.get(version)!;
   const names = keys.map((k) => k.slice(LOG_PREFIX.length));
   if (source instanceof FileStore)
-    return readCheckpoint(session, source.root, { version, files: names }, 'state');
+    return readCheckpoint(source.root, { version, files: names }, 'state');
   if (!(target instanceof FileStore)) {
     throw new PondError(
       ErrorCode.Unsupported,
@@ -184,7 +181,7 @@ async function checkpointActions(
     await mkdir(join(tmp, LOG_DIR));
     for (const [i, key] of keys.entries())
       await source.download(key, join(tmp, LOG_DIR, names[i]!));
-    return await readCheckpoint(session, tmp, { version, files: names }, 'state');
+    return await readCheckpoint(tmp, { version, files: names }, 'state');
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

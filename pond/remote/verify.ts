@@ -85,7 +85,7 @@ export async function verifyRemote(
     // Everything the remote's log names: a transfer of the whole remote into an empty folder.
     let plan;
     try {
-      plan = await planTransfer(store, new FileStore(join(scratch, 'empty')), pond.session);
+      plan = await planTransfer(store, new FileStore(join(scratch, 'empty')));
     } catch (e) {
       if (!isPondError(e)) throw e;
       report.damaged.push({ key: store.url, problem: e.message });

@@ -1,10 +1,10 @@
 import type { AddFile, Snapshot } from '../delta/index.js';
 import { parseStats } from '../delta/index.js';
-import type { DuckSession } from '../duckdb/session.js';
-import { literal, stringList } from '../duckdb/sql.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { EntryType } from '../tinyfs/entry-type.js';
-import { PARTITION_COLUMN, ROW_PROJECTION, type OplogRow } from './oplog.js';
+import { PARTITION_COLUMN, type OplogRow } from './oplog.js';
+import { readOplogFile } from './oplog-file.js';
+import { keepsRow, readOplogFilesDuckDB, type RowFilter } from './oplog-file-duckdb.js';
+import type { DuckSession } from '../duckdb/session.js';
 
 /** A live data file of the oplog with the bounds its stats give (open bounds when absent). */
 export interface IndexedFile {
@@ -19,12 +19,15 @@ export interface IndexedFile {
 }
 
 /**
- * Files up to this size are read whole and every node's rows cached: a partition holds a
- * directory and its children, so listing a directory also answers its files' version reads
- * (one query instead of one per file opened afterwards).
+ * Files up to this size are read whole in JS and every node's rows cached: a partition holds a
+ * directory and its children, so listing a directory also answers its files' version reads (one
+ * read instead of one per file opened afterwards). Larger files are read by DuckDB, one node (or
+ * batch) at a time with the filter pushed down: on the 5 MB file of a 100,000-entry directory,
+ * JS took 0.5-0.8 s and DuckDB about 0.1 s once loaded (loading it costs about 0.25 s); a small
+ * pond's files are a few KB and read in JS in about a millisecond.
  */
-const READ_WHOLE_BYTES = 64 * 1024;
-/** Node ids per prefetch query. */
+export const JS_READ_MAX_BYTES = 1024 * 1024;
+/** Node ids per DuckDB prefetch query. */
 const PREFETCH_BATCH = 2000;
 
 /**
@@ -38,8 +41,9 @@ export class OplogReader {
   private readonly byPartition = new Map<string, IndexedFile[]>();
 
   constructor(
+    /** The pond's session: it loads DuckDB only if a file is too large for the JS reader. */
     private readonly session: DuckSession,
-    private readonly snapshot: Snapshot,
+    snapshot: Snapshot,
     private readonly cache: RowCache,
     /** Index entries by file path, kept across snapshots: a file's stats never change. */
     indexed: Map<string, IndexedFile>,
@@ -94,9 +98,9 @@ export class OplogReader {
   }
 
   /**
-   * Reads the rows of many nodes of one partition with one query per batch of files and nodes,
-   * into the cache, so the per-node reads that follow (revert and restore check thousands of
-   * nodes an import made) cost no query each.
+   * Reads the rows of many nodes of one partition with one read per file (per batch of nodes in
+   * DuckDB), into the cache, so the per-node reads that follow (revert and restore check
+   * thousands of nodes an import made) cost no read each.
    */
   async prefetch(partId: string, nodeIds: Iterable<string>): Promise<void> {
     const ids = [...new Set(nodeIds)];
@@ -105,14 +109,13 @@ export class OplogReader {
         (id) => mayHoldNode(f, id) && !this.cache.has(cacheKey(f.path, id)),
       );
       if (wanted.length < 2) continue;
-      for (let i = 0; i < wanted.length; i += PREFETCH_BATCH) {
-        const batch = wanted.slice(i, i + PREFETCH_BATCH);
-        const grouped = await this.query(
-          [f],
-          ` WHERE node_id IN (${batch.map(literal).join(', ')})`,
-        );
+      // A file read in JS is decoded whole anyway: one read for every node.
+      const per = f.size <= JS_READ_MAX_BYTES ? wanted.length : PREFETCH_BATCH;
+      for (let i = 0; i < wanted.length; i += per) {
+        const batch = wanted.slice(i, i + per);
         const byNode = new Map<string, OplogRow[]>(batch.map((id) => [id, []]));
-        for (const r of grouped.get(f.path) ?? []) byNode.get(r.node_id)?.push(r);
+        const grouped = await this.read([f], { nodes: new Set(batch) });
+        for (const r of grouped.get(f.path) ?? []) byNode.get(r.node_id)!.push(r);
         for (const [id, rows] of byNode) this.cache.set(cacheKey(f.path, id), rows);
       }
     }
@@ -122,7 +125,7 @@ export class OplogReader {
   async allRows(): Promise<OplogRow[]> {
     const files = [...this.byPartition.values()].flat();
     if (files.length === 0) return [];
-    const grouped = await this.query(files, '');
+    const grouped = await this.read(files);
     return files.flatMap((f) => grouped.get(f.path) ?? []);
   }
 
@@ -135,7 +138,7 @@ export class OplogReader {
       .flat()
       .filter((f) => f.minTxn <= seq && seq <= f.maxTxn);
     if (files.length === 0) return [];
-    const grouped = await this.query(files, ` WHERE txn_seq = ${Number(seq)}`);
+    const grouped = await this.read(files, { txn: seq });
     return files.flatMap((f) => grouped.get(f.path) ?? []);
   }
 
@@ -146,8 +149,8 @@ export class OplogReader {
   }
 
   /**
-   * The rows of one node in some files. Only that node's rows are read (DuckDB skips the rest
-   * with the row-group statistics), and they are cached per file and node.
+   * The rows of one node in some files, cached per file and node. A small file is read once for
+   * all of its nodes; a large one keeps only this node's rows (the cache stays bounded).
    */
   private async nodeRows(files: IndexedFile[], nodeId: string): Promise<OplogRow[]> {
     // Hold the cached rows first: filling the cache below may evict them.
@@ -157,10 +160,10 @@ export class OplogReader {
       if (rows) found.set(f.path, rows);
     }
     const missing = files.filter((f) => !found.has(f.path));
-    const small = missing.filter((f) => f.size <= READ_WHOLE_BYTES);
-    const large = missing.filter((f) => f.size > READ_WHOLE_BYTES);
+    const small = missing.filter((f) => f.size <= JS_READ_MAX_BYTES);
+    const large = missing.filter((f) => f.size > JS_READ_MAX_BYTES);
     if (small.length > 0) {
-      const grouped = await this.query(small, '');
+      const grouped = await this.read(small);
       for (const f of small) {
         const byNode = new Map<string, OplogRow[]>([[nodeId, []]]);
         for (const r of grouped.get(f.path) ?? []) {
@@ -173,7 +176,7 @@ export class OplogReader {
       }
     }
     if (large.length > 0) {
-      const grouped = await this.query(large, ` WHERE node_id = ${literal(nodeId)}`);
+      const grouped = await this.read(large, { nodes: new Set([nodeId]) });
       for (const f of large) {
         const rows = grouped.get(f.path) ?? [];
         found.set(f.path, rows);
@@ -183,29 +186,26 @@ export class OplogReader {
     return files.flatMap((f) => found.get(f.path)!);
   }
 
-  private async query(files: IndexedFile[], where: string): Promise<Map<string, OplogRow[]>> {
-    const sql =
-      `SELECT filename, ${ROW_PROJECTION} FROM read_parquet(${stringList(files.map((f) => f.path))}, ` +
-      `filename = true, hive_partitioning = false)${where}`;
-    let raw: Record<string, unknown>[];
-    try {
-      raw = await this.session.all(sql);
-    } catch (e) {
-      throw new PondError(
-        ErrorCode.DeltaCorrupt,
-        `cannot read oplog files at version ${this.snapshot.version}: ${(e as Error).message}`,
-        { cause: e },
-      );
-    }
-    const partOf = new Map(files.map((f) => [f.path, f.partId]));
-    const grouped = new Map<string, OplogRow[]>();
-    for (const r of raw) {
-      const file = r['filename'] as string;
-      const list = grouped.get(file) ?? [];
-      list.push(toRow(r, partOf.get(file)!));
-      grouped.set(file, list);
-    }
-    return grouped;
+  /**
+   * The rows of some files that `filter` keeps, by file path: small files in JS (oplog-file.ts),
+   * so listing a small pond never loads DuckDB; large ones by DuckDB (oplog-file-duckdb.ts).
+   */
+  private async read(
+    files: IndexedFile[],
+    filter: RowFilter = {},
+  ): Promise<Map<string, OplogRow[]>> {
+    const small = files.filter((f) => f.size <= JS_READ_MAX_BYTES);
+    const large = files.filter((f) => f.size > JS_READ_MAX_BYTES);
+    const keep = keepsRow(filter);
+    const [inJs, inDuck] = await Promise.all([
+      Promise.all(small.map((f) => readOplogFile(f.path, f.partId))),
+      large.length > 0
+        ? readOplogFilesDuckDB(this.session, large, filter)
+        : new Map<string, OplogRow[]>(),
+    ]);
+    const out = new Map<string, OplogRow[]>(small.map((f, i) => [f.path, inJs[i]!.filter(keep)]));
+    for (const f of large) out.set(f.path, inDuck.get(f.path) ?? []);
+    return out;
   }
 }
 
@@ -240,27 +240,6 @@ function mayHoldNode(f: IndexedFile, nodeId: string): boolean {
   if (f.minNode !== undefined && nodeId < f.minNode) return false;
   if (f.maxNode !== undefined && nodeId.slice(0, f.maxNode.length) > f.maxNode) return false;
   return true;
-}
-
-function toRow(r: Record<string, unknown>, partId: string): OplogRow {
-  const content = r['content'];
-  return {
-    part_id: partId,
-    node_id: r['node_id'] as string,
-    entry_type: r['entry_type'] as EntryType,
-    version: r['version'] as number,
-    timestamp: r['timestamp'] as number,
-    txn_seq: r['txn_seq'] as number,
-    size: r['size'] as number | null,
-    sha256: r['sha256'] as string | null,
-    content: content === null ? null : new Uint8Array(content as Uint8Array),
-    blob: r['blob'] as string | null,
-    min_event_time: r['min_event_time'] as number | null,
-    max_event_time: r['max_event_time'] as number | null,
-    timestamp_column: r['timestamp_column'] as string | null,
-    factory: r['factory'] as string | null,
-    attributes: r['attributes'] as string | null,
-  };
 }
 
 /**

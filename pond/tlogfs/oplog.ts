@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { blobValue, timestampTZValue } from '@duckdb/node-api';
 import type { PrimitiveType, StructType } from '../delta/index.js';
 import type { EntryType } from '../tinyfs/entry-type.js';
 import type { DuckSession } from '../duckdb/session.js';
@@ -106,10 +105,12 @@ export const ROW_PROJECTION = [
  * writes it out through the Delta writer and drops it.
  */
 export async function stageRows(session: DuckSession, rows: readonly OplogRow[]): Promise<string> {
+  // Loaded here, not at the top: reading a pond must not load DuckDB's native module.
+  const { blobValue, timestampTZValue } = await import('@duckdb/node-api');
   const table = `oplog_stage_${randomUUID().replaceAll('-', '')}`;
   const cols = COLUMNS.map(([name, , duck]) => `${ident(name)} ${duck}`).join(', ');
   await session.run(`CREATE TEMP TABLE ${table} (${cols})`);
-  const appender = await session.connection.createAppender(table);
+  const appender = await (await session.connection()).createAppender(table);
   for (const r of rows) {
     appender.appendVarchar(r.part_id);
     appender.appendVarchar(r.node_id);

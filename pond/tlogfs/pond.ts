@@ -117,7 +117,7 @@ export class Pond {
       created: new Date().toISOString(),
       createdBy: `${userName()}@${hostname()}`,
     };
-    const { session, owns } = await sessionFor(options);
+    const { session, owns } = sessionFor(options);
     const table = await DeltaTable.create(layout.data, session, {
       schema: oplogSchema(),
       partitionColumns: [PARTITION_COLUMN],
@@ -158,7 +158,7 @@ export class Pond {
         input: layout.root,
       });
     }
-    const { session, owns } = await sessionFor(options);
+    const { session, owns } = sessionFor(options);
     try {
       const table = await DeltaTable.open(layout.data, session);
       const identity = identityOf(table.snapshot, layout.root);
@@ -412,9 +412,10 @@ export class Pond {
   }
 }
 
-async function sessionFor(options: PondOptions): Promise<{ session: DuckSession; owns: boolean }> {
+/** The caller's session, or one of the pond's own that loads DuckDB only when a query needs it. */
+function sessionFor(options: PondOptions): { session: DuckSession; owns: boolean } {
   if (options.session) return { session: options.session, owns: false };
-  return { session: await DuckSession.open(), owns: true };
+  return { session: DuckSession.lazy(), owns: true };
 }
 
 function identityOf(snapshot: Snapshot, root: string): PondIdentity {

@@ -267,7 +267,7 @@ async function lintCheckpoint(
   for (let v = 0; v <= version; v++) if (!commits.has(v)) return;
   const fromCheckpoint = new TableState(root);
   fromCheckpoint.applyCheckpoint(
-    await readCheckpoint(session, root, { version, files }),
+    await readCheckpoint(root, { version, files }),
     version,
     files[0]!,
   );

@@ -36,6 +36,24 @@ describe('tlogfs: a pond in a Delta table', () => {
     await reopened.close();
   });
 
+  it('opens and reads without a DuckDB instance; a write makes one; both close', async () => {
+    await pond.write(meta('w'), async (txn) =>
+      (await txn.wd()).writeFile('/f', 'data', text('one')),
+    );
+    const reader = await Pond.open(join(dir, 'pond'));
+    const f = await reader.read(async (txn) => (await (await txn.wd()).getFile('/f')) as FileNode);
+    expect(f.type).toBe('data');
+    expect(reader.session.isOpen).toBe(false);
+    await reader.close();
+    await expect(reader.session.run('SELECT 1')).rejects.toThrow('the DuckDB session is closed');
+    const writer = await Pond.open(join(dir, 'pond'));
+    await writer.write(meta('w'), async (txn) =>
+      (await txn.wd()).writeFile('/f', 'data', text('two')),
+    );
+    expect(writer.session.isOpen).toBe(true);
+    await writer.close();
+  });
+
   it('a write that changes nothing makes no transaction', async () => {
     const r = await pond.write(meta('noop'), async () => 42);
     expect(r).toEqual({ result: 42, seq: undefined, changes: [] });
