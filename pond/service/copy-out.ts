@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { lstat, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { DATA_FILE, publish, stagingDir, writeParquet } from '../export/parquet-writer.js';
@@ -30,7 +30,7 @@ export async function copyOut(
   pond: Pond,
   patterns: string[],
   dest: string,
-  options: { stripPrefix?: string; hostRoot?: string; asOf?: number } = {},
+  options: { stripPrefix?: string; hostRoot?: string; asOf?: number; overwrite?: boolean } = {},
 ): Promise<CopiedOut[]> {
   const url = parseUrl(dest);
   if (!url.host || url.format !== 'file' || url.entryType !== undefined) {
@@ -66,6 +66,7 @@ export async function copyOut(
     }
     const out: CopiedOut[] = [];
     const rels = targets.map((t) => stripPrefix(t.path, options.stripPrefix));
+    if (!options.overwrite) await refuseExisting(outDir, rels);
     const made = await ensureOutputFolder(outDir, dest);
     let published = false;
     const staging = await stagingDir(outDir);
@@ -91,6 +92,29 @@ export async function copyOut(
     }
     return out;
   }, options.asOf);
+}
+
+/**
+ * A host file the pond did not write is never replaced unless the user says so: every place is
+ * checked before anything is written, so a refusal leaves the folder as it was.
+ */
+async function refuseExisting(outDir: string, rels: string[]): Promise<void> {
+  const taken: string[] = [];
+  for (const rel of rels) {
+    const file = join(outDir, rel);
+    const found = await lstat(file).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+      throw e;
+    });
+    if (found) taken.push(file);
+  }
+  if (taken.length === 0) return;
+  const shown = taken.slice(0, 3).join(', ') + (taken.length > 3 ? `, ... (${taken.length})` : '');
+  throw new PondError(
+    ErrorCode.AlreadyExists,
+    `copy OUT would replace ${taken.length === 1 ? 'a host file that exists' : `${taken.length} host files that exist`}: ${shown}; nothing was written (--overwrite replaces them)`,
+    { input: taken[0]! },
+  );
 }
 
 function stripPrefix(path: string, prefix: string | undefined): string {

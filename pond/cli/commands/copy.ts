@@ -7,6 +7,7 @@ import { printErr, writeOut } from '../output.js';
 
 interface CopyOptions extends Omit<OverrideInput, 'null'> {
   stripPrefix?: string;
+  overwrite?: boolean;
   asOf?: string;
   dryRun?: boolean;
   null: string[];
@@ -69,6 +70,7 @@ export function registerCopy(program: Command, ctx: CliContext): void {
       'copy IN from CSV: import the rows that read and report the rest (default: fail)',
     )
     .option('--strip-prefix <prefix>', 'copy OUT: remove this folder prefix from pond paths')
+    .option('--overwrite', 'copy OUT: replace host files that exist (refused otherwise)')
     .option('--as-of <txn|time>', 'copy OUT: the pond as it was at a transaction number or time')
     .action(async (paths: string[], o: CopyOptions) => {
       if (paths.length < 2) {
@@ -100,8 +102,11 @@ async function copyIn(
   dest: string,
   o: CopyOptions,
 ): Promise<void> {
-  if (o.stripPrefix !== undefined || o.asOf !== undefined) {
-    throw new PondError(ErrorCode.InvalidArgument, '--strip-prefix and --as-of apply to copy OUT');
+  if (o.stripPrefix !== undefined || o.asOf !== undefined || o.overwrite !== undefined) {
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      '--strip-prefix, --overwrite and --as-of apply to copy OUT',
+    );
   }
   const { overridesFromSpec, planImport, previewImport, runImport } =
     await import('../../import/index.js');
@@ -164,6 +169,7 @@ async function copyOutCommand(
     const asOf = await ctx.asOf(pond, o.asOf);
     const files = await copyOut(pond, sources, dest, {
       ...(o.stripPrefix ? { stripPrefix: o.stripPrefix } : {}),
+      ...(o.overwrite ? { overwrite: true } : {}),
       ...(ctx.hostRoot ? { hostRoot: ctx.hostRoot } : {}),
       ...(asOf === undefined ? {} : { asOf }),
     });

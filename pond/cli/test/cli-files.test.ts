@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duck, sensorCsv, writeParquet, writeText } from './fixtures.js';
@@ -243,6 +243,42 @@ describe('pond CLI: init, mkdir, copy, list, cat, describe', () => {
       `SELECT count(*)::INTEGER AS n, sum(temperature)::DOUBLE AS s FROM read_csv('${t.dir}/day*.csv')`,
     );
     expect(copied).toEqual(source);
+    // A host file that exists is not replaced unless --overwrite; a refusal writes nothing.
+    await writeFile(join(out2, 'north', 'mine.txt'), "the user's own file\n");
+    await p.ok('copy', '/docs/notes.txt', `host://${out2}/north`, '--strip-prefix', '/docs');
+    const before = await readFile(join(out2, 'north/temp.series'));
+    await writeFile(join(out2, 'north', 'notes.txt'), 'edited by the user\n');
+    const clash = await p.run(
+      'copy',
+      '/sensors/north/*',
+      `host://${out2}`,
+      '--strip-prefix',
+      '/sensors',
+    );
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(
+      `copy OUT would replace a host file that exists: ${join(out2, 'north/temp.series')}; nothing was written (--overwrite replaces them)`,
+    );
+    const docs = await p.run(
+      'copy',
+      '/docs/notes.txt',
+      `host://${out2}/north`,
+      '--strip-prefix',
+      '/docs',
+    );
+    expect(docs.code).toBe(1);
+    expect(await readFile(join(out2, 'north', 'notes.txt'), 'utf8')).toBe('edited by the user\n');
+    expect(await readFile(join(out2, 'north', 'mine.txt'), 'utf8')).toBe("the user's own file\n");
+    expect(await readFile(join(out2, 'north/temp.series'))).toEqual(before);
+    await p.ok(
+      'copy',
+      '/docs/notes.txt',
+      `host://${out2}/north`,
+      '--strip-prefix',
+      '/docs',
+      '--overwrite',
+    );
+    expect(await readFile(join(out2, 'north', 'notes.txt'), 'utf8')).toBe('second version\n');
     const none = await p.run('copy', '/nothing/*', `host://${out}`);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/'\/nothing' does not exist/);
