@@ -62,7 +62,9 @@ describe('crash safety', () => {
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let out = '';
+      let err = '';
       child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
       const kill = () => child.kill('SIGKILL');
       // The first copies and every fifth run whole: they measure the time and are acknowledged.
       const whole = i < 3 || i % 5 === 0;
@@ -82,7 +84,7 @@ describe('crash safety', () => {
       } else if (code === 0 && /Transaction \d+/.test(out)) {
         acknowledged.push(i);
         durations.push(performance.now() - started);
-      } else throw new Error(`copy ${i} failed with ${code}: ${out}`);
+      } else throw new Error(`copy ${i} (seed ${seed}) failed with ${code}: ${out}${err}`);
 
       const f = await p.run('fsck');
       expect(f.code, `after copy ${i} (seed ${seed}): ${f.stdout}${f.stderr}`).toBe(0);
