@@ -1,7 +1,7 @@
 import { open, rm } from 'node:fs/promises';
 import type { AddedFile } from '../../../shared/collectors.js';
 import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
-import type { DuckSession } from '../../duckdb/session.js';
+import { DuckSession } from '../../duckdb/session.js';
 import { ident, literal } from '../../duckdb/sql.js';
 import type { ColumnInfo } from '../../query/parquet-file.js';
 import { appendProblems, checkNewVersion, storedSchema } from '../../query/schema-check.js';
@@ -32,6 +32,8 @@ interface FetchedPages {
   files: string[];
   pairs: { pid: string; uid: string }[];
   readings: number;
+  /** Bytes of the largest page. */
+  largestPage: number;
   afterS: number | undefined;
   beforeS: number | undefined;
   stored: ColumnInfo[] | undefined;
@@ -54,7 +56,10 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
   const devices = cfg.devices.filter((d) => d.active);
   const skipped = cfg.devices.length - devices.length;
   if (skipped > 0) job.log(`${skipped} inactive device${skipped === 1 ? '' : 's'} skipped`);
-  const session = await ctx.pond.session.connect();
+  // The conversions run on their own one-thread DuckDB (they read and write host files only):
+  // each is one small file to one row group, and a second thread doubles DuckDB's CPU for it
+  // (a parallel COPY) while the next device's fetch needs that core (bench/hydrovu-collect.ts).
+  const session = await DuckSession.open({ threads: 1 });
   let open = true;
   job.onCancel(() => {
     if (open) session.interrupt();
@@ -192,6 +197,7 @@ async function fetchPages(
   const pairs = new Map<string, { pid: string; uid: string }>();
   try {
     let readings = 0;
+    let largestPage = 0;
     let next: string | undefined;
     let beforeS: number | undefined;
     try {
@@ -209,6 +215,7 @@ async function fetchPages(
         await out.write(asOneLine(page.body));
         await out.write(NEWLINE);
         readings += scan.readings;
+        largestPage = Math.max(largestPage, page.body.length);
         job.log(`device ${device.name}: page ${n}: ${scan.readings} readings`);
         job.progress({ done: readings, message: `device ${device.name}: ${readings} readings` });
         next = page.next;
@@ -231,7 +238,17 @@ async function fetchPages(
       for (const f of files) await rm(f, { force: true });
       return undefined;
     }
-    return { device, path, files, pairs: [...pairs.values()], readings, afterS, beforeS, stored };
+    return {
+      device,
+      path,
+      files,
+      pairs: [...pairs.values()],
+      readings,
+      largestPage,
+      afterS,
+      beforeS,
+      stored,
+    };
   } catch (e) {
     for (const f of files) await rm(f, { force: true });
     throw e;
@@ -253,6 +270,7 @@ async function convert(
       afterS: f.afterS,
       beforeS: f.beforeS,
       stored,
+      largestPage: f.largestPage,
     });
     if (!series && f.beforeS !== undefined) {
       // Only the newest time was fetched: it is all there is, so it is kept whole.
@@ -260,6 +278,7 @@ async function convert(
         afterS: f.afterS,
         beforeS: undefined,
         stored,
+        largestPage: f.largestPage,
       });
     }
     if (!series) {
