@@ -127,6 +127,9 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
     const added: AddedFile[] = [];
     const ready = batches.filter((b): b is DeviceBatch => b !== undefined);
     if (ready.length > 0) {
+      job.log(
+        `writing ${ready.length} device version${ready.length === 1 ? '' : 's'} in one transaction`,
+      );
       await ctx.write(async (txn) => {
         added.length = 0;
         for (const b of ready) {
