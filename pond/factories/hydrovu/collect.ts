@@ -52,14 +52,22 @@ interface FetchedPages {
 export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): Promise<RunResult> {
   const { config: cfg, job } = ctx;
   const client = new HydroVuClient(cfg, fetcher, job);
-  const names = await client.names();
-  const devices = cfg.devices.filter((d) => d.active);
-  const skipped = cfg.devices.length - devices.length;
-  if (skipped > 0) job.log(`${skipped} inactive device${skipped === 1 ? '' : 's'} skipped`);
   // The conversions run on their own one-thread DuckDB (they read and write host files only):
   // each is one small file to one row group, and a second thread doubles DuckDB's CPU for it
   // (a parallel COPY) while the next device's fetch needs that core (bench/hydrovu-collect.ts).
-  const session = await DuckSession.open({ threads: 1 });
+  // It starts while HydroVu answers the token and names requests.
+  const opening = DuckSession.open({ threads: 1 });
+  let names: Names;
+  try {
+    names = await client.names();
+  } catch (e) {
+    (await opening.catch(() => undefined))?.close();
+    throw e;
+  }
+  const session = await opening;
+  const devices = cfg.devices.filter((d) => d.active);
+  const skipped = cfg.devices.length - devices.length;
+  if (skipped > 0) job.log(`${skipped} inactive device${skipped === 1 ? '' : 's'} skipped`);
   let open = true;
   job.onCancel(() => {
     if (open) session.interrupt();
