@@ -223,8 +223,15 @@ async function fetchPages(
           );
         }
         for (const p of scan.pairs) pairs.set(`${p.pid}\u0000${p.uid}`, p);
-        await out.write(asOneLine(page.body));
-        await out.write(NEWLINE);
+        const line = [asOneLine(page.body), NEWLINE];
+        const { bytesWritten } = await out.writev(line);
+        if (bytesWritten !== line[0]!.length + 1) {
+          throw new PondError(
+            ErrorCode.HostIo,
+            `a page was written short to ${file} (is the disk full?); nothing was written for it`,
+            { input: file },
+          );
+        }
         readings += scan.readings;
         largestPage = Math.max(largestPage, page.body.length);
         job.log(`device ${device.name}: page ${n}: ${scan.readings} readings`);
