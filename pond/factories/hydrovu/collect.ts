@@ -32,8 +32,6 @@ interface FetchedPages {
   files: string[];
   pairs: { pid: string; uid: string }[];
   readings: number;
-  /** Bytes of the largest page. */
-  largestPage: number;
   afterS: number | undefined;
   beforeS: number | undefined;
   stored: ColumnInfo[] | undefined;
@@ -208,7 +206,6 @@ async function fetchPages(
   const pairs = new Map<string, { pid: string; uid: string }>();
   try {
     let readings = 0;
-    let largestPage = 0;
     let next: string | undefined;
     let beforeS: number | undefined;
     try {
@@ -233,7 +230,6 @@ async function fetchPages(
           );
         }
         readings += scan.readings;
-        largestPage = Math.max(largestPage, page.body.length);
         job.log(`device ${device.name}: page ${n}: ${scan.readings} readings`);
         job.progress({ done: readings, message: `device ${device.name}: ${readings} readings` });
         next = page.next;
@@ -256,17 +252,7 @@ async function fetchPages(
       for (const f of files) await rm(f, { force: true });
       return undefined;
     }
-    return {
-      device,
-      path,
-      files,
-      pairs: [...pairs.values()],
-      readings,
-      largestPage,
-      afterS,
-      beforeS,
-      stored,
-    };
+    return { device, path, files, pairs: [...pairs.values()], readings, afterS, beforeS, stored };
   } catch (e) {
     for (const f of files) await rm(f, { force: true });
     throw e;
@@ -288,7 +274,6 @@ async function convert(
       afterS: f.afterS,
       beforeS: f.beforeS,
       stored,
-      largestPage: f.largestPage,
     });
     if (!series && f.beforeS !== undefined) {
       // Only the newest time was fetched: it is all there is, so it is kept whole.
@@ -296,7 +281,6 @@ async function convert(
         afterS: f.afterS,
         beforeS: undefined,
         stored,
-        largestPage: f.largestPage,
       });
     }
     if (!series) {
