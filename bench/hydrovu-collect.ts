@@ -2,12 +2,17 @@
  * hydrovu-collect: `pond run NODE collect` of DEVICES devices x READINGS readings each (4
  * parameters a time) from the local HydroVu stand-in, as a whole CLI process, against
  * - the HTTP transfer alone: a process fetching the same pages (token, names, every page) and
- *   writing them to files;
- * - plain DuckDB reading those JSON pages into one wide Parquet file per device, as a process.
+ *   writing them to files, as any tool must before a converter reads them;
+ * - plain DuckDB reading those JSON pages into one wide Parquet file per device (the same
+ *   columns, types and order as the pond's versions), as a process.
  * The pond's part of a collect (parse, convert, commit) is its wall time less the transfer's;
- * it is compared with DuckDB's work (its process less a bare Node start). Bar: <= 1.5x. Peak RSS
- * is printed for the full run and for a run a quarter its size: bounded by the page size, the two
- * are close. Runs alternate; medians of RUNS.
+ * DuckDB's part is its process less a bare Node start (DuckDB's load stays in it, as the pond's
+ * does). Each run measures the four back to back and its parts are taken in that run, so both
+ * sides of a ratio share the machine's load at the time; the bar (<= 1.5x) is on the medians.
+ * CPU time (user + system, all threads) of each process is printed beside: it does not depend on
+ * the load as wall time does. Then one more collect with -v shows where its time goes
+ * (collect-phases.ts). Peak RSS is printed for the full run and for a run a quarter its size:
+ * bounded by the page size, the two are close.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPond } from '../pond/service/open-pond.js';
 import { HydroVuStandIn, STAND_IN_NAMES, type StandInDevice } from './hydrovu-stand-in.js';
+import { collectPhases } from './collect-phases.js';
 import { median, ms, ratio, runProcess } from './measure.js';
 
 const DEVICES = Number(process.env['POND_BENCH_DEVICES'] ?? 10);
@@ -58,48 +64,51 @@ export async function run(): Promise<void> {
     console.log(
       `${DEVICES} devices x ${READINGS} readings (${PARAMETERS.length} parameters, ${PAGE_TIMES * PARAMETERS.length} readings a page); ${RUNS} runs of each, alternating`,
     );
-    const bare: number[] = [];
-    const http: number[] = [];
-    const duck: number[] = [];
-    const pond: { ms: number; rss: number }[] = [];
+    const runs: { bare: Usage; http: Usage; duck: Usage; pond: Usage & { rss: number } }[] = [];
     for (let i = 0; i < RUNS; i++) {
-      bare.push(await bareNode());
+      const bare = await bareNode();
       const pages = join(dir, `pages${i}`);
-      const h = await runProcess('./hydrovu-download-process.js', [
+      const http = await runProcess('./hydrovu-download-process.js', [
         standIn.url,
         'bench',
         'bench-secret',
         pages,
         ...ids,
       ]);
-      http.push(h.ms);
       const out = join(dir, `duck${i}`);
       await rm(out, { recursive: true, force: true });
       await mkdir(out, { recursive: true });
-      const d = await runProcess('./hydrovu-duckdb-process.js', [
+      const duck = await runProcess('./hydrovu-duckdb-process.js', [
         pages,
         out,
         JSON.stringify(columns),
         ...ids,
       ]);
-      duck.push(d.ms);
       await rm(pages, { recursive: true, force: true });
       await rm(out, { recursive: true, force: true });
-      const p = await collect(dir, standIn, `pond${i}`);
-      pond.push(p);
+      const pond = await collect(dir, standIn, `pond${i}`);
+      const r = { bare, http: usage(http), duck: usage(duck), pond };
+      runs.push(r);
       console.log(
-        `  run ${i + 1}: node ${ms(bare[i]!)} | http ${ms(h.ms)} | duckdb ${ms(d.ms)} | pond collect ${ms(p.ms)} ${(p.rss / 1024).toFixed(0)} MiB`,
+        `  run ${i + 1}: node ${fmt(r.bare)} | http ${fmt(r.http)} | duckdb ${fmt(r.duck)} | pond collect ${fmt(r.pond)} ${(r.pond.rss / 1024).toFixed(0)} MiB | pond's part ${ms(r.pond.ms - r.http.ms)} vs duckdb's ${ms(r.duck.ms - r.bare.ms)} = ${ratio(r.pond.ms - r.http.ms, r.duck.ms - r.bare.ms)}`,
       );
     }
-    const [b, h, d, p] = [median(bare), median(http), median(duck), median(pond.map((x) => x.ms))];
-    const pondPart = p - h;
-    const duckPart = d - b;
+    const med = (f: (r: (typeof runs)[number]) => number) => median(runs.map(f));
+    const [p, h] = [med((r) => r.pond.ms), med((r) => r.http.ms)];
+    const pondPart = med((r) => r.pond.ms - r.http.ms);
+    const duckPart = med((r) => r.duck.ms - r.bare.ms);
     console.log(
       `collect wall time: ${ms(p)}, of which the HTTP transfer ${ms(h)} (${((100 * h) / p).toFixed(0)}%)`,
     );
     console.log(
       `pond's part (parse, convert, commit): ${ms(pondPart)} vs duckdb JSON -> Parquet ${ms(duckPart)} = ${ratio(pondPart, duckPart)} (bar <= ${BAR}x)`,
     );
+    const pondCpu = med((r) => r.pond.cpuMs - r.http.cpuMs);
+    const duckCpu = med((r) => r.duck.cpuMs - r.bare.cpuMs);
+    console.log(
+      `  in CPU time: pond ${ms(med((r) => r.pond.cpuMs))} less the transfer's ${ms(med((r) => r.http.cpuMs))} = ${ms(pondCpu)} vs duckdb ${ms(duckCpu)} = ${ratio(pondCpu, duckCpu)}`,
+    );
+    await collectPhases(await newCollectPond(dir, standIn, 'pond-phases'), '/hv');
     // Memory: the same collect with a quarter of the readings.
     const small = await HydroVuStandIn.start({
       clientId: 'bench',
@@ -109,7 +118,7 @@ export async function run(): Promise<void> {
     });
     try {
       const q = await collect(dir, small, 'pond-small');
-      const full = median(pond.map((x) => x.rss));
+      const full = median(runs.map((r) => r.pond.rss));
       console.log(
         `peak RSS: ${(full / 1024).toFixed(0)} MiB for ${DEVICES * READINGS} readings, ${(q.rss / 1024).toFixed(0)} MiB for ${(DEVICES * READINGS) / 4} = ${ratio(full, q.rss)} (bounded by the page size: close to 1x)`,
       );
@@ -122,12 +131,21 @@ export async function run(): Promise<void> {
   }
 }
 
-/** One `pond run` of a collect into a new pond: wall time and peak RSS of the process. */
-async function collect(
-  dir: string,
-  standIn: HydroVuStandIn,
-  name: string,
-): Promise<{ ms: number; rss: number }> {
+/** Wall time and CPU time of a process, ms. */
+interface Usage {
+  ms: number;
+  cpuMs: number;
+}
+
+function usage(r: { ms: number; cpuMs?: number }): Usage {
+  if (r.cpuMs === undefined) throw new Error('the bench process printed no CPU time');
+  return { ms: r.ms, cpuMs: r.cpuMs };
+}
+
+const fmt = (u: Usage) => `${ms(u.ms)} (cpu ${u.cpuMs.toFixed(0)})`;
+
+/** A new pond with a hydrovu node /hv reading the stand-in; returns the pond's folder. */
+async function newCollectPond(dir: string, standIn: HydroVuStandIn, name: string): Promise<string> {
   const pondDir = join(dir, name);
   const p = await createPond(pondDir, 'bench', { command: ['bench', 'init'] });
   await p.close();
@@ -148,19 +166,35 @@ async function collect(
     '--config-path',
     config,
   ]);
+  return pondDir;
+}
+
+/** One `pond run` of a collect into a new pond: wall time, CPU time and peak RSS of the process. */
+async function collect(
+  dir: string,
+  standIn: HydroVuStandIn,
+  name: string,
+): Promise<Usage & { rss: number }> {
+  const pondDir = await newCollectPond(dir, standIn, name);
   const r = await runProcess('./cli-process.js', ['--pond', pondDir, 'run', '/hv', 'collect']);
   const expected = standIn.options.devices.reduce((n, d) => n + d.count, 0);
   if (!r.stdout.includes(`: ${expected} rows`)) throw new Error(`unexpected output: ${r.stdout}`);
   await rm(pondDir, { recursive: true, force: true });
-  return { ms: r.ms, rss: r.maxRssKb };
+  return { ...usage(r), rss: r.maxRssKb };
 }
 
-/** A bare Node process start to exit, ms. */
-function bareNode(): Promise<number> {
+/** A bare Node process start to exit: wall time, and the CPU time it used. */
+function bareNode(): Promise<Usage> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['-e', 'const r = process.resourceUsage(); console.log(r.userCPUTime + r.systemCPUTime)'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('close', () => resolve(performance.now() - t));
+    child.on('close', () => resolve({ ms: performance.now() - t, cpuMs: Number(out) / 1000 }));
   });
 }

@@ -1,11 +1,12 @@
 /**
  * The HTTP part of a HydroVu collect as a whole process: a token, then every page of every
  * device's readings (the same requests and paging as the collector), each page's body written to
- * OUT/<device>/<n>.json; then the peak RSS as a last line of JSON.
+ * OUT/<device>/<n>.json; then the peak RSS and CPU time as a last line of JSON.
  * `node hydrovu-download-process.js <base url> <client id> <secret> <out dir> <device ids...>`
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processUsage } from './process-usage.js';
 
 const [base, id, secret, out, ...devices] = process.argv.slice(2) as [
   string,
@@ -39,4 +40,4 @@ for (const device of devices) {
     if (page === null) break;
   }
 }
-console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+console.log(processUsage());

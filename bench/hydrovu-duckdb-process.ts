@@ -1,11 +1,12 @@
 /**
  * Plain DuckDB reading HydroVu pages (JSON, as the API sent them) into one wide Parquet file per
  * device, the baseline of bench/hydrovu-collect: `node hydrovu-duckdb-process.js <pages dir>
- * <out dir> <columns json> <device ids...>`; then the peak RSS as a last line of JSON. The SQL
+ * <out dir> <columns json> <device ids...>`; then the peak RSS and CPU time as a last line of JSON. The SQL
  * is what a DuckDB user would write: read_json, unnest the parameters and readings, one column
  * per parameter and unit, ordered by time.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { processUsage } from './process-usage.js';
 
 const [pages, out, columnsJson, ...devices] = process.argv.slice(2) as [
   string,
@@ -32,4 +33,4 @@ for (const d of devices) {
     GROUP BY r.timestamp ORDER BY r.timestamp) TO ${q(`${out}/${d}.parquet`)} (FORMAT parquet)`);
 }
 c.closeSync();
-console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+console.log(processUsage());

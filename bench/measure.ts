@@ -47,11 +47,14 @@ export function runChild(task: string, args: Record<string, unknown>): Promise<C
 
 export interface ProcessResult extends ChildResult {
   stdout: string;
+  /** CPU time (user + system, every thread) of the child, when it printed it (process-usage.ts). */
+  cpuMs?: number;
 }
 
 /**
  * Runs a script of bench/ as a whole process and times it from spawn to exit (Node's start and
- * module loading included). The script prints its peak RSS as the last line of its output.
+ * module loading included). The script prints its peak RSS (and maybe its CPU time) as the last
+ * line of its output (process-usage.ts).
  */
 export function runProcess(script: string, args: string[]): Promise<ProcessResult> {
   const path = fileURLToPath(new URL(script, import.meta.url));
@@ -68,8 +71,8 @@ export function runProcess(script: string, args: string[]): Promise<ProcessResul
       if (code !== 0)
         return reject(new Error(`${script} ${args.join(' ')} exited ${code}: ${out}`));
       const lines = out.trim().split('\n');
-      const { maxRssKb } = JSON.parse(lines.pop()!) as { maxRssKb: number };
-      resolve({ ms, maxRssKb, stdout: lines.join('\n') });
+      const last = JSON.parse(lines.pop()!) as { maxRssKb: number; cpuMs?: number };
+      resolve({ ...last, ms, stdout: lines.join('\n') });
     });
   });
 }

@@ -1,7 +1,7 @@
 import { open, rm } from 'node:fs/promises';
 import type { AddedFile } from '../../../shared/collectors.js';
 import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
-import type { DuckSession } from '../../duckdb/session.js';
+import { DuckSession } from '../../duckdb/session.js';
 import { ident, literal } from '../../duckdb/sql.js';
 import type { ColumnInfo } from '../../query/parquet-file.js';
 import { appendProblems, checkNewVersion, storedSchema } from '../../query/schema-check.js';
@@ -50,11 +50,22 @@ interface FetchedPages {
 export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): Promise<RunResult> {
   const { config: cfg, job } = ctx;
   const client = new HydroVuClient(cfg, fetcher, job);
-  const names = await client.names();
+  // The conversions run on their own one-thread DuckDB (they read and write host files only):
+  // each is one small file to one row group, and a second thread doubles DuckDB's CPU for it
+  // (a parallel COPY) while the next device's fetch needs that core (bench/hydrovu-collect.ts).
+  // It starts while HydroVu answers the token and names requests.
+  const opening = DuckSession.open({ threads: 1 });
+  let names: Names;
+  try {
+    names = await client.names();
+  } catch (e) {
+    (await opening.catch(() => undefined))?.close();
+    throw e;
+  }
+  const session = await opening;
   const devices = cfg.devices.filter((d) => d.active);
   const skipped = cfg.devices.length - devices.length;
   if (skipped > 0) job.log(`${skipped} inactive device${skipped === 1 ? '' : 's'} skipped`);
-  const session = await ctx.pond.session.connect();
   let open = true;
   job.onCancel(() => {
     if (open) session.interrupt();
@@ -122,6 +133,9 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
     const added: AddedFile[] = [];
     const ready = batches.filter((b): b is DeviceBatch => b !== undefined);
     if (ready.length > 0) {
+      job.log(
+        `writing ${ready.length} device version${ready.length === 1 ? '' : 's'} in one transaction`,
+      );
       await ctx.write(async (txn) => {
         added.length = 0;
         for (const b of ready) {
@@ -206,8 +220,15 @@ async function fetchPages(
           );
         }
         for (const p of scan.pairs) pairs.set(`${p.pid}\u0000${p.uid}`, p);
-        await out.write(asOneLine(page.body));
-        await out.write(NEWLINE);
+        const line = [asOneLine(page.body), NEWLINE];
+        const { bytesWritten } = await out.writev(line);
+        if (bytesWritten !== line[0]!.length + 1) {
+          throw new PondError(
+            ErrorCode.HostIo,
+            `a page was written short to ${file} (is the disk full?); nothing was written for it`,
+            { input: file },
+          );
+        }
         readings += scan.readings;
         job.log(`device ${device.name}: page ${n}: ${scan.readings} readings`);
         job.progress({ done: readings, message: `device ${device.name}: ${readings} readings` });

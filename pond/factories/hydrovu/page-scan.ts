@@ -39,18 +39,29 @@ export function scanPage(body: Buffer, label: string): PageScan {
 }
 
 /**
- * Occurrences of a key in a page. A plain loop: the page holds thousands of readings, and one
- * native indexOf call per occurrence costs more than looking at every byte.
+ * Occurrences of a key in a page (not overlapping), by Horspool's search: the page holds
+ * thousands of readings, and one native indexOf call per occurrence costs more than this loop,
+ * which looks at about one byte in every few (the key's length bounds the skip).
  */
 function count(body: Buffer, key: Buffer): number {
-  const first = key[0]!;
   const n = key.length;
+  const last = n - 1;
+  const skip = new Int32Array(256).fill(n);
+  for (let j = 0; j < last; j++) skip[key[j]!] = last - j;
+  const final = key[last]!;
   let found = 0;
-  outer: for (let i = 0, end = body.length - n; i <= end; i++) {
-    if (body[i] !== first) continue;
-    for (let j = 1; j < n; j++) if (body[i + j] !== key[j]) continue outer;
-    found++;
-    i += n - 1;
+  for (let i = last; i < body.length;) {
+    const b = body[i]!;
+    if (b === final) {
+      let j = last - 1;
+      while (j >= 0 && body[i - last + j] === key[j]) j--;
+      if (j < 0) {
+        found++;
+        i += n;
+        continue;
+      }
+    }
+    i += skip[b]!;
   }
   return found;
 }

@@ -39,9 +39,19 @@ export interface WideOptions {
   stored: ColumnInfo[] | undefined;
 }
 
-const PAGE_COLUMNS = `{parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" DOUBLE, value DOUBLE)[])[]'}`;
+/**
+ * The page's shape for read_json. `locationId` is listed though the page scan checked it: DuckDB
+ * reads a page whose keys are all listed at about half the cost of one with a key left out.
+ */
+const PAGE_COLUMNS = `{locationId: 'BIGINT', parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" DOUBLE, value DOUBLE)[])[]'}`;
 
-/** A page may hold this many bytes (DuckDB's default is 16 MB). */
+/**
+ * A page may hold this many bytes (DuckDB's default is 16 MB, and it reads up to twice that). A
+ * limit this large also keeps the peak RSS down: the reader's buffers (twice the limit) are then
+ * mapped fresh for each device and handed back after it, where those of the default stay
+ * resident (measured on this benchmark: 183 against 228 MiB at 100,000 readings a device, 263
+ * against 384 at 400,000), for about 10 ms more CPU a device.
+ */
 const MAX_PAGE_BYTES = 1 << 30;
 
 export async function wideSeries(
@@ -58,16 +68,19 @@ export async function wideSeries(
   const padded = (options.stored ?? []).filter(
     (s) => s.name !== 'timestamp' && !columns.some((c) => c.name === s.name),
   );
-  const is = (p: { pid: string; uid: string }) =>
-    `(pid = ${literal(p.pid)} AND uid = ${literal(p.uid)})`;
   const fail = (why: string) => `error(${literal(`${label}: ${why}`)})`;
   const where = [`ts > ${options.afterS ?? -1}`];
   if (options.beforeS !== undefined) where.push(`ts < ${options.beforeS}`);
+  // Each parameter object's column number, found once per parameter (not per reading); NULL for
+  // a pair the page scan did not list (or a missing id), which fails the device below.
+  const column = columns.length
+    ? `CASE ${columns.map((c, i) => `WHEN p.parameterId = ${literal(c.pid)} AND p.unitId = ${literal(c.uid)} THEN ${i}`).join(' ')} END`
+    : 'NULL::INTEGER';
   const aggregates = [
-    `bool_or(coalesce(NOT (${columns.map(is).join(' OR ') || 'false'}), true)) AS unnamed`,
-    ...columns.flatMap((c, i) => [
-      `min(v) FILTER (WHERE ${is(c)}) AS lo${i}`,
-      `max(v) FILTER (WHERE ${is(c)}) AS hi${i}`,
+    'bool_or(k IS NULL) AS unnamed',
+    ...columns.flatMap((_, i) => [
+      `min(v) FILTER (WHERE k = ${i}) AS lo${i}`,
+      `max(v) FILTER (WHERE k = ${i}) AS hi${i}`,
     ]),
   ];
   const selected = [
@@ -82,8 +95,8 @@ export async function wideSeries(
     ...padded.map((p) => `NULL::${p.type} AS ${ident(p.name)}`),
   ];
   const readings = `
-    SELECT r.timestamp AS ts, pid, uid, r.value AS v FROM (
-      SELECT p.parameterId AS pid, p.unitId AS uid, unnest(p.readings) AS r FROM (
+    SELECT r.timestamp AS ts, k, r.value AS v FROM (
+      SELECT ${column} AS k, unnest(p.readings) AS r FROM (
         SELECT unnest(parameters) AS p
         FROM read_json([${pages.map(literal).join(', ')}], columns=${PAGE_COLUMNS},
                        format='newline_delimited', maximum_object_size=${MAX_PAGE_BYTES})))`;

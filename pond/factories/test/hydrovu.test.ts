@@ -131,6 +131,26 @@ describe('hydrovu collect against the stand-in API', () => {
     await expectComplete(pond, 12, 'south', 320);
   });
 
+  it("a page larger than DuckDB's default object limit reads whole", async () => {
+    // One page of 220,000 times, pretty-printed: over 32 MB, twice DuckDB's default object limit
+    // (its reader's buffer), which is the most it reads with that limit.
+    standIn = await HydroVuStandIn.start(
+      options({
+        pageTimes: 220_000,
+        devices: [device(11, 'north', 220_000), device(12, 'south', 3), device(13, 'lake', 3)],
+      }),
+    );
+    standIn.pretty = true;
+    const sizes: number[] = [];
+    standIn.rewritePage = (body, _offset, id) => (id === 11 && sizes.push(body.length), body);
+    await mknod(pond, 'hydrovu', NODE, config(standIn.url));
+    const r = await run(pond, NODE);
+    expect(sizes).toHaveLength(1);
+    expect(sizes[0]).toBeGreaterThan(32 << 20);
+    expect(r.record.failures).toEqual([]);
+    await expectComplete(pond, 11, 'north', 220_000);
+  });
+
   it('columns are {parameter}.{unit} from the API names, sorted, with a TIMESTAMPTZ timestamp', async () => {
     standIn = await HydroVuStandIn.start(options());
     await mknod(pond, 'hydrovu', NODE, config(standIn.url));

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { scanPage } from '../hydrovu/page-scan.js';
+
+/** Readings counted the plain way: each non-overlapping `"timestamp"`, left to right. */
+function naiveCount(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('"timestamp"'); at >= 0; at = text.indexOf('"timestamp"', at + 11))
+    n++;
+  return n;
+}
+
+const page = (readings: string) =>
+  `{"locationId":7,"parameters":[{"customParameter":false,"parameterId":"1","unitId":"1","readings":[${readings}]}]}`;
+
+describe('the page scan', () => {
+  it('counts every reading of a page, wherever its key falls', () => {
+    const cases = [
+      '',
+      '{"timestamp":1,"value":2}',
+      '{"timestamp":1,"value":2},{"timestamp":2,"value":3}',
+      // Keys next to each other, and quotes that almost make a key.
+      '{"timestamp":1,"value":2,"x":"timestamp\\"","y":""}',
+      '{"timestamp"  :  1 , "value":2}',
+      '{"timestamp":1,"value":2,"t":"\\"timestamp\\"timestamp"}',
+    ];
+    for (const c of cases) {
+      const body = Buffer.from(page(c));
+      expect(scanPage(body, 'dev').readings, c).toBe(naiveCount(body.toString()));
+    }
+  });
+
+  it('agrees with a plain count on pages of random readings and spacing', () => {
+    let seed = 42;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let k = 0; k < 200; k++) {
+      const readings = Array.from({ length: random(50) }, () => {
+        const sp = ' '.repeat(random(3));
+        return `{${sp}"timestamp"${sp}:${sp}${random(1e9)},"value":${random(1000) / 7}}`;
+      });
+      const body = Buffer.from(page(readings.join(',')));
+      expect(scanPage(body, 'dev').readings).toBe(readings.length);
+      expect(scanPage(body, 'dev').readings).toBe(naiveCount(body.toString()));
+    }
+  });
+
+  it('a key at the very end of the page is counted', () => {
+    const body = Buffer.from(`${page('')}"timestamp"`);
+    expect(scanPage(body, 'dev').readings).toBe(1);
+  });
+});
