@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckSession } from '../duckdb/session.js';
 import { literal } from '../duckdb/sql.js';
+import { syncDir, syncFile } from './durable-files.js';
 import { readLastCheckpoint, writeLastCheckpoint } from './last-checkpoint.js';
 import { checkpointFileName, logDir } from './log-listing.js';
 import type { Snapshot } from './snapshot.js';
@@ -116,7 +117,11 @@ export async function writeCheckpoint(
         `FROM read_json(${literal(input)}, format = 'newline_delimited', columns = ${columns})) ` +
         `TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
     );
+    // Durable before it is named: a power loss must not leave _last_checkpoint (or a reader
+    // listing the log) pointing at a checkpoint whose bytes were only in the page cache.
+    await syncFile(tmp);
     await fs.rename(tmp, final);
+    await syncDir(dir);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;

@@ -5,6 +5,7 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import { type Action, type Metadata, type Protocol, serializeAction } from './actions.js';
 import { readCommitFile } from './commit-file.js';
 import { fileKey } from './data-paths.js';
+import { syncAddedFiles } from './durable-files.js';
 import { commitFileName, logDir } from './log-listing.js';
 import { checkWriteSupport } from './protocol-support.js';
 import { parseSchema } from './schema.js';
@@ -102,6 +103,9 @@ export async function commitActions(
   for (; latest && version <= latest.version; version++, retries++) {
     if (await checkWinner(version)) return { version, noop: true, retries };
   }
+  // What the commit names is durable before the commit is: a power loss never leaves a
+  // committed version whose data files were only in the page cache.
+  await syncAddedFiles(root, req.actions);
   // The commit is staged once (written and fsynced) and linked to each version we try.
   const staged = await stage(root, commitText(req));
   try {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { logDir } from './log-listing.js';
+import { syncFile } from './durable-files.js';
 
 /**
  * `_delta_log/_last_checkpoint` (PROTOCOL "Last Checkpoint File"): a hint that points near the
@@ -52,6 +53,8 @@ export async function writeLastCheckpoint(root: string, hint: LastCheckpoint): P
   const tmp = path.join(dir, `_last_checkpoint_${randomUUID()}.tmp`);
   await fs.writeFile(tmp, JSON.stringify(hint));
   try {
+    // Synced first, so a power loss leaves the old hint or the new one, never an empty file.
+    await syncFile(tmp);
     await fs.rename(tmp, path.join(dir, LAST_CHECKPOINT));
   } catch (e) {
     await fs.rm(tmp, { force: true });

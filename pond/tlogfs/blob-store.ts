@@ -3,6 +3,7 @@ import { constants, createReadStream } from 'node:fs';
 import { copyFile, link, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
+import { syncDir, syncFile } from '../delta/durable-files.js';
 import { isOwnStagedFile, ownStagingFolder } from './staging.js';
 
 /** A stored blob: its content hash, which is also its name, and its size. */
@@ -100,8 +101,11 @@ export class BlobStore {
     );
   }
 
+  /** Durable before the commit that names it (see delta/durable-files.ts). */
   private async publish(tmp: string, sha256: string): Promise<void> {
+    await syncFile(tmp);
     await rename(tmp, this.path(sha256));
+    await syncDir(this.dir);
   }
 }
 
