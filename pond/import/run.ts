@@ -25,6 +25,8 @@ export interface RunOptions {
    * remove: each is either placed (and removed by `cleanup`) or discarded.
    */
   staged?: ReadonlyMap<ImportPlan, StagedConversion>;
+  /** Told when each phase of a run ends: `convert`, `place` (in the transaction), `commit`. */
+  onPhase?: (phase: 'convert' | 'place' | 'commit') => void;
 }
 
 export interface PlaceOptions {
@@ -54,9 +56,15 @@ export async function runImport(
   options: RunOptions = {},
 ): Promise<{ files: ImportedFile[]; seq: number | undefined }> {
   const prepared = await prepareImport(pond, plans, options);
+  options.onPhase?.('convert');
   try {
     options.job?.checkCancelled();
-    const { seq, result } = await pond.write(meta, (txn) => placeImport(txn, prepared));
+    const { seq, result } = await pond.write(meta, async (txn) => {
+      const files = await placeImport(txn, prepared);
+      options.onPhase?.('place');
+      return files;
+    });
+    options.onPhase?.('commit');
     return { files: result, seq };
   } finally {
     await prepared.cleanup();
