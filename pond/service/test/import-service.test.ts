@@ -399,8 +399,19 @@ describe('the import wizard over the service', () => {
       expect(await staged(dir)).toEqual([expect.stringMatching(/^<own>\/[0-9a-f-]+\.parquet$/)]);
 
       const [log, code, report] = JSON.parse(await pondState(dir)) as unknown[];
+      // Cancelled once the conversion has begun (its first progress), not after a guessed delay:
+      // a cancel that lands while the file is placed leaves an orphan blob for maintain.
+      const converting = new Promise<string>((resolve) => {
+        const stop = svc.jobRunner.subscribe((j) => {
+          if (j.kind === 'import' && j.progress.message.startsWith('importing')) {
+            stop();
+            resolve(j.id);
+          }
+        });
+      });
       const [job] = await svc.importRun({ pond: handle, files: [spec], transactions: 'one' });
-      await new Promise((r) => setTimeout(r, 300));
+      expect(await converting).toBe(job!.id);
+      await new Promise((r) => setTimeout(r, 50));
       await svc.cancelJob(job!.id);
       const [done] = await finished(svc, [job!]);
       expect(done!.state).toBe('cancelled');
