@@ -49,30 +49,41 @@ export interface ProcessResult extends ChildResult {
   stdout: string;
   /** CPU time (user + system, every thread) of the child, when it printed it (process-usage.ts). */
   cpuMs?: number;
+  stderr: string;
 }
 
 /**
  * Runs a script of bench/ as a whole process and times it from spawn to exit (Node's start and
  * module loading included). The script prints its peak RSS (and maybe its CPU time) as the last
- * line of its output (process-usage.ts).
+ * line of its output (process-usage.ts). Its stderr is kept, and passed on once it ends but for
+ * `timings:` lines (POND_TIMINGS in `env`), which the benchmark prints its own way.
  */
-export function runProcess(script: string, args: string[]): Promise<ProcessResult> {
+export function runProcess(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ProcessResult> {
   const path = fileURLToPath(new URL(script, import.meta.url));
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [path, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - started;
+      const passed = err.split('\n').filter((l) => l !== '' && !l.startsWith('timings: '));
+      if (passed.length > 0) process.stderr.write(passed.join('\n') + '\n');
       if (code !== 0)
         return reject(new Error(`${script} ${args.join(' ')} exited ${code}: ${out}`));
       const lines = out.trim().split('\n');
       const last = JSON.parse(lines.pop()!) as { maxRssKb: number; cpuMs?: number };
-      resolve({ ...last, ms, stdout: lines.join('\n') });
+      resolve({ ...last, ms, stdout: lines.join('\n'), stderr: err });
     });
   });
 }

@@ -2,7 +2,8 @@
  * pond-import: `pond copy host+csv+series:///sensors.csv /sensors.series` of a 5M-row CSV, the
  * whole CLI process, against a whole process of plain DuckDB running
  * `COPY (FROM read_csv(...)) TO 'x.parquet'` on the same file (DESIGN §7: time <= 1.15x, peak
- * RSS <= 1.5x). Runs alternate between the two; medians of RUNS.
+ * RSS <= 1.5x). Runs alternate between the two; medians of RUNS. The CLI runs with POND_TIMINGS,
+ * so each run also says where its time went.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,7 @@ export async function run(): Promise<void> {
     console.log(`${ROWS} rows of CSV; ${RUNS} runs of each, alternating`);
     const duck: { ms: number; rss: number }[] = [];
     const pond: { ms: number; rss: number }[] = [];
+    const phases: Record<string, number>[] = [];
     for (let i = 0; i < RUNS; i++) {
       const out = join(dir, `duck${i}.parquet`);
       const d = await runProcess('./duckdb-process.js', [
@@ -45,20 +47,28 @@ export async function run(): Promise<void> {
       const pondDir = join(dir, `pond${i}`);
       const p = await createPond(pondDir, 'bench', { command: ['bench', 'init'] });
       await p.close();
-      const r = await runProcess('./cli-process.js', [
-        '--pond',
-        pondDir,
-        'copy',
-        `host+csv+series://${csv}`,
-        '/sensors.series',
-      ]);
+      const r = await runProcess(
+        './cli-process.js',
+        ['--pond', pondDir, 'copy', `host+csv+series://${csv}`, '/sensors.series'],
+        { POND_TIMINGS: '1' },
+      );
       if (!r.stdout.includes(`(${ROWS} rows)`)) throw new Error(`unexpected output: ${r.stdout}`);
       pond.push({ ms: r.ms, rss: r.maxRssKb });
+      const t = /^timings: (.*)$/m.exec(r.stderr)?.[1] ?? 'none printed';
+      phases.push(
+        Object.fromEntries(t.split(', ').map((p) => [p.split(' ')[0], Number(p.split(' ')[1])])),
+      );
       await rm(pondDir, { recursive: true, force: true });
       console.log(
-        `  run ${i + 1}: duckdb ${ms(d.ms)} ${(d.maxRssKb / 1024).toFixed(0)} MiB | pond ${ms(r.ms)} ${(r.maxRssKb / 1024).toFixed(0)} MiB`,
+        `  run ${i + 1}: duckdb ${ms(d.ms)} ${(d.maxRssKb / 1024).toFixed(0)} MiB | pond ${ms(r.ms)} ${(r.maxRssKb / 1024).toFixed(0)} MiB (ms per phase: ${t})`,
       );
     }
+    const names = Object.keys(phases[0] ?? {});
+    console.log(
+      `pond's phases (medians, ms; start = Node and the CLI up to the command, convert includes the COPY, place the hash): ${names
+        .map((n) => `${n} ${median(phases.map((p) => p[n] ?? 0)).toFixed(0)}`)
+        .join(', ')}`,
+    );
     const [dt, pt] = [median(duck.map((x) => x.ms)), median(pond.map((x) => x.ms))];
     const [dr, pr] = [median(duck.map((x) => x.rss)), median(pond.map((x) => x.rss))];
     console.log(

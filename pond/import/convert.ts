@@ -22,17 +22,19 @@ export interface Converted {
   skipped: RejectList;
   /** The stored columns. */
   columns: { name: string; type: string }[];
-  /** Series: the event-time range, µs since the epoch. */
+  /** Series: the event-time range, µs since the epoch (absent when no row has one). */
   timeRange?: { minUs: number; maxUs: number };
+  /** Series: rows without an event time (a run refuses them). */
+  nullEventTimes: number;
 }
 
+/** A conversion, or the error of a strict CSV read that failed (bad rows, most likely). */
+export type Conversion = { ok: true; converted: Converted } | { ok: false; error: unknown };
+
 /**
- * Converts a table or series plan into the Parquet file to store. The strict read comes first: a
- * good file (the common case) costs one `COPY ... RETURN_STATS`, whose statistics give the row
- * count and time range without a second scan. When it fails, the file is scanned again with
- * DuckDB's reject tables to say which lines are bad and why. With `skipRejected` the reject
- * tables are used from the start and the good rows are kept. A failure removes the temp file.
- * `job` only tells a cancel from a failure: the caller interrupts `session` on cancel.
+ * Converts a table or series plan into the Parquet file to store, refusing what a run refuses:
+ * bad rows (listed with their lines), no rows, rows without an event time. A failure removes
+ * the temp file. `job` only tells a cancel from a failure: the caller interrupts `session`.
  */
 export async function convertPlan(
   session: DuckSession,
@@ -41,11 +43,48 @@ export async function convertPlan(
   job?: Job,
 ): Promise<Converted> {
   const label = labelOf(plan);
+  const c = await attemptConversion(session, plan, blobs, job);
+  if (!c.ok) {
+    // The strict read failed: scan again with DuckDB's reject tables to say which lines and why.
+    const found = await scanRejects(session, plan).catch(() => none());
+    if (found.count > 0) throw rejectedError(label, plan, found);
+    throw unreadable(label, c.error, job);
+  }
+  try {
+    checkConverted(c.converted, plan, label);
+  } catch (e) {
+    await discardConverted(c.converted);
+    throw e;
+  }
+  return c.converted;
+}
+
+/**
+ * The conversion itself. The strict read comes first: a good file (the common case) costs one
+ * `COPY ... RETURN_STATS`, whose statistics give the row count and time range without a second
+ * scan; when it fails, the error is given back for the caller to find the bad rows. With
+ * `skipRejected` the reject tables are used from the start and the good rows are kept. Nothing
+ * is checked here (see checkConverted); a failure or a cancel removes the temp file.
+ */
+export async function attemptConversion(
+  session: DuckSession,
+  plan: ImportPlan,
+  blobs: BlobStore,
+  job?: Job,
+): Promise<Conversion> {
+  const label = labelOf(plan);
   const columns = plan.columns.filter((c) => !c.skip).map((c) => ({ name: c.name, type: c.type }));
   if (plan.format === 'parquet' && !parquetNeedsRewrite(plan)) {
-    const out: Converted = { file: plan.file, temp: false, rows: 0, skipped: none(), columns };
-    await parquetFacts(session, plan, label, out);
-    return out;
+    const out: Converted = {
+      file: plan.file,
+      temp: false,
+      rows: 0,
+      skipped: none(),
+      columns,
+      nullEventTimes: 0,
+    };
+    await parquetFacts(session, plan, out);
+    return { ok: true, converted: out };
   }
   const temp = await blobs.tempPath('.parquet');
   try {
@@ -64,9 +103,8 @@ export async function convertPlan(
         stats = await copy(csvReadSql(plan));
       } catch (e) {
         if (job?.signal.aborted) throw unreadable(label, e, job);
-        const found = await scanRejects(session, plan).catch(() => none());
-        if (found.count > 0) throw rejectedError(label, plan, found);
-        throw unreadable(label, e, job);
+        await rm(temp, { force: true });
+        return { ok: false, error: e };
       }
     } else {
       const r = await withRejects(session, plan.file, plan.dialect!, (args) =>
@@ -76,13 +114,32 @@ export async function convertPlan(
       });
       [stats, skipped] = [r.result, { rejects: r.rejects, count: r.count }];
     }
-    const out: Converted = { file: temp, temp: true, rows: 0, skipped, columns };
+    const out: Converted = { file: temp, temp: true, rows: 0, skipped, columns, nullEventTimes: 0 };
     await statsFacts(session, stats[0] ?? {}, plan, label, out);
-    return out;
+    return { ok: true, converted: out };
   } catch (e) {
     await rm(temp, { force: true });
     throw e;
   }
+}
+
+/** Refuses a conversion a run must not store: no rows, or rows without an event time. */
+export function checkConverted(out: Converted, plan: ImportPlan, label: string): void {
+  if (out.rows === 0) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      out.skipped.count > 0
+        ? `${describeRejects(label, out.skipped, plan)}\nno row could be read: nothing was imported`
+        : `${label} has no rows: there is nothing to import`,
+      { input: label },
+    );
+  }
+  if (out.nullEventTimes > 0) throw noEventTime(label, plan, out.nullEventTimes);
+}
+
+/** Removes a conversion's temp file (a Parquet source stored as it is stays). */
+export async function discardConverted(c: Converted): Promise<void> {
+  if (c.temp) await rm(c.file, { force: true });
 }
 
 /** Scans the whole CSV as the plan reads it, keeping what does not fit: the rows a run refuses. */
@@ -107,7 +164,6 @@ async function statsFacts(
   out: Converted,
 ): Promise<void> {
   out.rows = Number(stats['count']);
-  checkRows(out, plan, label);
   if (!plan.timestamp) return;
   const key = ident(plan.timestamp.column);
   const entries = (stats['column_statistics'] ?? []) as {
@@ -116,8 +172,9 @@ async function statsFacts(
   }[];
   const col = entries.find((e) => e.key === key)?.value ?? [];
   const stat = (k: string) => col.find((s) => s.key === k)?.value;
-  const [min, max, nulls] = [stat('min'), stat('max'), Number(stat('null_count') ?? 0)];
-  if (nulls > 0) throw noEventTime(label, plan, nulls);
+  const [min, max] = [stat('min'), stat('max')];
+  out.nullEventTimes = Number(stat('null_count') ?? 0);
+  if (out.rows === out.nullEventTimes) return;
   if (min === undefined || max === undefined) {
     throw new PondError(ErrorCode.Internal, `${label}: DuckDB wrote no statistics for '${key}'`);
   }
@@ -131,12 +188,7 @@ async function statsFacts(
 }
 
 /** Row count and event-time range of a Parquet file stored as it is. */
-async function parquetFacts(
-  session: DuckSession,
-  plan: ImportPlan,
-  label: string,
-  out: Converted,
-): Promise<void> {
+async function parquetFacts(session: DuckSession, plan: ImportPlan, out: Converted): Promise<void> {
   const from = `read_parquet(${literal(plan.file)})`;
   const ts = plan.timestamp ? ident(plan.timestamp.column) : undefined;
   const us = (x: string) => eventMicrosSql(x, eventType(plan));
@@ -148,21 +200,9 @@ async function parquetFacts(
     )
   )[0]!;
   out.rows = r['n'] as number;
-  checkRows(out, plan, label);
   if (!ts) return;
-  if ((r['t'] as number) < out.rows) throw noEventTime(label, plan, out.rows - (r['t'] as number));
-  out.timeRange = { minUs: r['lo'] as number, maxUs: r['hi'] as number };
-}
-
-function checkRows(out: Converted, plan: ImportPlan, label: string): void {
-  if (out.rows > 0) return;
-  throw new PondError(
-    ErrorCode.BadInput,
-    out.skipped.count > 0
-      ? `${describeRejects(label, out.skipped, plan)}\nno row could be read: nothing was imported`
-      : `${label} has no rows: there is nothing to import`,
-    { input: label },
-  );
+  out.nullEventTimes = out.rows - (r['t'] as number);
+  if (r['lo'] !== null) out.timeRange = { minUs: r['lo'] as number, maxUs: r['hi'] as number };
 }
 
 function noEventTime(label: string, plan: ImportPlan, n: number): PondError {

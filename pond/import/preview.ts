@@ -4,8 +4,17 @@ import { collectQuery } from '../query/run-query.js';
 import { appendProblems, schemaChanges, storedSchema } from '../query/schema-check.js';
 import { isFile } from '../tinyfs/node.js';
 import type { Pond } from '../tlogfs/pond.js';
-import { conversionSql, csvReadSql } from './conversion.js';
-import { eventMicrosSql, eventType } from './convert.js';
+import { BlobStore } from '../tlogfs/blob-store.js';
+import type { DuckSession } from '../duckdb/session.js';
+import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
+import {
+  attemptConversion,
+  discardConverted,
+  eventMicrosSql,
+  eventType,
+  type Converted,
+} from './convert.js';
+import { conversionStart, stageConversion, type StagedConversion } from './staged-conversion.js';
 import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
@@ -25,6 +34,28 @@ export async function previewImport(
   plan: ImportPlan,
   job?: Job,
 ): Promise<ImportPreview> {
+  return (await previewPlan(pond, plan, job, false)).preview;
+}
+
+/**
+ * The same preview, whose whole-file scan is the run's conversion (staged-conversion.ts): a plan
+ * that would run without problems comes back with it staged, for a run of the same plan to place
+ * instead of converting again. The caller owns what is staged (discardStaged when not run).
+ */
+export async function previewAndStage(
+  pond: Pond,
+  plan: ImportPlan,
+  job?: Job,
+): Promise<{ preview: ImportPreview; staged?: StagedConversion }> {
+  return previewPlan(pond, plan, job, true);
+}
+
+async function previewPlan(
+  pond: Pond,
+  plan: ImportPlan,
+  job: Job | undefined,
+  stage: boolean,
+): Promise<{ preview: ImportPreview; staged?: StagedConversion }> {
   await checkPlan(pond.session, plan);
   const label = labelOf(plan);
   const columns = plan.columns.filter((c) => !c.skip).map((c) => ({ name: c.name, type: c.type }));
@@ -37,43 +68,37 @@ export async function previewImport(
     rejectCount: 0,
     problems: [],
   };
-  if (plan.format === 'bytes') return preview;
+  if (plan.format === 'bytes') return { preview };
   const session = await pond.session.connect();
   let open = true;
   job?.onCancel(() => {
     if (open) session.interrupt();
   });
+  let converted: Converted | undefined;
   try {
     // An interrupt stops only a running query: a cancel between the queries is checked here.
     job?.checkCancelled();
     const from = (extra = '') =>
       plan.format === 'csv' ? csvReadSql(plan, extra) : `read_parquet(${literal(plan.file)})`;
-    const ts = plan.timestamp ? ident(plan.timestamp.column) : undefined;
-    const us = (x: string) => eventMicrosSql(x, eventType(plan));
-    const summary = (f: string) =>
-      session.all(
-        `SELECT count(*)::DOUBLE AS n${ts ? `, count(${ts})::DOUBLE AS t, ${us(`min(${ts})`)} AS lo, ${us(`max(${ts})`)} AS hi` : ''},
-                count(COLUMNS(*)) FROM (${conversionSql(plan, f)})`,
-      );
-    let facts: Record<string, unknown>;
-    if (plan.format === 'csv') {
-      const r = await withRejects(session, plan.file, plan.dialect!, (args) => summary(from(args)));
-      facts = r.result[0]!;
-      preview.rejects = r.rejects;
-      preview.rejectCount = r.count;
-    } else {
-      facts = (await summary(from()))[0]!;
+    const start = stage ? await conversionStart(plan) : undefined;
+    // A Parquet file stored as it is has nothing to stage: it is scanned as it is.
+    if (start && (plan.format === 'csv' || parquetNeedsRewrite(plan))) {
+      const c = await attemptConversion(session, plan, new BlobStore(pond.layout.blobs), job);
+      if (c.ok) converted = c.converted;
     }
-    preview.rowCount = facts['n'] as number;
-    if (ts && facts['lo'] !== null) {
-      preview.timeRange = { minUs: facts['lo'] as number, maxUs: facts['hi'] as number };
-    }
+    const facts = converted ? factsOf(converted) : await scanFacts(session, plan, from, preview);
+    preview.rowCount = facts.rows;
+    if (facts.timeRange) preview.timeRange = facts.timeRange;
     const sample = await collectQuery(
       session,
       `${conversionSql(plan, from(plan.format === 'csv' ? 'ignore_errors = true' : ''))} LIMIT ${PREVIEW_ROWS}`,
     );
     preview.rows = sample.rows as PreviewCell[][];
     job?.checkCancelled();
+    if (converted) {
+      preview.rejects = converted.skipped.rejects;
+      preview.rejectCount = converted.skipped.count;
+    }
     if (preview.rejectCount > 0 && !plan.skipRejected) {
       const first = preview.rejects[0]!;
       preview.problems.push(
@@ -81,15 +106,73 @@ export async function previewImport(
       );
     }
     if (preview.rowCount === 0) preview.problems.push(`${label} has no rows to import`);
-    const nulls = preview.rowCount - ((facts['t'] as number | undefined) ?? preview.rowCount);
-    if (nulls > 0) preview.problems.push(`${nulls} rows have no event time`);
+    if (facts.nullEventTimes > 0)
+      preview.problems.push(`${facts.nullEventTimes} rows have no event time`);
     if (plan.mode === 'append') await compareWithStored(pond, plan, preview);
     job?.checkCancelled();
+    if (!converted) return { preview };
+    const kept = converted;
+    converted = undefined;
+    if (preview.problems.length > 0) {
+      await discardConverted(kept);
+      return { preview };
+    }
+    const staged = await stageConversion(plan, start!, kept);
+    return staged ? { preview, staged } : { preview };
   } finally {
     open = false;
     session.close();
+    if (converted) await discardConverted(converted);
   }
-  return preview;
+}
+
+interface Facts {
+  rows: number;
+  timeRange?: { minUs: number; maxUs: number };
+  nullEventTimes: number;
+}
+
+function factsOf(c: Converted): Facts {
+  return {
+    rows: c.rows,
+    nullEventTimes: c.nullEventTimes,
+    ...(c.timeRange ? { timeRange: c.timeRange } : {}),
+  };
+}
+
+/**
+ * The facts from a scan of the whole file without writing anything (and, for a CSV, its
+ * rejected rows into `preview`): what a preview shows when nothing is staged.
+ */
+async function scanFacts(
+  session: DuckSession,
+  plan: ImportPlan,
+  from: (extra?: string) => string,
+  preview: ImportPreview,
+): Promise<Facts> {
+  const ts = plan.timestamp ? ident(plan.timestamp.column) : undefined;
+  const us = (x: string) => eventMicrosSql(x, eventType(plan));
+  const summary = (f: string) =>
+    session.all(
+      `SELECT count(*)::DOUBLE AS n${ts ? `, count(${ts})::DOUBLE AS t, ${us(`min(${ts})`)} AS lo, ${us(`max(${ts})`)} AS hi` : ''},
+              count(COLUMNS(*)) FROM (${conversionSql(plan, f)})`,
+    );
+  let r: Record<string, unknown>;
+  if (plan.format === 'csv') {
+    const found = await withRejects(session, plan.file, plan.dialect!, (args) =>
+      summary(from(args)),
+    );
+    r = found.result[0]!;
+    preview.rejects = found.rejects;
+    preview.rejectCount = found.count;
+  } else {
+    r = (await summary(from()))[0]!;
+  }
+  const rows = r['n'] as number;
+  const facts: Facts = { rows, nullEventTimes: rows - ((r['t'] as number | undefined) ?? rows) };
+  if (ts && r['lo'] !== null)
+    facts.timeRange = { minUs: r['lo'] as number, maxUs: r['hi'] as number };
+  return facts;
 }
 
 async function compareWithStored(

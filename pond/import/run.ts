@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { ImportedFile, ImportPlan } from '../../shared/import.js';
 import { isFile, type FileContent, type FileNode } from '../tinyfs/node.js';
@@ -8,7 +8,8 @@ import { checkNewVersion } from '../query/schema-check.js';
 import { BlobStore, hashFile } from '../tlogfs/blob-store.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 import type { PondTxn } from '../tlogfs/transaction.js';
-import { convertPlan, type Converted } from './convert.js';
+import { checkConverted, convertPlan, discardConverted, type Converted } from './convert.js';
+import { discardStaged, reuseStaged, type StagedConversion } from './staged-conversion.js';
 import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
@@ -18,6 +19,14 @@ export interface RunOptions {
   job?: Job;
   /** Told about rows left out by `skipRejected` (the message lists them). */
   onRejected?: (message: string) => void;
+  /**
+   * Conversions a preview staged (previewAndStage), by the plan they are for: one still exactly
+   * what its plan would make is placed instead of converting again. They are this call's to
+   * remove: each is either placed (and removed by `cleanup`) or discarded.
+   */
+  staged?: ReadonlyMap<ImportPlan, StagedConversion>;
+  /** Told when each phase of a run ends: `convert`, `place` (in the transaction), `commit`. */
+  onPhase?: (phase: 'convert' | 'place' | 'commit') => void;
 }
 
 export interface PlaceOptions {
@@ -47,9 +56,15 @@ export async function runImport(
   options: RunOptions = {},
 ): Promise<{ files: ImportedFile[]; seq: number | undefined }> {
   const prepared = await prepareImport(pond, plans, options);
+  options.onPhase?.('convert');
   try {
     options.job?.checkCancelled();
-    const { seq, result } = await pond.write(meta, (txn) => placeImport(txn, prepared));
+    const { seq, result } = await pond.write(meta, async (txn) => {
+      const files = await placeImport(txn, prepared);
+      options.onPhase?.('place');
+      return files;
+    });
+    options.onPhase?.('commit');
     return { files: result, seq };
   } finally {
     await prepared.cleanup();
@@ -65,7 +80,8 @@ export async function prepareImport(
   const blobs = new BlobStore(pond.layout.blobs);
   const items: PreparedImport['items'] = [];
   const cleanup = async () => {
-    for (const x of items) if (x.converted?.temp) await rm(x.converted.file, { force: true });
+    for (const x of items) if (x.converted) await discardConverted(x.converted);
+    for (const staged of options.staged?.values() ?? []) await discardStaged(staged);
   };
   const total = plans.reduce((n, p) => n + p.size, 0);
   let done = 0;
@@ -83,7 +99,10 @@ export async function prepareImport(
       if (plan.format === 'bytes') {
         items.push({ plan, content: { hostPath: plan.file } });
       } else {
-        const converted = await convertPlan(session, plan, blobs, options.job);
+        const staged = options.staged?.get(plan);
+        const reused = staged && (await reuseStaged(staged, plan));
+        if (reused) checkConverted(reused, plan, labelOf(plan));
+        const converted = reused || (await convertPlan(session, plan, blobs, options.job));
         options.job?.progress({
           done: done + plan.size,
           total,

@@ -21,9 +21,10 @@ import {
   placeImport,
   planImport,
   prepareImport,
-  previewImport,
+  previewAndStage,
   type PreparedImport,
 } from '../import/index.js';
+import { discardStaged, type StagedConversion } from '../import/staged-conversion.js';
 import { newJob } from '../job/job.js';
 import { isDirectory, isFile, type PondNode } from '../tinyfs/node.js';
 import { joinPath } from '../tinyfs/path.js';
@@ -119,12 +120,16 @@ export class ImportService {
         signal,
         async (stop) => {
           const { plan, command } = await this.plan(open, source, req.file);
-          const preview = await previewImport(open.pond, plan, newJob('the preview', stop)).catch(
-            (e: unknown) => {
-              throw withoutStaging(e, [source]);
-            },
-          );
-          source.plans.set(specKey(req.file), plan);
+          const { preview, staged } = await previewAndStage(
+            open.pond,
+            plan,
+            newJob('the preview', stop),
+          ).catch((e: unknown) => {
+            throw withoutStaging(e, [source]);
+          });
+          const key = specKey(open, req.file);
+          source.plans.set(key, plan);
+          await this.sources.keepConversion(source, open.handle, key, staged);
           return {
             file: req.file,
             // The service's own path of the file stays here: the UI gets the file's name.
@@ -148,10 +153,11 @@ export class ImportService {
    */
   async run(open: OpenPond, req: ImportRunRequest): Promise<JobInfo[]> {
     const targets = new Set<string>();
-    const planned: { spec: ImportFileSpec; plan: ImportPlan }[] = [];
+    const planned: { spec: ImportFileSpec; plan: ImportPlan; source: StagedSource }[] = [];
     for (const spec of req.files) {
       const source = this.sources.get(spec.source);
-      const plan = source.plans.get(specKey(spec)) ?? (await this.plan(open, source, spec)).plan;
+      const plan =
+        source.plans.get(specKey(open, spec)) ?? (await this.plan(open, source, spec)).plan;
       if (targets.has(plan.target)) {
         throw new PondError(
           ErrorCode.InvalidArgument,
@@ -160,10 +166,16 @@ export class ImportService {
         );
       }
       if (req.transactions === 'one') targets.add(plan.target);
-      planned.push({ spec, plan });
+      planned.push({ spec, plan, source });
+    }
+    // The previews' conversions go with their runs (each discards what it does not place).
+    const staged = new Map<ImportPlan, StagedConversion>();
+    for (const { spec, plan, source } of planned) {
+      const kept = await this.sources.takeConversion(source, specKey(open, spec));
+      if (kept) staged.set(plan, kept);
     }
     const groups = req.transactions === 'one' ? [planned] : planned.map((p) => [p]);
-    return groups.map((group) => this.start(open, group));
+    return groups.map((group) => this.start(open, group, staged));
   }
 
   /** The desktop app's File > Import... dialog: the chosen files, staged. */
@@ -185,26 +197,40 @@ export class ImportService {
     await this.sources.closeAll();
   }
 
-  private start(open: OpenPond, group: { spec: ImportFileSpec; plan: ImportPlan }[]): JobInfo {
+  private start(
+    open: OpenPond,
+    group: { spec: ImportFileSpec; plan: ImportPlan; source: StagedSource }[],
+    conversions: Map<ImportPlan, StagedConversion>,
+  ): JobInfo {
     const plans = group.map((g) => g.plan);
+    // Taken: a plan in two jobs (the same spec twice, one transaction each) has it in one only.
+    const staged = new Map<ImportPlan, StagedConversion>();
+    for (const p of plans) {
+      const c = conversions.get(p);
+      if (c) staged.set(p, c);
+      conversions.delete(p);
+    }
     const ids = group.map((g) => g.spec.source);
-    const staged = ids.map((id) => this.sources.get(id));
+    const sources = group.map((g) => g.source);
     return this.writes.startPrepared<
       { prepared: PreparedImport; free: () => Promise<void> },
       unknown
     >(open, 'import', ['app', 'import', ...plans.map((p) => p.target)], {
       prepare: async (job) => {
-        const free = this.sources.hold(ids);
+        let free: (() => Promise<void>) | undefined;
         try {
-          return { prepared: await prepareImport(open.pond, plans, { job }), free };
+          free = this.sources.hold(ids);
+          return { prepared: await prepareImport(open.pond, plans, { job, staged }), free };
         } catch (e) {
-          await free();
-          throw withoutStaging(e, staged);
+          await free?.();
+          // prepareImport discards the conversions it was given; these were not, if it never ran.
+          for (const c of staged.values()) await discardStaged(c);
+          throw withoutStaging(e, sources);
         }
       },
       work: (txn, _job, p) =>
         placeImport(txn, p.prepared).catch((e: unknown) => {
-          throw withoutStaging(e, staged);
+          throw withoutStaging(e, sources);
         }),
       release: async (p, committed) => {
         await p.prepared.cleanup();
@@ -287,6 +313,7 @@ function withoutStaging(e: unknown, sources: StagedSource[]): unknown {
   });
 }
 
-function specKey(spec: ImportFileSpec): string {
-  return JSON.stringify([spec.target, spec.kind, spec.overrides]);
+/** A spec's plan and conversion are the pond's: an append's types and a target depend on it. */
+function specKey(open: OpenPond, spec: ImportFileSpec): string {
+  return JSON.stringify([open.handle, spec.target, spec.kind, spec.overrides]);
 }

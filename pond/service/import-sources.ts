@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ImportSource } from '../../shared/app-import.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { ImportPlan } from '../../shared/import.js';
+import { discardStaged, type StagedConversion } from '../import/staged-conversion.js';
 import { ownStagingFolder } from '../tlogfs/staging.js';
 import type { OpenPond } from './pond-registry.js';
 
@@ -21,6 +22,8 @@ export interface StagedSource {
   pond: string | undefined;
   /** The plan of each previewed spec (by spec key), so the run imports what was previewed. */
   plans: Map<string, ImportPlan>;
+  /** The latest preview's conversion, for a run of its spec (staged-conversion.ts). */
+  conversion: { pond: string; key: string; staged: StagedConversion } | undefined;
   lastUsed: number;
   /** Running imports using it: it is not released under them. */
   holds: number;
@@ -152,9 +155,38 @@ export class ImportSources {
     await this.release(ids.filter((id) => this.byId.get(id)?.owned));
   }
 
-  /** The uploads staged in a pond that is closing. */
+  /**
+   * Keeps the conversion of a spec's preview in a pond (`key` names the spec there) for its
+   * run, in place of the source's previous one: the wizard shows one plan per file, so only the
+   * latest can be run as previewed.
+   */
+  async keepConversion(
+    s: StagedSource,
+    pond: string,
+    key: string,
+    staged: StagedConversion | undefined,
+  ): Promise<void> {
+    const previous = s.conversion;
+    s.conversion = staged && { pond, key, staged };
+    if (previous) await discardStaged(previous.staged);
+    // Dropped while the preview ran: nobody would discard it.
+    if (!this.byId.has(s.info.id)) await this.discardConversion(s);
+  }
+
+  /** The conversion kept for `key`, now the caller's; any other is discarded. */
+  async takeConversion(s: StagedSource, key: string): Promise<StagedConversion | undefined> {
+    const kept = s.conversion;
+    s.conversion = undefined;
+    if (kept?.key === key) return kept.staged;
+    if (kept) await discardStaged(kept.staged);
+    return undefined;
+  }
+
+  /** The uploads staged in a pond that is closing, and the conversions staged in it. */
   async closePond(handle: string): Promise<void> {
     await this.release([...this.byId.values()].filter((s) => s.pond === handle).map(idOf));
+    for (const s of this.byId.values())
+      if (s.conversion?.pond === handle) await this.discardConversion(s);
   }
 
   async closeAll(): Promise<void> {
@@ -182,6 +214,7 @@ export class ImportSources {
       owned,
       pond,
       plans: new Map(),
+      conversion: undefined,
       lastUsed: Date.now(),
       holds: 0,
       releaseWhenFree: false,
@@ -191,7 +224,14 @@ export class ImportSources {
 
   private async drop(s: StagedSource): Promise<void> {
     this.byId.delete(s.info.id);
+    await this.discardConversion(s);
     if (s.owned) await rm(s.folder, { recursive: true, force: true });
+  }
+
+  private async discardConversion(s: StagedSource): Promise<void> {
+    const kept = s.conversion;
+    s.conversion = undefined;
+    if (kept) await discardStaged(kept.staged);
   }
 
   private async sweep(): Promise<void> {

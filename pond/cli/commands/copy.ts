@@ -4,6 +4,7 @@ import type { OverrideInput } from '../../import/overrides.js';
 import { parseUrl } from '../../query/url.js';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
+import { PhaseTimings } from '../phase-timings.js';
 
 interface CopyOptions extends Omit<OverrideInput, 'null'> {
   stripPrefix?: string;
@@ -108,17 +109,22 @@ async function copyIn(
       '--strip-prefix, --overwrite and --as-of apply to copy OUT',
     );
   }
+  const timings = new PhaseTimings();
+  timings.mark('start');
   const { overridesFromSpec, planImport, previewImport, runImport } =
     await import('../../import/index.js');
   const { renderImportPreview } = await import('../format/import-preview.js');
+  timings.mark('load');
   const overrides = overridesFromSpec({ ...o, skipColumn: o.skipColumn }, '');
   await ctx.withPond(async (pond) => {
+    timings.mark('open');
     const plans = await planImport(pond, {
       sources,
       dest,
       overrides,
       ...(ctx.hostRoot ? { hostRoot: ctx.hostRoot } : {}),
     });
+    timings.mark('plan');
     if (o.dryRun) {
       const problems: string[] = [];
       for (const plan of plans) {
@@ -137,6 +143,7 @@ async function copyIn(
     }
     const r = await runImport(pond, plans, ctx.meta, {
       onRejected: (m) => printErr(`warning: ${m}`),
+      onPhase: (phase) => timings.mark(phase),
     });
     let out = '';
     for (const f of r.files) {
@@ -149,6 +156,8 @@ async function copyIn(
     out += `Transaction ${r.seq}\n`;
     await writeOut(out);
   });
+  timings.mark('close');
+  timings.print();
 }
 
 async function copyOutCommand(

@@ -3,7 +3,7 @@ import { ErrorCode } from '../../../shared/errors.js';
 import { literal } from '../../duckdb/sql.js';
 import { JobRunner } from '../../service/jobs.js';
 import { planImport } from '../plan.js';
-import { previewImport } from '../preview.js';
+import { previewAndStage, previewImport } from '../preview.js';
 import { runImport } from '../run.js';
 import { sandbox, type Sandbox } from './sandbox.js';
 
@@ -98,5 +98,26 @@ describe('import as a job', () => {
     const early = jobs.start('preview', (job) => previewImport(s.pond, plans[0]!, job));
     jobs.cancel(early.id);
     expect((await jobs.wait(early.id)).state).toBe('cancelled');
+  });
+
+  it('a preview that converts (to stage the run) is cancelled the same way, and leaves no temp file', async () => {
+    const plans = await planImport(s.pond, {
+      sources: [`host+csv+series://${big}`],
+      dest: '/big.series',
+    });
+    const before = await s.state();
+    const jobs = new JobRunner();
+    const j = jobs.start('preview', (job) =>
+      previewAndStage(s.pond, plans[0]!, {
+        ...job,
+        onCancel: (fn) => {
+          job.onCancel(fn);
+          setTimeout(() => jobs.cancel(j.id), 200);
+        },
+      }),
+    );
+    const done = await jobs.wait(j.id);
+    expect(done.state).toBe('cancelled');
+    expect(await s.state()).toBe(before);
   });
 });

@@ -255,3 +255,52 @@ describe('pond serve --max-upload', () => {
     expect(await staged()).toEqual([]);
   });
 });
+
+describe('pond serve killed with a staged conversion', () => {
+  it('kill -9 after a preview leaves its upload and conversion for maintain, which removes them', async () => {
+    const pondKilled = join(dir, 'killed');
+    const p = await createPond(pondKilled, 'killed', { command: ['test', 'init'] });
+    await p.close();
+    const served = await startServeProcess(join(dir, 'killed-process'), pondKilled);
+    const call = async <T>(method: string, arg: unknown): Promise<T> => {
+      const res = await fetch(new URL(`/api/${method}`, served.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ arg }),
+      });
+      const body = (await res.json()) as { ok: boolean; value: T; error?: ErrorInfo };
+      if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+      return body.value;
+    };
+    const handle = (await call<PondSummary[]>('openPonds', undefined))[0]!.handle;
+    const csv = Buffer.from('timestamp,v\n2024-01-01 00:00:00,1\n2024-01-01 01:00:00,2\n');
+    const up = await post(
+      `/upload?pond=${encodeURIComponent(handle)}&name=k.csv`,
+      { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/octet-stream' },
+      csv,
+      served.port,
+    );
+    expect(up.status).toBe(200);
+    const source = up.value as ImportSource;
+    const spec = await call<unknown>('importProposal', {
+      pond: handle,
+      source: source.id,
+      dest: '/',
+    });
+    const preview = await call<ImportFilePreview>('importPreview', { pond: handle, file: spec });
+    expect(preview.preview.problems).toEqual([]);
+    const folder = join(pondKilled, 'data', '_large_files', '_staging');
+    const [owner] = await readdir(folder);
+    const files = await readdir(join(folder, owner!));
+    expect(files.filter((f) => f.endsWith('.parquet'))).toHaveLength(1);
+    expect(files.filter((f) => f.startsWith('upload-'))).toHaveLength(1);
+
+    expect(await served.stop('SIGKILL')).toBe('SIGKILL');
+    const m = await runPond(['--pond', pondKilled, 'maintain']);
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/1 staging folders/);
+    expect(await readdir(folder)).toEqual([]);
+    const fsck = await runPond(['--pond', pondKilled, 'fsck']);
+    expect(fsck.stdout.trim().split('\n').pop()).toMatch(/^OK/);
+  });
+});

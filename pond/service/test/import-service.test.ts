@@ -395,14 +395,29 @@ describe('the import wizard over the service', () => {
       });
       expect(await errorCode(stale)).toBe(ErrorCode.Cancelled);
       expect((await fresh).preview.rowCount).toBe(3_000_000);
+      // Only the fresh preview's conversion is staged (for a run of its plan).
+      expect(await staged(dir)).toEqual([expect.stringMatching(/^<own>\/[0-9a-f-]+\.parquet$/)]);
 
-      const before = await pondState(dir);
+      const [log, code, report] = JSON.parse(await pondState(dir)) as unknown[];
+      // Cancelled once the conversion has begun (its first progress), not after a guessed delay:
+      // a cancel that lands while the file is placed leaves an orphan blob for maintain.
+      const converting = new Promise<string>((resolve) => {
+        const stop = svc.jobRunner.subscribe((j) => {
+          if (j.kind === 'import' && j.progress.message.startsWith('importing')) {
+            stop();
+            resolve(j.id);
+          }
+        });
+      });
       const [job] = await svc.importRun({ pond: handle, files: [spec], transactions: 'one' });
-      await new Promise((r) => setTimeout(r, 300));
+      expect(await converting).toBe(job!.id);
+      await new Promise((r) => setTimeout(r, 50));
       await svc.cancelJob(job!.id);
       const [done] = await finished(svc, [job!]);
       expect(done!.state).toBe('cancelled');
-      expect(await pondState(dir)).toBe(before);
+      // The pond is as it was, and nothing is staged: the run of another plan discarded the
+      // fresh preview's conversion, and the cancel removed the run's own.
+      expect(JSON.parse(await pondState(dir))).toEqual([log, code, report, []]);
       // The file is still staged for another try.
       expect((await svc.importPreview({ pond: handle, file: spec })).preview.rowCount).toBe(
         3_000_000,
