@@ -48,7 +48,10 @@ export interface ObjectBytes {
 export interface WriteOptions {
   /** Keep an existing object (log entries): the result says `written: false` instead. */
   ifAbsent?: boolean;
-  /** Replace an existing object (only the `_last_checkpoint` hint, which is not part of any version). */
+  /**
+   * Replace an existing object: the `_last_checkpoint` hint (part of no version), and a copy found
+   * with the wrong size, whose name fixes what it must hold.
+   */
   replace?: boolean;
   /** The SHA-256 the content must have (blobs are named by it). */
   sha256?: string;

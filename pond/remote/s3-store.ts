@@ -224,8 +224,12 @@ export class S3Store implements ObjectStore {
     return this.o.prefix ? `${this.o.prefix}/${key}` : key;
   }
 
+  /**
+   * Each request gets its own signal that follows the job's: the SDK adds a listener to the signal
+   * it is given, and a push's hundreds of requests on one signal warned of a listener leak.
+   */
   private opts(): { abortSignal?: AbortSignal } {
-    return this.o.signal ? { abortSignal: this.o.signal } : {};
+    return this.o.signal ? { abortSignal: AbortSignal.any([this.o.signal]) } : {};
   }
 
   private async headSize(key: string): Promise<number | undefined> {

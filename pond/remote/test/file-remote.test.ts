@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsck } from '../../tlogfs/fsck.js';
@@ -134,6 +134,50 @@ describe('a pond whose old log entries were cleaned up', () => {
       await withPond(join(s.dir, 'replica'), async (p) => {
         expect(await seriesRows(p)).toEqual(await withPond(source, (q) => seriesRows(q)));
       });
+    } finally {
+      await s.cleanup();
+    }
+  });
+});
+
+describe('a push after one killed midway by a server that kept part of an object', () => {
+  it('sends the copies of the wrong size again, in place, and the backup verifies', async () => {
+    const s = await scratchDir('pond-remote-partial-');
+    try {
+      const source = await seriesPond(s.dir, 'source', 2);
+      const remoteDir = join(s.dir, 'backup');
+      await addRemote(source, { name: 'usb', url: `file://${remoteDir}`, auto: false });
+      await withPond(source, async (pond) => pushRemote(pond, await getRemote(source, 'usb')));
+      await withPond(source, async (pond) => addDay(pond, s.dir, 9));
+      // What the next push sends (the new blob and oplog files), planted half-written.
+      const data = join(source, 'data');
+      const files = async (root: string): Promise<string[]> =>
+        (await readdir(root, { recursive: true, withFileTypes: true }))
+          .filter((e) => e.isFile() && !e.parentPath.includes('_delta_log'))
+          .filter((e) => !e.parentPath.includes('_staging'))
+          .map((e) => join(e.parentPath, e.name).slice(root.length + 1));
+      const there = new Set(await files(remoteDir));
+      const fresh = (await files(data)).filter((f) => !there.has(f));
+      expect(fresh.some((f) => f.startsWith('_large_files/sha256='))).toBe(true);
+      expect(fresh.some((f) => f.endsWith('.parquet'))).toBe(true);
+      for (const f of fresh) {
+        const bytes = await readFile(join(data, f));
+        await mkdir(join(remoteDir, f, '..'), { recursive: true });
+        await writeFile(join(remoteDir, f), bytes.subarray(0, bytes.length >> 1));
+      }
+
+      const r = await withPond(source, async (pond) =>
+        pushRemote(pond, await getRemote(source, 'usb')),
+      );
+      expect(r.outcome).toBe('pushed');
+      expect(r.counts).toMatchObject({ commits: 1, blobs: 1 });
+      for (const f of fresh)
+        expect(await readFile(join(remoteDir, f))).toEqual(await readFile(join(data, f)));
+      const v = await withPond(source, async (pond) =>
+        verifyRemote(pond, await getRemote(source, 'usb')),
+      );
+      expect(v.relation.kind).toBe('same');
+      expect(v.damaged).toEqual([]);
     } finally {
       await s.cleanup();
     }
