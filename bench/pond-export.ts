@@ -6,10 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckSession } from '../pond/duckdb/session.js';
-import { literal } from '../pond/duckdb/sql.js';
-import { copyIn } from '../pond/import/copy-in.js';
-import { createPond } from '../pond/service/open-pond.js';
+import { sensorSeriesPond } from './series-pond.js';
 import { median, ms, ratio, runChild } from './measure.js';
 
 const ROWS = Number(process.env['POND_BENCH_ROWS'] ?? 5_000_000);
@@ -18,23 +15,7 @@ const RUNS = 3;
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'pond-bench-export-'));
   try {
-    const parquet = join(dir, 'sensors.parquet');
-    const s = await DuckSession.open();
-    await s.run(
-      `COPY (SELECT TIMESTAMPTZ '2020-01-01 00:00:00+00' + to_minutes(i) AS timestamp,
-                    round(20 + 5 * sin(i / 1440.0), 3) AS temperature,
-                    round(400 + 50 * cos(i / 720.0), 2) AS conductivity,
-                    round(8 + sin(i / 300.0), 3) AS dissolved_oxygen,
-                    round(7 + 0.2 * sin(i / 100.0), 3) AS ph
-             FROM range(${ROWS}) t(i)) TO ${literal(parquet)} (FORMAT parquet, COMPRESSION zstd)`,
-    );
-    s.close();
-    const pondDir = join(dir, 'pond');
-    const pond = await createPond(pondDir, 'bench', { command: ['bench'] });
-    await copyIn(pond, [`host+series://${parquet}`], '/sensors.series', {
-      command: ['bench', 'copy'],
-    });
-    await pond.close();
+    const { parquet, pondDir } = await sensorSeriesPond(dir, ROWS);
     console.log(`${ROWS} rows, one series`);
     const duck: { ms: number; rss: number }[] = [];
     const ours: { ms: number; rss: number }[] = [];

@@ -13,12 +13,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DuckSession } from '../pond/duckdb/session.js';
-import { literal } from '../pond/duckdb/sql.js';
 import { addRemote, getRemote, pushRemote, removeRemote } from '../pond/remote/index.js';
 import { copyIn } from '../pond/import/copy-in.js';
-import { createPond, openPond } from '../pond/service/open-pond.js';
+import { openPond } from '../pond/service/open-pond.js';
 import { hashFile } from '../pond/tlogfs/blob-store.js';
+import { sensorSeriesPond } from './series-pond.js';
 import { median, ms, ratio, timed } from './measure.js';
 
 const ROWS = Number(process.env['POND_BENCH_ROWS'] ?? 5_000_000);
@@ -28,23 +27,7 @@ const POND_BIN = resolve(import.meta.dirname, '../../bin/pond.js');
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'pond-bench-push-'));
   try {
-    const parquet = join(dir, 'sensors.parquet');
-    const s = await DuckSession.open();
-    await s.run(
-      `COPY (SELECT TIMESTAMPTZ '2020-01-01 00:00:00+00' + to_minutes(i) AS timestamp,
-                    round(20 + 5 * sin(i / 1440.0), 3) AS temperature,
-                    round(400 + 50 * cos(i / 720.0), 2) AS conductivity,
-                    round(8 + sin(i / 300.0), 3) AS dissolved_oxygen,
-                    round(7 + 0.2 * sin(i / 100.0), 3) AS ph
-             FROM range(${ROWS}) t(i)) TO ${literal(parquet)} (FORMAT parquet, COMPRESSION zstd)`,
-    );
-    s.close();
-    const pondDir = join(dir, 'pond');
-    const created = await createPond(pondDir, 'bench', { command: ['bench'] });
-    await copyIn(created, [`host+series://${parquet}`], '/sensors.series', {
-      command: ['bench', 'copy'],
-    });
-    await created.close();
+    const { pondDir } = await sensorSeriesPond(dir, ROWS);
     const du = spawnSync('du', ['-sb', join(pondDir, 'data')], { encoding: 'utf8' });
     console.log(`${ROWS} rows, one series; data/ holds ${du.stdout.split('\t')[0]} bytes`);
 
