@@ -1,47 +1,9 @@
 import type { Command } from 'commander';
 import { ErrorCode, toErrorInfo } from '../../shared/errors.js';
 import { appVersion } from '../service/app-version.js';
+import { COMMANDS, type CommandSpec } from './command-list.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { printErr } from './output.js';
-
-type Register = (program: Command, ctx: CliContext) => void;
-
-/**
- * Every command, in the order help lists them, and the module that defines it. A command line
- * loads only the module of the command it runs (help and unknown commands load them all); each
- * module loads the engine it needs (DuckDB, Arrow, the factories) only when its command runs, so
- * `--help`, `--version` and usage errors never wait for them (bench/cli-start.ts).
- */
-const COMMANDS: [string, () => Promise<Register>][] = [
-  ['init', async () => (await import('./commands/init.js')).registerInit],
-  ['mkdir', async () => (await import('./commands/mkdir.js')).registerMkdir],
-  ['list', async () => (await import('./commands/list.js')).registerList],
-  ['describe', async () => (await import('./commands/describe.js')).registerDescribe],
-  ['cat', async () => (await import('./commands/cat.js')).registerCat],
-  ['copy', async () => (await import('./commands/copy.js')).registerCopy],
-  ['mv', async () => (await import('./commands/mv.js')).registerMv],
-  ['rm', async () => (await import('./commands/rm.js')).registerRm],
-  ['restore', async () => (await import('./commands/restore.js')).registerRestore],
-  ['revert', async () => (await import('./commands/revert.js')).registerRevert],
-  ['export', async () => (await import('./commands/export.js')).registerExport],
-  ['log', async () => (await import('./commands/log.js')).registerLog],
-  ['show', async () => (await import('./commands/show.js')).registerShow],
-  ['fsck', async () => (await import('./commands/fsck.js')).registerFsck],
-  ['maintain', async () => (await import('./commands/maintain.js')).registerMaintain],
-  ['mknod', async () => (await import('./commands/mknod.js')).registerMknod],
-  ['apply', async () => (await import('./commands/apply.js')).registerApply],
-  ['run', async () => (await import('./commands/run.js')).registerRun],
-  [
-    'list-factories',
-    async () => (await import('./commands/list-factories.js')).registerListFactories,
-  ],
-  ['serve', async () => (await import('./commands/serve.js')).registerServe],
-  ['backup', async () => (await import('./commands/backup.js')).registerBackup],
-  ['push', async () => (await import('./commands/push.js')).registerPush],
-  ['pull', async () => (await import('./commands/pull.js')).registerPull],
-  ['verify', async () => (await import('./commands/verify.js')).registerVerify],
-  ['mirror', async () => (await import('./commands/mirror.js')).registerMirror],
-];
 
 /** The command a command line names: its first word that is not a global option or its value. */
 function commandName(argv: string[]): string | undefined {
@@ -53,6 +15,22 @@ function commandName(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** The command whose module a command line needs: the one it runs, or the one `help` is asked about. */
+function helpedCommand(argv: string[]): string | undefined {
+  const name = commandName(argv);
+  if (name !== 'help') return name;
+  return commandName(argv.slice(argv.indexOf('help') + 1));
+}
+
+/** The command as help lists it, before its module adds options and an action. */
+function addCommand(program: Command, spec: CommandSpec): Command {
+  const command = program.command(spec.name).description(spec.summary).exitOverride();
+  for (const [name, description, fallback] of spec.args ?? []) {
+    command.argument(name, description, fallback);
+  }
+  return command;
+}
+
 /** Runs the `pond` command line; returns the exit code. Errors go to stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   // Scripts ask for the version to check what is installed: answer before loading anything.
@@ -60,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${appVersion()}\n`);
     return 0;
   }
-  const { Command, CommanderError } = await import('commander');
+  const { Command, CommanderError, Help } = await import('commander');
   const program = new Command('pond')
     .description('Pond: a local-first, transactional, versioned file system for operational data')
     .option('--pond <path>', 'the pond folder (default: $POND)')
@@ -70,10 +48,21 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const ctx = new CliContext(argv, () => program.opts<GlobalOptions>());
-  const name = commandName(argv);
-  const wanted = COMMANDS.filter(([n]) => n === name);
-  for (const [, load] of wanted.length === 1 ? wanted : COMMANDS) (await load())(program, ctx);
-  for (const c of program.commands) c.exitOverride();
+  const specs = new Map(COMMANDS.map((spec) => [spec.name, spec]));
+  program.configureHelp({
+    // A command whose module is not loaded has no options yet: its spec says whether it takes any.
+    subcommandTerm(cmd) {
+      const spec = cmd.parent === program ? specs.get(cmd.name()) : undefined;
+      const term = Help.prototype.subcommandTerm.call(this, cmd);
+      if (!spec?.options || cmd.options.length > 0) return term;
+      return `${cmd.name()} [options]${term.slice(cmd.name().length)}`;
+    },
+  });
+  const wanted = helpedCommand(argv);
+  for (const spec of COMMANDS) {
+    const command = addCommand(program, spec);
+    if (spec.name === wanted) (await spec.load())(command, ctx);
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });

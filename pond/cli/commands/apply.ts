@@ -2,12 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
 
-export function registerApply(program: Command, ctx: CliContext): void {
-  program
-    .command('apply')
-    .description(
-      'make YAML documents (kind: mkdir, copy, mknod) true in one transaction; everything is checked first',
-    )
+export function registerApply(command: Command, ctx: CliContext): void {
+  command
     .requiredOption('-f, --file <file...>', 'YAML files of documents separated by ---')
     .action(async (o: { file: string[] }) => {
       const { applyDocs, readApplyFiles } = await import('../../service/apply.js');

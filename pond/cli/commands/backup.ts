@@ -13,11 +13,7 @@ interface S3Flags {
   region?: string;
 }
 
-export function registerBackup(program: Command, ctx: CliContext): void {
-  const backup = program
-    .command('backup')
-    .description('backups and replicas of the pond on file:// folders or s3:// buckets');
-
+export function registerBackup(backup: Command, ctx: CliContext): void {
   backup
     .command('add')
     .description('add a backup: file:///path or s3://bucket/prefix (empty, or holding this pond)')

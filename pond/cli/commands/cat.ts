@@ -25,14 +25,8 @@ interface CatOptions {
   timeEnd?: string;
 }
 
-export function registerCat(program: Command, ctx: CliContext): void {
-  program
-    .command('cat')
-    .description('read a file: data as bytes; tables and series as rows (SQL over `source`)')
-    .argument(
-      '<path>',
-      'a pond path or URL (csv:///p, series:///p, host+csv:///f.csv, host+table:///f.parquet, host+delta:///dir?version=N)',
-    )
+export function registerCat(command: Command, ctx: CliContext): void {
+  command
     .option(
       '--format <format>',
       'auto | raw | table | csv | json (json: one object per line)',

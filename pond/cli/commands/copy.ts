@@ -32,13 +32,8 @@ const IN_FLAGS = [
   'dryRun',
 ] as const;
 
-export function registerCopy(program: Command, ctx: CliContext): void {
-  program
-    .command('copy')
-    .description(
-      'copy host files into the pond (sources host:///...), or pond files out (destination host:///DIR)',
-    )
-    .argument('<paths...>', 'sources then destination')
+export function registerCopy(command: Command, ctx: CliContext): void {
+  command
     .option(
       '--dry-run',
       'copy IN: print the plan and a preview of what would be stored; write nothing',

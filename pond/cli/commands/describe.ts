@@ -4,11 +4,8 @@ import type { CliContext } from '../context.js';
 import { formatMicros, formatSize, formatTime } from '../format/sizes.js';
 import { writeOut } from '../output.js';
 
-export function registerDescribe(program: Command, ctx: CliContext): void {
-  program
-    .command('describe')
-    .description('show type, format, schema, timestamp column and versions of matching files')
-    .argument('[pattern]', 'glob pattern (default: every file)')
+export function registerDescribe(command: Command, ctx: CliContext): void {
+  command
     .option('--as-of <txn|time>', 'describe the pond as it was at a transaction number or time')
     .action(async (pattern: string | undefined, o: { asOf?: string }) => {
       const { describeMatches } = await import('../../service/describe.js');

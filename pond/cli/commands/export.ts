@@ -26,12 +26,8 @@ interface ExportOptions {
 
 const collect = (v: string, all: string[]) => [...all, v];
 
-export function registerExport(program: Command, ctx: CliContext): void {
-  program
-    .command('export')
-    .description(
-      'write tables and series as Hive-partitioned Parquet or CSV (and data files as bytes), with metadata and pages',
-    )
+export function registerExport(command: Command, ctx: CliContext): void {
+  command
     .option(
       '-p, --pattern <glob>',
       'what to export; each capture (*, **) becomes a folder level (repeatable)',

@@ -2,10 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 
-export function registerInit(program: Command, ctx: CliContext): void {
-  program
-    .command('init')
-    .description('create a new, empty pond at --pond or $POND')
+export function registerInit(command: Command, ctx: CliContext): void {
+  command
     .requiredOption(
       '--birthplace <label>',
       'a label for where this pond was born (e.g. the site or host)',

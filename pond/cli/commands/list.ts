@@ -6,13 +6,8 @@ import type { CliContext } from '../context.js';
 import { formatSize, formatTime } from '../format/sizes.js';
 import { writeOut } from '../output.js';
 
-export function registerList(program: Command, ctx: CliContext): void {
-  program
-    .command('list')
-    .description(
-      "list entries matching a glob (default: every file; '/' the root; 'dir/' a directory's entries)",
-    )
-    .argument('[pattern]', 'glob pattern with * and **')
+export function registerList(command: Command, ctx: CliContext): void {
+  command
     .option('-l, --long', 'also show the entry type and factory')
     .option('-a, --all', 'include hidden entries (names starting with .)')
     .option('--as-of <txn|time>', 'list the pond as it was at a transaction number or time')

@@ -4,10 +4,8 @@ import { wholeNumberFlag } from '../numeric-flag.js';
 import { formatTime } from '../format/sizes.js';
 import { writeOut } from '../output.js';
 
-export function registerLog(program: Command, ctx: CliContext): void {
-  program
-    .command('log')
-    .description("the pond's transactions, newest first: number, time, command, what changed")
+export function registerLog(command: Command, ctx: CliContext): void {
+  command
     .option('--limit <n>', 'how many transactions', '10')
     .action(async (o: { limit: string }) => {
       const limit = wholeNumberFlag('--limit', o.limit, { min: 1 });

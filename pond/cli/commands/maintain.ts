@@ -5,12 +5,8 @@ import { writeOut } from '../output.js';
 
 const HOUR = 3600 * 1000;
 
-export function registerMaintain(program: Command, ctx: CliContext): void {
-  program
-    .command('maintain')
-    .description(
-      'checkpoint the log, compact small oplog files, vacuum retired files, remove leftovers of the pond (never foreign files)',
-    )
+export function registerMaintain(command: Command, ctx: CliContext): void {
+  command
     .option('--no-compact', 'skip compaction')
     .option(
       '--vacuum-retention-hours <n>',

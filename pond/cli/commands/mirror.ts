@@ -7,14 +7,8 @@ import { plural, withRemoteWork } from '../remote-work.js';
 /** Loaded when the command runs, so `pond --help` does not wait for it. */
 const remoteLayer = () => import('../../remote/index.js');
 
-export function registerMirror(program: Command, ctx: CliContext): void {
-  program
-    .command('mirror')
-    .description(
-      'keep a host folder with the pond files as plain files (data as bytes, tables and series as Parquet), rewriting only what changed',
-    )
-    .argument('<dir>', 'the host folder (made if missing; holds .pond-mirror.json)')
-    .argument('[pattern]', 'which files (default: every file)', '**/*')
+export function registerMirror(command: Command, ctx: CliContext): void {
+  command
     .option('--csv', 'also write tables and series as CSV (<path>.csv)')
     .action(async (dir: string, pattern: string, o: { csv?: boolean }) => {
       await ctx.withPond(async (pond) => {

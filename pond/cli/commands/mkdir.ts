@@ -2,11 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { writeOut } from '../output.js';
 
-export function registerMkdir(program: Command, ctx: CliContext): void {
-  program
-    .command('mkdir')
-    .description('create a directory (the parent must exist unless -p)')
-    .argument('<path>', 'pond path of the new directory')
+export function registerMkdir(command: Command, ctx: CliContext): void {
+  command
     .option('-p, --parents', 'create missing parents; an existing directory is fine')
     .action(async (path: string, o: { parents?: boolean }) => {
       await ctx.withPond(async (pond) => {

@@ -4,14 +4,8 @@ import { PondError, hostRefusal } from '../../../shared/errors.js';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
 
-export function registerMknod(program: Command, ctx: CliContext): void {
-  program
-    .command('mknod')
-    .description(
-      'create a factory node (a derived file or directory) from a YAML config; it is checked and built before anything is written',
-    )
-    .argument('<factory>', 'the factory (see pond list-factories)')
-    .argument('<path>', 'pond path of the new node')
+export function registerMknod(command: Command, ctx: CliContext): void {
+  command
     .requiredOption('--config-path <file>', 'the YAML config (${env:VAR} is expanded when read)')
     .option('--overwrite', 'replace the config of an existing factory node')
     .action(

@@ -7,13 +7,8 @@ import { warnReaders } from './edit-report.js';
 /** Loaded when the command runs, so `pond --help` does not wait for it. */
 const restoreModule = () => import('../../service/restore.js');
 
-export function registerRestore(program: Command, ctx: CliContext): void {
-  program
-    .command('restore')
-    .description(
-      'make a path (and everything under it) as it was at an earlier transaction, as new versions; brings back removed entries',
-    )
-    .argument('<path>', 'pond path')
+export function registerRestore(command: Command, ctx: CliContext): void {
+  command
     .requiredOption('--as-of <txn|time>', 'the transaction number or time to go back to')
     .action(async (path: string, o: { asOf: string }) => {
       await ctx.withPond(async (pond) => {

@@ -12,13 +12,8 @@ const historyModule = () => import('../../service/history.js');
 /** Loaded when the command runs, so `pond --help` does not wait for it. */
 const revertModule = () => import('../../service/revert.js');
 
-export function registerRevert(program: Command, ctx: CliContext): void {
-  program
-    .command('revert')
-    .description(
-      'a new transaction that undoes what transaction N changed (refused when later transactions changed the same paths, unless --force)',
-    )
-    .argument('<txn>', 'the transaction number (see pond log)')
+export function registerRevert(command: Command, ctx: CliContext): void {
+  command
     .option(
       '--force',
       'revert even where later transactions changed the same paths (undoing their changes to them too)',

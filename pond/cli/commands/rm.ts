@@ -6,13 +6,8 @@ import { warnReaders } from './edit-report.js';
 /** Loaded when the command runs, so `pond --help` does not wait for it. */
 const removeModule = () => import('../../service/remove.js');
 
-export function registerRm(program: Command, ctx: CliContext): void {
-  program
-    .command('rm')
-    .description(
-      'remove entries from their directories; their versions stay readable with --as-of and can be restored',
-    )
-    .argument('<paths...>', 'pond paths')
+export function registerRm(command: Command, ctx: CliContext): void {
+  command
     .option('-r, --recursive', 'remove a directory that has entries, with everything in it')
     .action(async (paths: string[], o: { recursive?: boolean }) => {
       await ctx.withPond(async (pond) => {

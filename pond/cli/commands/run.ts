@@ -23,15 +23,8 @@ export const RUN_EXIT = {
   interrupted: 130,
 } as const;
 
-export function registerRun(program: Command, ctx: CliContext): void {
-  program
-    .command('run')
-    .description(
-      'run a command of an executable factory node (a collector): hydrovu collect, logfile-ingest ...',
-    )
-    .argument('<path>', 'the node (made with pond mknod)')
-    .argument('[command]', "the factory's command (default: its first)")
-    .argument('[args...]', 'arguments of the command')
+export function registerRun(command: Command, ctx: CliContext): void {
+  command
     .option('-v, --verbose', "print the run's log to stderr as it goes")
     .action(
       async (

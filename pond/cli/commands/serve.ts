@@ -21,12 +21,8 @@ const MIB = 1024 * 1024;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-export function registerServe(program: Command, ctx: CliContext): void {
-  program
-    .command('serve')
-    .description(
-      'serve the app to a browser: the pond over HTTP on 127.0.0.1, every request guarded by a per-run token',
-    )
+export function registerServe(command: Command, ctx: CliContext): void {
+  command
     .option('--port <n>', 'the port to listen on (0: any free port)', '0')
     .option(
       '--host <address>',

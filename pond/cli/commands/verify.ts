@@ -9,13 +9,8 @@ import { plural, withRemoteWork } from '../remote-work.js';
 /** Loaded when the command runs, so `pond --help` does not wait for it. */
 const remoteLayer = () => import('../../remote/index.js');
 
-export function registerVerify(program: Command, ctx: CliContext): void {
-  program
-    .command('verify')
-    .description(
-      'compare a backup with this pond (up to date, behind by N, diverged) and re-hash its objects (exit 1 on damage or divergence)',
-    )
-    .argument('[name]', 'the backup (every one without NAME)')
+export function registerVerify(command: Command, ctx: CliContext): void {
+  command
     .option('--quick', 'check that objects exist with the right sizes, without reading them')
     .action(async (name: string | undefined, o: { quick?: boolean }) => {
       await ctx.withPond(async (pond) => {
