@@ -17,6 +17,8 @@ export interface Converted {
   /** A temp file in the blob store, or the source itself (Parquet stored as it is). */
   file: string;
   temp: boolean;
+  /** A temp file's SHA-256, once it is sealed for storing (BlobStore.seal). */
+  sha256?: string;
   rows: number;
   /** Rows left out (`skipRejected`). */
   skipped: RejectList;

@@ -103,6 +103,7 @@ export async function prepareImport(
         const reused = staged && (await reuseStaged(staged, plan));
         if (reused) checkConverted(reused, plan, labelOf(plan));
         const converted = reused || (await convertPlan(session, plan, blobs, options.job));
+        if (converted.temp) converted.sha256 = await BlobStore.seal(converted.file);
         options.job?.progress({
           done: done + plan.size,
           total,
@@ -127,6 +128,7 @@ export async function prepareImport(
 
 function contentOf(plan: ImportPlan, c: Converted): FileContent {
   const content: FileContent = { hostPath: c.file };
+  if (c.sha256) content.sha256 = c.sha256;
   if (plan.timestamp) content.timestampColumn = plan.timestamp.column;
   if (c.timeRange) {
     content.minEventTimeUs = c.timeRange.minUs;

@@ -51,6 +51,11 @@ export interface FileVersion {
 export interface FileContent {
   bytes?: Uint8Array;
   hostPath?: string;
+  /**
+   * The SHA-256 of `hostPath` when its writer computed it already (BlobStore.seal): only for a
+   * file in this process's staging folder, which nothing writes again, so it is not read twice.
+   */
+  sha256?: string;
   timestampColumn?: string;
   minEventTimeUs?: number;
   maxEventTimeUs?: number;

@@ -47,8 +47,16 @@ export class BlobStore {
     return { sha256, size: bytes.length };
   }
 
-  /** Copies a file in (hashing it on the way) and leaves the file alone. */
-  async putFile(hostPath: string): Promise<BlobRef> {
+  /**
+   * Copies a file in (hashing it on the way) and leaves the file alone. `sha256`: the hash `seal`
+   * gave for a file this process staged.
+   */
+  async putFile(hostPath: string, sha256?: string): Promise<BlobRef> {
+    if (sha256 !== undefined && !isOwnStagedFile(hostPath)) {
+      throw new PondError(ErrorCode.Internal, `a known hash is only taken for a staged file`, {
+        input: hostPath,
+      });
+    }
     const tmp = await this.tempPath();
     try {
       // A file we staged is linked (instant; nothing writes it again). Anyone else's is copied
@@ -56,15 +64,25 @@ export class BlobStore {
       // place would silently change the blob.
       if (isOwnStagedFile(hostPath)) await link(hostPath, tmp).catch(() => copyFile(hostPath, tmp));
       else await copyFile(hostPath, tmp, constants.COPYFILE_FICLONE);
-      return await this.adopt(tmp);
+      return await this.adopt(tmp, sha256);
     } finally {
       await rm(tmp, { force: true });
     }
   }
 
+  /**
+   * Hashes a file made at a `tempPath` while the disk writes it out: done before a write
+   * transaction (outside its lock), the hash goes to `putFile` and the blob's fsync there finds
+   * nothing left to write.
+   */
+  static async seal(tmpPath: string): Promise<string> {
+    const [sha256] = await Promise.all([hashFile(tmpPath), syncFile(tmpPath)]);
+    return sha256;
+  }
+
   /** Publishes a file made at a `tempPath` as a blob (inside a write transaction: see above). */
-  async adopt(tmpPath: string): Promise<BlobRef> {
-    const sha256 = await hashFile(tmpPath);
+  async adopt(tmpPath: string, known?: string): Promise<BlobRef> {
+    const sha256 = known ?? (await hashFile(tmpPath));
     const size = (await stat(tmpPath)).size;
     if (await this.has(sha256)) await rm(tmpPath, { force: true });
     else await this.publish(tmpPath, sha256);

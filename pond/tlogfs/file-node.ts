@@ -127,7 +127,7 @@ export class TlogFile implements FileNode {
     }
     return content.bytes
       ? this.txn.blobs.putBytes(content.bytes)
-      : this.txn.blobs.putFile(content.hostPath!);
+      : this.txn.blobs.putFile(content.hostPath!, content.sha256);
   }
 
   private toVersion(r: OplogRow): FileVersion {
