@@ -1,6 +1,7 @@
 // Types only: the native module loads when a session first needs it (`pond list` never does).
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { ErrorCode, PondError, messageOf } from '../../shared/errors.js';
+import { duckdbNodeApi } from './node-api.js';
 
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -43,7 +44,7 @@ export class DuckSession {
   /** A session whose instance is created when a statement first needs it. */
   static lazy(options: SessionOptions = {}): DuckSession {
     return new DuckSession(async () => {
-      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const { DuckDBInstance } = duckdbNodeApi();
       const config: Record<string, string> = {};
       if (options.threads !== undefined) config['threads'] = String(options.threads);
       if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;

@@ -3,6 +3,7 @@ import type { PrimitiveType, StructType } from '../delta/index.js';
 import type { EntryType } from '../tinyfs/entry-type.js';
 import type { DuckSession } from '../duckdb/session.js';
 import { ident } from '../duckdb/sql.js';
+import { duckdbNodeApi } from '../duckdb/node-api.js';
 
 /**
  * One oplog row = one version of one node (DESIGN §3). The oplog is the pond's Delta table,
@@ -106,7 +107,7 @@ export const ROW_PROJECTION = [
  */
 export async function stageRows(session: DuckSession, rows: readonly OplogRow[]): Promise<string> {
   // Loaded here, not at the top: reading a pond must not load DuckDB's native module.
-  const { blobValue, timestampTZValue } = await import('@duckdb/node-api');
+  const { blobValue, timestampTZValue } = duckdbNodeApi();
   const table = `oplog_stage_${randomUUID().replaceAll('-', '')}`;
   const cols = COLUMNS.map(([name, , duck]) => `${ident(name)} ${duck}`).join(', ');
   await session.run(`CREATE TEMP TABLE ${table} (${cols})`);
