@@ -76,7 +76,7 @@ async function pull(pond: Pond, remote: RemoteConfig, job: Job | undefined): Pro
         { input: store.url },
       );
     }
-    const counts = await runTransfer(plan, store, local, pond.session, job, 'pulling');
+    const counts = await runTransfer(plan, store, local, job, 'pulling');
     await pond.delta.refresh();
     return { ...base, outcome: 'pulled', to: plan.to, counts };
   } finally {

@@ -105,7 +105,7 @@ async function push(
         { input: store.url },
       );
     }
-    const counts = await runTransfer(plan, localStore(pond), store, pond.session, job, 'pushing');
+    const counts = await runTransfer(plan, localStore(pond), store, job, 'pushing');
     return { ...base, outcome: 'pushed', to: plan.to, counts };
   } finally {
     store.close();

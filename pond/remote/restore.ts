@@ -64,7 +64,7 @@ export async function restoreReplica(
         input: store.url,
       });
     }
-    const counts = await runTransfer(plan, store, local, session, job, 'restoring');
+    const counts = await runTransfer(plan, store, local, job, 'restoring');
     await addRemote(tmp, {
       name,
       url: store.url,

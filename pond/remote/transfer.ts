@@ -1,7 +1,6 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import type { DuckSession } from '../duckdb/session.js';
-import { stringList } from '../duckdb/sql.js';
 import { BlobStore } from '../tlogfs/blob-store.js';
+import { readOplogBlobs } from '../tlogfs/oplog-file.js';
 import { FileStore } from './file-store.js';
 import { HINT_KEY } from './log-view.js';
 import { eachLimited, type ObjectStore, type WriteOptions } from './object-store.js';
@@ -22,7 +21,6 @@ export async function runTransfer(
   plan: TransferPlan,
   source: ObjectStore,
   target: ObjectStore,
-  session: DuckSession,
   job: Job | undefined,
   verb: string,
 ): Promise<TransferCounts> {
@@ -89,7 +87,7 @@ export async function runTransfer(
   // Blobs named by the rows of every data file of the segment (even ones already there: an
   // interrupted transfer may have sent a data file and not yet all of its blobs).
   const blobsToSend = async () => {
-    const blobs = await blobsNamed(session, source, target, dataKeys, plan.dataFiles);
+    const blobs = await blobsNamed(source, target, dataKeys, plan.dataFiles);
     const { send, sizes } = await blobsMissing(blobs, source, target, plan.to, counts, damaged);
     progress.extend(
       send.reduce((n, k) => n + sizes.get(k)!, 0),
@@ -218,7 +216,6 @@ async function blobsMissing(
 
 /** Blob keys named by the oplog rows of these data files -> whether a live file names it. */
 async function blobsNamed(
-  session: DuckSession,
   source: ObjectStore,
   target: ObjectStore,
   keys: readonly string[],
@@ -232,24 +229,20 @@ async function blobsNamed(
     const path = source.localPath ? source.localPath(k) : target.localPath!(k);
     paths.set(path, files.get(k)?.live ?? false);
   }
-  for (const r of await blobsInFiles(session, [...paths.keys()]))
+  for (const r of await blobsInFiles([...paths.keys()]))
     out.set(r.key, (out.get(r.key) ?? false) || (paths.get(r.file) ?? false));
   return out;
 }
 
 /** The blob keys (`_large_files/sha256=...`) named by the oplog rows of these Parquet files. */
 export async function blobsInFiles(
-  session: DuckSession,
   files: readonly string[],
 ): Promise<{ key: string; file: string }[]> {
   const out: { key: string; file: string }[] = [];
-  for (let i = 0; i < files.length; i += 500) {
-    const batch = files.slice(i, i + 500);
-    const rows = await session.all<{ blob: string; filename: string }>(
-      `SELECT DISTINCT blob, filename FROM read_parquet(${stringList(batch)}, filename = true) WHERE blob IS NOT NULL`,
-    );
-    for (const r of rows)
-      out.push({ key: BLOB_DIR + BlobStore.blobName(r.blob), file: r.filename });
-  }
+  // Read in JS, as the pond reads its own metadata: a push never loads DuckDB.
+  await eachLimited(files, 8, async (file) => {
+    for (const blob of await readOplogBlobs(file))
+      out.push({ key: BLOB_DIR + BlobStore.blobName(blob), file });
+  });
   return out;
 }

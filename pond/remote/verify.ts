@@ -156,9 +156,7 @@ export async function verifyRemote(
       tick(f.key);
     });
 
-    const blobs = [
-      ...new Set((await blobsInFiles(pond.session, parquetForBlobs)).map((b) => b.key)),
-    ];
+    const blobs = [...new Set((await blobsInFiles(parquetForBlobs)).map((b) => b.key))];
     const blobSizes = await store.sizes(blobs);
     await eachLimited(blobs, 4, async (key) => {
       job?.checkCancelled();

@@ -34,14 +34,33 @@ const STORED: readonly (readonly [Exclude<keyof OplogRow, 'part_id'>, Kind, bool
 
 /** Every row of the data file at `path`, in file order, for partition `partId`. */
 export async function readOplogFile(path: string, partId: string): Promise<OplogRow[]> {
-  let raw: Record<string, unknown>[];
+  const raw = await readStored(path, STORED);
+  return raw.map((r) => toRow(path, r, partId));
+}
+
+/** The blobs the rows of the data file at `path` name (a push sends them with the file). */
+export async function readOplogBlobs(path: string): Promise<Set<string>> {
+  const raw = await readStored(
+    path,
+    STORED.filter(([name]) => name === 'blob'),
+  );
+  const blobs = new Set<string>();
+  for (const r of raw) if (r['blob'] !== null) blobs.add(r['blob'] as string);
+  return blobs;
+}
+
+/** Some columns of a data file, each checked against the oplog's schema first. */
+async function readStored(
+  path: string,
+  stored: readonly (readonly [string, Kind, boolean])[],
+): Promise<Record<string, unknown>[]> {
   try {
     const file = await openParquetRows(path);
     const columns = topLevelColumns(file);
-    for (const [name, kind] of STORED) checkColumn(path, name, kind, columns.get(name));
-    raw = await readParquetRows(
+    for (const [name, kind] of stored) checkColumn(path, name, kind, columns.get(name));
+    return await readParquetRows(
       file,
-      STORED.map(([name]) => name),
+      stored.map(([name]) => name),
     );
   } catch (e) {
     if (e instanceof PondError) throw e;
@@ -50,7 +69,6 @@ export async function readOplogFile(path: string, partId: string): Promise<Oplog
       cause: e,
     });
   }
-  return raw.map((r) => toRow(path, r, partId));
 }
 
 function checkColumn(path: string, name: string, kind: Kind, e: SchemaElement | undefined): void {

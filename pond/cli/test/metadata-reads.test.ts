@@ -186,4 +186,18 @@ describe('metadata reads without DuckDB', () => {
     expect(cat.stdout).toContain('Süd');
     expect(loadsDuckDB(cat.stderr)).toBe(true);
   });
+
+  it('a push to a file:// backup and its verify read the oplog in JS, without DuckDB', async () => {
+    const backup = `file://${join(t.dir, 'backup')}`;
+    expect((await probed(['--pond', t.pond, 'backup', 'add', 'b', backup])).code).toBe(0);
+    for (const args of [['push'], ['verify']]) {
+      const r = await probed(['--pond', t.pond, ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(loadsDuckDB(r.stderr), `pond ${args.join(' ')}: ${r.stderr}`).toBe(false);
+    }
+    // Every blob the oplog names travelled with it.
+    const verify = await probed(['--pond', t.pond, 'verify']);
+    expect(verify.stdout).toContain('up to date');
+    expect(verify.stdout).toContain('OK');
+  });
 });
