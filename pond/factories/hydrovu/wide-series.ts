@@ -12,10 +12,12 @@ import type { HydroVuDevice } from './config.js';
  * friendly names (an id HydroVu has no name for stays its id, as in the original), sorted by
  * name. Readings of the same time join one row.
  *
- * DuckDB reads the pages (one a line, as they came) in one strict pass (one COPY, like a DuckDB user's own
- * query): a page that is not the JSON the API documents, a time that is not whole seconds, a reading of a parameter the page scan did not see, two parameters
- * that would share a column name, or two different values for the same parameter and time fail
- * the device, naming it; nothing is guessed or dropped.
+ * DuckDB reads the pages (one a line, as they came) in one strict pass (one COPY, like a DuckDB
+ * user's own query), and a second, exact one only for a device whose pages repeat a reading: a
+ * page that is not the JSON the API documents, a time that is not whole seconds, a reading of a
+ * parameter the page scan did not see, two parameters that would share a column name, or two
+ * different values for the same parameter and time fail the device, naming it; nothing is guessed
+ * or dropped.
  */
 export interface WideSeries {
   file: string;
@@ -54,6 +56,9 @@ const PAGE_COLUMNS = `{locationId: 'BIGINT', parameters: 'STRUCT(customParameter
  */
 const MAX_PAGE_BYTES = 1 << 30;
 
+/** The quick pass's word for "a time is not one reading a column": run the exact pass. */
+const RECHECK = 'pond: hydrovu: recheck this device exactly';
+
 export async function wideSeries(
   session: DuckSession,
   device: HydroVuDevice,
@@ -76,38 +81,69 @@ export async function wideSeries(
   const column = columns.length
     ? `CASE ${columns.map((c, i) => `WHEN p.parameterId = ${literal(c.pid)} AND p.unitId = ${literal(c.uid)} THEN ${i}`).join(' ')} END`
     : 'NULL::INTEGER';
-  const aggregates = [
-    'bool_or(k IS NULL) AS unnamed',
-    ...columns.flatMap((_, i) => [
-      `min(v) FILTER (WHERE k = ${i}) AS lo${i}`,
-      `max(v) FILTER (WHERE k = ${i}) AS hi${i}`,
-    ]),
-  ];
-  const selected = [
+  const checks = (duplicates: string) => [
     `CASE WHEN unnamed THEN ${fail('a reading names no parameterId or unitId the page listed')}
           WHEN ts IS NULL THEN ${fail('a reading has no timestamp')}
           WHEN ts <> trunc(ts) THEN ${fail('a timestamp is not whole unix seconds')}
+          ${duplicates}
           ELSE to_timestamp(ts) END AS "timestamp"`,
-    ...columns.map(
-      (c, i) =>
-        `CASE WHEN lo${i} IS DISTINCT FROM hi${i} THEN error(${literal(`${label}: HydroVu sent two different values of ${c.name} for `)} || to_timestamp(ts)::VARCHAR) ELSE hi${i} END AS ${ident(c.name)}`,
-    ),
-    ...padded.map((p) => `NULL::${p.type} AS ${ident(p.name)}`),
   ];
+  const empty = padded.map((p) => `NULL::${p.type} AS ${ident(p.name)}`);
+  // The usual pages hold each parameter once a time: a count of a time's readings that matches
+  // its columns proves it, at one aggregate a column. Any other time (a reading sent twice, a
+  // null value) sends the device to the exact pass, which keeps equal repeats and names a
+  // conflict, as it always did.
+  const quick = {
+    aggregates: [
+      'count(*) AS n',
+      'bool_or(k IS NULL) AS unnamed',
+      ...columns.map((_, i) => `max(v) FILTER (WHERE k = ${i}) AS hi${i}`),
+    ],
+    selected: [
+      ...checks(
+        `WHEN n <> ${columns.length ? columns.map((_, i) => `(hi${i} IS NOT NULL)::INTEGER`).join(' + ') : '0'} THEN error(${literal(RECHECK)})`,
+      ),
+      ...columns.map((c, i) => `hi${i} AS ${ident(c.name)}`),
+      ...empty,
+    ],
+  };
+  const exact = {
+    aggregates: [
+      'bool_or(k IS NULL) AS unnamed',
+      ...columns.flatMap((_, i) => [
+        `min(v) FILTER (WHERE k = ${i}) AS lo${i}`,
+        `max(v) FILTER (WHERE k = ${i}) AS hi${i}`,
+      ]),
+    ],
+    selected: [
+      ...checks(''),
+      ...columns.map(
+        (c, i) =>
+          `CASE WHEN lo${i} IS DISTINCT FROM hi${i} THEN error(${literal(`${label}: HydroVu sent two different values of ${c.name} for `)} || to_timestamp(ts)::VARCHAR) ELSE hi${i} END AS ${ident(c.name)}`,
+      ),
+      ...empty,
+    ],
+  };
   const readings = `
     SELECT r.timestamp AS ts, k, r.value AS v FROM (
       SELECT ${column} AS k, unnest(p.readings) AS r FROM (
         SELECT unnest(parameters) AS p
         FROM read_json([${pages.map(literal).join(', ')}], columns=${PAGE_COLUMNS},
                        format='newline_delimited', maximum_object_size=${MAX_PAGE_BYTES})))`;
-  const stats = await session
-    .all(
-      `COPY (SELECT ${selected.join(', ')}
-             FROM (SELECT ts, ${aggregates.join(', ')} FROM (${readings})
+  const pass = (q: { aggregates: string[]; selected: string[] }) =>
+    session.all(
+      `COPY (SELECT ${q.selected.join(', ')}
+             FROM (SELECT ts, ${q.aggregates.join(', ')} FROM (${readings})
                    WHERE ${where.join(' AND ')} GROUP BY ts)
              ORDER BY ts)
        TO ${literal(out)} (FORMAT parquet, RETURN_STATS, USE_TMP_FILE false)`,
-    )
+    );
+  const stats = await pass(quick)
+    .catch((e: unknown) => {
+      if (isPondError(e, ErrorCode.SqlError) && duckMessage(e).includes(RECHECK))
+        return pass(exact);
+      throw e;
+    })
     .catch((e: unknown) => {
       throw unreadable(label, e);
     });

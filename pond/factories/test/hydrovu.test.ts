@@ -392,6 +392,22 @@ describe('hydrovu collect against the stand-in API', () => {
     }
   });
 
+  it('a reading sent twice with the same value, or with no value, is stored once (the exact pass)', async () => {
+    standIn = await HydroVuStandIn.start(options());
+    await mknod(pond, 'hydrovu', NODE, config(standIn.url));
+    const first = `"timestamp":${T0}`;
+    const again = `{${first},"value":${expectedValue(11, '1', T0)}}`;
+    // North's third page repeats its first Temperature reading, and adds one with a null value.
+    standIn.rewritePage = (body, offset, id) =>
+      id === 11 && offset === 200
+        ? body.replace(/"readings":\[/, `"readings":[${again},{${first},"value":null},`)
+        : body;
+    const r = await run(pond, NODE);
+    expect(r.record.state).toBe('added');
+    await expectComplete(pond, 11, 'north', 450);
+    await expectComplete(pond, 12, 'south', 320);
+  });
+
   it('refused credentials fail the run and write nothing', async () => {
     standIn = await HydroVuStandIn.start(options({ clientSecret: 'other' }));
     await mknod(pond, 'hydrovu', NODE, config(standIn.url));
