@@ -5,8 +5,9 @@
  * <threads|default> <columns json> <device ids...>`; then the peak RSS and CPU time as a last
  * line of JSON. The SQL is what a DuckDB user would write: read_json with the page's shape,
  * unnest the parameters and readings, one column per parameter and unit, ordered by time.
+ * @duckdb/node-api is loaded as pond loads it (pond/duckdb/node-api.ts).
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { duckdbNodeApi } from '../pond/duckdb/node-api.js';
 import { processUsage } from './process-usage.js';
 
 const [pages, out, threads, columnsJson, ...devices] = process.argv.slice(2) as [
@@ -16,6 +17,7 @@ const [pages, out, threads, columnsJson, ...devices] = process.argv.slice(2) as 
   string,
   ...string[],
 ];
+const { DuckDBInstance } = duckdbNodeApi();
 const columns = JSON.parse(columnsJson) as { pid: string; uid: string; name: string }[];
 const instance = await DuckDBInstance.create(
   ':memory:',
