@@ -118,25 +118,31 @@ export class Pond {
       createdBy: `${userName()}@${hostname()}`,
     };
     const { session, owns } = sessionFor(options);
-    const table = await DeltaTable.create(layout.data, session, {
-      schema: oplogSchema(),
-      partitionColumns: [PARTITION_COLUMN],
-      name: `pond ${birthplace}`,
-      configuration: {
-        'delta.checkpointInterval': '10',
-        [IDENTITY_KEYS.id]: identity.id,
-        [IDENTITY_KEYS.birthplace]: identity.birthplace,
-        [IDENTITY_KEYS.created]: identity.created,
-        [IDENTITY_KEYS.createdBy]: identity.createdBy,
-      },
-      commitInfo: { pond: { txn_seq: 0, command: meta.command } },
-    });
-    const pond = new Pond(layout, table, session, owns, options, identity);
-    // Transaction 1 makes the root directory.
-    await pond.commitRows([pond.rootRow(1)], 1, meta, [
-      { path: '/', action: 'created', type: 'directory' },
-    ]);
-    return pond;
+    try {
+      const table = await DeltaTable.create(layout.data, session, {
+        schema: oplogSchema(),
+        partitionColumns: [PARTITION_COLUMN],
+        name: `pond ${birthplace}`,
+        configuration: {
+          'delta.checkpointInterval': '10',
+          [IDENTITY_KEYS.id]: identity.id,
+          [IDENTITY_KEYS.birthplace]: identity.birthplace,
+          [IDENTITY_KEYS.created]: identity.created,
+          [IDENTITY_KEYS.createdBy]: identity.createdBy,
+        },
+        commitInfo: { pond: { txn_seq: 0, command: meta.command } },
+      });
+      const pond = new Pond(layout, table, session, owns, options, identity);
+      // Transaction 1 makes the root directory.
+      await pond.commitRows([pond.rootRow(1)], 1, meta, [
+        { path: '/', action: 'created', type: 'directory' },
+      ]);
+      return pond;
+    } catch (e) {
+      // The session the pond made for itself goes with the pond that failed to be made.
+      if (owns) session.close();
+      throw e;
+    }
   }
 
   static async open(path: string, options: PondOptions = {}): Promise<Pond> {
