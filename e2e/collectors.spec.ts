@@ -132,4 +132,42 @@ test.describe('a collector that takes a while', () => {
       'run /system/etc/30-slow',
     );
   });
+  test('a collector made in the node editor keeps its secret in the server’s environment (${env:VAR})', async ({
+    page,
+  }, testInfo) => {
+    await page.goto(served.url);
+    const tree = page.getByRole('tree', { name: 'Pond tree' });
+    await expect(treeItem(page, '/system')).toBeVisible();
+    const box = (await tree.boundingBox())!;
+    await tree.click({ button: 'right', position: { x: box.width / 2, y: box.height - 20 } });
+    await page.getByRole('menuitem', { name: 'New derived node…' }).click();
+    const editor = page.getByRole('dialog', { name: 'New derived node' });
+    await editor.getByRole('radio', { name: /hydrovu/ }).check();
+    await editor.getByRole('textbox', { name: 'Node path' }).fill('/system/etc/40-app');
+    await editor.getByRole('textbox', { name: 'Factory config (YAML)' }).click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(
+      `client_id: e2e\nclient_secret: \${env:E2E_HYDROVU_SECRET}\nmax_points_per_run: 10\nhydrovu_path: /app\nbase_url: ${standIn.url}\ndevices: [{ name: slow, id: 5 }]\n`,
+    );
+    // Only the client id, written as it is, is warned about: the secret is a reference.
+    await expect(editor.getByTestId('check-state')).toHaveText('Ready (1 warning)');
+    const problems = editor.getByTestId('config-problems');
+    await expect(problems).toContainText('client_id is stored in the pond as written');
+    await expect(problems).not.toContainText('client_secret');
+    await shot(page, testInfo, 'collector-from-app-env-secret');
+    await editor.getByRole('button', { name: 'Create' }).click();
+    await expect(editor).toHaveCount(0);
+    await tab(page, 'Collectors').click();
+    const made = page.locator('section[data-collector="/system/etc/40-app"]');
+    await made.getByText('Config').click();
+    // Stored and shown as the reference: the secret itself is nowhere in the pond.
+    await expect(made.locator('pre.yaml')).toContainText(
+      'client_secret: ${env:E2E_HYDROVU_SECRET}',
+    );
+    expect(
+      execFileSync(process.execPath, ['bin/pond.js', '--pond', pond, 'cat', '/system/etc/40-app'], {
+        encoding: 'utf8',
+      }),
+    ).not.toContain('e2e-secret');
+  });
 });

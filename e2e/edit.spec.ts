@@ -99,7 +99,8 @@ test.describe('editing a pond', () => {
     await expect(treeItem(page, '/raw')).toBeVisible();
     const start = await txnOf(page);
 
-    // New folder, from the tree's background (the root).
+    // New folder, from the tree's background (the root), with the keyboard's focus on /views.
+    await treeItem(page, '/views').click();
     await (await menu(page)).getByRole('menuitem', { name: 'New folder…' }).click();
     const dialog = page.getByRole('dialog', { name: 'New folder' });
     await dialog.getByRole('textbox', { name: 'Folder name' }).fill('archive');
@@ -110,8 +111,10 @@ test.describe('editing a pond', () => {
     await expect(latestTxn(page)).toHaveText(new RegExp(`latest transaction ${start + 1}$`));
     await expect(treeItem(page, '/archive')).toHaveAttribute('aria-selected', 'true');
 
-    // Rename in place with F2: the selection follows.
-    await treeItem(page, '/archive').click();
+    // The keyboard is back in the tree, on the new folder (a row listed above /views did not
+    // move it onto /raw): F2 renames it in place, and the selection follows.
+    await expect(page.getByRole('tree', { name: 'Pond tree' })).toBeFocused();
+    await expect(treeItem(page, '/archive')).toHaveClass(/focused/);
     await page.keyboard.press('F2');
     const field = page.getByRole('textbox', { name: 'New name for /archive' });
     await expect(field).toBeFocused();

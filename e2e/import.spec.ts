@@ -75,6 +75,17 @@ test('a CSV with a bad row: the row with its line, a column retyped, imported as
   await expect(rejects).toContainText('1 row cannot be read');
   await expect(rejects.locator('tr[data-line="25002"]')).toContainText('A17');
   await expect(wizard.getByRole('list', { name: 'Problems' })).toContainText('line 25002');
+  // The app names its own control, not the CLI's flag.
+  const problems = wizard.locator('.import-problems');
+  await expect(problems).not.toContainText('--skip-rejected');
+  await expect(wizard.getByTestId('rejects-remedy')).toHaveText(
+    'Fix a column’s type above, or tick Import the rows that read, leave out the rejected ones (under How the file is read).',
+  );
+  await expect(
+    wizard.getByRole('checkbox', {
+      name: 'Import the rows that read, leave out the rejected ones',
+    }),
+  ).toBeVisible();
   await expect(wizard.getByRole('button', { name: 'Import', exact: true })).toBeDisabled();
   await shot(page, testInfo, 'import-2-bad-row');
 
@@ -267,13 +278,16 @@ test('dropped on the window, the wizard asks for the directory; an empty file an
   const wizard = wizardOf(page);
   const dir = wizard.getByRole('textbox', { name: 'Directory' });
   await expect(dir).toHaveValue('/');
+  await expect(dir).toBeFocused();
   await dir.fill('/raw/nowhere');
   await wizard.getByRole('button', { name: 'Next' }).click();
   await expect(wizard.getByRole('alert')).toContainText("'/raw/nowhere' does not exist");
   await shot(page, testInfo, 'window-1-no-such-directory');
   await wizard.getByRole('button', { name: 'Back' }).click();
+  // The field has the focus, and Enter is Next, as in any form.
+  await expect(dir).toBeFocused();
   await dir.fill('/raw');
-  await wizard.getByRole('button', { name: 'Next' }).click();
+  await dir.press('Enter');
   await expect(wizard.getByRole('alert')).toContainText(
     'host+csv+table:///empty.csv is empty: there is nothing to import',
   );
@@ -351,3 +365,33 @@ function staged(): string[] {
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name));
 }
+
+test('at 800 px a long column name wraps inside the wizard and a TIMESTAMP WITH TIME ZONE type shows whole', async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 800, height: 900 });
+  await page.goto(served.url);
+  const long = 'dissolved_oxygen_concentration_milligrams_per_litre_at_sensor_depth';
+  let csv = `when,${long},site\n`;
+  for (let i = 0; i < 20; i++) csv += `2024-03-0${1 + (i % 9)} 10:00:00+02:00,${i * 1.5},north\n`;
+  await dropFiles(treeItem(page, '/raw'), [{ name: 'oxygen.csv', content: csv }]);
+  const wizard = wizardOf(page);
+  await expect(wizard.getByTestId('import-what')).toContainText('New series /raw/oxygen.csv');
+  const type = wizard.getByLabel('Type of column 1');
+  await expect(type).toHaveValue('TIMESTAMP WITH TIME ZONE');
+  await shot(page, testInfo, 'long-names-800');
+  // The whole type is in view in its field (no text scrolled out of it).
+  expect(await type.evaluate((el: HTMLInputElement) => el.scrollWidth <= el.clientWidth)).toBe(
+    true,
+  );
+  // The columns table fits the dialog: the Skip boxes and Notes are on screen, not cut off.
+  const body = wizard.locator('.dialog-body');
+  expect(await body.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const box = (await wizard.boundingBox())!;
+  const skip = (await wizard.getByLabel('Skip column 2').boundingBox())!;
+  expect(skip.x + skip.width).toBeLessThanOrEqual(box.x + box.width);
+  // The name field says the whole name on hover.
+  await expect(wizard.getByLabel('Name of column 2')).toHaveAttribute('title', long);
+  await wizard.getByRole('button', { name: 'Close the import wizard' }).click();
+  await expect(wizard).toBeHidden();
+});

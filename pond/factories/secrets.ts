@@ -8,6 +8,7 @@ import { isMap, isScalar, parseDocument } from 'yaml';
 export const REDACTED = '[REDACTED]';
 
 const ENV_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
+const ANY_ENV_REFERENCE = /\$\{env:[^}]*\}/g;
 
 /** The config text with the values of `keys` (top-level keys) redacted, comments kept. */
 export function redactSecrets(config: string, keys: readonly string[]): string {
@@ -28,6 +29,33 @@ export function redactSecrets(config: string, keys: readonly string[]): string {
     changed = true;
   }
   return changed ? doc.toString() : config;
+}
+
+/**
+ * The `${env:...}` references of a config that are not the whole value of one of `keys` (its
+ * secret fields, shown as written and never expanded where anyone sees them): where expanding
+ * them could put an environment variable's value on a screen.
+ */
+export function envReferencesOutsideSecrets(config: string, keys: readonly string[]): string[] {
+  const all = config.match(ANY_ENV_REFERENCE) ?? [];
+  if (all.length === 0) return [];
+  const doc = parseDocument(config);
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return all;
+  const allowed: string[] = [];
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined || !keys.includes(key)) continue;
+    const value = pair.value;
+    if (isScalar(value) && typeof value.value === 'string' && ENV_REFERENCE.test(value.value))
+      allowed.push(value.value);
+  }
+  // Each allowed reference accounts for one occurrence in the text.
+  return all.filter((r) => {
+    const i = allowed.indexOf(r);
+    if (i < 0) return true;
+    allowed.splice(i, 1);
+    return false;
+  });
 }
 
 /** Secrets written into a config as they are (stored in the pond): one warning per key. */

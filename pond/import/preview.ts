@@ -102,7 +102,8 @@ async function previewPlan(
     if (preview.rejectCount > 0 && !plan.skipRejected) {
       const first = preview.rejects[0]!;
       preview.problems.push(
-        `${preview.rejectCount} row${preview.rejectCount === 1 ? '' : 's'} cannot be read (first: ${rejectLine(first)}); fix them, or import the rest with --skip-rejected`,
+        // Each front end names its own way to take the rest (a flag, a checkbox).
+        `${preview.rejectCount} row${preview.rejectCount === 1 ? '' : 's'} cannot be read (first: ${rejectLine(first)})`,
       );
     }
     if (preview.rowCount === 0) preview.problems.push(`${label} has no rows to import`);

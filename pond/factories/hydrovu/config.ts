@@ -46,9 +46,14 @@ export const HYDROVU_SCHEMA: FactorySchema = {
       'client_id',
       'secret',
       true,
-      'the HydroVu API client id (shown redacted); ${env:VAR} in pond mknod',
+      'the HydroVu API client id (shown redacted); ${env:VAR} keeps it out of the pond',
     ),
-    key('client_secret', 'secret', true, 'the HydroVu API client secret (shown redacted)'),
+    key(
+      'client_secret',
+      'secret',
+      true,
+      'the HydroVu API client secret (shown redacted); ${env:VAR} keeps it out of the pond',
+    ),
     key('max_points_per_run', 'number', true, 'the most readings one run fetches per device'),
     key(
       'hydrovu_path',

@@ -383,4 +383,48 @@ query: "SELECT timestamp, count(*) AS n FROM source, range(1000000) a, range(100
     expect(views[0]!.columns.map((c) => c.name)).toEqual(['timestamp', 'v.avg']);
     expect(await svc.downsampledViews({ pond: pond.handle, path: '/data/notes.txt' })).toEqual([]);
   });
+
+  it('a collector’s secret fields may be ${env:VAR} from the app: stored as written, shown as written', async () => {
+    process.env['POND_NODE_EDITOR_ID'] = 'the-id';
+    process.env['POND_NODE_EDITOR_SECRET'] = 'hunter2';
+    const config = [
+      'client_id: ${env:POND_NODE_EDITOR_ID}',
+      'client_secret: "${env:POND_NODE_EDITOR_SECRET}"',
+      'max_points_per_run: 100',
+      'hydrovu_path: /hydrovu',
+      'devices:',
+      '  - { name: pier, id: 1001 }',
+      '',
+    ].join('\n');
+    const collector: DraftNode = {
+      factory: 'hydrovu',
+      path: '/10-hydrovu',
+      config,
+      overwrite: false,
+    };
+    const c = await check(collector);
+    expect(c.problems).toEqual([]);
+    expect(c.ok).toBe(true);
+    const made = await svc.jobRunner.wait(
+      (await svc.saveNode({ pond: pond.handle, draft: collector })).id,
+    );
+    expect(made.state, JSON.stringify(made.error)).toBe('done');
+    // No warning that a secret is stored: none is.
+    expect((made.result as WriteJobResult<SavedNode>).value.warnings).toEqual([]);
+    const shown = (await svc.collectors(pond.handle)).find((x) => x.path === '/10-hydrovu')!;
+    expect(shown.config).toContain('${env:POND_NODE_EDITOR_SECRET}');
+    expect(shown.config).not.toContain('hunter2');
+    expect(shown.config).not.toContain('the-id');
+
+    // Anywhere else in the config a reference would be expanded where it can be seen.
+    const elsewhere = config.replace('hydrovu_path: /hydrovu', 'hydrovu_path: /${env:HOME}');
+    const e = await check({ ...collector, config: elsewhere });
+    expect(e.problems[0]).toMatchObject({ code: ErrorCode.Unsupported });
+    expect(e.problems[0]!.message).toContain(
+      'only the secret fields (client_id, client_secret) may be an environment variable',
+    );
+    expect(at(elsewhere, e.problems[0])).toBe('${env:HOME}');
+    delete process.env['POND_NODE_EDITOR_ID'];
+    delete process.env['POND_NODE_EDITOR_SECRET'];
+  });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
-/** A small modal dialog: Esc or ✕ closes it (unless busy); focus starts in it. */
+/** A small modal dialog: Esc or ✕ closes it (unless busy); focus starts in it, and goes back. */
 export function Dialog({
   title,
   onClose,
@@ -18,8 +18,18 @@ export function Dialog({
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
     const first = box.current?.querySelector<HTMLElement>('input, textarea, [data-autofocus]');
     (first ?? box.current)?.focus();
+    // Closed: the keyboard goes back where it was (the tree, for a menu's dialog), not to the
+    // page's body, where F2, Del and the arrows do nothing.
+    return () => {
+      const back =
+        opener && opener !== document.body && opener.isConnected
+          ? opener
+          : document.querySelector<HTMLElement>('[role="tree"]');
+      back?.focus();
+    };
   }, []);
   return (
     <div className="dialog-backdrop">

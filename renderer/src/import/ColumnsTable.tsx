@@ -66,11 +66,12 @@ export function ColumnsTable({
                 className={`${c.skip ? 'skipped' : ''}${change?.change === 'type' ? ' conflict' : ''}`}
               >
                 <td>{c.position}</td>
-                <td className="mono">{c.source}</td>
+                <td className="mono source">{c.source}</td>
                 <td>
                   <CommitInput
                     label={`Name of column ${c.position}`}
                     value={c.name}
+                    title={c.name}
                     disabled={c.skip}
                     onCommit={(v) =>
                       v.trim() !== '' && onChange(withColumn(spec, c, { rename: v }))
@@ -78,30 +79,32 @@ export function ColumnsTable({
                   />
                 </td>
                 <td>
-                  <CommitInput
-                    label={`Type of column ${c.position}`}
-                    value={c.type}
-                    list="import-types"
-                    disabled={c.skip}
-                    onCommit={(v) =>
-                      onChange(
-                        withColumn(spec, c, {
-                          // Back to what the engine proposes when cleared.
-                          type: v.trim() === '' ? undefined : v.trim(),
-                        }),
-                      )
-                    }
-                  />
-                  {o?.type !== undefined ? (
-                    <button
-                      className="link"
-                      title="Back to the sniffed type"
-                      aria-label={`Undo the type of column ${c.position}`}
-                      onClick={() => onChange(withColumn(spec, c, { type: undefined }))}
-                    >
-                      ↺
-                    </button>
-                  ) : null}
+                  <div className="column-type">
+                    <CommitInput
+                      label={`Type of column ${c.position}`}
+                      value={c.type}
+                      list="import-types"
+                      disabled={c.skip}
+                      onCommit={(v) =>
+                        onChange(
+                          withColumn(spec, c, {
+                            // Back to what the engine proposes when cleared.
+                            type: v.trim() === '' ? undefined : v.trim(),
+                          }),
+                        )
+                      }
+                    />
+                    {o?.type !== undefined ? (
+                      <button
+                        className="link"
+                        title="Back to the sniffed type"
+                        aria-label={`Undo the type of column ${c.position}`}
+                        onClick={() => onChange(withColumn(spec, c, { type: undefined }))}
+                      >
+                        ↺
+                      </button>
+                    ) : null}
+                  </div>
                 </td>
                 <td>
                   <input

@@ -3,6 +3,9 @@ import type { ImportFileSpec } from '../../../shared/app-import';
 import type { CsvDialect } from '../../../shared/import';
 import { withOverrides } from './spec-edits';
 
+/** The control that imports the rows that read (`--skip-rejected`), as the problems name it. */
+export const SKIP_REJECTED_LABEL = 'Import the rows that read, leave out the rejected ones';
+
 const DELIMITERS: [string, string][] = [
   [',', 'comma ,'],
   [';', 'semicolon ;'],
@@ -116,7 +119,7 @@ export function DialectFields({
           checked={spec.overrides.skipRejected ?? false}
           onChange={(e) => set({ skipRejected: e.target.checked ? true : undefined })}
         />
-        Import the rows that read, leave out the rejected ones
+        {SKIP_REJECTED_LABEL}
       </label>
     </fieldset>
   );

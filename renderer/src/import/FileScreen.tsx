@@ -5,7 +5,7 @@ import { ErrorView } from '../common/ErrorView';
 import { formatBytes } from '../common/format';
 import { CopyCommand } from '../export/CopyCommand';
 import { ColumnsTable } from './ColumnsTable';
-import { CommitInput, DialectFields } from './DialectFields';
+import { CommitInput, DialectFields, SKIP_REJECTED_LABEL } from './DialectFields';
 import { PreviewRows } from './PreviewRows';
 import { RejectsTable } from './RejectsTable';
 import { withKind, withOverrides } from './spec-edits';
@@ -93,6 +93,12 @@ export function FileScreen({
                   <li key={x}>{x}</li>
                 ))}
               </ul>
+              {p.rejectCount > 0 && !p.plan.skipRejected ? (
+                <p data-testid="rejects-remedy">
+                  Fix a column&rsquo;s type above, or tick <em>{SKIP_REJECTED_LABEL}</em> (under How
+                  the file is read).
+                </p>
+              ) : null}
             </div>
           ) : null}
           <RejectsTable preview={p} />

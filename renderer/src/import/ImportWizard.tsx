@@ -180,6 +180,19 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
     setStep('files');
   };
 
+  const chooseDest = () => {
+    const chosen = destText.trim();
+    if (!chosen.startsWith('/')) return;
+    if (chosen !== dest) {
+      // Another directory: every file is placed again.
+      setFiles((fs) =>
+        fs.map((f) => ({ ...f, spec: undefined, placeError: undefined, preview: undefined })),
+      );
+      setDest(chosen);
+    }
+    setStep('files');
+  };
+
   const current = files[Math.min(active, files.length - 1)];
   return (
     <div className="dialog-backdrop">
@@ -204,7 +217,11 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
                   aria-label="Directory"
                   className="mono"
                   value={destText}
+                  autoFocus
                   onChange={(e) => setDestText(e.target.value)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') chooseDest();
+                  }}
                 />
               </label>
               <p className="muted">
@@ -267,26 +284,7 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
         </div>
         <footer className="dialog-foot">
           {step === 'where' ? (
-            <button
-              className="primary"
-              disabled={!destText.startsWith('/')}
-              onClick={() => {
-                const chosen = destText.trim();
-                if (chosen !== dest) {
-                  // Another directory: every file is placed again.
-                  setFiles((fs) =>
-                    fs.map((f) => ({
-                      ...f,
-                      spec: undefined,
-                      placeError: undefined,
-                      preview: undefined,
-                    })),
-                  );
-                  setDest(chosen);
-                }
-                setStep('files');
-              }}
-            >
+            <button className="primary" disabled={!destText.startsWith('/')} onClick={chooseDest}>
               Next
             </button>
           ) : null}

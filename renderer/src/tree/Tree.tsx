@@ -86,8 +86,28 @@ export function Tree({ pond }: { pond: string }) {
   });
 
   const editing = useTreeEditing(rows);
-  const [focus, setFocus] = useState(0);
-  const focusIndex = Math.min(focus, Math.max(0, rows.length - 1));
+  // The focused row is kept by path: rows that appear above it (an edit, a listing) do not move
+  // the keyboard's F2 and Del onto another entry.
+  const [focus, setFocusState] = useState<{ index: number; path?: string }>({ index: 0 });
+  const setFocus = (index: number) => {
+    const r = rows[index];
+    setFocusState({ index, ...(r?.type === 'entry' ? { path: r.entry.path } : {}) });
+  };
+  const focusIndex = focusedIndex(rows, focus);
+  // A selection made elsewhere (an edit, an import, History) takes the keyboard's focus once
+  // its row is listed.
+  const follow = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    follow.current = selected?.path;
+  }, [selected?.path]);
+  useEffect(() => {
+    const path = follow.current;
+    if (path === undefined) return;
+    const i = rows.findIndex((r) => r.type === 'entry' && r.entry.path === path);
+    if (i < 0) return;
+    follow.current = undefined;
+    if (i !== focusIndex) setFocus(i);
+  });
 
   // A node the app just made (an import): open its folders, then scroll to it once it is listed.
   const revealPath = useApp((s) => s.revealPath);
@@ -181,6 +201,15 @@ export function Tree({ pond }: { pond: string }) {
       {editing.menuElement}
     </div>
   );
+}
+
+/** The focused row's index now: where its path is listed, else the last index (bounded). */
+function focusedIndex(rows: TreeRow[], focus: { index: number; path?: string }): number {
+  const at = rows[focus.index];
+  if (focus.path === undefined || (at?.type === 'entry' && at.entry.path === focus.path))
+    return Math.min(focus.index, Math.max(0, rows.length - 1));
+  const moved = rows.findIndex((r) => r.type === 'entry' && r.entry.path === focus.path);
+  return moved >= 0 ? moved : Math.min(focus.index, Math.max(0, rows.length - 1));
 }
 
 /** Under the filter box: that nothing matches, or why the tree cannot be listed (wrapped). */
