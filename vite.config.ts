@@ -5,7 +5,9 @@ import { defineConfig, type Plugin } from 'vite';
  * The first screen loads as two scripts fetched in parallel, not one and not a dozen:
  * - the entry (main.tsx): only the client, which asks the server for the first screen at once;
  * - the app (mount.tsx and every module it imports statically: React, the shell, the tree),
- *   which index.html preloads beside the entry.
+ *   which index.html preloads beside the entry. A plain preload (the bytes only), not a
+ *   modulepreload: Chromium compiles a modulepreload as it arrives, on the main thread, which
+ *   put the app's compilation (tens of ms) before the entry's request for the first screen.
  * Everything else (the grid and Arrow, the chart, CodeMirror, the wizards) loads on use. Without
  * this, the bundler splits what the app shares with those lazy parts into small chunks, each one
  * more request before the first paint.
@@ -44,7 +46,7 @@ function firstScreenChunks(): { plugin: Plugin; isApp: (id: string) => boolean }
           .filter((f) => !html.includes(`./${f}"`))
           .map((file) => ({
             tag: 'link',
-            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
+            attrs: { rel: 'preload', as: 'script', crossorigin: true, href: `./${file}` },
             injectTo: 'head' as const,
           }));
       },

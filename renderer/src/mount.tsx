@@ -1,20 +1,26 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { boot } from './client/boot';
+import { boot, type Boot } from './client/boot';
 import { ErrorBoundary } from './common/ErrorBoundary';
 import { useApp } from './state/app-store';
 
+/** How long the first render waits for the first screen's answers before showing "Connecting…". */
+const BOOT_WAIT_MS = 100;
+
 /**
- * Draws the app. The first screen's answers (boot) usually arrived while this code loaded: wait
- * for them, so the first render is the open pond itself rather than "Connecting…" and a second
- * render (index.html shows "Connecting…" meanwhile). A failed boot is shown by App.
+ * Draws the app. The first screen's answers (boot) usually arrive while this code loads: the
+ * first render waits for them (a little), so it draws the open pond itself at once, not
+ * "Connecting…" and then the pond. A slow or failed boot is App's to show.
  */
 export async function mount(): Promise<void> {
-  await boot().then(
-    (b) => useApp.getState().connected(b),
+  let booted: Boot | undefined;
+  const answered = boot().then(
+    (b) => void (booted = b),
     () => undefined,
   );
+  await Promise.race([answered, new Promise((done) => setTimeout(done, BOOT_WAIT_MS))]);
+  if (booted) useApp.getState().connected(booted);
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root element');
   createRoot(root).render(
