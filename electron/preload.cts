@@ -24,6 +24,7 @@ const STAGE_CHANNEL = 'pond:stage-file';
 const METHODS = {
   appInfo: true,
   openPonds: true,
+  firstScreen: true,
   recentPonds: true,
   openRecent: true,
   openPondDialog: true,

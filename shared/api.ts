@@ -109,6 +109,22 @@ export interface ListRequest {
   asOf?: number;
 }
 
+/** firstScreen: how much of the first open pond's root to list (the tree's first page). */
+export interface FirstScreenRequest {
+  rootLimit: number;
+}
+
+/** What the app draws first, in one round trip: appInfo, openPonds, and the first pond's root. */
+export interface FirstScreen {
+  app: AppInfo;
+  open: PondSummary[];
+  /**
+   * With an open pond: `list({ pond: open[0].handle, path: '/', offset: 0, limit: rootLimit })`,
+   * or why it failed (the tree shows that error; the app still starts).
+   */
+  root?: { page: ListPage } | { error: ErrorInfo };
+}
+
 export interface ListPage {
   path: string;
   offset: number;
@@ -708,6 +724,8 @@ export interface ResultExportSummary {
 export interface PondService {
   appInfo(): Promise<AppInfo>;
   openPonds(): Promise<PondSummary[]>;
+  /** appInfo, openPonds and the first open pond's root page at once (the app's first screen). */
+  firstScreen(req: FirstScreenRequest): Promise<FirstScreen>;
   recentPonds(): Promise<RecentPond[]>;
   /** Reopens a pond from the recent list (the path must be on it). */
   openRecent(path: string): Promise<PondSummary>;

@@ -44,6 +44,7 @@ export const UPLOAD_PATH = '/upload';
 export const SERVICE_METHODS: readonly PondServiceMethod[] = [
   'appInfo',
   'openPonds',
+  'firstScreen',
   'recentPonds',
   'openRecent',
   'openPondDialog',

@@ -20,6 +20,8 @@ import type {
   ExportProfileInfo,
   ExportRunRequest,
   FactoryInfo,
+  FirstScreen,
+  FirstScreenRequest,
   ColumnProfile,
   DataContent,
   DataRequest,
@@ -55,7 +57,7 @@ import type {
   RecentPond,
   TxnInfo,
 } from '../../shared/api.js';
-import { ErrorCode, PondError, fromErrorInfo } from '../../shared/errors.js';
+import { ErrorCode, PondError, fromErrorInfo, toErrorInfo } from '../../shared/errors.js';
 import { defaultRegistry } from '../factories/index.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import type { Pond } from '../tlogfs/pond.js';
@@ -220,6 +222,16 @@ export class LocalPondService implements PondService {
   /** The ponds this tab or window holds open, and those the host opened (`pond serve --pond`). */
   async openPonds(_arg?: undefined, context: CallContext = {}): Promise<PondSummary[]> {
     return Promise.all(this.ponds.heldBy(holderOf(context)).map(summaryOf));
+  }
+
+  async firstScreen(req: FirstScreenRequest, context: CallContext = {}): Promise<FirstScreen> {
+    const [app, open] = await Promise.all([this.appInfo(), this.openPonds(undefined, context)]);
+    const first = open[0];
+    if (!first) return { app, open };
+    const root = await this.list({ pond: first.handle, path: '/', offset: 0, limit: req.rootLimit })
+      .then((page) => ({ page }))
+      .catch((e: unknown) => ({ error: toErrorInfo(e) }));
+    return { app, open, root };
   }
 
   async recentPonds(): Promise<RecentPond[]> {

@@ -223,6 +223,7 @@ const none = z.undefined();
 export const REQUEST_SCHEMAS = {
   appInfo: none,
   openPonds: none,
+  firstScreen: z.strictObject({ rootLimit: list.shape.limit }),
   recentPonds: none,
   openRecent: z.string().min(1).max(4096),
   openPondDialog: none,
@@ -285,6 +286,7 @@ const _checks: {
 } = {
   appInfo: true,
   openPonds: true,
+  firstScreen: true,
   recentPonds: true,
   openRecent: true,
   openPondDialog: true,

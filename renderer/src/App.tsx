@@ -38,23 +38,22 @@ export function App() {
     document.documentElement.dataset['theme'] = theme;
   }, [theme]);
 
+  // main.tsx connects before the first render; if that failed, its error is shown here.
   useEffect(() => {
-    let stop: (() => void) | undefined;
-    (async () => {
-      const { client: c, app, open } = await boot();
-      const { setClient, openPond, jobChanged, pondChanged } = useApp.getState();
-      const stopJobs = c.onJobEvent(jobChanged);
-      // Commits by other processes (the CLI, cron) show up without a reload.
-      const stopPonds = c.onPondChanged(pondChanged);
-      stop = () => {
-        stopJobs();
-        stopPonds();
-      };
-      setClient(c, app);
-      if (open[0]) openPond(open[0]);
-    })().catch((e: unknown) => setError(toErrorInfo(e)));
-    return () => stop?.();
-  }, []);
+    if (!client) boot().then(useApp.getState().connected, (e: unknown) => setError(toErrorInfo(e)));
+  }, [client]);
+
+  useEffect(() => {
+    if (!client) return;
+    const { jobChanged, pondChanged } = useApp.getState();
+    const stopJobs = client.onJobEvent(jobChanged);
+    // Commits by other processes (the CLI, cron) show up without a reload.
+    const stopPonds = client.onPondChanged(pondChanged);
+    return () => {
+      stopJobs();
+      stopPonds();
+    };
+  }, [client]);
 
   useEffect(() => {
     if (!client?.onMenuCommand) return;

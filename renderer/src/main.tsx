@@ -1,19 +1,17 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
 import { boot } from './client/boot';
-import { ErrorBoundary } from './common/ErrorBoundary';
 import './styles.css';
 
-// Ask the server for the first screen (and the pond's root) while React draws.
+// The entry holds only the client: it asks the server for the first screen (the pond and its
+// root) at once, while the app's code (React, the views) loads in parallel (index.html preloads
+// it), so those round trips are over by the time React draws.
 void boot().catch(() => undefined);
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <ErrorBoundary what="The app">
-      <App />
-    </ErrorBoundary>
-  </StrictMode>,
+import('./mount').then(
+  (m) => m.mount(),
+  (e: unknown) => {
+    // No React to show it with: say it in the page, plainly.
+    const root = document.getElementById('root');
+    if (root) root.textContent = `Pond could not load its code: ${String(e)}. Reload the page.`;
+    throw e;
+  },
 );

@@ -72,6 +72,25 @@ describe('ponds, handles and the recent list', () => {
     }
   });
 
+  it('answers the first screen in one call: the app, the open ponds and the first root page', async () => {
+    const svc = service(s.appData);
+    try {
+      expect(await svc.firstScreen({ rootLimit: 500 })).toEqual({
+        app: await svc.appInfo(),
+        open: [],
+      });
+      const a = await svc.openPath(pondDir);
+      const first = await svc.firstScreen({ rootLimit: 1 });
+      const page = await svc.list({ pond: a.handle, path: '/', offset: 0, limit: 1 });
+      expect(page.entries).toHaveLength(1);
+      expect(first).toEqual({ app: await svc.appInfo(), open: [a], root: { page } });
+      // Another tab sees the pond the host opened (pond serve --pond), as openPonds says.
+      expect(await svc.firstScreen({ rootLimit: 1 }, { client: 'other-tab' })).toEqual(first);
+    } finally {
+      await svc.close();
+    }
+  });
+
   it('reopens only ponds on the recent list', async () => {
     const svc = service(s.appData);
     try {

@@ -1,4 +1,5 @@
 import type { AppInfo, ListPage, ListRequest, PondSummary } from '../../../shared/api';
+import { fromErrorInfo } from '../../../shared/errors';
 import type { PondClient } from '../../../shared/wire';
 import { connectClient } from './client';
 
@@ -14,10 +15,9 @@ export interface Boot {
 let rootPage: { key: string; page: Promise<ListPage> } | undefined;
 
 /**
- * Connects and asks what the first screen needs as soon as the page's script runs, before React
- * has drawn anything: the app's info and open ponds, then at once the root of the first pond
- * (the tree takes that answer instead of asking again). This takes React's first render and a
- * round trip off the time to the first tree.
+ * Connects and asks what the first screen needs as soon as the page's script runs, before the
+ * app's code has loaded: the app's info, the open ponds and the root of the first one, in one
+ * call (the tree takes that root instead of asking again).
  */
 export function boot(): Promise<Boot> {
   return (started ??= start());
@@ -27,11 +27,12 @@ let started: Promise<Boot> | undefined;
 
 async function start(): Promise<Boot> {
   const client = connectClient();
-  const [app, open] = await Promise.all([client.appInfo(), client.openPonds()]);
+  const { app, open, root } = await client.firstScreen({ rootLimit: ROOT_PAGE });
   const first = open[0];
-  if (first) {
+  if (first && root) {
     const req: ListRequest = { pond: first.handle, path: '/', offset: 0, limit: ROOT_PAGE };
-    const page = client.list(req);
+    const page =
+      'page' in root ? Promise.resolve(root.page) : Promise.reject(fromErrorInfo(root.error));
     page.catch(() => undefined);
     rootPage = { key: JSON.stringify(req), page };
   }

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AppInfo, JobInfo, PondSummary, TreeEntry } from '../../../shared/api';
 import type { PondClient } from '../../../shared/wire';
+import type { Boot } from '../client/boot';
 
 export type Theme = 'system' | 'light' | 'dark';
 export type Panel = 'data' | 'chart' | 'details' | 'history' | 'backups' | 'collectors';
@@ -20,7 +21,8 @@ interface AppState {
   panel: Panel;
   theme: Theme;
   jobs: Record<string, JobInfo>;
-  setClient(client: PondClient, app: AppInfo): void;
+  /** Connected: the client, the app's info, and the first open pond shown (pond serve opens one). */
+  connected(boot: Boot): void;
   openPond(pond: PondSummary | undefined): void;
   select(entry: TreeEntry | undefined): void;
   setAsOf(asOf: AsOf | undefined): void;
@@ -52,7 +54,10 @@ export const useApp = create<AppState>()((set, get) => ({
   panel: 'data',
   theme: savedTheme(),
   jobs: {},
-  setClient: (client, app) => set({ client, app }),
+  connected: ({ client, app, open }) => {
+    set({ client, app });
+    if (open[0]) get().openPond(open[0]);
+  },
   openPond: (pond) => set({ pond, selected: undefined, asOf: undefined, panel: 'data' }),
   select: (selected) => set({ selected }),
   // The selection stays while the path exists in the other state (main/keep-selection.ts).
