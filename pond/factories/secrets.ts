@@ -39,16 +39,9 @@ export function redactSecrets(config: string, keys: readonly string[]): string {
 export function envReferencesOutsideSecrets(config: string, keys: readonly string[]): string[] {
   const all = config.match(ANY_ENV_REFERENCE) ?? [];
   if (all.length === 0) return [];
-  const doc = parseDocument(config);
-  if (doc.errors.length > 0 || !isMap(doc.contents)) return all;
-  const allowed: string[] = [];
-  for (const pair of doc.contents.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    if (key === undefined || !keys.includes(key)) continue;
-    const value = pair.value;
-    if (isScalar(value) && typeof value.value === 'string' && ENV_REFERENCE.test(value.value))
-      allowed.push(value.value);
-  }
+  const fields = secretFields(config, keys);
+  if (fields === undefined) return all;
+  const allowed = fields.flatMap((f) => (f.reference ? [f.value as string] : []));
   // Each allowed reference accounts for one occurrence in the text.
   return all.filter((r) => {
     const i = allowed.indexOf(r);
@@ -60,18 +53,30 @@ export function envReferencesOutsideSecrets(config: string, keys: readonly strin
 
 /** Secrets written into a config as they are (stored in the pond): one warning per key. */
 export function literalSecrets(config: string, keys: readonly string[]): string[] {
+  return (secretFields(config, keys) ?? [])
+    .filter((f) => !f.reference)
+    .map(
+      (f) =>
+        `${f.key} is stored in the pond as written (backups and replicas get it too); write \${env:VARIABLE} to keep it out`,
+    );
+}
+
+/**
+ * The top-level `keys` a config sets, with their values and whether each is a whole
+ * `${env:VAR}`; undefined when the config is not a YAML map.
+ */
+function secretFields(
+  config: string,
+  keys: readonly string[],
+): { key: string; value: unknown; reference: boolean }[] | undefined {
   const doc = parseDocument(config);
-  if (doc.errors.length > 0 || !isMap(doc.contents)) return [];
-  const out: string[] = [];
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
+  const out: { key: string; value: unknown; reference: boolean }[] = [];
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     if (key === undefined || !keys.includes(key)) continue;
-    const value = pair.value;
-    if (isScalar(value) && typeof value.value === 'string' && ENV_REFERENCE.test(value.value))
-      continue;
-    out.push(
-      `${key} is stored in the pond as written (backups and replicas get it too); write \${env:VARIABLE} to keep it out`,
-    );
+    const value = isScalar(pair.value) ? pair.value.value : pair.value;
+    out.push({ key, value, reference: typeof value === 'string' && ENV_REFERENCE.test(value) });
   }
   return out;
 }
