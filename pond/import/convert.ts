@@ -10,6 +10,7 @@ import { MICROS_TYPE } from './event-time.js';
 import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { describeRejects, rejectedError } from './reject-messages.js';
+import type { ImportAdvice } from './import-advice.js';
 import { withRejects, type RejectList } from '../query/csv-rejects.js';
 
 /** A plan's rows as the Parquet file that is stored. */
@@ -37,11 +38,13 @@ export type Conversion = { ok: true; converted: Converted } | { ok: false; error
  * Converts a table or series plan into the Parquet file to store, refusing what a run refuses:
  * bad rows (listed with their lines), no rows, rows without an event time. A failure removes
  * the temp file. `job` only tells a cancel from a failure: the caller interrupts `session`.
+ * `advice` names the fixes as the caller's front end does.
  */
 export async function convertPlan(
   session: DuckSession,
   plan: ImportPlan,
   blobs: BlobStore,
+  advice: ImportAdvice,
   job?: Job,
 ): Promise<Converted> {
   const label = labelOf(plan);
@@ -49,11 +52,11 @@ export async function convertPlan(
   if (!c.ok) {
     // The strict read failed: scan again with DuckDB's reject tables to say which lines and why.
     const found = await scanRejects(session, plan).catch(() => none());
-    if (found.count > 0) throw rejectedError(label, plan, found);
+    if (found.count > 0) throw rejectedError(label, plan, found, advice);
     throw unreadable(label, c.error, job);
   }
   try {
-    checkConverted(c.converted, plan, label);
+    checkConverted(c.converted, plan, label, advice);
   } catch (e) {
     await discardConverted(c.converted);
     throw e;
@@ -126,12 +129,17 @@ export async function attemptConversion(
 }
 
 /** Refuses a conversion a run must not store: no rows, or rows without an event time. */
-export function checkConverted(out: Converted, plan: ImportPlan, label: string): void {
+export function checkConverted(
+  out: Converted,
+  plan: ImportPlan,
+  label: string,
+  advice: ImportAdvice,
+): void {
   if (out.rows === 0) {
     throw new PondError(
       ErrorCode.BadInput,
       out.skipped.count > 0
-        ? `${describeRejects(label, out.skipped, plan)}\nno row could be read: nothing was imported`
+        ? `${describeRejects(label, out.skipped, plan, advice)}\nno row could be read: nothing was imported`
         : `${label} has no rows: there is nothing to import`,
       { input: label },
     );

@@ -8,6 +8,7 @@ import {
 import { TIMESTAMP_CANDIDATES } from '../query/parquet-file.js';
 import { TIMESTAMPTZ, isInstantType, isNumberType } from '../query/column-types.js';
 import type { StoredSchema } from '../query/schema-check.js';
+import type { ImportAdvice } from './import-advice.js';
 
 export function isEpochUnit(format: string | null): format is EpochUnit {
   return (EPOCH_UNITS as readonly string[]).includes(format ?? '');
@@ -50,8 +51,9 @@ export function chooseEventTime(
   format: 'csv' | 'parquet',
   label: string,
   example: ExampleOf,
+  advice: ImportAdvice,
 ): ImportTimestamp {
-  const col = findEventColumn(columns, asked.column, existing, label);
+  const col = findEventColumn(columns, asked.column, existing, label, advice);
   if (col.skip) {
     throw new PondError(
       ErrorCode.BadInput,
@@ -63,7 +65,7 @@ export function chooseEventTime(
   if (fmt !== null && !isEpochUnit(fmt) && !fmt.includes('%')) {
     throw new PondError(
       ErrorCode.InvalidArgument,
-      `--timestamp-format '${fmt}' is neither ${EPOCH_UNITS.join(', ')} nor a strptime format (e.g. '%d/%m/%Y %H:%M:%S')`,
+      `${advice.option('timestampFormat')} '${fmt}' is neither ${EPOCH_UNITS.join(', ')} nor a strptime format (e.g. '%d/%m/%Y %H:%M:%S')`,
       { input: fmt },
     );
   }
@@ -73,7 +75,7 @@ export function chooseEventTime(
     if (!isNumberType(col.sourceType) && !(format === 'csv' && col.sourceType === 'VARCHAR')) {
       throw new PondError(
         ErrorCode.BadInput,
-        `${label}: --timestamp-format ${fmt} reads numbers, and column '${col.name}' holds ${col.sourceType}${eg}`,
+        `${label}: ${advice.timestampFormat(fmt)} reads numbers, and column '${col.name}' holds ${col.sourceType}${eg}`,
         { input: label },
       );
     }
@@ -81,20 +83,20 @@ export function chooseEventTime(
     if (col.sourceType !== 'VARCHAR' && !(format === 'csv' && isInstantType(col.sourceType))) {
       throw new PondError(
         ErrorCode.BadInput,
-        `${label}: a strptime --timestamp-format reads text, and column '${col.name}' holds ${col.sourceType}${eg}`,
+        `${label}: ${advice.timestampFormat(fmt)} reads text, and column '${col.name}' holds ${col.sourceType}${eg}`,
         { input: label },
       );
     }
   } else if (isNumberType(col.sourceType)) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: the timestamp column '${col.name}' holds numbers (${col.sourceType}${eg}); say what they count with --timestamp-format ${EPOCH_UNITS.join('|')}`,
+      `${label}: the timestamp column '${col.name}' holds numbers (${col.sourceType}${eg}); say what they count with ${advice.timestampFormat(EPOCH_UNITS.join('|'))}`,
       { input: label },
     );
   } else if (format === 'parquet' && !isInstantType(col.sourceType)) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: the timestamp column '${col.name}' holds ${col.sourceType}${eg}, not times; give --timestamp-format (a strptime format such as '%d/%m/%Y %H:%M:%S', or ${EPOCH_UNITS.join('|')})`,
+      `${label}: the timestamp column '${col.name}' holds ${col.sourceType}${eg}, not times; give ${advice.option('timestampFormat')} (a strptime format such as '%d/%m/%Y %H:%M:%S', or ${advice.epochUnits()})`,
       { input: label },
     );
   }
@@ -113,7 +115,7 @@ export function chooseEventTime(
   if (!/^TIMESTAMP/.test(col.type) && !(micros && col.type === MICROS_TYPE)) {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: the timestamp column '${col.name}' must be stored as a TIMESTAMP type, not ${col.type} (give --column '${col.source}:TIMESTAMPTZ')`,
+      `${label}: the timestamp column '${col.name}' must be stored as a TIMESTAMP type, not ${col.type} (give ${advice.column(col.source, 'type', TIMESTAMPTZ)})`,
       { input: label },
     );
   }
@@ -125,6 +127,7 @@ function findEventColumn(
   asked: string | undefined,
   existing: StoredSchema | undefined,
   label: string,
+  advice: ImportAdvice,
 ): ImportColumn {
   const recorded = existing?.timestampColumn;
   if (asked !== undefined) {
@@ -168,7 +171,7 @@ function findEventColumn(
   }
   throw new PondError(
     ErrorCode.BadInput,
-    `${label} has no timestamp column (looked for ${TIMESTAMP_CANDIDATES.join(', ')}); name one with --timestamp-column`,
+    `${label} has no timestamp column (looked for ${TIMESTAMP_CANDIDATES.join(', ')}); name one with ${advice.option('timestampColumn')}`,
     { input: label },
   );
 }

@@ -1,4 +1,11 @@
 export { copyIn, type CopyInOptions } from './copy-in.js';
+export {
+  APPLY_KEYS,
+  COPY_FLAGS,
+  WIZARD_FIELDS,
+  type ImportAdvice,
+  type ImportChoice,
+} from './import-advice.js';
 export { parseColumnSpec, overridesFromSpec } from './overrides.js';
 export { labelOf, planImport, type ImportRequest } from './plan.js';
 export { PREVIEW_ROWS, previewAndStage, previewImport } from './preview.js';

@@ -1,6 +1,6 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { ColumnOverride, CsvDialect, ImportOverrides } from '../../shared/import.js';
-import type { CsvAdvice } from '../query/csv-advice.js';
+import { COPY_FLAGS, type ImportAdvice, type ImportChoice } from './import-advice.js';
 
 /**
  * The user's import choices as written on the command line or in a `pond apply` copy document,
@@ -32,27 +32,22 @@ const ENCODINGS: Record<string, CsvDialect['encoding']> = {
   'iso-8859-1': 'latin-1',
 };
 
-/** Advice in messages about reading a CSV file names the flags of `pond copy`. */
-export const COPY_FLAGS: CsvAdvice = (choice, value) => {
-  if (choice === 'header')
-    return value === undefined
-      ? '--header/--no-header'
-      : value === 'false'
-        ? '--no-header'
-        : '--header';
-  if (value === undefined) return `--${choice}`;
-  return `--${choice} ${value === '' ? "''" : /^[\w.-]+$/.test(value) ? value : JSON.stringify(value)}`;
-};
-
-export function overridesFromSpec(input: OverrideInput, where: string): ImportOverrides {
-  const bad = (flag: string, why: string, value: string) =>
-    new PondError(ErrorCode.InvalidArgument, `${where}${flag}: ${why}`, { input: value });
+/** `where` starts each message; `advice` names the options as the caller's front end does. */
+export function overridesFromSpec(
+  input: OverrideInput,
+  where: string,
+  advice: ImportAdvice = COPY_FLAGS,
+): ImportOverrides {
+  const bad = (choice: ImportChoice, why: string, value: string) =>
+    new PondError(ErrorCode.InvalidArgument, `${where}${advice.option(choice)}: ${why}`, {
+      input: value,
+    });
   const o: ImportOverrides = {};
   if (input.delimiter !== undefined) {
     const d = unescape(input.delimiter);
     if (d.length < 1 || d.length > 4 || /[\r\n]/.test(d))
       throw bad(
-        '--delimiter',
+        'delimiter',
         `'${input.delimiter}' must be 1 to 4 characters, not a line break`,
         input.delimiter,
       );
@@ -63,30 +58,26 @@ export function overridesFromSpec(input: OverrideInput, where: string): ImportOv
     if (v === undefined) continue;
     const c = unescape(v);
     if (c.length > 1 || /[\r\n]/.test(c))
-      throw bad(`--${key}`, `'${v}' must be one character, or '' for none`, v);
+      throw bad(key, `'${v}' must be one character, or '' for none`, v);
     o[key] = c;
   }
   if (input.header !== undefined) o.header = input.header;
   if (input.skip !== undefined) {
     const s = String(input.skip);
-    if (!/^\d+$/.test(s)) throw bad('--skip', `'${s}' is not a number of lines`, s);
+    if (!/^\d+$/.test(s)) throw bad('skip', `'${s}' is not a number of lines`, s);
     o.skip = Number(s);
   }
   if (input.encoding !== undefined) {
     const e = ENCODINGS[input.encoding.toLowerCase()];
     if (!e)
-      throw bad(
-        '--encoding',
-        `'${input.encoding}' is not utf-8, utf-16 or latin-1`,
-        input.encoding,
-      );
+      throw bad('encoding', `'${input.encoding}' is not utf-8, utf-16 or latin-1`, input.encoding);
     o.encoding = e;
   }
   if (input.null !== undefined && input.null.length > 0) o.nullStrings = [...input.null];
   const columns: ColumnOverride[] = [];
-  for (const spec of input.column ?? []) columns.push(parseColumnSpec(spec, where));
+  for (const spec of input.column ?? []) columns.push(parseColumnSpec(spec, where, advice));
   for (const name of input.skipColumn ?? []) {
-    if (name === '') throw bad('--skip-column', 'needs a column name or #N', name);
+    if (name === '') throw bad('skipColumn', 'needs a column name or #N', name);
     columns.push({ column: name, skip: true });
   }
   if (columns.length > 0) o.columns = columns;
@@ -97,7 +88,11 @@ export function overridesFromSpec(input: OverrideInput, where: string): ImportOv
 }
 
 /** `NAME:TYPE`, `NAME=NEW_NAME` or `NAME=NEW_NAME:TYPE` (NAME may be `#N`, the Nth column). */
-export function parseColumnSpec(spec: string, where = ''): ColumnOverride {
+export function parseColumnSpec(
+  spec: string,
+  where = '',
+  advice: ImportAdvice = COPY_FLAGS,
+): ColumnOverride {
   const colon = spec.lastIndexOf(':');
   const left = colon < 0 ? spec : spec.slice(0, colon);
   const type = colon < 0 ? undefined : spec.slice(colon + 1).trim();
@@ -112,7 +107,7 @@ export function parseColumnSpec(spec: string, where = ''): ColumnOverride {
   ) {
     throw new PondError(
       ErrorCode.InvalidArgument,
-      `${where}--column '${spec}': write NAME:TYPE, NAME=NEW_NAME or NAME=NEW_NAME:TYPE (NAME may be #N for the Nth column)`,
+      `${where}${advice.option('column')} '${spec}': write NAME:TYPE, NAME=NEW_NAME or NAME=NEW_NAME:TYPE (NAME may be #N for the Nth column)`,
       { input: spec },
     );
   }

@@ -3,6 +3,7 @@ import type { ImportPlan } from '../../shared/import.js';
 import type { DuckSession } from '../duckdb/session.js';
 import { canonicalType } from '../query/column-types.js';
 import { checkColumnNames } from './columns.js';
+import type { ImportAdvice } from './import-advice.js';
 import { MICROS_TYPE, isEpochUnit } from './event-time.js';
 import { labelOf } from './plan.js';
 
@@ -13,9 +14,13 @@ const COMPRESSIONS = ['none', 'gzip', 'zstd'];
  * Checks a plan before it is previewed or run. A plan may come from the app's wizard, edited
  * field by field and sent over IPC or HTTP, so nothing in it is trusted: every value that reaches
  * SQL text is checked here (types are spelled DuckDB's way), and the names and the event time
- * must make sense together.
+ * must make sense together. `advice` names the fix as the caller's front end does.
  */
-export async function checkPlan(session: DuckSession, plan: ImportPlan): Promise<void> {
+export async function checkPlan(
+  session: DuckSession,
+  plan: ImportPlan,
+  advice: ImportAdvice,
+): Promise<void> {
   const label = labelOf(plan);
   const bad = (why: string) =>
     new PondError(ErrorCode.InvalidArgument, `${label}: the import plan ${why}`, {
@@ -41,7 +46,7 @@ export async function checkPlan(session: DuckSession, plan: ImportPlan): Promise
     if (!c.skip) c.type = await canonicalType(session, c.type, `${label}: column '${c.name}'`);
     c.sourceType = await canonicalType(session, c.sourceType, `${label}: column '${c.source}'`);
   }
-  checkColumnNames(plan.columns, label);
+  checkColumnNames(plan.columns, label, advice);
   if (plan.kind === 'series') {
     const ts = plan.timestamp;
     const col = ts && plan.columns.find((c) => !c.skip && c.name === ts.column);

@@ -9,7 +9,7 @@ import type { Pond } from '../tlogfs/pond.js';
 import { TIMESTAMP, TIMESTAMPTZ, canonicalType } from '../query/column-types.js';
 import { applyColumnOverrides, checkColumnNames } from './columns.js';
 import { chooseEventTime } from './event-time.js';
-import { COPY_FLAGS } from './overrides.js';
+import { COPY_FLAGS, type ImportAdvice } from './import-advice.js';
 import { sniffCsv, type CsvSniff } from '../query/csv-sniff.js';
 import { resolveTargets, type ImportTarget, type TargetOptions } from './targets.js';
 
@@ -18,19 +18,22 @@ export interface ImportRequest extends TargetOptions {
   sources: string[];
   dest: string;
   overrides?: ImportOverrides;
+  /** How messages name the user's choices (default: the flags of `pond copy`). */
+  advice?: ImportAdvice;
 }
 
 /**
  * Plans a copy IN: where each file goes, how it is read (the sniffed CSV dialect or the Parquet
  * schema, with the user's overrides), what its columns are stored as, and its event time. Nothing
- * is written. Errors name the file and say which flag fixes them.
+ * is written. Errors name the file and say which choice fixes them, as `req.advice` names it.
  */
 export async function planImport(pond: Pond, req: ImportRequest): Promise<ImportPlan[]> {
   const o = req.overrides ?? {};
+  const advice = req.advice ?? COPY_FLAGS;
   const targets = await resolveTargets(pond, req.sources, req.dest, req);
-  checkOverridesUsed(targets, o);
+  checkOverridesUsed(targets, o, advice);
   const plans: ImportPlan[] = [];
-  for (const t of targets) plans.push(await planFile(pond.session, t, o));
+  for (const t of targets) plans.push(await planFile(pond.session, t, o, advice));
   return plans;
 }
 
@@ -45,6 +48,7 @@ async function planFile(
   session: DuckSession,
   t: ImportTarget,
   o: ImportOverrides,
+  advice: ImportAdvice,
 ): Promise<ImportPlan> {
   const st = await stat(t.hostFile);
   const format = formatOf(t);
@@ -65,7 +69,7 @@ async function planFile(
   const label = labelOf(plan);
   let sniff: CsvSniff | undefined;
   if (format === 'csv') {
-    sniff = await sniffCsv(session, t.hostFile, label, t.url.compression ?? 'none', o, COPY_FLAGS);
+    sniff = await sniffCsv(session, t.hostFile, label, t.url.compression ?? 'none', o, advice.csv);
     plan.dialect = sniff.dialect;
     plan.columns = sniff.columns.map((c, i) => column(i, c.name, c.type));
   } else {
@@ -76,7 +80,7 @@ async function planFile(
     );
     plan.columns = schema.map((c, i) => column(i, c.name, c.type));
   }
-  const { userTyped } = applyColumnOverrides(plan.columns, o.columns ?? [], label);
+  const { userTyped } = applyColumnOverrides(plan.columns, o.columns ?? [], label, advice);
   for (const c of userTyped)
     c.type = await canonicalType(session, c.type, `${label}: column '${c.source}'`);
   if (format === 'csv') {
@@ -90,7 +94,7 @@ async function planFile(
       if (stored) c.type = stored.type;
     }
   }
-  checkColumnNames(plan.columns, label);
+  checkColumnNames(plan.columns, label, advice);
   if (t.kind === 'series') {
     const example = (c: ImportColumn) => {
       const r = sniff?.firstRows[0];
@@ -108,6 +112,7 @@ async function planFile(
       format,
       label,
       example,
+      advice,
     );
   }
   return plan;
@@ -122,33 +127,39 @@ function column(i: number, name: string, type: string): ImportColumn {
 }
 
 /** Options that apply to no file are mistakes (a dialect flag for a Parquet copy), not no-ops. */
-function checkOverridesUsed(targets: ImportTarget[], o: ImportOverrides): void {
+function checkOverridesUsed(
+  targets: ImportTarget[],
+  o: ImportOverrides,
+  advice: ImportAdvice,
+): void {
   const csvFlags = (
     [
-      ['delimiter', '--delimiter'],
-      ['quote', '--quote'],
-      ['escape', '--escape'],
-      ['header', '--header/--no-header'],
-      ['skip', '--skip'],
-      ['encoding', '--encoding'],
-      ['nullStrings', '--null'],
-      ['skipRejected', '--skip-rejected'],
+      ['delimiter', 'delimiter'],
+      ['quote', 'quote'],
+      ['escape', 'escape'],
+      ['header', 'header'],
+      ['skip', 'skip'],
+      ['encoding', 'encoding'],
+      ['nullStrings', 'null'],
+      ['skipRejected', 'skipRejected'],
     ] as const
-  ).filter(([k]) => o[k] !== undefined && o[k] !== false);
+  )
+    .filter(([k]) => o[k] !== undefined && o[k] !== false)
+    .map(([, choice]) => advice.option(choice));
   for (const t of targets) {
     const p = { source: t.url.raw, format: formatOf(t), kind: t.kind };
     const what = `${p.source} is copied as ${p.format === 'bytes' ? 'data' : p.format}`;
     if (p.format !== 'csv' && csvFlags.length > 0) {
       throw new PondError(
         ErrorCode.InvalidArgument,
-        `${csvFlags.map(([, f]) => f).join(', ')} read CSV, and ${what} (use host+csv+table:/// or host+csv+series:///)`,
+        `${csvFlags.join(', ')} read CSV, and ${what} (use host+csv+table:/// or host+csv+series:///)`,
         { input: p.source },
       );
     }
     if (p.format === 'bytes' && o.columns?.length) {
       throw new PondError(
         ErrorCode.InvalidArgument,
-        `--column and --skip-column apply to tables and series, and ${what}`,
+        `${advice.option('column')} and ${advice.option('skipColumn')} apply to tables and series, and ${what}`,
         { input: p.source },
       );
     }
@@ -158,7 +169,7 @@ function checkOverridesUsed(targets: ImportTarget[], o: ImportOverrides): void {
     ) {
       throw new PondError(
         ErrorCode.InvalidArgument,
-        `--timestamp-column and --timestamp-format apply to series, and ${p.source} is copied as a ${p.kind} (use host+csv+series:/// or host+series:///)`,
+        `${advice.option('timestampColumn')} and ${advice.option('timestampFormat')} apply to series, and ${p.source} is copied as a ${p.kind} (use host+csv+series:/// or host+series:///)`,
         { input: p.source },
       );
     }

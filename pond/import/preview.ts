@@ -18,6 +18,7 @@ import { conversionStart, stageConversion, type StagedConversion } from './stage
 import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
+import { COPY_FLAGS, type ImportAdvice } from './import-advice.js';
 import { rejectLine, withRejects } from '../query/csv-rejects.js';
 
 /** Rows shown by a preview. */
@@ -27,14 +28,15 @@ export const PREVIEW_ROWS = 100;
  * What running a plan would store, without writing to the pond: the first rows exactly as they
  * would be stored, the row count, time range and rejected rows from a scan of the whole file, and
  * for an append how the columns compare with what is stored now. `problems` says why a run would
- * be refused.
+ * be refused, and the fixes as `advice` names them (default: the flags of `pond copy`).
  */
 export async function previewImport(
   pond: Pond,
   plan: ImportPlan,
   job?: Job,
+  advice: ImportAdvice = COPY_FLAGS,
 ): Promise<ImportPreview> {
-  return (await previewPlan(pond, plan, job, false)).preview;
+  return (await previewPlan(pond, plan, job, false, advice)).preview;
 }
 
 /**
@@ -46,8 +48,9 @@ export async function previewAndStage(
   pond: Pond,
   plan: ImportPlan,
   job?: Job,
+  advice: ImportAdvice = COPY_FLAGS,
 ): Promise<{ preview: ImportPreview; staged?: StagedConversion }> {
-  return previewPlan(pond, plan, job, true);
+  return previewPlan(pond, plan, job, true, advice);
 }
 
 async function previewPlan(
@@ -55,8 +58,9 @@ async function previewPlan(
   plan: ImportPlan,
   job: Job | undefined,
   stage: boolean,
+  advice: ImportAdvice,
 ): Promise<{ preview: ImportPreview; staged?: StagedConversion }> {
-  await checkPlan(pond.session, plan);
+  await checkPlan(pond.session, plan, advice);
   const label = labelOf(plan);
   const columns = plan.columns.filter((c) => !c.skip).map((c) => ({ name: c.name, type: c.type }));
   const preview: ImportPreview = {
@@ -102,8 +106,7 @@ async function previewPlan(
     if (preview.rejectCount > 0 && !plan.skipRejected) {
       const first = preview.rejects[0]!;
       preview.problems.push(
-        // Each front end names its own way to take the rest (a flag, a checkbox).
-        `${preview.rejectCount} row${preview.rejectCount === 1 ? '' : 's'} cannot be read (first: ${rejectLine(first)})`,
+        `${preview.rejectCount} row${preview.rejectCount === 1 ? '' : 's'} cannot be read (first: ${rejectLine(first)}): fix them, or import the rest with ${advice.skipRejected()}`,
       );
     }
     if (preview.rowCount === 0) preview.problems.push(`${label} has no rows to import`);

@@ -1,14 +1,19 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
-import { EPOCH_UNITS, type ImportPlan, type ImportReject } from '../../shared/import.js';
+import { type ImportPlan, type ImportReject } from '../../shared/import.js';
 import { listRejects, type RejectList } from '../query/csv-rejects.js';
+import type { ImportAdvice } from './import-advice.js';
 
-/** Rejected rows as they read in a message: the count, the first lines, and how to fix them. */
+/**
+ * Rejected rows as they read in a message: the count, the first lines, and how to fix them, in
+ * the words of the caller's front end (`advice`).
+ */
 export function describeRejects(
   label: string,
   list: RejectList,
   plan: Pick<ImportPlan, 'timestamp'>,
+  advice: ImportAdvice,
 ): string {
-  const hints = advice(list.rejects, plan);
+  const hints = fixes(list.rejects, plan, advice);
   return `${listRejects(label, list)}${hints.map((h) => `\n${h}`).join('')}`;
 }
 
@@ -17,29 +22,36 @@ export function rejectedError(
   label: string,
   plan: Pick<ImportPlan, 'timestamp'>,
   list: RejectList,
+  advice: ImportAdvice,
 ): PondError {
   return new PondError(
     ErrorCode.BadInput,
-    `${describeRejects(label, list, plan)}\nnothing was imported (use --skip-rejected to import the other rows)`,
+    `${describeRejects(label, list, plan, advice)}\nnothing was imported (use ${advice.skipRejected()} to import the other rows)`,
     { input: label },
   );
 }
 
-function advice(rejects: ImportReject[], plan: Pick<ImportPlan, 'timestamp'>): string[] {
+function fixes(
+  rejects: ImportReject[],
+  plan: Pick<ImportPlan, 'timestamp'>,
+  advice: ImportAdvice,
+): string[] {
   const out: string[] = [];
   const ts = plan.timestamp?.column;
   if (rejects.some((r) => r.error === 'cast' && r.column === ts)) {
     out.push(
-      `the timestamp column '${ts}' has values that do not read as times: give their format with --timestamp-format (a strptime format such as '%d/%m/%Y %H:%M:%S', or ${EPOCH_UNITS.join('|')})`,
+      `the timestamp column '${ts}' has values that do not read as times: give their format with ${advice.option('timestampFormat')} (a strptime format such as '%d/%m/%Y %H:%M:%S', or ${advice.epochUnits()})`,
     );
   }
   if (rejects.some((r) => r.error === 'cast' && r.column !== ts)) {
     out.push(
-      'a value that does not fit its column: give the column a type with --column NAME:TYPE, or read markers such as n/a as missing with --null n/a',
+      `a value that does not fit its column: give the column a type with ${advice.column(undefined, 'type')}, or read markers such as n/a as missing with ${advice.csv('null', 'n/a')}`,
     );
   }
   if (rejects.some((r) => r.error === 'invalid encoding')) {
-    out.push('the file is not UTF-8: give its encoding (--encoding latin-1 or utf-16)');
+    out.push(
+      `the file is not UTF-8: give its encoding (${advice.csv('encoding', 'latin-1')}, or ${advice.csv('encoding', 'utf-16')})`,
+    );
   }
   return out;
 }

@@ -14,9 +14,12 @@ import type { Job } from '../job/job.js';
 import { labelOf } from './plan.js';
 import { checkPlan } from './plan-check.js';
 import { describeRejects } from './reject-messages.js';
+import { COPY_FLAGS, type ImportAdvice } from './import-advice.js';
 
 export interface RunOptions {
   job?: Job;
+  /** How messages name the user's choices (default: the flags of `pond copy`). */
+  advice?: ImportAdvice;
   /** Told about rows left out by `skipRejected` (the message lists them). */
   onRejected?: (message: string) => void;
   /**
@@ -78,6 +81,7 @@ export async function prepareImport(
   options: RunOptions = {},
 ): Promise<PreparedImport> {
   const blobs = new BlobStore(pond.layout.blobs);
+  const advice = options.advice ?? COPY_FLAGS;
   const items: PreparedImport['items'] = [];
   const cleanup = async () => {
     for (const x of items) if (x.converted) await discardConverted(x.converted);
@@ -94,15 +98,15 @@ export async function prepareImport(
   try {
     for (const plan of plans) {
       options.job?.progress({ done, total, message: `importing ${plan.source}` });
-      await checkPlan(session, plan);
+      await checkPlan(session, plan, advice);
       await checkUnchanged(plan);
       if (plan.format === 'bytes') {
         items.push({ plan, content: { hostPath: plan.file } });
       } else {
         const staged = options.staged?.get(plan);
         const reused = staged && (await reuseStaged(staged, plan));
-        if (reused) checkConverted(reused, plan, labelOf(plan));
-        const converted = reused || (await convertPlan(session, plan, blobs, options.job));
+        if (reused) checkConverted(reused, plan, labelOf(plan), advice);
+        const converted = reused || (await convertPlan(session, plan, blobs, advice, options.job));
         if (converted.temp) converted.sha256 = await BlobStore.seal(converted.file);
         options.job?.progress({
           done: done + plan.size,
@@ -111,7 +115,7 @@ export async function prepareImport(
         });
         items.push({ plan, content: contentOf(plan, converted), converted });
         if (converted.skipped.count > 0)
-          options.onRejected?.(describeRejects(labelOf(plan), converted.skipped, plan));
+          options.onRejected?.(describeRejects(labelOf(plan), converted.skipped, plan, advice));
       }
       done += plan.size;
     }

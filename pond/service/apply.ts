@@ -8,6 +8,7 @@ import { isDirectory } from '../tinyfs/node.js';
 import { resolvePath } from '../tinyfs/path.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 import type { ImportOverrides } from '../../shared/import.js';
+import { APPLY_KEYS } from '../import/import-advice.js';
 import { overridesFromSpec } from '../import/overrides.js';
 import { planImport } from '../import/plan.js';
 import { placeImport, prepareImport, type PreparedImport } from '../import/run.js';
@@ -156,7 +157,7 @@ function readCopyOptions(spec: ConfigObject, where: string): ImportOverrides {
     skipRejected,
   };
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-  return overridesFromSpec(defined, `${where}: spec: `);
+  return overridesFromSpec(defined, `${where}: spec: `, APPLY_KEYS);
 }
 
 /** Applies checked documents in one transaction; nothing is committed when nothing changes. */
@@ -176,12 +177,16 @@ export async function applyDocs(
           sources: [d.source],
           dest: d.path,
           overrides: d.overrides,
+          advice: APPLY_KEYS,
           exact: true,
           ...(options.hostRoot ? { hostRoot: options.hostRoot } : {}),
         });
         copies.set(
           d,
-          await prepareImport(pond, plans, options.warn ? { onRejected: options.warn } : {}),
+          await prepareImport(pond, plans, {
+            advice: APPLY_KEYS,
+            ...(options.warn ? { onRejected: options.warn } : {}),
+          }),
         );
       } catch (e) {
         throw prefixed(e, d.where);

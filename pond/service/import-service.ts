@@ -17,6 +17,7 @@ import {
 } from '../../shared/errors.js';
 import type { ImportKind, ImportOverrides, ImportPlan } from '../../shared/import.js';
 import {
+  WIZARD_FIELDS,
   overridesFromSpec,
   placeImport,
   planImport,
@@ -124,6 +125,7 @@ export class ImportService {
             open.pond,
             plan,
             newJob('the preview', stop),
+            WIZARD_FIELDS,
           ).catch((e: unknown) => {
             throw withoutStaging(e, [source]);
           });
@@ -220,7 +222,14 @@ export class ImportService {
         let free: (() => Promise<void>) | undefined;
         try {
           free = this.sources.hold(ids);
-          return { prepared: await prepareImport(open.pond, plans, { job, staged }), free };
+          return {
+            prepared: await prepareImport(open.pond, plans, {
+              job,
+              staged,
+              advice: WIZARD_FIELDS,
+            }),
+            free,
+          };
         } catch (e) {
           await free?.();
           // prepareImport discards the conversions it was given; these were not, if it never ran.
@@ -252,8 +261,9 @@ export class ImportService {
     const plans = await planImport(open.pond, {
       sources: [url],
       dest: spec.target,
-      overrides: overridesFromSpec(flags, ''),
+      overrides: overridesFromSpec(flags, '', WIZARD_FIELDS),
       hostRoot: source.folder,
+      advice: WIZARD_FIELDS,
     }).catch((e: unknown) => {
       throw withoutStaging(e, [source]);
     });

@@ -126,8 +126,6 @@ async function copyIn(
         const preview = await previewImport(pond, plan);
         await writeOut(renderImportPreview(preview));
         problems.push(...preview.problems.map((p) => `${plan.source}: ${p}`));
-        if (preview.rejectCount > 0 && !plan.skipRejected)
-          problems.push(`${plan.source}: fix them, or import the rest with --skip-rejected`);
       }
       if (problems.length > 0) {
         throw new PondError(

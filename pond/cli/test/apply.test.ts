@@ -147,4 +147,41 @@ spec: { source: "host://${file('docs')}" }
       expect(r.stderr, text).toContain(message);
     }
   });
+
+  it("copy documents' import errors name the document's keys, not pond copy's flags", async () => {
+    const before = await p.ok('log');
+    const doc = (name: string, extra = '') => `version: v1
+kind: copy
+metadata: { path: /advice/${name}.series }
+spec:
+  source: "host+csv+series://${file(`${name}.csv`)}"${extra}
+`;
+    await writeText(file('epoch.csv'), 'timestamp,v\n1704067200,1\n1704067260,2\n');
+    await writeText(file('epoch.yaml'), doc('epoch'));
+    const epoch = await p.run('apply', '-f', file('epoch.yaml'));
+    expect(epoch.code).not.toBe(0);
+    expect(epoch.stderr).toContain(
+      'say what they count with timestamp_format: epoch-s|epoch-ms|epoch-us',
+    );
+    await writeText(
+      file('ragged.csv'),
+      'timestamp,v\n2024-01-01 00:00:00,1\n2024-01-01 01:00:00,2,extra\n2024-01-01 02:00:00,3\n',
+    );
+    await writeText(file('ragged.yaml'), doc('ragged'));
+    const ragged = await p.run('apply', '-f', file('ragged.yaml'));
+    expect(ragged.code).not.toBe(0);
+    expect(ragged.stderr).toContain('nothing was imported (use skip_rejected: true to import');
+    await writeText(file('dup.csv'), 'timestamp,v,v\n2024-01-01 00:00:00,1,2\n');
+    await writeText(file('dup.yaml'), doc('dup'));
+    const dup = await p.run('apply', '-f', file('dup.yaml'));
+    expect(dup.code).not.toBe(0);
+    expect(dup.stderr).toContain("columns: ['#3=NEW_NAME']");
+    expect(dup.stderr).toContain("skip_columns: ['#3']");
+    await writeText(file('delim.yaml'), doc('epoch', '\n  delimiter: "12345"'));
+    const delim = await p.run('apply', '-f', file('delim.yaml'));
+    expect(delim.code).not.toBe(0);
+    expect(delim.stderr).toContain('spec: delimiter: ');
+    for (const r of [epoch, ragged, dup, delim]) expect(r.stderr).not.toMatch(/--[a-z]/);
+    expect(await p.ok('log')).toBe(before);
+  });
 });
