@@ -20,6 +20,65 @@ test.describe('the Collectors view on the demo pond', () => {
     await served?.stop();
   });
 
+  test('the node editor at 800 px: every factory’s description reads whole', async ({
+    page,
+  }, testInfo) => {
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.goto(served.url);
+    const tree = page.getByRole('tree', { name: 'Pond tree' });
+    await expect(treeItem(page, '/system')).toBeVisible();
+    const box = (await tree.boundingBox())!;
+    await tree.click({ button: 'right', position: { x: box.width / 2, y: box.height - 20 } });
+    await page.getByRole('menuitem', { name: 'New derived node…' }).click();
+    const editor = page.getByRole('dialog', { name: 'New derived node' });
+    const docs = editor.locator('.factory-doc');
+    await expect(docs.first()).toBeVisible();
+    // Each description lies inside the picker and the dialog, nothing of it scrolled or cut off.
+    const cut = await editor.evaluate((dialog) => {
+      const within = (r: DOMRect, o: DOMRect) => r.left >= o.left - 0.5 && r.right <= o.right + 0.5;
+      const out: string[] = [];
+      const clips = (e: Element) => e.scrollWidth > e.clientWidth + 1;
+      for (const doc of Array.from(dialog.querySelectorAll<HTMLElement>('.factory-doc'))) {
+        const r = doc.getBoundingClientRect();
+        for (let e = doc.parentElement; e && e !== dialog.parentElement; e = e.parentElement) {
+          if (clips(e) && getComputedStyle(e).overflowX !== 'visible')
+            out.push(`${doc.textContent}: cut by ${e.className}`);
+          if (!within(r, e.getBoundingClientRect()))
+            out.push(`${doc.textContent}: outside ${e.className}`);
+        }
+      }
+      return out;
+    });
+    expect(cut).toEqual([]);
+    await shot(page, testInfo, 'node-editor-800');
+  });
+
+  test('hydrovu’s example in the node editor keeps its credentials in the environment, and says when they are not set', async ({
+    page,
+  }, testInfo) => {
+    await page.goto(served.url);
+    const tree = page.getByRole('tree', { name: 'Pond tree' });
+    await expect(treeItem(page, '/system')).toBeVisible();
+    const box = (await tree.boundingBox())!;
+    await tree.click({ button: 'right', position: { x: box.width / 2, y: box.height - 20 } });
+    await page.getByRole('menuitem', { name: 'New derived node…' }).click();
+    const editor = page.getByRole('dialog', { name: 'New derived node' });
+    // hydrovu's example names its credentials by environment variable: no secret in clear.
+    await editor.getByRole('radio', { name: /hydrovu/ }).check();
+    const yaml = editor.getByRole('textbox', { name: 'Factory config (YAML)' });
+    await expect(yaml).toContainText('client_id: ${env:HYDROVU_CLIENT_ID}');
+    await expect(yaml).toContainText('client_secret: ${env:HYDROVU_CLIENT_SECRET}');
+    const problems = editor.getByTestId('config-problems');
+    // pond serve runs without them here: the check says so, naming both, and nothing is made.
+    await expect(editor.getByTestId('check-state')).toHaveText('1 error: fix it to create');
+    await expect(problems).toContainText(
+      'environment variables HYDROVU_CLIENT_ID, HYDROVU_CLIENT_SECRET are not set where this config is read',
+    );
+    await expect(problems).not.toContainText('stored in the pond as written');
+    await expect(editor.getByRole('button', { name: 'Create' })).toBeDisabled();
+    await shot(page, testInfo, 'node-editor-hydrovu-env');
+  });
+
   test('Run now collects from the simulated source: the run, its log and the new rows show', async ({
     page,
   }, testInfo) => {

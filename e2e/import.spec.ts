@@ -288,9 +288,11 @@ test('dropped on the window, the wizard asks for the directory; an empty file an
   await expect(dir).toBeFocused();
   await dir.fill('/raw');
   await dir.press('Enter');
-  await expect(wizard.getByRole('alert')).toContainText(
-    'host+csv+table:///empty.csv is empty: there is nothing to import',
-  );
+  // The file named once, by its name: not the CLI's source URL, not again under the message.
+  const empty = wizard.getByRole('region', { name: 'Import empty.csv' }).getByRole('alert');
+  await expect(empty).toHaveText(/^BAD_INPUT Cannot import: empty\.csv is empty: there is nothing/);
+  expect((await empty.textContent())!.split('empty.csv')).toHaveLength(2);
+  await expect(empty).not.toContainText('host+csv');
   await expect(wizard.getByRole('button', { name: 'Import 2 files' })).toBeDisabled();
   await shot(page, testInfo, 'window-2-empty-file');
   await wizard.getByRole('tab', { name: /photo\.csv/ }).click();
@@ -310,6 +312,71 @@ test('dropped on the window, the wizard asks for the directory; an empty file an
     execFileSync(process.execPath, ['bin/pond.js', '--pond', pondDir, 'cat', '/raw/photo.csv'])
       .length,
   ).toBe(24);
+});
+
+test('a second drop on the open wizard adds its files, the first one’s edits kept; after the run it is refused, naming the files', async ({
+  page,
+}, testInfo) => {
+  POND('mkdir', '-p', '/raw/more');
+  await page.goto(served.url);
+  await openPath(page, '/raw/more');
+  await dropFiles(treeItem(page, '/raw/more'), [{ name: 'first.csv', content: readings(10) }]);
+  const wizard = wizardOf(page);
+  const first = wizard.getByRole('region', { name: 'Import first.csv' });
+  // An edit on the first file: it is stored under another name.
+  const target = first.getByRole('textbox', { name: 'Pond path' });
+  await expect(target).toHaveValue('/raw/more/first.csv');
+  await target.fill('/raw/more/renamed.csv');
+  await target.press('Enter');
+  await expect(first.getByTestId('import-what')).toContainText('/raw/more/renamed.csv');
+  // Dropped on the wizard (it covers the window): added as a screen of its own, shown.
+  await dropFiles(wizard, [{ name: 'second.csv', content: readings(20) }]);
+  await expect(wizard.getByRole('heading')).toHaveText('Import 2 files into /raw/more');
+  await expect(wizard.getByRole('tab', { name: /second\.csv/ })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  const second = wizard.getByRole('region', { name: 'Import second.csv' });
+  await expect(second.getByTestId('import-what')).toContainText('/raw/more/second.csv');
+  await shot(page, testInfo, 'added-1-second-file');
+  await wizard.getByRole('tab', { name: /first\.csv/ }).click();
+  await expect(target).toHaveValue('/raw/more/renamed.csv');
+  await wizard.getByRole('button', { name: 'Import 2 files' }).click();
+  await expect(wizard.getByTestId('import-done')).toContainText('2 files imported');
+  // The import has run: a file dropped now cannot join it, and the wizard says so.
+  await dropFiles(wizard, [{ name: 'late.csv', content: readings(3) }]);
+  await expect(wizard.getByRole('alert')).toHaveText(
+    'Not added to this import: late.csv: this import has ended; drop them again after closing the wizard.',
+  );
+  await shot(page, testInfo, 'added-2-refused-after-run');
+  const listed = POND('list', '/raw/more/');
+  expect(listed).toContain('/raw/more/renamed.csv');
+  expect(listed).toContain('/raw/more/second.csv');
+  expect(listed).not.toContain('first.csv');
+  expect(listed).not.toContain('late.csv');
+});
+
+test('Cancel closes the wizard before the run and the keyboard goes back to the tree', async ({
+  page,
+}) => {
+  await page.goto(served.url);
+  await openPath(page, '/raw/north');
+  const tree = page.getByRole('tree', { name: 'Pond tree' });
+  await expect(tree).toBeFocused();
+  await dropFiles(page.locator('.content'), [{ name: 'x.csv', content: readings(3) }]);
+  const wizard = wizardOf(page);
+  await expect(wizard.getByRole('textbox', { name: 'Directory' })).toBeFocused();
+  await wizard.getByRole('button', { name: 'Cancel' }).click();
+  await expect(wizard).toBeHidden();
+  await expect(tree).toBeFocused();
+  // Next to the file screens too, and Esc gives the keyboard back the same way.
+  await dropFiles(treeItem(page, '/raw/north'), [{ name: 'x.csv', content: readings(3) }]);
+  await expect(wizard.getByRole('region', { name: 'Import x.csv' })).toBeVisible();
+  await expect(wizard.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(wizard).toBeHidden();
+  await expect(tree).toBeFocused();
+  expect(POND('list', '/raw/north/')).not.toContain('x.csv');
 });
 
 test('cancelling a large import midway leaves the pond unchanged', async ({ page }, testInfo) => {

@@ -10,17 +10,24 @@ export function expandEnv(
   where: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  return text.replace(
+  const unset: string[] = [];
+  const out = text.replace(
     /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
-    (_m, name: string, dflt: string | undefined) => {
+    (m, name: string, dflt: string | undefined) => {
       const v = env[name];
       if (v !== undefined && v !== '') return v;
       if (dflt !== undefined) return dflt;
-      throw configError(
-        where,
-        `\${env:${name}}`,
-        `environment variable ${name} is not set and has no default (\${env:${name}:-default})`,
-      );
+      if (!unset.includes(name)) unset.push(name);
+      return m;
     },
+  );
+  if (unset.length === 0) return out;
+  // Every missing variable at once (a collector's id and secret), placed at the first.
+  const first = unset[0]!;
+  const names = unset.length === 1 ? `variable ${first} is` : `variables ${unset.join(', ')} are`;
+  throw configError(
+    where,
+    `\${env:${first}}`,
+    `environment ${names} not set where this config is read (the environment of pond serve, or of the pond command) and ${unset.length === 1 ? 'has' : 'have'} no default (\${env:${first}:-default})`,
   );
 }

@@ -99,8 +99,9 @@ export const HYDROVU_SCHEMA: FactorySchema = {
     ),
     key('request_timeout', 'duration', false, 'how long one request may take (default 60s)'),
   ],
-  example: `client_id: your-client-id
-client_secret: your-client-secret
+  // The credentials as the recommended references: read where the node runs, never stored.
+  example: `client_id: \${env:HYDROVU_CLIENT_ID}
+client_secret: \${env:HYDROVU_CLIENT_SECRET}
 max_points_per_run: 100000
 hydrovu_path: /hydrovu
 archive_path: /hydrovu/archive

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { ConfigKeyInfo } from '../../../shared/api.js';
 import { messageOf } from '../../../shared/errors.js';
@@ -16,6 +16,14 @@ import type { Factory } from '../registry.js';
 const registry = defaultRegistry();
 const mount = mkdtempSync(join(tmpdir(), 'pond-schema-'));
 afterAll(() => rmSync(mount, { recursive: true, force: true }));
+// Examples write secrets as `${env:VAR}` (the recommended form): the variables are set here, as
+// they are where such a node runs.
+beforeAll(() => {
+  for (const f of registry.list())
+    for (const m of f.schema.example.matchAll(/\$\{env:(\w+)\}/g))
+      vi.stubEnv(m[1]!, `${m[1]}-value`);
+});
+afterAll(() => vi.unstubAllEnvs());
 
 type Yaml = Record<string, unknown>;
 

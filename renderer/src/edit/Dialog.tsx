@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useFocusBack } from '../common/use-focus-back';
 
 /** A small modal dialog: Esc or ✕ closes it (unless busy); focus starts in it, and goes back. */
 export function Dialog({
@@ -17,19 +18,10 @@ export function Dialog({
   className?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  useFocusBack();
   useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
     const first = box.current?.querySelector<HTMLElement>('input, textarea, [data-autofocus]');
     (first ?? box.current)?.focus();
-    // Closed: the keyboard goes back where it was (the tree, for a menu's dialog), not to the
-    // page's body, where F2, Del and the arrows do nothing.
-    return () => {
-      const back =
-        opener && opener !== document.body && opener.isConnected
-          ? opener
-          : document.querySelector<HTMLElement>('[role="tree"]');
-      back?.focus();
-    };
   }, []);
   return (
     <div className="dialog-backdrop">

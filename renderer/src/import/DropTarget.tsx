@@ -53,6 +53,16 @@ export function DropTarget() {
         return;
       }
       e.dataTransfer!.dropEffect = 'copy';
+      const { wizard, refusal } = useImport.getState();
+      if (wizard) {
+        // The wizard is modal: its own directory holds what is dropped on it.
+        setHover(
+          refusal
+            ? { refused: true, label: `Not added: ${refusal}` }
+            : { label: 'Drop to add these files to the import' },
+        );
+        return;
+      }
       const { dest, row } = destOf(e);
       if (!dest || !row) {
         setHover({ label: 'Drop to import: you choose the directory next' });
@@ -73,7 +83,8 @@ export function DropTarget() {
       const { pond, asOf } = useApp.getState();
       const files = Array.from(e.dataTransfer?.files ?? []);
       if (!pond || asOf || files.length === 0) return;
-      const { dest } = destOf(e);
+      // An open wizard takes them, or says why it cannot: a drop never vanishes.
+      const { dest } = useImport.getState().wizard ? {} : destOf(e);
       useImport
         .getState()
         .openWizard(dest ? { dest, files } : { files, suggested: suggestedDirectory() });

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { ImportFileSpec } from '../../../shared/app-import';
 import { EPOCH_UNITS, type ImportKind, type ImportPreview } from '../../../shared/import';
 import { ErrorView } from '../common/ErrorView';
+import { fileError } from './file-error';
 import { formatBytes } from '../common/format';
 import { CopyCommand } from '../export/CopyCommand';
 import { ColumnsTable } from './ColumnsTable';
@@ -78,7 +79,7 @@ export function FileScreen({
         </span>
       </div>
       {p ? <WhatHappens preview={p} size={size} stale={!state.fresh} /> : null}
-      {error ? <ErrorView error={error} title={`Cannot import ${name}`} /> : null}
+      {error ? <ErrorView {...fileError(error, name)} /> : null}
       {p && p.plan.format !== 'bytes' ? (
         <>
           {p.plan.dialect ? (

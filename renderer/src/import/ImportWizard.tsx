@@ -6,11 +6,13 @@ import type { WriteJobResult } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { ImportedFile } from '../../../shared/import';
 import type { Upload } from '../client/upload';
+import { useFocusBack } from '../common/use-focus-back';
 import { ErrorView } from '../common/ErrorView';
 import { formatBytes } from '../common/format';
 import { useApp, useClient } from '../state/app-store';
+import { fileError } from './file-error';
 import { FileScreen } from './FileScreen';
-import { useImport, type ImportStart } from './import-store';
+import { useImport, type ImportAddition, type ImportStart } from './import-store';
 import { RunView } from './RunView';
 import { showImported } from './show-imported';
 import { stageFile } from './stage';
@@ -45,6 +47,13 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
   const app = useApp((s) => s.app);
   const jobs = useApp((s) => s.jobs);
   const close = useImport((s) => s.closeWizard);
+  const added = useImport((s) => s.added);
+  useFocusBack();
+  const box = useRef<HTMLDivElement>(null);
+  // Modal: the keyboard is in the wizard from the start (its directory field, when it asks).
+  useEffect(() => {
+    if (!box.current?.contains(document.activeElement)) box.current?.focus();
+  }, []);
   const [files, setFiles] = useState<WizardFile[]>(() => initialFiles(start));
   const [dest, setDest] = useState<string | undefined>(start.dest?.path);
   const [destText, setDestText] = useState(start.suggested ?? '/');
@@ -53,6 +62,8 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
   const [transactions, setTransactions] = useState<ImportTransactions>('one');
   const [jobIds, setJobIds] = useState<string[]>([]);
   const [error, setError] = useState<ErrorInfo>();
+  /** Files dropped while the import ran, each drop with why they were not added. */
+  const [refused, setRefused] = useState<{ seq: number; names: string[]; why: string }[]>([]);
   const uploads = useRef(new Map<string, Upload>());
   const sources = useRef(new Set<string>());
   const shown = useRef(false);
@@ -63,9 +74,8 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
     setFiles((fs) => fs.map((f) => (f.key === key ? { ...f, ...change } : f)));
 
   // Stage every dropped file at once (uploads show their progress).
-  useEffect(() => {
-    for (const [i, file] of (start.files ?? []).entries()) {
-      const key = `f${i}`;
+  const stage = (dropped: { key: string; file: File }[], staged: ImportSource[]) => {
+    for (const { key, file } of dropped) {
       const up = stageFile(client, app, pond, file, (sent) => update(key, { sent }));
       uploads.current.set(key, up);
       up.done.then(
@@ -76,7 +86,13 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
         (e: unknown) => update(key, { error: toErrorInfo(e) }),
       );
     }
-    for (const s of start.sources ?? []) sources.current.add(s.id);
+    for (const s of staged) sources.current.add(s.id);
+  };
+  useEffect(() => {
+    stage(
+      (start.files ?? []).map((file, i) => ({ key: `f${i}`, file })),
+      start.sources ?? [],
+    );
     return () => {
       // Closed: stop what is still uploading and let the service remove what it staged.
       for (const u of uploads.current.values()) u.abort();
@@ -104,6 +120,44 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
   const ended =
     jobIds.length > 0 && jobIds.every((id) => jobs[id] && jobs[id]!.state !== 'running');
   const succeeded = ended && jobIds.every((id) => jobs[id]!.state === 'done');
+
+  // Files dropped (or chosen) while the wizard is open: each its own screen, the others' edits
+  // kept. Once the import has started they cannot join it: the wizard says so, naming them.
+  const refuseWhy =
+    step !== 'run'
+      ? undefined
+      : !ended
+        ? 'the import is running; drop them again once it has ended'
+        : 'this import has ended; drop them again after closing the wizard';
+  useEffect(() => useImport.getState().setRefusal(refuseWhy), [refuseWhy]);
+  useEffect(() => {
+    const taken = useImport.getState().takeAdded();
+    if (taken.length === 0) return;
+    if (refuseWhy !== undefined) {
+      refuse(taken, refuseWhy);
+      return;
+    }
+    const more = taken.flatMap(filesOf);
+    setActive(files.length);
+    setFiles((fs) => [...fs, ...more]);
+    stage(
+      taken.flatMap((a) => a.files.map((file, i) => ({ key: `a${a.seq}-${i}`, file }))),
+      taken.flatMap((a) => a.sources),
+    );
+  }, [added]);
+  const refuse = (taken: ImportAddition[], why: string) => {
+    // Chosen in a native dialog, they were staged already: the service removes them.
+    const ids = taken.flatMap((a) => a.sources.map((s) => s.id));
+    if (ids.length > 0) void client.releaseImportSources(ids).catch(() => undefined);
+    setRefused((r) => [
+      ...r,
+      ...taken.map((a) => ({
+        seq: a.seq,
+        names: [...a.files.map((f) => f.name), ...a.sources.map((s) => s.name)],
+        why,
+      })),
+    ]);
+  };
 
   // Imported: the (last) new node is selected and previewed; History shows the transaction.
   useEffect(() => {
@@ -176,6 +230,7 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
       fs.filter((f) => !f.preview?.preview || !imported.has(f.preview.preview.preview.plan.target)),
     );
     setJobIds([]);
+    setRefused([]);
     shown.current = false;
     setStep('files');
   };
@@ -196,7 +251,14 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
   const current = files[Math.min(active, files.length - 1)];
   return (
     <div className="dialog-backdrop">
-      <div className="dialog import-wizard" role="dialog" aria-modal="true" aria-label="Import">
+      <div
+        ref={box}
+        tabIndex={-1}
+        className="dialog import-wizard"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Import"
+      >
         <header className="dialog-head">
           <h2>
             Import {files.length === 1 ? files[0]!.name : `${files.length} files`}
@@ -261,11 +323,7 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
                     onPreview={(preview) => update(f.key, { preview })}
                   />
                 ) : f === current && (f.error ?? f.placeError) ? (
-                  <ErrorView
-                    key={f.key}
-                    error={(f.error ?? f.placeError)!}
-                    title={`Cannot import ${f.name}`}
-                  />
+                  <ErrorView key={f.key} {...fileError((f.error ?? f.placeError)!, f.name)} />
                 ) : f === current ? (
                   <p key={f.key} className="muted">
                     {f.source ? 'Reading the file…' : 'Waiting for the file…'}
@@ -280,9 +338,15 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
             </>
           ) : null}
           {step === 'run' ? <RunView jobIds={jobIds} /> : null}
+          {refused.map((r) => (
+            <div key={r.seq} className="import-refused" role="alert">
+              Not added to this import: <span className="mono">{r.names.join(', ')}</span>: {r.why}.
+            </div>
+          ))}
           {error ? <ErrorView error={error} title="The import cannot run" /> : null}
         </div>
         <footer className="dialog-foot">
+          {step !== 'run' ? <button onClick={close}>Cancel</button> : null}
           {step === 'where' ? (
             <button className="primary" disabled={!destText.startsWith('/')} onClick={chooseDest}>
               Next
@@ -342,14 +406,28 @@ function initialFiles(start: ImportStart): WizardFile[] {
     size: f.size,
     sent: 0,
   }));
-  const chosen = (start.sources ?? []).map((s) => ({
+  return [...dropped, ...chosenFiles(start.sources ?? [])];
+}
+
+/** The screens of files added to an open wizard (keys apart from the first ones'). */
+function filesOf(a: ImportAddition): WizardFile[] {
+  const dropped = a.files.map((f, i) => ({
+    key: `a${a.seq}-${i}`,
+    name: f.name,
+    size: f.size,
+    sent: 0,
+  }));
+  return [...dropped, ...chosenFiles(a.sources)];
+}
+
+function chosenFiles(sources: ImportSource[]): WizardFile[] {
+  return sources.map((s) => ({
     key: `s-${s.id}`,
     name: s.name,
     size: s.size,
     sent: s.size,
     source: s,
   }));
-  return [...dropped, ...chosen];
 }
 
 function statusMark(f: WizardFile): string {

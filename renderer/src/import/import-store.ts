@@ -18,17 +18,48 @@ export interface ImportStart {
   sources?: ImportSource[];
 }
 
+/** Files dropped or chosen while the wizard was open: it adds them or says why it cannot. */
+export interface ImportAddition {
+  seq: number;
+  files: File[];
+  sources: ImportSource[];
+}
+
 interface ImportState {
   wizard: ImportStart | undefined;
-  /** Counts openings, so a second drop while the wizard is open starts it afresh. */
+  /** Counts openings, so each opening is a new wizard. */
   opened: number;
+  /** Waiting for the open wizard to take them (`takeAdded`). */
+  added: ImportAddition[];
+  /** Why the open wizard cannot take more files now (its import has started), for the drop's hint. */
+  refusal: string | undefined;
+  setRefusal(why: string | undefined): void;
+  /** Opens the wizard, or hands the files to the one that is open (never dropped silently). */
   openWizard(start: ImportStart): void;
+  takeAdded(): ImportAddition[];
   closeWizard(): void;
 }
 
-export const useImport = create<ImportState>()((set) => ({
+let seq = 0;
+
+export const useImport = create<ImportState>()((set, get) => ({
   wizard: undefined,
   opened: 0,
-  openWizard: (start) => set((s) => ({ wizard: start, opened: s.opened + 1 })),
-  closeWizard: () => set({ wizard: undefined }),
+  added: [],
+  refusal: undefined,
+  setRefusal: (refusal) => set({ refusal }),
+  openWizard: (start) => {
+    if (get().wizard === undefined) {
+      set((s) => ({ wizard: start, opened: s.opened + 1, added: [] }));
+      return;
+    }
+    const addition = { seq: ++seq, files: start.files ?? [], sources: start.sources ?? [] };
+    set((s) => ({ added: [...s.added, addition] }));
+  },
+  takeAdded: () => {
+    const added = get().added;
+    if (added.length > 0) set({ added: [] });
+    return added;
+  },
+  closeWizard: () => set({ wizard: undefined, added: [], refusal: undefined }),
 }));
