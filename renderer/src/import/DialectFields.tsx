@@ -1,10 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ImportFileSpec } from '../../../shared/app-import';
 import type { CsvDialect } from '../../../shared/import';
+import { ENCODING_LABELS, HEADER_LABEL, SKIP_REJECTED_LABEL } from '../../../shared/import-labels';
 import { withOverrides } from './spec-edits';
-
-/** The control that imports the rows that read (`--skip-rejected`), as the problems name it. */
-export const SKIP_REJECTED_LABEL = 'Import the rows that read, leave out the rejected ones';
 
 const DELIMITERS: [string, string][] = [
   [',', 'comma ,'],
@@ -81,7 +79,7 @@ export function DialectFields({
           checked={dialect.header}
           onChange={(e) => set({ header: e.target.checked })}
         />
-        First line holds the column names
+        {HEADER_LABEL}
       </label>
       <label>
         Lines to skip
@@ -99,9 +97,11 @@ export function DialectFields({
           value={dialect.encoding}
           onChange={(e) => set({ encoding: e.target.value as CsvDialect['encoding'] })}
         >
-          <option value="utf-8">UTF-8</option>
-          <option value="utf-16">UTF-16</option>
-          <option value="latin-1">Latin-1</option>
+          {Object.entries(ENCODING_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
         </select>
       </label>
       <label>

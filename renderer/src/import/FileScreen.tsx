@@ -6,7 +6,8 @@ import { fileError } from './file-error';
 import { formatBytes } from '../common/format';
 import { CopyCommand } from '../export/CopyCommand';
 import { ColumnsTable } from './ColumnsTable';
-import { CommitInput, DialectFields, SKIP_REJECTED_LABEL } from './DialectFields';
+import { EPOCH_UNIT_LABELS, STRPTIME_LABEL } from '../../../shared/import-labels';
+import { CommitInput, DialectFields } from './DialectFields';
 import { PreviewRows } from './PreviewRows';
 import { RejectsTable } from './RejectsTable';
 import { withKind, withOverrides } from './spec-edits';
@@ -94,12 +95,6 @@ export function FileScreen({
                   <li key={x}>{x}</li>
                 ))}
               </ul>
-              {p.rejectCount > 0 && !p.plan.skipRejected ? (
-                <p data-testid="rejects-remedy">
-                  Fix a column&rsquo;s type above, or tick <em>{SKIP_REJECTED_LABEL}</em> (under How
-                  the file is read).
-                </p>
-              ) : null}
             </div>
           ) : null}
           <RejectsTable preview={p} />
@@ -203,10 +198,12 @@ function TimeFields({
           }}
         >
           <option value="time">times (ISO-8601, UTC unless they say)</option>
-          <option value="epoch-s">seconds since 1970</option>
-          <option value="epoch-ms">milliseconds since 1970</option>
-          <option value="epoch-us">microseconds since 1970</option>
-          <option value="strptime">text in a format…</option>
+          {Object.entries(EPOCH_UNIT_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+          <option value="strptime">{STRPTIME_LABEL}</option>
         </select>
       </label>
       {mode === 'strptime' ? (
