@@ -34,7 +34,27 @@ export async function planImport(pond: Pond, req: ImportRequest): Promise<Import
   checkOverridesUsed(targets, o, advice);
   const plans: ImportPlan[] = [];
   for (const t of targets) plans.push(await planFile(pond.session, t, o, advice));
+  checkDistinctTargets(plans);
   return plans;
+}
+
+/**
+ * Two files of one import may not go to one path (`pond copy a/x.csv b/x.csv /dir/`): the second
+ * would be planned as a new file that the first has just made.
+ */
+function checkDistinctTargets(plans: ImportPlan[]): void {
+  const seen = new Map<string, ImportPlan>();
+  for (const p of plans) {
+    const first = seen.get(p.target);
+    if (first) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `${labelOf(first)} and ${labelOf(p)} both go to '${p.target}': copy them to different names, or one at a time (the second then becomes a new version)`,
+        { input: p.target },
+      );
+    }
+    seen.set(p.target, p);
+  }
 }
 
 /** A label for messages: the URL, and the file when the URL names a folder. */

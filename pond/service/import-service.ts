@@ -160,14 +160,15 @@ export class ImportService {
       const source = this.sources.get(spec.source);
       const plan =
         source.plans.get(specKey(open, spec)) ?? (await this.plan(open, source, spec)).plan;
+      // Refused in either mode: the second file's plan says "new", and the first made it exist.
       if (targets.has(plan.target)) {
         throw new PondError(
           ErrorCode.InvalidArgument,
-          `two files of the import go to '${plan.target}': give each its own name, or import them one per transaction`,
+          `two files of the import go to '${plan.target}': give each its own name (to add one as a new version of the other, import it after the first)`,
           { input: plan.target },
         );
       }
-      if (req.transactions === 'one') targets.add(plan.target);
+      targets.add(plan.target);
       planned.push({ spec, plan, source });
     }
     // The previews' conversions go with their runs (each discards what it does not place).

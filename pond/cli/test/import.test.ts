@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeText } from './fixtures.js';
@@ -9,6 +9,8 @@ import { bound, tempDir } from './run-pond.js';
  * --dry-run (plan and preview, nothing written), and refusals that leave `pond log`, `pond fsck`
  * and the pond's folder as they were.
  */
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('pond copy: import options', () => {
   let t: Awaited<ReturnType<typeof tempDir>>;
   let p: ReturnType<typeof bound>;
@@ -125,6 +127,19 @@ describe('pond copy: import options', () => {
     await refused(
       ['copy', '/s/temp.series', `host://${t.dir}/out/`, '--skip-rejected'],
       /apply to copy IN/,
+    );
+  });
+
+  it('two sources of one name into one folder are refused, naming both, before anything is written', async () => {
+    await mkdir(host('a'), { recursive: true });
+    await mkdir(host('b'), { recursive: true });
+    await writeText(host('a/x.csv'), 'timestamp,v\n2024-01-01 00:00:00,1\n');
+    await writeText(host('b/x.csv'), 'timestamp,v\n2024-01-02 00:00:00,2\n');
+    const [a, b] = [`host+csv+table://${host('a/x.csv')}`, `host+csv+table://${host('b/x.csv')}`];
+    await refused(
+      ['copy', a, b, '/s/'],
+      new RegExp(`${escape(a)} and ${escape(b)} both go to '/s/x.csv'`),
+      /one at a time \(the second then becomes a new version\)/,
     );
   });
 

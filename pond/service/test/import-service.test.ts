@@ -362,18 +362,23 @@ describe('the import wizard over the service', () => {
       expect(p.preview.plan).toMatchObject({ mode: 'append', existingVersions: 2 });
       expect(p.preview.schemaChanges?.every((c) => c.change === 'same')).toBe(true);
 
-      expect(
-        await errorCode(
-          svc.importRun({
-            pond: handle,
-            files: [
-              { ...specA, target: '/raw/same' },
-              { ...specB, target: '/raw/same' },
-            ],
-            transactions: 'one',
-          }),
-        ),
-      ).toBe(ErrorCode.InvalidArgument);
+      // Two files to one path, in either mode: the second's plan says "new", and the first made it.
+      const before = (await svc.openPonds())[0]!.lastTxn;
+      for (const transactions of ['one', 'each'] as const) {
+        expect(
+          await errorCode(
+            svc.importRun({
+              pond: handle,
+              files: [
+                { ...specA, target: '/raw/same' },
+                { ...specB, target: '/raw/same' },
+              ],
+              transactions,
+            }),
+          ),
+        ).toBe(ErrorCode.InvalidArgument);
+      }
+      expect((await svc.openPonds())[0]!.lastTxn).toBe(before);
     } finally {
       await svc.close();
     }
