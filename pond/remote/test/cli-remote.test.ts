@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bound, POND_BIN, runPond, tempDir } from '../../cli/test/run-pond.js';
@@ -19,6 +19,12 @@ function prng(seed: number): () => number {
 /** The newest transaction, as fsck reports it (automatic compactions add some). */
 async function tip(p: ReturnType<typeof bound>): Promise<number> {
   return Number(/Checked transaction (\d+)/.exec(await p.ok('fsck'))![1]);
+}
+
+/** How many objects s3rver holds under a folder of its bucket (its files on disk). */
+async function objectCount(dir: string): Promise<number> {
+  const files = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  return files.filter((f) => f.endsWith('._S3rver_object')).length;
 }
 
 function digestOf(fsckOut: string): string {
@@ -61,14 +67,31 @@ describe('pond backup, push, pull, verify (CLI)', { timeout: 300_000 }, () => {
     const seed = Number(process.env['POND_CRASH_SEED'] ?? Date.now() % 100000);
     console.log(`push kill seed ${seed} (set POND_CRASH_SEED to repeat)`);
     const rand = prng(seed);
+    const held = join(s3.dir, s3.bucket, 'kill');
     let kills = 0;
     for (let i = 0; i < 10 && kills < 4; i++) {
       const child = spawn(process.execPath, [POND_BIN, '--pond', t.pond, 'push', 'cloud'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 150 + rand() * 900);
-      const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-      clearTimeout(timer);
+      let exited = false;
+      const closed = new Promise<number | null>((r) =>
+        child.on('close', (c) => {
+          exited = true;
+          r(c);
+        }),
+      );
+      // Killed once k more objects have arrived (a random point of the transfer, whatever the
+      // machine's speed): the first push sends about 70, so it is always killed midway.
+      const before = await objectCount(held);
+      const k = 1 + Math.floor(rand() * 40);
+      while (!exited) {
+        if ((await objectCount(held)) >= before + k) {
+          child.kill('SIGKILL');
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const code = await closed;
       if (code === null) kills++;
       // Whatever the moment, the backup is at a complete version: quick verify finds no damage
       // and the backup is behind or up to date, never diverged.
