@@ -1,11 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { HydroVuStandIn } from '../bench/hydrovu-stand-in';
 import { SKIP_REASON, chromiumMissing, e2eDir } from './support/environment';
 import { openPath, shot, tab, treeItem } from './support/pages';
 import { startServe, type Served } from './support/serve';
+
+/** The node editor, opened from the tree's empty space (below its last row) on a fresh page. */
+async function openNodeEditor(page: Page, url: string): Promise<Locator> {
+  await page.goto(url);
+  const tree = page.getByRole('tree', { name: 'Pond tree' });
+  await expect(treeItem(page, '/system')).toBeVisible();
+  const box = (await tree.boundingBox())!;
+  await tree.click({ button: 'right', position: { x: box.width / 2, y: box.height - 20 } });
+  await page.getByRole('menuitem', { name: 'New derived node…' }).click();
+  return page.getByRole('dialog', { name: 'New derived node' });
+}
 
 test.skip(chromiumMissing, SKIP_REASON);
 
@@ -24,13 +35,7 @@ test.describe('the Collectors view on the demo pond', () => {
     page,
   }, testInfo) => {
     await page.setViewportSize({ width: 800, height: 900 });
-    await page.goto(served.url);
-    const tree = page.getByRole('tree', { name: 'Pond tree' });
-    await expect(treeItem(page, '/system')).toBeVisible();
-    const box = (await tree.boundingBox())!;
-    await tree.click({ button: 'right', position: { x: box.width / 2, y: box.height - 20 } });
-    await page.getByRole('menuitem', { name: 'New derived node…' }).click();
-    const editor = page.getByRole('dialog', { name: 'New derived node' });
+    const editor = await openNodeEditor(page, served.url);
     const docs = editor.locator('.factory-doc');
     await expect(docs.first()).toBeVisible();
     // Each description lies inside the picker and the dialog, nothing of it scrolled or cut off.
@@ -56,13 +61,7 @@ test.describe('the Collectors view on the demo pond', () => {
   test('hydrovu’s example in the node editor keeps its credentials in the environment, and says when they are not set', async ({
     page,
   }, testInfo) => {
-    await page.goto(served.url);
-    const tree = page.getByRole('tree', { name: 'Pond tree' });
-    await expect(treeItem(page, '/system')).toBeVisible();
-    const box = (await tree.boundingBox())!;
-    await tree.click({ button: 'right', position: { x: box.width / 2, y: box.height - 20 } });
-    await page.getByRole('menuitem', { name: 'New derived node…' }).click();
-    const editor = page.getByRole('dialog', { name: 'New derived node' });
+    const editor = await openNodeEditor(page, served.url);
     // hydrovu's example names its credentials by environment variable: no secret in clear.
     await editor.getByRole('radio', { name: /hydrovu/ }).check();
     const yaml = editor.getByRole('textbox', { name: 'Factory config (YAML)' });
@@ -194,13 +193,7 @@ test.describe('a collector that takes a while', () => {
   test('a collector made in the node editor keeps its secret in the server’s environment (${env:VAR})', async ({
     page,
   }, testInfo) => {
-    await page.goto(served.url);
-    const tree = page.getByRole('tree', { name: 'Pond tree' });
-    await expect(treeItem(page, '/system')).toBeVisible();
-    const box = (await tree.boundingBox())!;
-    await tree.click({ button: 'right', position: { x: box.width / 2, y: box.height - 20 } });
-    await page.getByRole('menuitem', { name: 'New derived node…' }).click();
-    const editor = page.getByRole('dialog', { name: 'New derived node' });
+    const editor = await openNodeEditor(page, served.url);
     await editor.getByRole('radio', { name: /hydrovu/ }).check();
     await editor.getByRole('textbox', { name: 'Node path' }).fill('/system/etc/40-app');
     await editor.getByRole('textbox', { name: 'Factory config (YAML)' }).click();
