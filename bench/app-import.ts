@@ -28,9 +28,8 @@ import {
   type JobMessage,
   type WireResponse,
 } from '../shared/wire.js';
-import { DuckSession } from '../pond/duckdb/session.js';
-import { literal } from '../pond/duckdb/sql.js';
 import { createPond } from '../pond/service/open-pond.js';
+import { sensorCsv } from './series-pond.js';
 import { median, ms, ratio, runChild } from './measure.js';
 
 const ROWS = Number(process.env['POND_BENCH_ROWS'] ?? 5_000_000);
@@ -51,18 +50,7 @@ interface AppRun {
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'pond-bench-app-import-'));
   try {
-    const csv = join(dir, 'sensors.csv');
-    const s = await DuckSession.open();
-    await s.run(
-      `COPY (SELECT TIMESTAMP '2020-01-01' + to_minutes(i) AS timestamp,
-                    round(20 + 5 * sin(i / 1440.0), 3) AS temperature,
-                    round(400 + 50 * cos(i / 720.0), 2) AS conductivity,
-                    round(8 + sin(i / 300.0), 3) AS dissolved_oxygen,
-                    round(7 + 0.2 * sin(i / 100.0), 3) AS ph,
-                    CASE WHEN i % 2 = 0 THEN 'north' ELSE 'south' END AS site
-             FROM range(${ROWS}) t(i)) TO ${literal(csv)} (HEADER)`,
-    );
-    s.close();
+    const csv = await sensorCsv(dir, ROWS);
     const size = (await stat(csv)).size;
     console.log(`${ROWS} rows of CSV (${(size / 1024 ** 2).toFixed(0)} MiB); ${RUNS} runs of each`);
     const duck: { ms: number; rss: number }[] = [];

@@ -5,6 +5,29 @@ import { copyIn } from '../pond/import/copy-in.js';
 import { createPond } from '../pond/service/open-pond.js';
 
 /**
+ * The import benchmarks' CSV: `rows` minutes of five readings and a site, written by plain DuckDB
+ * at `<dir>/sensors.csv` (about 49 bytes a row).
+ */
+export async function sensorCsv(dir: string, rows: number): Promise<string> {
+  const csv = join(dir, 'sensors.csv');
+  const s = await DuckSession.open();
+  try {
+    await s.run(
+      `COPY (SELECT TIMESTAMP '2020-01-01' + to_minutes(i) AS timestamp,
+                    round(20 + 5 * sin(i / 1440.0), 3) AS temperature,
+                    round(400 + 50 * cos(i / 720.0), 2) AS conductivity,
+                    round(8 + sin(i / 300.0), 3) AS dissolved_oxygen,
+                    round(7 + 0.2 * sin(i / 100.0), 3) AS ph,
+                    CASE WHEN i % 2 = 0 THEN 'north' ELSE 'south' END AS site
+             FROM range(${rows}) t(i)) TO ${literal(csv)} (HEADER)`,
+    );
+  } finally {
+    s.close();
+  }
+  return csv;
+}
+
+/**
  * The benchmarks' sensor series: `rows` minutes of five columns written as Parquet by plain
  * DuckDB (`<dir>/sensors.parquet`, the baseline's input) and copied into a new pond at
  * `<dir>/pond` as /sensors.series.
