@@ -3,6 +3,7 @@ import type { BackupInfo, JobInfo } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
 import { formatBytes } from '../common/format';
+import { JobProgress } from '../jobs/JobProgress';
 import { useApp, useClient } from '../state/app-store';
 
 /** What a finished push job returns (pond/service/backups.ts). */
@@ -123,8 +124,6 @@ function BackupRow({
   job: JobInfo | undefined;
   onPush(): void;
 }) {
-  const client = useClient();
-  const [error, setError] = useState<ErrorInfo>();
   const running = job?.state === 'running' || b.state === 'pushing';
   return (
     <tr data-backup={b.name}>
@@ -158,19 +157,7 @@ function BackupRow({
       <td className="backup-actions">
         {running && job ? (
           <div className="job" data-state="running">
-            {job.progress.total ? (
-              <progress max={job.progress.total} value={job.progress.done} />
-            ) : (
-              <progress aria-label="working" />
-            )}
-            <span>{job.progress.message}</span>
-            <button
-              onClick={() =>
-                client.cancelJob(job.id).catch((e: unknown) => setError(toErrorInfo(e)))
-              }
-            >
-              Cancel
-            </button>
+            <JobProgress job={job} />
           </div>
         ) : (
           <button onClick={onPush} disabled={running} aria-label={`Push ${b.name} now`}>
@@ -178,7 +165,6 @@ function BackupRow({
           </button>
         )}
         {job && job.state !== 'running' ? <JobOutcome job={job} /> : null}
-        {error ? <ErrorView error={error} title="Cannot cancel" /> : null}
       </td>
     </tr>
   );

@@ -4,6 +4,7 @@ import type { ResultExportSummary, ResultFormat } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
 import { formatBytes } from '../common/format';
+import { JobProgress } from '../jobs/JobProgress';
 import { useApp, useClient } from '../state/app-store';
 import { startDownload } from './download';
 
@@ -85,13 +86,7 @@ export function ExportResultButton({ spec }: { spec: ResultSpec }) {
       </button>
       {job?.state === 'running' ? (
         <span role="status" data-testid="result-progress">
-          <progress max={job.progress.total ?? 100} value={job.progress.done} />{' '}
-          {job.progress.message}{' '}
-          <button
-            onClick={() => client.cancelJob(job.id).catch((e: unknown) => setError(toErrorInfo(e)))}
-          >
-            Cancel
-          </button>
+          <JobProgress job={job} label="Export progress" />
         </span>
       ) : null}
       {summary ? (

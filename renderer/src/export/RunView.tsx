@@ -3,6 +3,7 @@ import type { ExportSettings, ExportSummary } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
 import { formatBytes } from '../common/format';
+import { JobProgress } from '../jobs/JobProgress';
 import { useApp, useClient } from '../state/app-store';
 import { CopyCommand } from './CopyCommand';
 import { startDownload } from './download';
@@ -26,21 +27,9 @@ export function RunView({
   const [error, setError] = useState<ErrorInfo>();
   if (!job) return <p className="muted">Starting…</p>;
   if (job.state === 'running') {
-    const { done, total, message } = job.progress;
     return (
       <div className="wizard-step run" aria-label="Export running">
-        {total !== undefined ? (
-          <progress aria-label="Export progress" max={total} value={done} />
-        ) : (
-          <progress aria-label="Export progress" />
-        )}
-        <p data-testid="run-progress">{message}</p>
-        <button
-          onClick={() => client.cancelJob(jobId).catch((e: unknown) => setError(toErrorInfo(e)))}
-        >
-          Cancel
-        </button>
-        {error ? <ErrorView error={error} title="Cannot cancel" /> : null}
+        <JobProgress job={job} label="Export progress" messageTestId="run-progress" />
       </div>
     );
   }

@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import type { JobInfo, WriteJobResult } from '../../../shared/api';
-import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { ImportedFile } from '../../../shared/import';
 import { ErrorView } from '../common/ErrorView';
-import { useApp, useClient } from '../state/app-store';
+import { JobProgress } from '../jobs/JobProgress';
+import { useApp } from '../state/app-store';
 
 /** The import's jobs (one per transaction) with progress and Cancel, then what each stored. */
 export function RunView({ jobIds }: { jobIds: string[] }) {
@@ -18,25 +17,11 @@ export function RunView({ jobIds }: { jobIds: string[] }) {
 }
 
 function JobRow({ job }: { job: JobInfo | undefined }) {
-  const client = useClient();
-  const [error, setError] = useState<ErrorInfo>();
   if (!job) return <p className="muted">Starting…</p>;
   if (job.state === 'running') {
-    const { done, total, message } = job.progress;
     return (
       <div className="import-job" data-state="running">
-        {total !== undefined && total > 0 ? (
-          <progress aria-label="Import progress" max={total} value={done} />
-        ) : (
-          <progress aria-label="Import progress" />
-        )}
-        <span data-testid="import-progress">{message}</span>
-        <button
-          onClick={() => client.cancelJob(job.id).catch((e: unknown) => setError(toErrorInfo(e)))}
-        >
-          Cancel
-        </button>
-        {error ? <ErrorView error={error} title="Cannot cancel" /> : null}
+        <JobProgress job={job} label="Import progress" messageTestId="import-progress" />
       </div>
     );
   }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { JobInfo } from '../../../shared/api';
-import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import { ErrorView } from '../common/ErrorView';
-import { useApp, useClient } from '../state/app-store';
+import { JobProgress } from './JobProgress';
+import { useApp } from '../state/app-store';
 
 /** Running jobs with progress and Cancel; failed ones with their error until dismissed. */
 export function JobsBar() {
@@ -22,33 +22,17 @@ export function JobsBar() {
 }
 
 function Job({ job, onDismiss }: { job: JobInfo; onDismiss(): void }) {
-  const client = useClient();
-  const [error, setError] = useState<ErrorInfo>();
-  const { done, total, message } = job.progress;
   return (
     <div className="job" data-state={job.state}>
       <span className="job-kind">{job.kind}</span>
       {job.state === 'running' ? (
-        <>
-          {total !== undefined ? (
-            <progress max={total} value={done} />
-          ) : (
-            <progress aria-label="working" />
-          )}
-          <span>{message}</span>
-          <button
-            onClick={() => client.cancelJob(job.id).catch((e: unknown) => setError(toErrorInfo(e)))}
-          >
-            Cancel
-          </button>
-        </>
+        <JobProgress job={job} />
       ) : (
         <>
           {job.error ? <ErrorView error={job.error} title={`${job.kind} failed`} /> : null}
           <button onClick={onDismiss}>Dismiss</button>
         </>
       )}
-      {error ? <ErrorView error={error} title="Cannot cancel" /> : null}
     </div>
   );
 }
