@@ -1,6 +1,6 @@
 import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { defaultHighlightStyle, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { indentUnit } from '@codemirror/language';
 import { EditorState } from '@codemirror/state';
 import {
   EditorView,
@@ -12,6 +12,7 @@ import {
 import { useEffect, useRef } from 'react';
 import type { ConfigKeyInfo, ConfigProblem } from '../../../shared/api';
 import { problemMarks, setProblems } from './problem-marks';
+import { codeHighlighting } from '../common/code-highlight';
 import { configCompletion } from './yaml-completion';
 import { yamlLanguage } from './yaml-language';
 
@@ -47,7 +48,7 @@ export function YamlEditor({ initial, keys, checked, onChange, jumpTo }: Props) 
           highlightActiveLine(),
           indentUnit.of('  '),
           EditorState.tabSize.of(2),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          codeHighlighting,
           yamlLanguage,
           autocompletion({ override: [configCompletion(() => latest.current.keys)] }),
           problemMarks,

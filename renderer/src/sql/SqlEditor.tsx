@@ -1,6 +1,6 @@
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { sql } from '@codemirror/lang-sql';
-import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching } from '@codemirror/language';
 import { Prec } from '@codemirror/state';
 import {
   EditorView,
@@ -10,6 +10,7 @@ import {
   lineNumbers,
 } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
+import { codeHighlighting } from '../common/code-highlight';
 
 interface Props {
   /** The text when the editor is made; later changes come from `setText` via the key. */
@@ -46,7 +47,7 @@ export function SqlEditor({ initial, onChange, onRun }: Props) {
         drawSelection(),
         highlightActiveLine(),
         bracketMatching(),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        codeHighlighting,
         sql(),
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': 'SQL over source' }),
