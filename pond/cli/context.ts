@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { hostFolderProblem } from '../export/output-folder.js';
 import { parseUtcTime } from '../query/time.js';
+import type { DuckSession } from '../duckdb/session.js';
 import type { FactoryRegistry } from '../factories/registry.js';
 import type { Pond, TxnMeta } from '../tlogfs/pond.js';
 import { autoPushAfter } from './auto-push-report.js';
@@ -90,8 +91,9 @@ export class CliContext {
   /**
    * Opens the pond for one command. After each commit it pushes to the pond's automatic backups
    * (`backup add --auto`) and says how that went on stderr; a failed push never fails the command.
+   * `session`: a DuckDB session the command made already (the caller closes it).
    */
-  async withPond<T>(fn: (pond: Pond) => Promise<T>): Promise<T> {
+  async withPond<T>(fn: (pond: Pond) => Promise<T>, session?: DuckSession): Promise<T> {
     const path = this.pondPath();
     const problem = await hostFolderProblem(path);
     if (problem !== undefined) {
@@ -102,6 +104,7 @@ export class CliContext {
     const pond = await Pond.open(path, {
       dynamic: async (spec, txn) => (await this.registry()).maker(spec, txn),
       afterCommit: (p, seq) => autoPushAfter(p, seq),
+      ...(session ? { session } : {}),
     });
     try {
       return await fn(pond);

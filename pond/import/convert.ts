@@ -8,7 +8,7 @@ import { TIMESTAMPTZ } from '../query/column-types.js';
 import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
 import { MICROS_TYPE } from './event-time.js';
 import type { Job } from '../job/job.js';
-import { labelOf } from './plan.js';
+import { labelOf } from './label.js';
 import { describeRejects, rejectedError } from './reject-messages.js';
 import type { ImportAdvice } from './import-advice.js';
 import { withRejects, type RejectList } from '../query/csv-rejects.js';

@@ -5,7 +5,7 @@ import { canonicalType } from '../query/column-types.js';
 import { checkColumnNames } from './columns.js';
 import type { ImportAdvice } from './import-advice.js';
 import { MICROS_TYPE, isEpochUnit } from './event-time.js';
-import { labelOf } from './plan.js';
+import { labelOf } from './label.js';
 
 const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'];
 const COMPRESSIONS = ['none', 'gzip', 'zstd'];

@@ -4,13 +4,14 @@ import type { ImportColumn, ImportOverrides, ImportPlan } from '../../shared/imp
 import type { DuckSession } from '../duckdb/session.js';
 import { literal } from '../duckdb/sql.js';
 import { checkParquetMagic, describeRelation } from '../query/parquet-file.js';
-import { parseUrl } from '../query/url.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { TIMESTAMP, TIMESTAMPTZ, canonicalType } from '../query/column-types.js';
 import { applyColumnOverrides, checkColumnNames } from './columns.js';
 import { chooseEventTime } from './event-time.js';
 import { COPY_FLAGS, type ImportAdvice } from './import-advice.js';
+import { labelOf } from './label.js';
 import { sniffCsv, type CsvSniff } from '../query/csv-sniff.js';
+import type { SniffAhead, SniffCall } from './sniff-ahead.js';
 import { resolveTargets, type ImportTarget, type TargetOptions } from './targets.js';
 
 /** What to import and where: host URLs, a pond destination, and the user's choices. */
@@ -18,6 +19,8 @@ export interface ImportRequest extends TargetOptions {
   sources: string[];
   dest: string;
   overrides?: ImportOverrides;
+  /** Sniffs of the sources started earlier (SniffAhead), taken where they fit. */
+  sniffAhead?: SniffAhead;
   /** How messages name the user's choices (default: the flags of `pond copy`). */
   advice?: ImportAdvice;
 }
@@ -33,7 +36,7 @@ export async function planImport(pond: Pond, req: ImportRequest): Promise<Import
   const targets = await resolveTargets(pond, req.sources, req.dest, req);
   checkOverridesUsed(targets, o, advice);
   const plans: ImportPlan[] = [];
-  for (const t of targets) plans.push(await planFile(pond.session, t, o, advice));
+  for (const t of targets) plans.push(await planFile(pond.session, t, o, advice, req.sniffAhead));
   checkDistinctTargets(plans);
   return plans;
 }
@@ -57,18 +60,12 @@ function checkDistinctTargets(plans: ImportPlan[]): void {
   }
 }
 
-/** A label for messages: the URL, and the file when the URL names a folder. */
-export function labelOf(plan: Pick<ImportPlan, 'source' | 'file'>): string {
-  return plan.file.endsWith(parseUrl(plan.source).path)
-    ? plan.source
-    : `${plan.source} (${plan.file})`;
-}
-
 async function planFile(
   session: DuckSession,
   t: ImportTarget,
   o: ImportOverrides,
   advice: ImportAdvice,
+  ahead: SniffAhead | undefined,
 ): Promise<ImportPlan> {
   const st = await stat(t.hostFile);
   const format = formatOf(t);
@@ -89,7 +86,16 @@ async function planFile(
   const label = labelOf(plan);
   let sniff: CsvSniff | undefined;
   if (format === 'csv') {
-    sniff = await sniffCsv(session, t.hostFile, label, t.url.compression ?? 'none', o, advice.csv);
+    const call: SniffCall = {
+      file: t.hostFile,
+      label,
+      compression: t.url.compression ?? 'none',
+      overrides: o,
+      advice: advice.csv,
+    };
+    sniff =
+      (await ahead?.take(call, st)) ??
+      (await sniffCsv(session, call.file, label, call.compression, o, call.advice));
     plan.dialect = sniff.dialect;
     plan.columns = sniff.columns.map((c, i) => column(i, c.name, c.type));
   } else {

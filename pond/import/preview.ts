@@ -16,7 +16,7 @@ import {
 } from './convert.js';
 import { conversionStart, stageConversion, type StagedConversion } from './staged-conversion.js';
 import type { Job } from '../job/job.js';
-import { labelOf } from './plan.js';
+import { labelOf } from './label.js';
 import { checkPlan } from './plan-check.js';
 import { COPY_FLAGS, type ImportAdvice } from './import-advice.js';
 import { rejectLine, withRejects } from '../query/csv-rejects.js';

@@ -11,7 +11,7 @@ import type { PondTxn } from '../tlogfs/transaction.js';
 import { checkConverted, convertPlan, discardConverted, type Converted } from './convert.js';
 import { discardStaged, reuseStaged, type StagedConversion } from './staged-conversion.js';
 import type { Job } from '../job/job.js';
-import { labelOf } from './plan.js';
+import { labelOf } from './label.js';
 import { checkPlan } from './plan-check.js';
 import { describeRejects } from './reject-messages.js';
 import { COPY_FLAGS, type ImportAdvice } from './import-advice.js';

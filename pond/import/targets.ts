@@ -3,7 +3,7 @@ import { basename, join, sep } from 'node:path';
 import { ErrorCode, PondError, isPondError } from '../../shared/errors.js';
 import type { ImportKind } from '../../shared/import.js';
 import { storedSchema, type StoredSchema } from '../query/schema-check.js';
-import { hostPath } from '../query/source.js';
+import { hostPath } from '../query/host-path.js';
 import { parseUrl, type PondUrl } from '../query/url.js';
 import { nameProblem, printableName } from '../tinyfs/entry-name.js';
 import { isDirectory, isFile, type FileNode, type PondNode } from '../tinyfs/node.js';

@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { DeltaTable, scanSql } from '../delta/index.js';
 import type { DuckSession } from '../duckdb/session.js';
@@ -14,6 +13,7 @@ import { materialize } from './materialize.js';
 import { nodeRelation, parquetRelation } from './node-relation.js';
 import { checkParquetMagic } from './parquet-file.js';
 import type { RelationOptions } from './queryable.js';
+import { hostPath } from './host-path.js';
 import { parseUrl, type PondUrl } from './url.js';
 
 /** Where a read happens: an open pond (optional for host URLs) and the host folder `-d`. */
@@ -45,17 +45,6 @@ export async function resolveSource(
 ): Promise<Source> {
   const url = parseUrl(raw);
   return url.host ? hostSource(url, env) : pondSource(url, env, options);
-}
-
-export function hostPath(url: PondUrl, env: Pick<SourceEnv, 'hostRoot'>): string {
-  const root = env.hostRoot ?? '/';
-  const p = resolve(root, '.' + (url.path.startsWith('/') ? url.path : '/' + url.path));
-  if (env.hostRoot && !p.startsWith(resolve(env.hostRoot))) {
-    throw new PondError(ErrorCode.PathEscape, `${url.raw} leaves the host folder ${env.hostRoot}`, {
-      input: url.raw,
-    });
-  }
-  return isAbsolute(p) ? p : resolve(p);
 }
 
 async function hostSource(url: PondUrl, env: SourceEnv): Promise<Source> {

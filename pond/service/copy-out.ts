@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { DATA_FILE, publish, stagingDir, writeParquet } from '../export/parquet-writer.js';
 import { nodeRelation } from '../query/node-relation.js';
-import { hostPath } from '../query/source.js';
+import { hostPath } from '../query/host-path.js';
 import { parseUrl } from '../query/url.js';
 import {
   ensureOutputFolder,

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
+import type { ImportOverrides } from '../../../shared/import.js';
+import type { DuckSession } from '../../duckdb/session.js';
 import type { OverrideInput } from '../../import/overrides.js';
+import type { SniffAhead } from '../../import/sniff-ahead.js';
 import { parseUrl } from '../../query/url.js';
 import type { CliContext } from '../context.js';
 import { printErr, writeOut } from '../output.js';
@@ -106,20 +109,55 @@ async function copyIn(
   }
   const timings = new PhaseTimings();
   timings.mark('start');
-  const { overridesFromSpec, planImport, previewImport, runImport } =
-    await import('../../import/index.js');
-  const { renderImportPreview } = await import('../format/import-preview.js');
-  timings.mark('load');
+  const { overridesFromSpec } = await import('../../import/overrides.js');
   const overrides = overridesFromSpec({ ...o, skipColumn: o.skipColumn }, '');
+  // DuckDB sniffs the CSV files while the import layer loads and the pond opens.
+  const { DuckSession } = await import('../../duckdb/session.js');
+  const { SniffAhead } = await import('../../import/sniff-ahead.js');
+  const session = DuckSession.lazy();
+  const sniffAhead = SniffAhead.start(session, {
+    sources,
+    overrides,
+    ...(ctx.hostRoot ? { hostRoot: ctx.hostRoot } : {}),
+  });
+  try {
+    await copyInPlanned(ctx, sources, dest, o, { overrides, session, sniffAhead, timings });
+  } finally {
+    await sniffAhead.close();
+    session.close();
+  }
+  timings.mark('close');
+  timings.print();
+}
+
+/** What copy IN sets up before it plans: the overrides, and DuckDB already sniffing. */
+interface EarlyCopyIn {
+  overrides: ImportOverrides;
+  session: DuckSession;
+  sniffAhead: SniffAhead;
+  timings: PhaseTimings;
+}
+
+async function copyInPlanned(
+  ctx: CliContext,
+  sources: string[],
+  dest: string,
+  o: CopyOptions,
+  early: EarlyCopyIn,
+): Promise<void> {
+  const { planImport, previewImport, runImport } = await import('../../import/index.js');
+  const { renderImportPreview } = await import('../format/import-preview.js');
+  early.timings.mark('load');
   await ctx.withPond(async (pond) => {
-    timings.mark('open');
+    early.timings.mark('open');
     const plans = await planImport(pond, {
       sources,
       dest,
-      overrides,
+      overrides: early.overrides,
+      sniffAhead: early.sniffAhead,
       ...(ctx.hostRoot ? { hostRoot: ctx.hostRoot } : {}),
     });
-    timings.mark('plan');
+    early.timings.mark('plan');
     if (o.dryRun) {
       const problems: string[] = [];
       for (const plan of plans) {
@@ -138,7 +176,7 @@ async function copyIn(
     }
     const r = await runImport(pond, plans, ctx.meta, {
       onRejected: (m) => printErr(`warning: ${m}`),
-      onPhase: (phase) => timings.mark(phase),
+      onPhase: (phase) => early.timings.mark(phase),
     });
     let out = '';
     for (const f of r.files) {
@@ -150,9 +188,7 @@ async function copyIn(
     }
     out += `Transaction ${r.seq}\n`;
     await writeOut(out);
-  });
-  timings.mark('close');
-  timings.print();
+  }, early.session);
 }
 
 async function copyOutCommand(

@@ -192,6 +192,6 @@ async function outputFolder(dir: string, hostRoot: string | undefined): Promise<
       { input: dir },
     );
   }
-  const { hostPath } = await import('../../query/source.js');
+  const { hostPath } = await import('../../query/host-path.js');
   return hostPath(url, hostRoot ? { hostRoot } : {});
 }

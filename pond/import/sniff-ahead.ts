@@ -1,0 +1,146 @@
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { CsvDialect, ImportOverrides } from '../../shared/import.js';
+import type { DuckSession } from '../duckdb/session.js';
+import type { CsvAdvice } from '../query/csv-advice.js';
+import { sniffCsv, type CsvSniff } from '../query/csv-sniff.js';
+import { hostPath } from '../query/host-path.js';
+import { parseUrl } from '../query/url.js';
+import { COPY_FLAGS, type ImportAdvice } from './import-advice.js';
+import { labelOf } from './label.js';
+
+/** The arguments of one `sniffCsv` call, less the session. */
+export interface SniffCall {
+  file: string;
+  label: string;
+  compression: CsvDialect['compression'];
+  overrides: ImportOverrides;
+  advice: CsvAdvice;
+}
+
+/** What a sniff found, and the file's identity, size and time just before it read the file. */
+interface Sniffed {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  result: { ok: true; sniff: CsvSniff } | { ok: false; error: unknown };
+}
+
+/**
+ * The sniffs of a copy's CSV files, started before its plan needs them: DuckDB reads the files
+ * on its own threads while the command loads the import layer and opens the pond, which hides
+ * most of a sniff's time (about 50 ms of a `pond copy` of one file). The plan takes a sniff only
+ * when it would have made the very same call and the file's size and time are still those seen
+ * just before the sniff; otherwise it sniffs again itself. A failed sniff fails the plan only
+ * when the plan takes it, with the error the plan's own sniff would have thrown, so the order of
+ * a copy's checks and messages does not change. The sniffs run one after another on a
+ * connection of their own (a DuckDB connection runs one statement at a time).
+ */
+export class SniffAhead {
+  private readonly started = new Map<
+    string,
+    { advice: CsvAdvice; sniffed: Promise<Sniffed | undefined> }
+  >();
+  private last: Promise<unknown> = Promise.resolve();
+  /** Made with the first sniff: a copy of no CSV file loads no DuckDB here. */
+  private connection: Promise<DuckSession> | undefined;
+
+  private constructor(private readonly session: DuckSession) {}
+
+  /**
+   * Starts sniffing each source that is a CSV host file, as `planImport` with these overrides
+   * would (a source that is not, or whose URL is wrong, is left for the plan to report).
+   */
+  static start(
+    session: DuckSession,
+    req: {
+      sources: string[];
+      overrides?: ImportOverrides;
+      advice?: ImportAdvice;
+      hostRoot?: string;
+    },
+  ): SniffAhead {
+    const ahead = new SniffAhead(session);
+    const advice = (req.advice ?? COPY_FLAGS).csv;
+    for (const source of req.sources) {
+      let call: SniffCall;
+      try {
+        const url = parseUrl(source);
+        if (!url.host || url.format !== 'csv') continue;
+        const file = hostPath(url, req);
+        call = {
+          file,
+          label: labelOf({ source, file }),
+          compression: url.compression ?? 'none',
+          overrides: req.overrides ?? {},
+          advice,
+        };
+      } catch {
+        continue;
+      }
+      ahead.add(call);
+    }
+    return ahead;
+  }
+
+  /**
+   * The sniff of `call` made ahead, if there is one for exactly this call and the file still has
+   * the identity, size and time `seen` (the plan's own stat of it); undefined when the plan must sniff.
+   */
+  async take(call: SniffCall, seen: Stats): Promise<CsvSniff | undefined> {
+    const key = keyOf(call);
+    const entry = this.started.get(key);
+    if (entry === undefined || entry.advice !== call.advice) return undefined;
+    this.started.delete(key);
+    const s = await entry.sniffed;
+    if (s === undefined || s.ino !== seen.ino || s.size !== seen.size || s.mtimeMs !== seen.mtimeMs)
+      return undefined;
+    if (!s.result.ok) throw s.result.error;
+    return s.result.sniff;
+  }
+
+  /** Waits for the sniffs still running, then closes their connection. */
+  async close(): Promise<void> {
+    await this.last;
+    (await this.connection?.catch(() => undefined))?.close();
+  }
+
+  private add(call: SniffCall): void {
+    const key = keyOf(call);
+    if (this.started.has(key)) return;
+    const connection = (this.connection ??= this.session.connect());
+    const sniffed = this.last.then(async (): Promise<Sniffed | undefined> => {
+      const st = await stat(call.file).catch(() => undefined);
+      // Not a file now: the plan's stat will say so, and no sniff is of use.
+      if (!st?.isFile()) return undefined;
+      const { ino, size, mtimeMs } = st;
+      try {
+        const session = await connection;
+        const { file, label, compression, overrides, advice } = call;
+        const sniff = await sniffCsv(session, file, label, compression, overrides, advice);
+        return { ino, size, mtimeMs, result: { ok: true, sniff } };
+      } catch (error) {
+        return { ino, size, mtimeMs, result: { ok: false, error } };
+      }
+    });
+    this.started.set(key, { advice: call.advice, sniffed });
+    this.last = sniffed;
+  }
+}
+
+/** Everything of a call that a sniff depends on, but the advice (compared by identity). */
+function keyOf(c: SniffCall): string {
+  const o = c.overrides;
+  return JSON.stringify([
+    c.file,
+    c.label,
+    c.compression,
+    o.delimiter,
+    o.quote,
+    o.escape,
+    o.header,
+    o.skip,
+    o.encoding,
+    o.nullStrings,
+  ]);
+}

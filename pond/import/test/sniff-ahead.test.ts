@@ -1,0 +1,97 @@
+import { stat, utimes, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageOf } from '../../../shared/errors.js';
+import { DuckSession } from '../../duckdb/session.js';
+import { sniffCsv } from '../../query/csv-sniff.js';
+import { COPY_FLAGS, WIZARD_FIELDS } from '../import-advice.js';
+import { planImport, type ImportRequest } from '../plan.js';
+import { SniffAhead, type SniffCall } from '../sniff-ahead.js';
+import { sandbox, type Sandbox } from './sandbox.js';
+
+/**
+ * `pond copy` sniffs its CSV files while it loads and opens the pond (SniffAhead). A sniff made
+ * ahead must be exactly the sniff the plan would make, or not be used at all.
+ */
+describe('sniffs made ahead of the plan', () => {
+  let s: Sandbox;
+  let session: DuckSession;
+
+  beforeAll(async () => {
+    s = await sandbox('import-sniff-ahead-');
+    session = DuckSession.lazy();
+  });
+  afterAll(async () => {
+    session.close();
+    await s.close();
+  });
+
+  const callFor = (file: string, overrides = {}): SniffCall => ({
+    file,
+    label: `host+csv://${file}`,
+    compression: 'none',
+    overrides,
+    advice: COPY_FLAGS.csv,
+  });
+
+  it('gives the plan the sniff it would make, and only for the very same call', async () => {
+    const f = await s.file('semi.csv', 'when;"level, m";site\n2024-01-01 00:00:00;1,5;"a;b"\n');
+    const ahead = SniffAhead.start(session, {
+      sources: [`host+csv://${f}`],
+      overrides: { delimiter: ';' },
+    });
+    const call = callFor(f, { delimiter: ';' });
+    const own = await sniffCsv(session, f, call.label, 'none', { delimiter: ';' }, COPY_FLAGS.csv);
+    // Other choices or other advice: not this sniff.
+    expect(await ahead.take({ ...call, overrides: {} }, await stat(f))).toBeUndefined();
+    expect(await ahead.take({ ...call, advice: WIZARD_FIELDS.csv }, await stat(f))).toBeUndefined();
+    expect(await ahead.take(call, await stat(f))).toEqual(own);
+    // Taken once: a second plan of the same file sniffs itself.
+    expect(await ahead.take(call, await stat(f))).toBeUndefined();
+    await ahead.close();
+  });
+
+  it('is not used once the file changed after it was read', async () => {
+    const f = await s.file('grows.csv', 'a,b\n1,2\n');
+    const ahead = SniffAhead.start(session, { sources: [`host+csv://${f}`] });
+    await ahead.close(); // the sniff has read the file
+    const before = await stat(f);
+    await writeFile(f, 'a,b,c\n1,2,3\n');
+    await utimes(f, before.atime, before.mtime);
+    const call = callFor(f);
+    expect(await ahead.take(call, await stat(f))).toBeUndefined();
+    const [plan] = await planImport(s.pond, {
+      sources: [`host+csv+table://${f}`],
+      dest: '/grows.table',
+      sniffAhead: SniffAhead.start(session, { sources: [`host+csv+table://${f}`] }),
+    });
+    expect(plan!.columns.map((c) => c.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('plans and refuses exactly as a plan without it does', async () => {
+    const good = await s.file('good.csv', 'timestamp,v\n2024-01-01 00:00:00,1\n');
+    const tabs = await s.file('tabs.tsv', 'timestamp\tv\n2024-01-01 00:00:00\t2\n');
+    const empty = await s.file('empty.csv', '');
+    const headerOnly = await s.file('header.csv', 'timestamp,v\n');
+    const requests: ImportRequest[] = [
+      { sources: [`host+csv+series://${good}`, `host+csv+series://${tabs}`], dest: '/in/' },
+      { sources: [`host+csv+series://${good}`], dest: '/x.series', overrides: { skip: 0 } },
+      { sources: [`host+csv+series://${empty}`], dest: '/e.series' },
+      { sources: [`host+csv+series://${headerOnly}`], dest: '/h.series' },
+      { sources: [`host+csv+series://${s.dir}/missing.csv`], dest: '/m.series' },
+      { sources: [`host+csv+series://${good}`], dest: '/bad.series', overrides: { skip: -1 } },
+      { sources: ['not a url'], dest: '/u.series' },
+    ];
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        (plans) => ({ plans }),
+        (e: unknown) => ({ error: messageOf(e) }),
+      );
+    for (const req of requests) {
+      const without = await outcome(planImport(s.pond, req));
+      const ahead = SniffAhead.start(session, req);
+      const withAhead = await outcome(planImport(s.pond, { ...req, sniffAhead: ahead }));
+      await ahead.close();
+      expect(withAhead, JSON.stringify(req.sources)).toEqual(without);
+    }
+  });
+});
