@@ -42,9 +42,16 @@ export async function checkPlan(
     if (!COMPRESSIONS.includes(d.compression)) throw bad(`has compression '${d.compression}'`);
   }
   if (plan.columns.length === 0) throw bad('has no columns');
+  // One query a distinct type name (a wide file has many columns of a few types).
+  const spelled = new Map<string, string>();
+  const spell = async (type: string, where: string) => {
+    const known = spelled.get(type) ?? (await canonicalType(session, type, where));
+    spelled.set(type, known);
+    return known;
+  };
   for (const c of plan.columns) {
-    if (!c.skip) c.type = await canonicalType(session, c.type, `${label}: column '${c.name}'`);
-    c.sourceType = await canonicalType(session, c.sourceType, `${label}: column '${c.source}'`);
+    if (!c.skip) c.type = await spell(c.type, `${label}: column '${c.name}'`);
+    c.sourceType = await spell(c.sourceType, `${label}: column '${c.source}'`);
   }
   checkColumnNames(plan.columns, label, advice);
   if (plan.kind === 'series') {
