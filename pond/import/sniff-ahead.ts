@@ -42,6 +42,7 @@ export class SniffAhead {
     { advice: CsvAdvice; sniffed: Promise<Sniffed | undefined> }
   >();
   private last: Promise<unknown> = Promise.resolve();
+  private closed = false;
   /** Made with the first sniff: a copy of no CSV file loads no DuckDB here. */
   private connection: Promise<DuckSession> | undefined;
 
@@ -99,8 +100,9 @@ export class SniffAhead {
     return s.result.sniff;
   }
 
-  /** Waits for the sniffs still running, then closes their connection. */
+  /** Drops the sniffs not started yet, waits for the one running, and closes their connection. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.last;
     (await this.connection?.catch(() => undefined))?.close();
   }
@@ -110,6 +112,7 @@ export class SniffAhead {
     if (this.started.has(key)) return;
     const connection = (this.connection ??= this.session.connect());
     const sniffed = this.last.then(async (): Promise<Sniffed | undefined> => {
+      if (this.closed) return undefined;
       const st = await stat(call.file).catch(() => undefined);
       // Not a file now: the plan's stat will say so, and no sniff is of use.
       if (!st?.isFile()) return undefined;

@@ -52,19 +52,30 @@ describe('sniffs made ahead of the plan', () => {
 
   it('is not used once the file changed after it was read', async () => {
     const f = await s.file('grows.csv', 'a,b\n1,2\n');
-    const ahead = SniffAhead.start(session, { sources: [`host+csv://${f}`] });
-    await ahead.close(); // the sniff has read the file
+    const g = await s.file('after.csv', 'x,y\n1,2\n');
+    const ahead = SniffAhead.start(session, { sources: [`host+csv://${f}`, `host+csv://${g}`] });
+    // The sniffs run in order: once the second is taken, the first has read its file.
+    expect(await ahead.take(callFor(g), await stat(g))).toBeDefined();
     const before = await stat(f);
     await writeFile(f, 'a,b,c\n1,2,3\n');
     await utimes(f, before.atime, before.mtime);
-    const call = callFor(f);
-    expect(await ahead.take(call, await stat(f))).toBeUndefined();
+    expect(await ahead.take(callFor(f), await stat(f))).toBeUndefined();
+    await ahead.close();
     const [plan] = await planImport(s.pond, {
       sources: [`host+csv+table://${f}`],
       dest: '/grows.table',
       sniffAhead: SniffAhead.start(session, { sources: [`host+csv+table://${f}`] }),
     });
     expect(plan!.columns.map((c) => c.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('closes without sniffing what it has not started (a copy that fails early ends now)', async () => {
+    const files: string[] = [];
+    for (let i = 0; i < 20; i++) files.push(await s.file(`many${i}.csv`, `a,b\n${i},2\n`));
+    const ahead = SniffAhead.start(session, { sources: files.map((f) => `host+csv://${f}`) });
+    await ahead.close();
+    const last = files.at(-1)!;
+    expect(await ahead.take(callFor(last), await stat(last))).toBeUndefined();
   });
 
   it('plans and refuses exactly as a plan without it does', async () => {
