@@ -1,7 +1,7 @@
 import { toErrorInfo, type ErrorInfo } from '../../shared/errors.js';
 import type { Pond } from '../tlogfs/pond.js';
 import type { Job } from '../job/job.js';
-import { pushRemote, type PushReport } from './push.js';
+import type { PushReport } from './push.js';
 import { listRemotes, type RemoteConfig } from './remote-config.js';
 
 export interface AutoPushOutcome {
@@ -32,6 +32,9 @@ export async function autoPush(
     report({ remote: '(configuration)', error: toErrorInfo(e) });
     return;
   }
+  if (remotes.length === 0) return;
+  // The push code loads only for a pond that has automatic remotes (every commit comes here).
+  const { pushRemote } = await import('./push.js');
   for (const r of remotes) {
     try {
       report({ remote: r.name, report: await pushRemote(pond, r, job, { auto: true }) });
