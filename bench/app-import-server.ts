@@ -2,7 +2,8 @@
  * The server side of bench/app-import.ts: what `pond serve` runs (the service with the pond open,
  * the HTTP server on 127.0.0.1), plus a monitor of its own event loop. Prints one JSON line
  * `{ url, token, pond }` once listening; then reads commands on stdin: `start` starts the
- * event-loop histogram, `phase <name>` starts one for that phase, `stop` prints
+ * event-loop histogram, `phase <name>` starts one for that phase, `stage <path>` stages a host
+ * file as Electron's main process does for a dropped file and prints its ImportSource, `stop` prints
  * `{ p99Ms, maxMs, phaseP99Ms, maxRssKb }` and exits.
  * `node app-import-server.js <pond dir> <app data dir>`.
  */
@@ -30,6 +31,12 @@ console.log(JSON.stringify({ url: server.url, token, pond: handle }));
 
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'start') lag.enable();
+  // The desktop app's drop: Electron's preload gives the main process the file's path, which
+  // the service stages in place (no upload).
+  if (line.startsWith('stage ')) {
+    const [source] = await service.stageHostFiles([line.slice('stage '.length)]);
+    console.log(JSON.stringify(source));
+  }
   if (line.startsWith('phase ')) {
     for (const h of phases.values()) h.disable();
     const h = monitorEventLoopDelay({ resolution: 10 });
