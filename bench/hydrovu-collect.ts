@@ -5,7 +5,8 @@
  * against DuckDB reading the same JSON into Parquet. Neither is a process of its own, so each is
  * a difference of two processes, measured back to back in the same run:
  * - the pond's part: the collect less the transfer alone (hydrovu-download-process.ts: the same
- *   requests, and the pages written as the collector writes them, one file per device);
+ *   requests, and the pages read and written as the collector reads and writes them, one file
+ *   per device);
  * - DuckDB's part: plain DuckDB reading those pages into one wide Parquet file per device (the
  *   same columns, types and order as the pond's versions) less a bare Node start. DuckDB's load
  *   stays in it, as the pond's does. It runs twice, with one thread and with DuckDB's default,

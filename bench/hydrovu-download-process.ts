@@ -1,14 +1,16 @@
 /**
  * The HTTP part of a HydroVu collect as a whole process: a token, the names, then every page of
  * every device's readings (the same requests and paging as the collector), each device's pages
- * written to OUT/<device>.ndjson one page a line, with the same writes the collector makes (a
- * page and its newline in one writev to one open file); then the peak RSS and CPU time as a last
+ * written to OUT/<device>.ndjson one page a line, with the same reads and writes the collector
+ * makes (each body read into one reused PageBuffer, a page and its newline in one writev to one
+ * open file); then the peak RSS and CPU time as a last
  * line of JSON. It does what any tool must do before a converter reads the pages, so a collect's
  * CPU time less this process's is the collect's own work (bench/hydrovu-collect.ts).
  * `node hydrovu-download-process.js <base url> <client id> <secret> <out dir> <device ids...>`
  */
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PageBuffer } from '../pond/factories/hydrovu/page-buffer.js';
 import { processUsage } from './process-usage.js';
 
 const [base, id, secret, out, ...devices] = process.argv.slice(2) as [
@@ -30,6 +32,7 @@ await fetch(`${base}/public-api/v1/sispec/friendlynames`, {
   headers: { Authorization: `Bearer ${token}` },
 }).then((r) => r.arrayBuffer());
 await mkdir(out, { recursive: true });
+const memory = new PageBuffer();
 for (const device of devices) {
   const file = await open(join(out, `${device}.ndjson`), 'w');
   try {
@@ -42,7 +45,7 @@ for (const device of devices) {
       });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       // The stand-in's pages are one line each (a page that is not fails DuckDB's read).
-      await file.writev([Buffer.from(await res.arrayBuffer()), NEWLINE]);
+      await file.writev([await memory.read(res), NEWLINE]);
       page = res.headers.get('x-isi-next-page');
     } while (page !== null);
   } finally {

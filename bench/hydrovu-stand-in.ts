@@ -73,6 +73,8 @@ export class HydroVuStandIn {
   expireTokenAfter: number | undefined;
   /** Milliseconds to wait before answering each data page. */
   pageDelayMs = 0;
+  /** The next data page stops after this many bytes of its body: the connection is cut. */
+  cutNextPageAfter: number | undefined;
   /** Answer JSON pretty-printed (line breaks and indentation between tokens). */
   pretty = false;
   /** Rewrites the text of each data page before it is sent (to serve bad pages on purpose). */
@@ -221,7 +223,21 @@ export class HydroVuStandIn {
       })),
     };
     const text = JSON.stringify(page, null, this.pretty ? 2 : undefined);
-    return answer(200, this.rewritePage ? this.rewritePage(text, offset, device.id) : text, next);
+    const body = this.rewritePage ? this.rewritePage(text, offset, device.id) : text;
+    const cut = this.cutNextPageAfter;
+    if (cut !== undefined) {
+      this.cutNextPageAfter = undefined;
+      this.requests.push({ method: req.method ?? '', path: url.pathname, status: 200 });
+      const bytes = Buffer.from(body);
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': String(bytes.length),
+        ...next,
+      });
+      res.write(bytes.subarray(0, cut), () => res.destroy());
+      return;
+    }
+    return answer(200, body, next);
   }
 
   private credentialsOk(req: IncomingMessage, body: string): boolean {

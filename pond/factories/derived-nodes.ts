@@ -71,8 +71,13 @@ export class DerivedData implements FileNode, DynamicNode {
   constructor(
     readonly spec: DynamicNodeSpec,
     private readonly bytes: () => Promise<Uint8Array>,
-    readonly shownConfig?: string,
+    private readonly showConfig?: () => string,
   ) {}
+
+  /** The config as shown (describe, the app), worked out when asked for. */
+  get shownConfig(): string | undefined {
+    return this.showConfig?.();
+  }
 
   get id(): string {
     return this.spec.id;

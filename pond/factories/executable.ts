@@ -68,6 +68,9 @@ export function commandInfo(c: CollectorCommand): CollectorCommand {
  * fields redacted). Reading it never needs the secrets' environment variables.
  */
 export function executableNode(spec: DynamicNodeSpec, secretKeys: readonly string[]): PondNode {
-  const shown = redactSecrets(spec.config, secretKeys);
-  return new DerivedData(spec, async () => Buffer.from(shown, 'utf8'), shown);
+  // Redacting parses the YAML: done when the node is read or described, not each time a run
+  // finds it (the run parses its config once, to run it).
+  let shown: string | undefined;
+  const show = () => (shown ??= redactSecrets(spec.config, secretKeys));
+  return new DerivedData(spec, async () => Buffer.from(show(), 'utf8'), show);
 }

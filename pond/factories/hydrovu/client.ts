@@ -1,6 +1,7 @@
 import { ErrorCode, PondError, isPondError, messageOf } from '../../../shared/errors.js';
 import type { RunJob } from '../executable.js';
 import type { HydroVuConfig } from './config.js';
+import type { PageBuffer } from './page-buffer.js';
 
 /**
  * The HydroVu public API as the original's client uses it (crates/hydrovu/src/client.rs):
@@ -32,6 +33,7 @@ export interface Location {
 
 /** One page of readings, as bytes (parsed later, by DuckDB). */
 export interface DataPage {
+  /** A view of the run's PageBuffer: valid until the next page is read. */
   body: Buffer;
   next: string | undefined;
 }
@@ -82,8 +84,13 @@ export class HydroVuClient {
     return out;
   }
 
-  /** One page of a location's readings from `startTime` (unix seconds). */
-  async dataPage(locationId: number, startTime: number, page?: string): Promise<DataPage> {
+  /** One page of a location's readings from `startTime` (unix seconds), read into `into`. */
+  async dataPage(
+    locationId: number,
+    startTime: number,
+    page: string | undefined,
+    into: PageBuffer,
+  ): Promise<DataPage> {
     const what = `the readings of location ${locationId}`;
     const res = await this.get(
       `v1/locations/${locationId}/data?startTime=${startTime}`,
@@ -91,7 +98,11 @@ export class HydroVuClient {
       what,
     );
     const next = res.headers.get(NEXT_PAGE) ?? undefined;
-    return { body: Buffer.from(await this.bytes(res, what)), next };
+    try {
+      return { body: await into.read(res), next };
+    } catch (e) {
+      throw this.brokeOff(what, e);
+    }
   }
 
   /** A GET with the bearer token, retried and renewed as the class comment says. */
@@ -254,9 +265,14 @@ export class HydroVuClient {
     try {
       return await res.arrayBuffer();
     } catch (e) {
-      this.job.checkCancelled();
-      throw new PondError(ErrorCode.Unavailable, `the answer for ${what} broke off: ${causeOf(e)}`);
+      throw this.brokeOff(what, e);
     }
+  }
+
+  /** An answer whose body failed midway: the run's cancel, or HydroVu's connection lost. */
+  private brokeOff(what: string, e: unknown): PondError {
+    this.job.checkCancelled();
+    return new PondError(ErrorCode.Unavailable, `the answer for ${what} broke off: ${causeOf(e)}`);
   }
 
   private async json(res: Response, what: string): Promise<unknown> {

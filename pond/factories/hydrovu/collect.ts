@@ -12,6 +12,7 @@ import type { PondTxn } from '../../tlogfs/transaction.js';
 import type { RunContext, RunResult } from '../executable.js';
 import { HydroVuClient, type Fetch, type Names } from './client.js';
 import { activeSeriesPath, type HydroVuConfig, type HydroVuDevice } from './config.js';
+import { PageBuffer } from './page-buffer.js';
 import { asOneLine, newestTime, scanPage } from './page-scan.js';
 import { newestStored } from './resume.js';
 import { wideSeries, type WideSeries } from './wide-series.js';
@@ -203,6 +204,7 @@ async function fetchPages(
   const file = await blobs.tempPath('.ndjson');
   const files = [file];
   const out = await open(file, 'w');
+  const memory = new PageBuffer();
   const pairs = new Map<string, { pid: string; uid: string }>();
   try {
     let readings = 0;
@@ -210,7 +212,7 @@ async function fetchPages(
     let beforeS: number | undefined;
     try {
       for (let n = 1; ; n++) {
-        const page = await client.dataPage(device.id, startS, next);
+        const page = await client.dataPage(device.id, startS, next, memory);
         const scan = scanPage(page.body, label);
         if (scan.location !== device.id) {
           throw new PondError(

@@ -16,14 +16,21 @@ export interface PageScan {
 }
 
 const TIMESTAMP = Buffer.from('"timestamp"');
-const PARAMETER_ID = Buffer.from('"parameterId"');
-const UNIT_ID = Buffer.from('"unitId"');
-const LOCATION_ID = Buffer.from('"locationId"');
+/** The end every id key shares; 'I' is rare in a page, so native indexOf finds it at memchr speed. */
+const ID_END = Buffer.from('Id"');
+/** The keys ending in ID_END that the scan reads, by what comes before that end. */
+const ID_KEYS = [
+  { key: 'parameterId', head: Buffer.from('"parameter') },
+  { key: 'unitId', head: Buffer.from('"unit') },
+  { key: 'locationId', head: Buffer.from('"location') },
+] as const;
+type IdKey = (typeof ID_KEYS)[number]['key'];
 
 export function scanPage(body: Buffer, label: string): PageScan {
   const readings = count(body, TIMESTAMP);
-  const pids = stringValues(body, PARAMETER_ID, label);
-  const uids = stringValues(body, UNIT_ID, label);
+  const keys = idKeys(body);
+  const pids = keys.parameterId.map((at) => stringValue(body, at, 'parameterId', label));
+  const uids = keys.unitId.map((at) => stringValue(body, at, 'unitId', label));
   if (pids.length !== uids.length) {
     throw new PondError(
       ErrorCode.BadInput,
@@ -32,10 +39,29 @@ export function scanPage(body: Buffer, label: string): PageScan {
     );
   }
   return {
-    location: locationOf(body, label),
+    location: locationOf(body, keys.locationId, label),
     readings,
     pairs: pids.map((pid, i) => ({ pid, uid: uids[i]! })),
   };
+}
+
+/**
+ * Where each `"parameterId"`, `"unitId"` and `"locationId"` ends (just past its closing quote),
+ * in page order: every occurrence of each, found in one pass for their shared end (three
+ * searches, one a key, each read the whole page: twice the CPU of the reading count).
+ */
+function idKeys(body: Buffer): Record<IdKey, number[]> {
+  const out: Record<IdKey, number[]> = { parameterId: [], unitId: [], locationId: [] };
+  for (let at = body.indexOf(ID_END); at >= 0; at = body.indexOf(ID_END, at + ID_END.length)) {
+    for (const { key, head } of ID_KEYS) {
+      const start = at - head.length;
+      if (start >= 0 && body.compare(head, 0, head.length, start, at) === 0) {
+        out[key].push(at + ID_END.length);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -78,16 +104,14 @@ export function newestTime(body: Buffer): number | undefined {
   return newest;
 }
 
-/** The page's one `locationId` (a number). */
-function locationOf(body: Buffer, label: string): number {
-  const at = body.indexOf(LOCATION_ID);
+/** The page's one `locationId` (a number); `ends` are where each of its keys ends. */
+function locationOf(body: Buffer, ends: number[], label: string): number {
+  const at = ends[0];
   const m =
-    at < 0
+    at === undefined || ends.length > 1
       ? null
-      : /^\s*:\s*(\d+)\s*[,}]/.exec(
-          body.toString('latin1', at + LOCATION_ID.length, at + LOCATION_ID.length + 64),
-        );
-  if (!m || body.indexOf(LOCATION_ID, at + 1) >= 0) {
+      : /^\s*:\s*(\d+)\s*[,}]/.exec(body.toString('latin1', at, at + 64));
+  if (!m) {
     throw new PondError(
       ErrorCode.BadInput,
       `${label}: a page does not name one locationId (a whole number)`,
@@ -97,26 +121,18 @@ function locationOf(body: Buffer, label: string): number {
   return Number(m[1]);
 }
 
-/** Every string value of a key in a JSON text, in order (the key's value must be a string). */
-function stringValues(body: Buffer, key: Buffer, label: string): string[] {
-  const out: string[] = [];
-  for (let at = body.indexOf(key); at >= 0; at = body.indexOf(key, at + key.length)) {
-    const rest = body.toString(
-      'utf8',
-      at + key.length,
-      Math.min(body.length, at + key.length + 1024),
+/** The value after a key that ends at `at`, which must be a string. */
+function stringValue(body: Buffer, at: number, key: string, label: string): string {
+  const rest = body.toString('utf8', at, Math.min(body.length, at + 1024));
+  const m = /^\s*:\s*("(?:[^"\\]|\\.)*")/.exec(rest);
+  if (!m) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: "${key}" is not followed by a string: ${rest.slice(0, 40)}`,
+      { input: label },
     );
-    const m = /^\s*:\s*("(?:[^"\\]|\\.)*")/.exec(rest);
-    if (!m) {
-      throw new PondError(
-        ErrorCode.BadInput,
-        `${label}: ${key.toString()} is not followed by a string: ${rest.slice(0, 40)}`,
-        { input: label },
-      );
-    }
-    out.push(JSON.parse(m[1]!) as string);
   }
-  return out;
+  return JSON.parse(m[1]!) as string;
 }
 
 /**

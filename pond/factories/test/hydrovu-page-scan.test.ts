@@ -48,3 +48,53 @@ describe('the page scan', () => {
     expect(scanPage(body, 'dev').readings).toBe(1);
   });
 });
+
+describe("the page scan's ids", () => {
+  const param = (pid: string, uid: string, sp = '') =>
+    `{"customParameter":false,${sp}"parameterId"${sp}:${sp}${JSON.stringify(pid)},"unitId"${sp}:${sp}${JSON.stringify(uid)},"readings":[{"timestamp":1,"value":2}]}`;
+
+  it('finds the location and every parameter and unit pair, in page order', () => {
+    const body = Buffer.from(
+      `{"locationId" : 7,"parameters":[${param('1', '1')},${param('17', '99', ' ')},${param('a"b', 'Id"')}]}`,
+    );
+    expect(scanPage(body, 'dev')).toEqual({
+      location: 7,
+      readings: 3,
+      pairs: [
+        { pid: '1', uid: '1' },
+        { pid: '17', uid: '99' },
+        { pid: 'a"b', uid: 'Id"' },
+      ],
+    });
+  });
+
+  it('reads keys that only end like an id key as nothing of the scan', () => {
+    const body = Buffer.from(
+      `{"locationId":7,"customId":"x","xparameterId":"9","parameters":[${param('1', '1')}]}`,
+    );
+    expect(scanPage(body, 'dev').pairs).toEqual([{ pid: '1', uid: '1' }]);
+  });
+
+  it('refuses a page without one whole-number locationId', () => {
+    const p = `"parameters":[${param('1', '1')}]`;
+    for (const body of [
+      `{${p}}`,
+      `{"locationId":7,"locationId":7,${p}}`,
+      `{"locationId":"7",${p}}`,
+      `{"locationId":7.5,${p}}`,
+    ])
+      expect(() => scanPage(Buffer.from(body), 'dev'), body).toThrow(/one locationId/);
+  });
+
+  it('refuses a parameterId or unitId that is not a string, or one without the other', () => {
+    expect(() =>
+      scanPage(
+        Buffer.from(`{"locationId":7,"parameters":[{"parameterId":1,"unitId":"1"}]}`),
+        'dev',
+      ),
+    ).toThrow(/"parameterId" is not followed by a string/);
+    expect(() =>
+      scanPage(Buffer.from(`{"locationId":7,"parameters":[{"parameterId":"1"}]}`), 'dev'),
+    ).toThrow(/1 parameterIds and 0 unitIds/);
+  });
+});

@@ -418,6 +418,34 @@ describe('hydrovu collect against the stand-in API', () => {
     expect(pond.lastSeq).toBe(seq);
   });
 
+  it('a page cut off midway fails its device, named, with no temp file; pages larger and smaller than the last are read whole', async () => {
+    // north's pages hold 10,000 readings (about 400 KB, more than the page memory starts with),
+    // then 4,000: each page is read whole into the memory the pages before it used.
+    standIn = await HydroVuStandIn.start(
+      options({
+        pageTimes: 5000,
+        devices: [device(11, 'north', 12000), device(12, 'south', 320), device(13, 'lake', 5)],
+      }),
+    );
+    await mknod(pond, 'hydrovu', NODE, config(standIn.url));
+    standIn.cutNextPageAfter = 1000;
+    const first = await run(pond, NODE);
+    expect(first.record.state).toBe('partial');
+    expect(first.record.failures).toHaveLength(1);
+    expect(first.record.failures[0]).toMatch(
+      /device 'north' \(11\): the answer for the readings of location 11 broke off/,
+    );
+    expect(first.record.added.map((a) => a.path)).toEqual([
+      '/hydrovu/devices/12/south_active.series',
+      '/hydrovu/devices/13/lake_active.series',
+    ]);
+    expect(await stagedFiles(pond)).toEqual([]);
+    const second = await run(pond, NODE);
+    expect(second.record.state).toBe('added');
+    await expectComplete(pond, 11, 'north', 12000);
+    await expectComplete(pond, 12, 'south', 320);
+  });
+
   it('a cancel midway writes nothing and leaves no temp file', async () => {
     standIn = await HydroVuStandIn.start(options());
     standIn.pageDelayMs = 100;
