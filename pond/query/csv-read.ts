@@ -1,6 +1,6 @@
 import type { CsvDialect } from '../../shared/import.js';
 import { literal, stringList } from '../duckdb/sql.js';
-import { TIMESTAMP, TIMESTAMPTZ } from './column-types.js';
+import { TIMESTAMP, TIMESTAMPTZ, isIntegerType, isNumberType } from './column-types.js';
 
 /**
  * The strict `read_csv` of a file whose dialect and column types are decided: auto-detection off,
@@ -62,12 +62,17 @@ export function csvReadType(type: string, timestampFormat: string | null): strin
   if (/^TIMESTAMP/.test(type)) return timestampFormat ? TIMESTAMP : 'TIMESTAMP_NS';
   // Read as text and cast: the reader would turn a bad value into NULL.
   if (type === 'TIME WITH TIME ZONE') return 'VARCHAR';
+  // Read as text and cast exactly: DuckDB's reader (and its cast) round `1.5` to 2 in an integer
+  // column without a word, e.g. a decimal value past the rows the sniffer looked at.
+  if (isIntegerType(type)) return 'VARCHAR';
   return type;
 }
 
 /** The expression that makes a value of `type` from `expr`, of type `from`. */
 export function convertSql(expr: string, from: string, type: string): string {
   if (from === type) return expr;
+  if (isIntegerType(type) && (from === 'VARCHAR' || isFractionType(from)))
+    return exactIntegerSql(expr, from, type);
   // Instants move between types by their µs count: no zone arithmetic (the session is UTC).
   const instant = from === 'DATE' ? `CAST(${expr} AS TIMESTAMP)` : expr;
   if (type === TIMESTAMPTZ && /^TIMESTAMP|^DATE$/.test(from))
@@ -75,4 +80,21 @@ export function convertSql(expr: string, from: string, type: string): string {
   if (type === TIMESTAMP && /^TIMESTAMP|^DATE$/.test(from))
     return `make_timestamp(epoch_us(${instant}))`;
   return `CAST(${expr} AS ${type})`;
+}
+
+/**
+ * `expr` as an integer type, refusing a value that is not a whole number (DuckDB's cast rounds
+ * `'1.5'` and `1.5` to 2, and reads `'1e3'`, `'0x10'` and `'1_000'` as numbers).
+ */
+function isFractionType(type: string): boolean {
+  return isNumberType(type) && !isIntegerType(type);
+}
+
+function exactIntegerSql(expr: string, from: string, type: string): string {
+  const whole =
+    from === 'VARCHAR'
+      ? `regexp_full_match(${expr}, '\\s*[+-]?[0-9]+\\s*')`
+      : `${expr} = trunc(${expr})`;
+  const refusal = `error(concat(${literal(`column ${expr}: '`)}, ${expr}, ${literal(`' is not a whole number, and the column is ${type}`)}))`;
+  return `CASE WHEN ${expr} IS NULL OR ${whole} THEN CAST(${expr} AS ${type}) ELSE ${refusal} END`;
 }
