@@ -1,3 +1,5 @@
+import { realpath } from 'node:fs/promises';
+import { dirname, relative, isAbsolute } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { readLogView } from './log-view.js';
@@ -5,6 +7,7 @@ import { openStore } from './open-store.js';
 import { localStore } from './push.js';
 import { addRemote, type RemoteConfig } from './remote-config.js';
 import { compareLogs, type Relation } from './relation.js';
+import { parseRemoteUrl } from './remote-url.js';
 
 /**
  * `pond backup add`: checks that the remote can be reached and is empty or already holds this
@@ -12,6 +15,7 @@ import { compareLogs, type Relation } from './relation.js';
  * files it did not write), then records it.
  */
 export async function attachRemote(pond: Pond, config: RemoteConfig): Promise<Relation> {
+  await refuseInsidePond(pond, config);
   const store = await openStore(config);
   try {
     const view = await readLogView(store);
@@ -43,5 +47,36 @@ export async function attachRemote(pond: Pond, config: RemoteConfig): Promise<Re
     return relation;
   } finally {
     store.close();
+  }
+}
+
+/**
+ * A folder backup inside the pond's own folder is refused: it would be lost with the pond, and
+ * its files would sit among the pond's (in `data/`, foreign files in the Delta table). Symlinks
+ * are resolved on both sides, up to the part of the backup's path that exists.
+ */
+async function refuseInsidePond(pond: Pond, config: RemoteConfig): Promise<void> {
+  const where = parseRemoteUrl(config.url);
+  if (where.kind !== 'file') return;
+  const root = await realpath(pond.layout.root);
+  let existing = where.path;
+  let rest = '';
+  for (;;) {
+    const real = await realpath(existing).catch(() => undefined);
+    if (real !== undefined) {
+      existing = rest ? `${real}/${rest}` : real;
+      break;
+    }
+    const up = dirname(existing);
+    rest = rest ? `${existing.slice(up.length + 1)}/${rest}` : existing.slice(up.length + 1);
+    existing = up;
+  }
+  const rel = relative(root, existing);
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      `${where.url} is inside the pond's folder ${pond.layout.root}: a backup there is lost with the pond; give a folder outside it (another disk, ideally)`,
+      { input: config.url },
+    );
   }
 }
