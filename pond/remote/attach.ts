@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
-import { dirname, relative, isAbsolute } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { Pond } from '../tlogfs/pond.js';
+import { isInside, realpathOfDeepest } from '../tlogfs/real-paths.js';
 import { readLogView } from './log-view.js';
 import { openStore } from './open-store.js';
 import { localStore } from './push.js';
@@ -59,20 +59,7 @@ async function refuseInsidePond(pond: Pond, config: RemoteConfig): Promise<void>
   const where = parseRemoteUrl(config.url);
   if (where.kind !== 'file') return;
   const root = await realpath(pond.layout.root);
-  let existing = where.path;
-  let rest = '';
-  for (;;) {
-    const real = await realpath(existing).catch(() => undefined);
-    if (real !== undefined) {
-      existing = rest ? `${real}/${rest}` : real;
-      break;
-    }
-    const up = dirname(existing);
-    rest = rest ? `${existing.slice(up.length + 1)}/${rest}` : existing.slice(up.length + 1);
-    existing = up;
-  }
-  const rel = relative(root, existing);
-  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+  if (isInside(root, await realpathOfDeepest(where.path))) {
     throw new PondError(
       ErrorCode.InvalidArgument,
       `${where.url} is inside the pond's folder ${pond.layout.root}: a backup there is lost with the pond; give a folder outside it (another disk, ideally)`,

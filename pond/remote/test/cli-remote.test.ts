@@ -228,5 +228,21 @@ describe('pond backup, push, pull, verify (CLI)', { timeout: 300_000 }, () => {
     ]);
     expect(nonEmpty.code).toBe(1);
     expect(nonEmpty.stderr).toMatch(/is not empty: restore into a new or empty folder/);
+    // A replica inside the backup it is restored from (it was made there, among the backup's
+    // files).
+    const within = join(t.dir, 'other-backup', 'replica');
+    const w = await runPond([
+      'backup',
+      'restore',
+      `file://${t.dir}/other-backup`,
+      '--pond',
+      within,
+    ]);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toMatch(
+      /is inside the backup file:\/\/.*other-backup: restore the replica into a folder outside it/,
+    );
+    const left = await readdir(join(t.dir, 'other-backup'));
+    expect(left.filter((n) => n.includes('replica'))).toEqual([]);
   });
 });
