@@ -1,7 +1,6 @@
-import { realpath } from 'node:fs/promises';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { Pond } from '../tlogfs/pond.js';
-import { isInside, realpathOfDeepest } from '../tlogfs/real-paths.js';
+import { insidePond } from '../tlogfs/real-paths.js';
 import { readLogView } from './log-view.js';
 import { openStore } from './open-store.js';
 import { localStore } from './push.js';
@@ -58,8 +57,7 @@ export async function attachRemote(pond: Pond, config: RemoteConfig): Promise<Re
 async function refuseInsidePond(pond: Pond, config: RemoteConfig): Promise<void> {
   const where = parseRemoteUrl(config.url);
   if (where.kind !== 'file') return;
-  const root = await realpath(pond.layout.root);
-  if (isInside(root, await realpathOfDeepest(where.path))) {
+  if (await insidePond(pond.layout.root, where.path)) {
     throw new PondError(
       ErrorCode.InvalidArgument,
       `${where.url} is inside the pond's folder ${pond.layout.root}: a backup there is lost with the pond; give a folder outside it (another disk, ideally)`,

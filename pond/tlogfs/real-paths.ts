@@ -33,3 +33,25 @@ export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
+
+/**
+ * Whether a host path lies in a pond's own folder (`pondRoot`), symlinks resolved: no command
+ * writes there but the pond itself (a file copied out to `<pond>/data/_delta_log/<next>.json`
+ * would be read as the pond's next transaction).
+ */
+export async function insidePond(pondRoot: string, path: string): Promise<boolean> {
+  return isInside(await realpathOfDeepest(pondRoot), await realpathOfDeepest(path));
+}
+
+/** The first of `dir` and the files `rels` below it that lies in the pond's folder, if any. */
+export async function firstInsidePond(
+  pondRoot: string,
+  dir: string,
+  rels: string[],
+): Promise<string | undefined> {
+  const root = await realpathOfDeepest(pondRoot);
+  for (const path of [dir, ...rels.map((rel) => join(dir, rel))]) {
+    if (isInside(root, await realpathOfDeepest(path))) return path;
+  }
+  return undefined;
+}

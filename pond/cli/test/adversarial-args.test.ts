@@ -188,6 +188,22 @@ const CASES: Case[] = [
       ),
   },
   {
+    what: "copy OUT into the pond's own Delta log (a file there is read as a transaction)",
+    args: (w) => ['copy', '/a/f.txt', `host://${w.pond}/data/_delta_log/`],
+    exit: 1,
+    stderr: (w) =>
+      new RegExp(
+        `copy OUT would write ${esc(w.pond)}/data/_delta_log.*, inside the pond's own folder`,
+      ),
+  },
+  {
+    what: "an export into the pond's own folder",
+    args: (w) => ['export', '-p', '/a/s.series', '--dir', join(w.pond, 'data', 'out')],
+    exit: 1,
+    stderr: (w) =>
+      new RegExp(`export would write ${esc(w.pond)}/data/out, inside the pond's own folder`),
+  },
+  {
     what: 'an empty host folder (it printed "Transaction undefined" and exited 0)',
     args: (w) => ['copy', `host://${w.folder}`, '/a/'],
     exit: 1,
