@@ -356,6 +356,17 @@ describe('strict CSV import', () => {
       { columns: [{ column: 'n', type: 'bigint' }] },
       /'2\.5'/,
     );
+    // A Parquet DOUBLE retyped: the same.
+    const pq = `${s.dir}/fraction.parquet`;
+    await s.duck(
+      `COPY (SELECT TIMESTAMPTZ '2024-01-02 00:00:00+00' AS timestamp, 2.5::DOUBLE AS n) TO ${literal(pq)} (FORMAT parquet)`,
+    );
+    await refused(
+      `host+series://${pq}`,
+      '/pq-int.series',
+      { columns: [{ column: 'n', type: 'bigint' }] },
+      /'2\.5' is not a whole number/,
+    );
     // Whole numbers, also past a double's 53 bits, are stored exactly.
     const big = await s.file('big.csv', 'timestamp,n\n2024-01-03 00:00:00,+9007199254740993\n');
     await copyIn(s.pond, [`host+csv+series://${big}`], '/ints.series', { command: ['t'] });
