@@ -378,4 +378,38 @@ describe('strict CSV import', () => {
     });
     expect(rows).toEqual([{ n: '7' }, { n: '9007199254740993' }]);
   });
+  it('epoch times keep their fraction past the sniff sample, and µs counts past 2^53, exactly', async () => {
+    // The sniffer sees whole seconds (BIGINT); DuckDB's BIGINT reader rounded the .5 to the
+    // next second, and a DOUBLE read would round 9007199254740993 µs.
+    const lines = ['time,v'];
+    for (let i = 0; i < 25_000; i++) lines.push(`${1_704_067_200 + i},${i}`);
+    lines.push('1704167200.5,1');
+    const secs = await s.file('epoch-s.csv', lines.join('\n') + '\n');
+    const micros = await s.file('epoch-us.csv', 'time,v\n9007199254740993,1\n');
+    const o = (f: string) => ({ timestampColumn: 'time', timestampFormat: f });
+    await copyIn(
+      s.pond,
+      [`host+csv+series://${secs}`],
+      '/secs.series',
+      { command: ['t'] },
+      o('epoch-s'),
+    );
+    await copyIn(
+      s.pond,
+      [`host+csv+series://${micros}`],
+      '/micros.series',
+      { command: ['t'] },
+      o('epoch-us'),
+    );
+    const last = (p: string) =>
+      s.pond.read(async (txn) => {
+        const node = (await (await txn.wd()).get(p)).node;
+        if (!('versions' in node)) throw new Error('not a file');
+        return s.duck<{ us: bigint }>(
+          `SELECT max(epoch_us("time")) AS us FROM read_parquet(${literal((await node.versions())[0]!.blobPath!)})`,
+        );
+      });
+    expect(await last('/secs.series')).toEqual([{ us: 1_704_167_200_500_000n }]);
+    expect(await last('/micros.series')).toEqual([{ us: 9_007_199_254_740_993n }]);
+  });
 });
