@@ -20,6 +20,7 @@ import {
 } from './metadata.js';
 import { checkOutput } from './output-check.js';
 import { ensureOutputFolder, refuseCaseCollisions, removeFolders } from './output-folder.js';
+import { firstInsidePond } from '../tlogfs/real-paths.js';
 import { pagePlaces, refusePageClashes, type PagePlace } from './page-places.js';
 import { writeParquet } from './parquet-writer.js';
 import { publishOutput, type StagedOutput } from './publish-output.js';
@@ -76,6 +77,14 @@ export async function runExport(pond: Pond, req: ExportRequest, job: Job): Promi
       const pages = pagePlaces(templates, targets);
       refusePageClashes(pages, targets);
       const places = [...targets.map((t) => t.out), ...pages.map((p) => p.path)];
+      const inside = await firstInsidePond(pond.layout.root, req.outDir, places);
+      if (inside !== undefined) {
+        throw new PondError(
+          ErrorCode.InvalidArgument,
+          `export would write ${inside}, inside the pond's own folder ${pond.layout.root}: export to a folder outside it`,
+          { input: req.outDir },
+        );
+      }
       await checkOutput(req.outDir, places);
       const checked = new Map<ExportTarget, CheckedTarget>();
       for (const t of targets) {

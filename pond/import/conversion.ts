@@ -50,11 +50,15 @@ function eventColumn(plan: ImportPlan): ImportColumn | undefined {
   return plan.timestamp && plan.columns.find((c) => !c.skip && c.name === plan.timestamp!.column);
 }
 
+const EPOCH_READ_TYPE = 'DECIMAL(38,6)';
+
 /** The type a CSV column is read as. */
 function csvColumnType(plan: ImportPlan, c: ImportColumn): string {
   if (c.skip) return 'VARCHAR';
-  if (c === eventColumn(plan) && isEpochUnit(plan.timestamp!.format))
-    return isIntegerType(c.sourceType) ? 'BIGINT' : 'DOUBLE';
+  // A decimal, even when the sniffer saw whole numbers: DuckDB's BIGINT reader rounds a
+  // 1704067200.5 further down to ...201 without a word, and a DOUBLE is not exact past 2^53 µs.
+  // Six decimals keep every µs of epoch-s (digits below the µs are dropped, as for text times).
+  if (c === eventColumn(plan) && isEpochUnit(plan.timestamp!.format)) return EPOCH_READ_TYPE;
   if (c === eventColumn(plan)) return csvReadType(TIMESTAMPTZ, csvTimestampFormat(plan));
   return csvReadType(c.type, csvTimestampFormat(plan));
 }

@@ -67,7 +67,13 @@ export async function resolveTargets(
     });
     isDirSource.push(st.isDirectory());
     if (st.isDirectory()) {
-      for (const rel of await walkHost(path)) {
+      const found = await walkHost(raw, path);
+      if (found.length === 0) {
+        throw new PondError(ErrorCode.BadInput, `${raw}: ${path} holds no files: nothing to copy`, {
+          input: raw,
+        });
+      }
+      for (const rel of found) {
         checkHostNames(raw, path, rel);
         files.push({ url, hostFile: join(path, rel), rel: join(basename(path), rel) });
       }
@@ -188,12 +194,24 @@ function kindOfUrl(url: PondUrl): ImportKind {
   return 'data';
 }
 
-async function walkHost(dir: string, prefix = ''): Promise<string[]> {
+/**
+ * The files under a host folder. Anything that is not a file or a folder (a symlink, a FIFO, a
+ * socket, a device) is refused, never left out of a copy that says it copied the folder; a
+ * symlink is not followed (it could lead out of the folder, or out of `-d`).
+ */
+async function walkHost(raw: string, dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(join(dir, prefix), { withFileTypes: true })) {
     const rel = prefix ? join(prefix, e.name) : e.name;
-    if (e.isDirectory()) out.push(...(await walkHost(dir, rel)));
+    if (e.isDirectory()) out.push(...(await walkHost(raw, dir, rel)));
     else if (e.isFile()) out.push(rel);
+    else {
+      throw new PondError(
+        ErrorCode.BadInput,
+        `${raw}: ${join(dir, rel)} is not a regular file or folder (a ${e.isSymbolicLink() ? 'symlink' : 'FIFO, socket or device'}): move it out of the folder, or copy the files one by one`,
+        { input: join(dir, rel) },
+      );
+    }
   }
   return out.sort();
 }

@@ -39,7 +39,7 @@ export async function canonicalType(
   where: string,
 ): Promise<string> {
   // The name is put in SQL text, so only what type names are made of gets that far.
-  if (!/^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/.test(type.trim())) {
+  if (!isTypeName(type.trim())) {
     throw new PondError(ErrorCode.InvalidArgument, `${where}: '${type}' is not a type name`, {
       input: type,
     });
@@ -56,4 +56,22 @@ export async function canonicalType(
       { input: type, cause: e },
     );
   }
+}
+
+/**
+ * Whether `t` is made only of what DuckDB type names are made of: words, numbers, commas,
+ * brackets, and double-quoted field names, with every parenthesis closed inside it (nested types
+ * such as `STRUCT("a b" BIGINT, c DOUBLE[])` from a Parquet file). No single quote, no `;`, and
+ * no `)` that would close the `CAST(` it is put in.
+ */
+function isTypeName(t: string): boolean {
+  if (!/^[A-Za-z]/.test(t)) return false;
+  const tokens = t.match(/"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*|\d+|[\s,()[\]]/g) ?? [];
+  if (tokens.join('') !== t) return false;
+  let depth = 0;
+  for (const tok of tokens) {
+    if (tok === '(') depth++;
+    else if (tok === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
 }

@@ -134,10 +134,20 @@ function decode(
   } catch {
     throw new PondError(
       ErrorCode.BadInput,
-      `${label}: line ${badLine(bytes, name)}: invalid encoding: not valid ${encoding.toUpperCase()} (a Latin-1 file? give ${advice('encoding', 'latin-1')})`,
+      `${label}: line ${badLine(bytes, name)}: invalid encoding: not valid ${encoding.toUpperCase()} (${encodingGuess(bytes, encoding, advice)})`,
       { input: label },
     );
   }
+}
+
+/** What the file may be instead: UTF-16 when it starts with its byte order mark, else Latin-1. */
+function encodingGuess(bytes: Buffer, encoding: string, advice: CsvAdvice): string {
+  const bom =
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  if (bom && encoding !== 'utf-16')
+    return `it starts with a UTF-16 byte order mark: give ${advice('encoding', 'utf-16')}`;
+  return `a Latin-1 file? give ${advice('encoding', 'latin-1')}`;
 }
 
 /** The first line (ended by \n, \r\n or \r) whose bytes do not decode. */

@@ -1,10 +1,12 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { Pond } from '../tlogfs/pond.js';
+import { insidePond } from '../tlogfs/real-paths.js';
 import { readLogView } from './log-view.js';
 import { openStore } from './open-store.js';
 import { localStore } from './push.js';
 import { addRemote, type RemoteConfig } from './remote-config.js';
 import { compareLogs, type Relation } from './relation.js';
+import { parseRemoteUrl } from './remote-url.js';
 
 /**
  * `pond backup add`: checks that the remote can be reached and is empty or already holds this
@@ -12,6 +14,7 @@ import { compareLogs, type Relation } from './relation.js';
  * files it did not write), then records it.
  */
 export async function attachRemote(pond: Pond, config: RemoteConfig): Promise<Relation> {
+  await refuseInsidePond(pond, config);
   const store = await openStore(config);
   try {
     const view = await readLogView(store);
@@ -43,5 +46,22 @@ export async function attachRemote(pond: Pond, config: RemoteConfig): Promise<Re
     return relation;
   } finally {
     store.close();
+  }
+}
+
+/**
+ * A folder backup inside the pond's own folder is refused: it would be lost with the pond, and
+ * its files would sit among the pond's (in `data/`, foreign files in the Delta table). Symlinks
+ * are resolved on both sides, up to the part of the backup's path that exists.
+ */
+async function refuseInsidePond(pond: Pond, config: RemoteConfig): Promise<void> {
+  const where = parseRemoteUrl(config.url);
+  if (where.kind !== 'file') return;
+  if (await insidePond(pond.layout.root, where.path)) {
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      `${where.url} is inside the pond's folder ${pond.layout.root}: a backup there is lost with the pond; give a folder outside it (another disk, ideally)`,
+      { input: config.url },
+    );
   }
 }

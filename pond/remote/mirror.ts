@@ -11,6 +11,9 @@ import { visitGlob } from '../tinyfs/visit.js';
 import { hashFile } from '../tlogfs/blob-store.js';
 import type { Pond } from '../tlogfs/pond.js';
 import type { Job } from '../job/job.js';
+import { isInside, realpathOfDeepest } from '../tlogfs/real-paths.js';
+import { listRemotes } from './remote-config.js';
+import { parseRemoteUrl } from './remote-url.js';
 
 /** The manifest of a mirror folder: what `pond mirror` wrote there, so it never touches anything else. */
 export const MIRROR_MANIFEST = '.pond-mirror.json';
@@ -78,6 +81,7 @@ export async function mirror(
 ): Promise<MirrorReport> {
   const out = resolve(dir);
   const pattern = options.pattern ?? '**/*';
+  await refuseOverlap(pond, out);
   await mkdir(out, { recursive: true });
   const manifestPath = join(out, MIRROR_MANIFEST);
   const old = await readManifest(manifestPath);
@@ -258,5 +262,29 @@ async function readManifest(path: string): Promise<Manifest | undefined> {
       `${path} is not a pond mirror manifest: ${(e as Error).message}; move it away to start a new mirror`,
       { input: path },
     );
+  }
+}
+
+/**
+ * A mirror folder must not overlap the pond's folder or one of its `file://` backups, either way:
+ * a pond file named `data/_delta_log/00000000000000000009.json`, mirrored into the pond's folder
+ * (or a folder holding it), would become the pond's next transaction.
+ */
+async function refuseOverlap(pond: Pond, out: string): Promise<void> {
+  const real = await realpathOfDeepest(out);
+  const places = [{ what: "the pond's folder", path: pond.layout.root }];
+  for (const r of await listRemotes(pond.layout.root)) {
+    const where = parseRemoteUrl(r.url);
+    if (where.kind === 'file') places.push({ what: `the backup '${r.name}'`, path: where.path });
+  }
+  for (const p of places) {
+    const other = await realpathOfDeepest(p.path);
+    if (isInside(other, real) || isInside(real, other)) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `${out} overlaps ${p.what} (${p.path}): mirror into a folder outside it that does not hold it`,
+        { input: out },
+      );
+    }
   }
 }

@@ -37,7 +37,7 @@ export async function compareLogs(source: LogSide, target: LogSide): Promise<Rel
     if (!a.bytes.equals(b.bytes)) {
       return {
         kind: 'diverged',
-        reason: `transaction ${v} differs (${describe(a.bytes, v)} here, ${describe(b.bytes, v)} there)`,
+        reason: `transaction ${v} differs (${describe(a.bytes, v)} in ${source.store.url}, ${describe(b.bytes, v)} in ${target.store.url})`,
       };
     }
   } else {
@@ -51,7 +51,7 @@ export async function compareLogs(source: LogSide, target: LogSide): Promise<Rel
         kind: 'diverged',
         reason:
           ids[0] && ids[1] && ids[0] !== ids[1]
-            ? `it holds another pond (id ${ids[1]}; this one is ${ids[0]})`
+            ? `they hold different ponds (id ${ids[0]} in ${source.store.url}, id ${ids[1]} in ${target.store.url})`
             : `neither transaction ${v} nor the first one can be compared`,
       };
     }

@@ -12,6 +12,8 @@ import { FileStore } from './file-store.js';
 import { openStore, type RemoteAddress } from './open-store.js';
 import type { Job } from '../job/job.js';
 import { addRemote } from './remote-config.js';
+import { parseRemoteUrl } from './remote-url.js';
+import { isInside, realpathOfDeepest } from '../tlogfs/real-paths.js';
 import { planTransfer, type TransferCounts } from './transfer-plan.js';
 import { runTransfer } from './transfer.js';
 
@@ -46,6 +48,17 @@ export async function restoreReplica(
     throw new PondError(
       ErrorCode.AlreadyExists,
       `${dest} is not empty: restore into a new or empty folder`,
+      { input: dest },
+    );
+  }
+  const from = parseRemoteUrl(address.url);
+  if (
+    from.kind === 'file' &&
+    isInside(await realpathOfDeepest(from.path), await realpathOfDeepest(dest))
+  ) {
+    throw new PondError(
+      ErrorCode.InvalidArgument,
+      `${dest} is inside the backup ${from.url}: restore the replica into a folder outside it`,
       { input: dest },
     );
   }

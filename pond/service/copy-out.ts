@@ -13,6 +13,7 @@ import {
 import { isFile, type FileNode } from '../tinyfs/node.js';
 import { nothingMatches, visitPattern } from '../tinyfs/visit.js';
 import type { Pond } from '../tlogfs/pond.js';
+import { firstInsidePond } from '../tlogfs/real-paths.js';
 
 export interface CopiedOut {
   path: string;
@@ -66,6 +67,14 @@ export async function copyOut(
     }
     const out: CopiedOut[] = [];
     const rels = targets.map((t) => stripPrefix(t.path, options.stripPrefix));
+    const inside = await firstInsidePond(pond.layout.root, outDir, rels);
+    if (inside !== undefined) {
+      throw new PondError(
+        ErrorCode.InvalidArgument,
+        `copy OUT would write ${inside}, inside the pond's own folder ${pond.layout.root}: copy to a folder outside it; nothing was written`,
+        { input: inside },
+      );
+    }
     if (!options.overwrite) await refuseExisting(outDir, rels);
     const made = await ensureOutputFolder(outDir, dest);
     let published = false;

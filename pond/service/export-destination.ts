@@ -1,7 +1,8 @@
 import { realpath } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { parseUrl } from '../query/url.js';
+import { isInside as inside, realpathOfDeepest } from '../tlogfs/real-paths.js';
 
 /**
  * Where exports from the app may write, and which host templates they may read (DESIGN §6: the
@@ -107,32 +108,6 @@ export class ExportDestinations {
         `template ${label} is a host file the app was not given: ${this.dialogs ? 'choose it with Choose file…' : 'under pond serve, put templates in the pond (pond copy host:///page.md.njk /etc/exports/)'}`,
         { input: label },
       );
-    }
-  }
-}
-
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
-}
-
-/**
- * The real path of `path`: the deepest part that exists with its symlinks resolved, plus the
- * rest (which does not exist yet, so holds no symlink).
- */
-async function realpathOfDeepest(path: string): Promise<string> {
-  let existing = path;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return join(await realpath(existing), ...rest.reverse());
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
-      const parent = dirname(existing);
-      if (parent === existing) return path;
-      rest.push(basename(existing));
-      existing = parent;
     }
   }
 }

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeText } from './fixtures.js';
@@ -185,6 +185,44 @@ const CASES: Case[] = [
     stderr: (w) =>
       new RegExp(
         `'caf\uFFFD\\.csv' in ${esc(join(w.dir, 'latin1'))} is not a valid name: .*U\\+FFFD`,
+      ),
+  },
+  {
+    what: "copy OUT into the pond's own Delta log (a file there is read as a transaction)",
+    args: (w) => ['copy', '/a/f.txt', `host://${w.pond}/data/_delta_log/`],
+    exit: 1,
+    stderr: (w) =>
+      new RegExp(
+        `copy OUT would write ${esc(w.pond)}/data/_delta_log.*, inside the pond's own folder`,
+      ),
+  },
+  {
+    what: "an export into the pond's own folder",
+    args: (w) => ['export', '-p', '/a/s.series', '--dir', join(w.pond, 'data', 'out')],
+    exit: 1,
+    stderr: (w) =>
+      new RegExp(`export would write ${esc(w.pond)}/data/out, inside the pond's own folder`),
+  },
+  {
+    what: 'an empty host folder (it printed "Transaction undefined" and exited 0)',
+    args: (w) => ['copy', `host://${w.folder}`, '/a/'],
+    exit: 1,
+    stderr: (w) => new RegExp(`${esc(w.folder)} holds no files: nothing to copy`),
+  },
+  {
+    what: 'a host folder holding a FIFO (it was left out without a word)',
+    args: (w) => ['copy', `host://${w.dir}/fifo`, '/a/'],
+    exit: 1,
+    stderr: (w) =>
+      new RegExp(`${esc(join(w.dir, 'fifo', 'pipe'))} is not a regular file or folder \\(a FIFO`),
+  },
+  {
+    what: 'a host folder holding a symlink (it was left out without a word)',
+    args: (w) => ['copy', `host+csv+table://${w.dir}/link`, '/a/'],
+    exit: 1,
+    stderr: (w) =>
+      new RegExp(
+        `${esc(join(w.dir, 'link', 'b.csv'))} is not a regular file or folder \\(a symlink`,
       ),
   },
   {
@@ -583,6 +621,12 @@ describe('adversarial arguments', () => {
     await mkdir(join(t.dir, 'colon'));
     await writeText(join(t.dir, 'colon', 'ok.csv'), 'a\n1\n');
     await writeText(join(t.dir, 'colon', '12:00.csv'), 'a\n2\n');
+    await mkdir(join(t.dir, 'fifo'));
+    await writeText(join(t.dir, 'fifo', 'ok.txt'), 'a\n');
+    execFileSync('mkfifo', [join(t.dir, 'fifo', 'pipe')]);
+    await mkdir(join(t.dir, 'link'));
+    await writeText(join(t.dir, 'link', 'a.csv'), 'a\n1\n');
+    await symlink(join(t.dir, 's.csv'), join(t.dir, 'link', 'b.csv'));
     await mkdir(join(t.dir, 'latin1'));
     await writeFile(Buffer.from(join(t.dir, 'latin1', 'caf\xe9.csv'), 'latin1'), 'a\n1\n');
     await writeText(

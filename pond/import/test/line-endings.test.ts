@@ -55,5 +55,11 @@ describe('lone \\r line endings', () => {
     const deep = ['id,name', ...Array.from({ length: 300_000 }, (_, i) => `${i + 1},site ${i}`)];
     deep[250_000 - 1] = '250000,caf\xe9';
     await refusal(latin1(deep), /line 250000: invalid encoding/);
+    // A UTF-16 file read as UTF-8: its byte order mark names the encoding to give.
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,v\r1,a\r', 'utf16le')]);
+    await refusal(
+      utf16,
+      /line 1: invalid encoding: not valid UTF-8 \(it starts with a UTF-16 byte order mark: give --encoding utf-16\)/,
+    );
   });
 });

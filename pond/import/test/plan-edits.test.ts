@@ -53,6 +53,16 @@ describe('edited plans', () => {
         /is not a type name/,
       ],
       [
+        'a nested type that closes the cast',
+        (p) => (p.columns[1]!.type = 'STRUCT(a INTEGER)) AS t, (SELECT 1'),
+        /is not a type name/,
+      ],
+      [
+        'a nested type holding a string',
+        (p) => (p.columns[1]!.type = "STRUCT(a INTEGER, b VARCHAR[read_text('/etc/passwd')])"),
+        /is not a type name/,
+      ],
+      [
         'a type DuckDB does not know',
         (p) => (p.columns[1]!.type = 'FLOOT'),
         /is not a DuckDB type/,

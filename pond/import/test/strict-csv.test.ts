@@ -329,4 +329,87 @@ describe('strict CSV import', () => {
       /--timestamp-format/,
     );
   });
+  it('a fraction in a column of whole numbers is refused, never rounded: past the sniff sample, appended, or retyped', async () => {
+    // The sniffer sees the first 20,480 rows (whole numbers: BIGINT); DuckDB's reader rounded
+    // the 1.5 of line 25,002 to 2.
+    const lines = ['timestamp,n'];
+    for (let i = 0; i < 25_000; i++) lines.push(`2024-01-01 00:00:00,${i}`);
+    const late = await s.file(
+      'late-fraction.csv',
+      [...lines, '2024-01-02 00:00:00,1.5'].join('\n') + '\n',
+    );
+    await refused(
+      `host+csv+series://${late}`,
+      '/late.series',
+      {},
+      /'1\.5' is not a whole number/,
+      /BIGINT/,
+    );
+
+    const ints = await s.file('ints.csv', 'timestamp,n\n2024-01-01 00:00:00,7\n');
+    await copyIn(s.pond, [`host+csv+series://${ints}`], '/ints.series', { command: ['t'] });
+    const frac = await s.file('frac.csv', 'timestamp,n\n2024-01-02 00:00:00,2.5\n');
+    await refused(`host+csv+series://${frac}`, '/ints.series', {}, /'2\.5' is not a whole number/);
+    await refused(
+      `host+csv+series://${frac}`,
+      '/as-int.series',
+      { columns: [{ column: 'n', type: 'bigint' }] },
+      /'2\.5'/,
+    );
+    // A Parquet DOUBLE retyped: the same.
+    const pq = `${s.dir}/fraction.parquet`;
+    await s.duck(
+      `COPY (SELECT TIMESTAMPTZ '2024-01-02 00:00:00+00' AS timestamp, 2.5::DOUBLE AS n) TO ${literal(pq)} (FORMAT parquet)`,
+    );
+    await refused(
+      `host+series://${pq}`,
+      '/pq-int.series',
+      { columns: [{ column: 'n', type: 'bigint' }] },
+      /'2\.5' is not a whole number/,
+    );
+    // Whole numbers, also past a double's 53 bits, are stored exactly.
+    const big = await s.file('big.csv', 'timestamp,n\n2024-01-03 00:00:00,+9007199254740993\n');
+    await copyIn(s.pond, [`host+csv+series://${big}`], '/ints.series', { command: ['t'] });
+    const rows = await s.pond.read(async (txn) => {
+      const node = (await (await txn.wd()).get('/ints.series')).node;
+      if (!('versions' in node)) throw new Error('not a file');
+      const blobs = (await node.versions()).map((v) => literal(v.blobPath!));
+      return s.duck(`SELECT n::VARCHAR AS n FROM read_parquet([${blobs.join(', ')}]) ORDER BY n`);
+    });
+    expect(rows).toEqual([{ n: '7' }, { n: '9007199254740993' }]);
+  });
+  it('epoch times keep their fraction past the sniff sample, and µs counts past 2^53, exactly', async () => {
+    // The sniffer sees whole seconds (BIGINT); DuckDB's BIGINT reader rounded the .5 to the
+    // next second, and a DOUBLE read would round 9007199254740993 µs.
+    const lines = ['time,v'];
+    for (let i = 0; i < 25_000; i++) lines.push(`${1_704_067_200 + i},${i}`);
+    lines.push('1704167200.5,1');
+    const secs = await s.file('epoch-s.csv', lines.join('\n') + '\n');
+    const micros = await s.file('epoch-us.csv', 'time,v\n9007199254740993,1\n');
+    const o = (f: string) => ({ timestampColumn: 'time', timestampFormat: f });
+    await copyIn(
+      s.pond,
+      [`host+csv+series://${secs}`],
+      '/secs.series',
+      { command: ['t'] },
+      o('epoch-s'),
+    );
+    await copyIn(
+      s.pond,
+      [`host+csv+series://${micros}`],
+      '/micros.series',
+      { command: ['t'] },
+      o('epoch-us'),
+    );
+    const last = (p: string) =>
+      s.pond.read(async (txn) => {
+        const node = (await (await txn.wd()).get(p)).node;
+        if (!('versions' in node)) throw new Error('not a file');
+        return s.duck<{ us: bigint }>(
+          `SELECT max(epoch_us("time")) AS us FROM read_parquet(${literal((await node.versions())[0]!.blobPath!)})`,
+        );
+      });
+    expect(await last('/secs.series')).toEqual([{ us: 1_704_167_200_500_000n }]);
+    expect(await last('/micros.series')).toEqual([{ us: 9_007_199_254_740_993n }]);
+  });
 });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bound, POND_BIN, runPond, tempDir } from '../../cli/test/run-pond.js';
@@ -186,6 +187,21 @@ describe('pond backup, push, pull, verify (CLI)', { timeout: 300_000 }, () => {
     expect((await p.run('backup', 'add', 'bad/name', `file://${t.dir}/x`)).stderr).toMatch(
       /bad remote name/,
     );
+    // A folder inside the pond's own (it was accepted, and `data/x` filled the Delta table's
+    // folder with foreign files), also through a symlink to the pond.
+    await symlink(t.pond, join(t.dir, 'pond-link'));
+    for (const inside of [
+      join(t.pond, 'bk'),
+      join(t.pond, 'data', 'x'),
+      join(t.dir, 'pond-link', 'y'),
+    ]) {
+      const i = await p.run('backup', 'add', 'x', `file://${inside}`);
+      expect(i.code, inside).toBe(1);
+      expect(i.stderr).toMatch(
+        /is inside the pond's folder .*: a backup there is lost with the pond/,
+      );
+      expect(existsSync(inside)).toBe(false);
+    }
     const used = join(t.dir, 'used');
     await mkdir(used);
     await writeFile(join(used, 'photo.jpg'), 'x');
@@ -212,5 +228,21 @@ describe('pond backup, push, pull, verify (CLI)', { timeout: 300_000 }, () => {
     ]);
     expect(nonEmpty.code).toBe(1);
     expect(nonEmpty.stderr).toMatch(/is not empty: restore into a new or empty folder/);
+    // A replica inside the backup it is restored from (it was made there, among the backup's
+    // files).
+    const within = join(t.dir, 'other-backup', 'replica');
+    const w = await runPond([
+      'backup',
+      'restore',
+      `file://${t.dir}/other-backup`,
+      '--pond',
+      within,
+    ]);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toMatch(
+      /is inside the backup file:\/\/.*other-backup: restore the replica into a folder outside it/,
+    );
+    const left = await readdir(join(t.dir, 'other-backup'));
+    expect(left.filter((n) => n.includes('replica'))).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../shared/errors.js';
+import { ErrorCode, PondError } from '../../../shared/errors.js';
 import { duck } from '../../cli/test/fixtures.js';
 import { errorCode } from '../../service/test/fixtures.js';
-import { mirror, MIRROR_MANIFEST } from '../index.js';
+import { addRemote, mirror, MIRROR_MANIFEST } from '../index.js';
 import { addDay, scratchDir, seriesPond, withPond } from './helpers.js';
 
 describe('pond mirror', () => {
@@ -77,5 +78,33 @@ describe('pond mirror', () => {
     expect(narrow.kept).toEqual(['data/readings.series.csv']);
     expect(await readFile(join(out, 'data', 'readings.series.csv'), 'utf8')).toBe('edited\n');
     expect(await readFile(join(dir, 'unrelated.txt'), 'utf8')).toBe('keep me\n');
+  });
+  it("refuses a folder overlapping the pond's or a backup's: a mirrored file would become the pond's next transaction", async () => {
+    // This pond holds data/notes.txt: mirrored into the pond's folder it lands in the Delta
+    // table's folder; a file at data/_delta_log/<next>.json would be read as a commit.
+    await addRemote(source, { name: 'usb', url: `file://${join(s.dir, 'usb')}`, auto: false });
+    await symlink(source, join(s.dir, 'pond-link'));
+    const log = join(source, 'data', '_delta_log');
+    const before = (await readdir(log)).sort();
+    for (const dir of [
+      source,
+      join(source, 'data'),
+      join(source, 'cache', 'm'),
+      s.dir,
+      join(s.dir, 'pond-link', 'm'),
+      join(s.dir, 'usb', 'm'),
+    ]) {
+      const e = await withPond(source, (p) =>
+        mirror(p, dir).then(
+          () => undefined,
+          (err: unknown) => err,
+        ),
+      );
+      expect(e, dir).toBeInstanceOf(PondError);
+      expect((e as PondError).message).toMatch(/overlaps (the pond's folder|the backup 'usb')/);
+    }
+    expect((await readdir(log)).sort()).toEqual(before);
+    expect(existsSync(join(source, MIRROR_MANIFEST))).toBe(false);
+    expect(existsSync(join(s.dir, 'usb'))).toBe(false);
   });
 });
