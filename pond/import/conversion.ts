@@ -1,7 +1,8 @@
 import type { ImportColumn, ImportPlan } from '../../shared/import.js';
 import { ident, literal } from '../duckdb/sql.js';
 import { TIMESTAMP, TIMESTAMPTZ, isIntegerType } from '../query/column-types.js';
-import { convertSql, csvReadType, strictCsvRead } from '../query/csv-read.js';
+import { convertSql, csvReadType, strictCsvRead, type IntegerRead } from '../query/csv-read.js';
+import type { EpochUnit } from '../../shared/import.js';
 import { EPOCH_FACTOR, MICROS_TYPE, formatHasZone, isEpochUnit } from './event-time.js';
 
 /**
@@ -10,13 +11,17 @@ import { EPOCH_FACTOR, MICROS_TYPE, formatHasZone, isEpochUnit } from './event-t
  * differs from the plan), or `read_parquet`, and a projection that renames, skips and converts.
  */
 
-/** The `read_csv(...)` call of a CSV plan (extra arguments, e.g. for rejects, appended). */
-export function csvReadSql(plan: ImportPlan, extra = ''): string {
+/**
+ * The `read_csv(...)` call of a CSV plan (extra arguments, e.g. for rejects, appended).
+ * `integers`: how integer columns are read (csv-read.ts): exactly, for what is stored; by
+ * DuckDB's integer reader for scans that list rejected rows with their lines.
+ */
+export function csvReadSql(plan: ImportPlan, extra = '', integers: IntegerRead = 'exact'): string {
   const ts = eventColumn(plan);
   return strictCsvRead(
     plan.file,
     plan.dialect!,
-    plan.columns.map((c) => ({ name: readName(c), readType: csvColumnType(plan, c) })),
+    plan.columns.map((c) => ({ name: readName(c), readType: csvColumnType(plan, c, integers) })),
     {
       timestampFormat: csvTimestampFormat(plan),
       // An empty event time is a bad row with its line, not a NULL.
@@ -26,18 +31,25 @@ export function csvReadSql(plan: ImportPlan, extra = ''): string {
   );
 }
 
-/** The projection over `from` (a read_csv or read_parquet call) that makes the stored rows. */
-export function conversionSql(plan: ImportPlan, from: string): string {
+/**
+ * The projection over `from` (a read_csv or read_parquet call) that makes the stored rows;
+ * `integers` as `from` was read (csvReadSql).
+ */
+export function conversionSql(
+  plan: ImportPlan,
+  from: string,
+  integers: IntegerRead = 'exact',
+): string {
   const exprs = plan.columns
     .filter((c) => !c.skip)
-    .map((c) => `${columnExpr(plan, c)} AS ${ident(c.name)}`);
+    .map((c) => `${columnExpr(plan, c, integers)} AS ${ident(c.name)}`);
   return `SELECT ${exprs.join(', ')} FROM ${from}`;
 }
 
 /** Whether a Parquet source must be rewritten (else its bytes are stored as they are). */
 export function parquetNeedsRewrite(plan: ImportPlan): boolean {
   return plan.columns.some(
-    (c) => c.skip || c.name !== c.source || columnExpr(plan, c) !== ident(readName(c)),
+    (c) => c.skip || c.name !== c.source || columnExpr(plan, c, 'exact') !== ident(readName(c)),
   );
 }
 
@@ -50,17 +62,26 @@ function eventColumn(plan: ImportPlan): ImportColumn | undefined {
   return plan.timestamp && plan.columns.find((c) => !c.skip && c.name === plan.timestamp!.column);
 }
 
-const EPOCH_READ_TYPE = 'DECIMAL(38,6)';
+/**
+ * How an epoch event time is read: DuckDB's BIGINT reader would round a 1704067200.5 past the
+ * sniffed rows to ...201 without a word, and a DOUBLE is not exact past 2^53. Seconds and ms as
+ * decimals that keep every µs (DECIMAL(18,s) is 64-bit: DuckDB reads it as fast as a BIGINT, and
+ * it holds times up to the year 33658); µs counts as BIGINT (digits below the µs are dropped, as
+ * for text times).
+ */
+const EPOCH_READ_TYPE: Record<EpochUnit, string> = {
+  'epoch-s': 'DECIMAL(18,6)',
+  'epoch-ms': 'DECIMAL(18,3)',
+  'epoch-us': 'BIGINT',
+};
 
 /** The type a CSV column is read as. */
-function csvColumnType(plan: ImportPlan, c: ImportColumn): string {
+function csvColumnType(plan: ImportPlan, c: ImportColumn, integers: IntegerRead): string {
   if (c.skip) return 'VARCHAR';
-  // A decimal, even when the sniffer saw whole numbers: DuckDB's BIGINT reader rounds a
-  // 1704067200.5 further down to ...201 without a word, and a DOUBLE is not exact past 2^53 µs.
-  // Six decimals keep every µs of epoch-s (digits below the µs are dropped, as for text times).
-  if (c === eventColumn(plan) && isEpochUnit(plan.timestamp!.format)) return EPOCH_READ_TYPE;
+  const f = plan.timestamp?.format ?? null;
+  if (c === eventColumn(plan) && isEpochUnit(f)) return EPOCH_READ_TYPE[f];
   if (c === eventColumn(plan)) return csvReadType(TIMESTAMPTZ, csvTimestampFormat(plan));
-  return csvReadType(c.type, csvTimestampFormat(plan));
+  return csvReadType(c.type, csvTimestampFormat(plan), integers);
 }
 
 /** The strptime format of the file's times: the event time's, else the sniffed one. */
@@ -70,10 +91,10 @@ function csvTimestampFormat(plan: ImportPlan): string | null {
 }
 
 /** The expression that makes a stored column from what was read. */
-function columnExpr(plan: ImportPlan, c: ImportColumn): string {
+function columnExpr(plan: ImportPlan, c: ImportColumn, integers: IntegerRead): string {
   const x = ident(readName(c));
   const csv = plan.format === 'csv';
-  const readType = csv ? csvColumnType(plan, c) : c.sourceType;
+  const readType = csv ? csvColumnType(plan, c, integers) : c.sourceType;
   let expr = x;
   let type = readType;
   if (c === eventColumn(plan)) {
@@ -84,7 +105,8 @@ function columnExpr(plan: ImportPlan, c: ImportColumn): string {
           ? x
           : isIntegerType(readType)
             ? `${x}::BIGINT * ${EPOCH_FACTOR[f]}`
-            : `CAST(round(${x} * ${EPOCH_FACTOR[f]}) AS BIGINT)`;
+            : // 38 digits for the product (a DECIMAL(18,s) times 10^6 overflows 18).
+              `CAST(round(CAST(${x} AS DECIMAL(38,6)) * ${EPOCH_FACTOR[f]}) AS BIGINT)`;
       [expr, type] =
         c.type === MICROS_TYPE ? [us, MICROS_TYPE] : [`make_timestamptz(${us})`, TIMESTAMPTZ];
     } else if (f !== null && !csv) {

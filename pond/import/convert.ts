@@ -5,6 +5,7 @@ import { duckMessage, type DuckSession } from '../duckdb/session.js';
 import { ident, literal } from '../duckdb/sql.js';
 import type { BlobStore } from '../tlogfs/blob-store.js';
 import { TIMESTAMPTZ } from '../query/column-types.js';
+import type { IntegerRead } from '../query/csv-read.js';
 import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
 import { MICROS_TYPE } from './event-time.js';
 import type { Job } from '../job/job.js';
@@ -93,9 +94,9 @@ export async function attemptConversion(
   }
   const temp = await blobs.tempPath('.parquet');
   try {
-    const copy = (from: string) =>
+    const copy = (from: string, integers: IntegerRead = 'exact') =>
       session.all(
-        `COPY (${conversionSql(plan, from)}) TO ${literal(temp)} (FORMAT parquet, RETURN_STATS, USE_TMP_FILE false)`,
+        `COPY (${conversionSql(plan, from, integers)}) TO ${literal(temp)} (FORMAT parquet, RETURN_STATS, USE_TMP_FILE false)`,
       );
     let stats: Record<string, unknown>[];
     let skipped = none();
@@ -112,8 +113,10 @@ export async function attemptConversion(
         return { ok: false, error: e };
       }
     } else {
+      // Rows are skipped by DuckDB's reader, which names their lines: integers are read by its
+      // integer reader (csv-read.ts), which rounds a fraction.
       const r = await withRejects(session, plan.file, plan.dialect!, (args) =>
-        copy(csvReadSql(plan, args)),
+        copy(csvReadSql(plan, args, 'typed'), 'typed'),
       ).catch((e: unknown) => {
         throw unreadable(label, e, job);
       });
@@ -156,7 +159,9 @@ export async function discardConverted(c: Converted): Promise<void> {
 export async function scanRejects(session: DuckSession, plan: ImportPlan): Promise<RejectList> {
   const r = await withRejects(session, plan.file, plan.dialect!, (args) =>
     // count() of every column makes DuckDB read and convert each of them.
-    session.all(`SELECT count(COLUMNS(*)) FROM (${conversionSql(plan, csvReadSql(plan, args))})`),
+    session.all(
+      `SELECT count(COLUMNS(*)) FROM (${conversionSql(plan, csvReadSql(plan, args, 'typed'), 'typed')})`,
+    ),
   );
   return { rejects: r.rejects, count: r.count };
 }

@@ -5,7 +5,7 @@ import { appendProblems, schemaChanges, storedSchema } from '../query/schema-che
 import { isFile } from '../tinyfs/node.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { BlobStore } from '../tlogfs/blob-store.js';
-import type { DuckSession } from '../duckdb/session.js';
+import { duckMessage, type DuckSession } from '../duckdb/session.js';
 import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
 import {
   attemptConversion,
@@ -79,23 +79,29 @@ async function previewPlan(
     if (open) session.interrupt();
   });
   let converted: Converted | undefined;
+  /** Why the exact conversion failed, when the scans find no rejected row to say it. */
+  let failed: unknown;
   try {
     // An interrupt stops only a running query: a cancel between the queries is checked here.
     job?.checkCancelled();
+    // The scans below list rejected rows with their lines: integers by DuckDB's reader (csv-read.ts).
     const from = (extra = '') =>
-      plan.format === 'csv' ? csvReadSql(plan, extra) : `read_parquet(${literal(plan.file)})`;
+      plan.format === 'csv'
+        ? csvReadSql(plan, extra, 'typed')
+        : `read_parquet(${literal(plan.file)})`;
     const start = stage ? await conversionStart(plan) : undefined;
     // A Parquet file stored as it is has nothing to stage: it is scanned as it is.
     if (start && (plan.format === 'csv' || parquetNeedsRewrite(plan))) {
       const c = await attemptConversion(session, plan, new BlobStore(pond.layout.blobs), job);
       if (c.ok) converted = c.converted;
+      else failed = c.error;
     }
     const facts = converted ? factsOf(converted) : await scanFacts(session, plan, from, preview);
     preview.rowCount = facts.rows;
     if (facts.timeRange) preview.timeRange = facts.timeRange;
     const sample = await collectQuery(
       session,
-      `${conversionSql(plan, from(plan.format === 'csv' ? 'ignore_errors = true' : ''))} LIMIT ${PREVIEW_ROWS}`,
+      `${conversionSql(plan, from(plan.format === 'csv' ? 'ignore_errors = true' : ''), 'typed')} LIMIT ${PREVIEW_ROWS}`,
     );
     preview.rows = sample.rows as PreviewCell[][];
     job?.checkCancelled();
@@ -109,6 +115,9 @@ async function previewPlan(
         `${preview.rejectCount} row${preview.rejectCount === 1 ? '' : 's'} cannot be read (first: ${rejectLine(first)}): fix them, or import the rest with ${advice.skipRejected()}`,
       );
     }
+    // E.g. a fraction in a column of whole numbers, which the scans' integer reader rounds.
+    if (failed !== undefined && preview.rejectCount === 0)
+      preview.problems.push(`${label}: ${duckMessage(failed)}`);
     if (preview.rowCount === 0) preview.problems.push(`${label} has no rows to import`);
     if (facts.nullEventTimes > 0)
       preview.problems.push(`${facts.nullEventTimes} rows have no event time`);
@@ -159,7 +168,7 @@ async function scanFacts(
   const summary = (f: string) =>
     session.all(
       `SELECT count(*)::DOUBLE AS n${ts ? `, count(${ts})::DOUBLE AS t, ${us(`min(${ts})`)} AS lo, ${us(`max(${ts})`)} AS hi` : ''},
-              count(COLUMNS(*)) FROM (${conversionSql(plan, f)})`,
+              count(COLUMNS(*)) FROM (${conversionSql(plan, f, 'typed')})`,
     );
   let r: Record<string, unknown>;
   if (plan.format === 'csv') {

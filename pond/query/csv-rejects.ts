@@ -5,7 +5,6 @@ import { createGunzip } from 'node:zlib';
 import type { CsvDialect, ImportReject } from '../../shared/import.js';
 import type { DuckSession } from '../duckdb/session.js';
 import { ident, literal } from '../duckdb/sql.js';
-import { INTEGER_READ_TYPE } from './csv-read.js';
 
 /** Rejected rows listed in messages and previews; the count is always complete. */
 export const REJECTS_SHOWN = 100;
@@ -56,9 +55,7 @@ export async function withRejects<T>(
       line: lines?.[i] ?? (r['line'] as number),
       column: (r['column_name'] as string | null) ?? null,
       error: (r['error_type'] as string).toLowerCase(),
-      message: firstLine(r['error_message'] as string)
-        .replace("to 'TIMESTAMP_NS'", 'to a time')
-        .replace(`to '${INTEGER_READ_TYPE.replace(/\(.*/, '')}'`, 'to a number'),
+      message: firstLine(r['error_message'] as string).replace("to 'TIMESTAMP_NS'", 'to a time'),
       text: ((r['csv_line'] as string | null) ?? '').slice(0, 200),
     }));
     return { result, rejects, count };

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
 import { literal } from '../../duckdb/sql.js';
 import { copyIn, type CopyInOptions } from '../../import/copy-in.js';
+import { planImport } from '../plan.js';
+import { previewAndStage } from '../preview.js';
 import { sandbox, type Sandbox } from './sandbox.js';
 
 /**
@@ -411,5 +413,54 @@ describe('strict CSV import', () => {
       });
     expect(await last('/secs.series')).toEqual([{ us: 1_704_167_200_500_000n }]);
     expect(await last('/micros.series')).toEqual([{ us: 9_007_199_254_740_993n }]);
+  });
+  it('whole numbers read exactly as text: written with zeros or an exponent they are taken, a bad one still names its line, and the preview says what a run refuses', async () => {
+    const lines = ['timestamp,n'];
+    for (let i = 0; i < 25_000; i++) lines.push(`2024-01-01 00:00:00,${i}`);
+    const forms = await s.file(
+      'whole-forms.csv',
+      [
+        ...lines,
+        '2024-01-02 00:00:00,12.000',
+        '2024-01-02 00:00:01, 1e3 ',
+        '2024-01-02 00:00:02,',
+      ].join('\n') + '\n',
+    );
+    await copyIn(s.pond, [`host+csv+series://${forms}`], '/forms.series', { command: ['t'] });
+    const stored = await s.pond.read(async (txn) => {
+      const node = (await (await txn.wd()).get('/forms.series')).node;
+      if (!('versions' in node)) throw new Error('not a file');
+      return s.duck<{ n: bigint | null }>(
+        `SELECT n FROM read_parquet(${literal((await node.versions())[0]!.blobPath!)}) WHERE timestamp >= '2024-01-02' ORDER BY timestamp`,
+      );
+    });
+    expect(stored).toEqual([{ n: 12n }, { n: 1000n }, { n: null }]);
+    // An exponent whose reading is not whole, and text, are refused: text with its line.
+    const exp = await s.file('exp.csv', [...lines, '2024-01-02 00:00:00,1.5e0'].join('\n') + '\n');
+    await refused(`host+csv+series://${exp}`, '/exp.series', {}, /'1\.5e0' is not a whole number/);
+    const text = await s.file('text.csv', [...lines, '2024-01-02 00:00:00,lots'].join('\n') + '\n');
+    await refused(`host+csv+series://${text}`, '/text.series', {}, /line 25002/);
+    // --skip-rejected skips the text row (DuckDB's reader names it) and keeps the rest.
+    await copyIn(
+      s.pond,
+      [`host+csv+series://${text}`],
+      '/skipped.series',
+      { command: ['t'] },
+      {
+        skipRejected: true,
+      },
+    );
+    // The wizard's preview of the fraction shows the refusal as a problem, before any run.
+    const frac = await s.file(
+      'late-frac.csv',
+      [...lines, '2024-01-02 00:00:00,2.5'].join('\n') + '\n',
+    );
+    const [plan] = await planImport(s.pond, {
+      sources: [`host+csv+series://${frac}`],
+      dest: '/f.series',
+    });
+    const { preview, staged } = await previewAndStage(s.pond, plan!);
+    expect(staged).toBeUndefined();
+    expect(preview.problems.join('\n')).toMatch(/'2\.5' is not a whole number/);
   });
 });
