@@ -226,6 +226,26 @@ test('a commit made by the CLI while the app is open appears, then a drop on tha
   expect(POND('describe', '/raw/cli/level.series')).toContain('versions (2):');
 });
 
+test('a fraction past the sniffed rows in a column of whole numbers is a problem in the wizard, before any run', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(60_000);
+  POND('mkdir', '/raw/frac');
+  await page.goto(served.url);
+  await openPath(page, '/raw/frac');
+  const before = txnOf(await page.locator('.toolbar').textContent());
+  // Station codes are whole numbers for the 20,480 rows the sniffer reads; line 25,002 has 101.5.
+  const lines = readings(30_000).split('\n');
+  lines[25_001] = lines[25_001]!.replace(/,\d+$/, ',101.5');
+  await dropFiles(treeItem(page, '/raw/frac'), [{ name: 'frac.csv', content: lines.join('\n') }]);
+  const wizard = wizardOf(page);
+  await expect(wizard.getByRole('list', { name: 'Problems' })).toContainText(
+    "'101.5' is not a whole number that fits BIGINT",
+  );
+  await shot(page, testInfo, 'fraction-1-problem');
+  await expect(page.locator('.toolbar')).toContainText(`latest transaction ${before}`);
+});
+
 test('two files dropped at once go in one transaction', async ({ page }, testInfo) => {
   POND('mkdir', '/raw/two');
   await page.goto(served.url);
