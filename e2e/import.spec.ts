@@ -243,6 +243,14 @@ test('a fraction past the sniffed rows in a column of whole numbers is a problem
     "'101.5' is not a whole number that fits BIGINT",
   );
   await shot(page, testInfo, 'fraction-1-problem');
+  // Narrow and dark (the theme follows the system's): the problem is still whole and readable.
+  await page.setViewportSize({ width: 800, height: 900 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect
+    .poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor))
+    .toBe('rgb(23, 25, 28)');
+  await expect(wizard.getByRole('list', { name: 'Problems' })).toBeInViewport();
+  await shot(page, testInfo, 'fraction-2-narrow-dark');
   await expect(page.locator('.toolbar')).toContainText(`latest transaction ${before}`);
 });
 
