@@ -18,7 +18,9 @@
  * spread of the runs' ratios beside it, never one run. The load average is printed with it.
  * Then one more collect with -v shows where its wall time goes (collect-phases.ts). Peak RSS is
  * printed for the full run and for a run a quarter its size: bounded by the page size, the two
- * are close.
+ * are close. Last, the same runs with 2 times a device show the fixed costs of each side (the
+ * pond's: its CLI, the pond's opening, resuming, the transaction), set against what the bar
+ * leaves for them once DuckDB's own conversion of the full readings is paid.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -61,7 +63,6 @@ export async function run(): Promise<void> {
     devices: devices(READINGS),
   });
   try {
-    const ids = standIn.options.devices.map((d) => String(d.id));
     const columns = PARAMETERS.map((p) => ({
       pid: p.parameterId,
       uid: p.unitId,
@@ -70,42 +71,7 @@ export async function run(): Promise<void> {
     console.log(
       `${DEVICES} devices x ${READINGS} readings (${PARAMETERS.length} parameters, ${PAGE_TIMES * PARAMETERS.length} readings a page); ${RUNS} runs of each, alternating; load average ${load()}`,
     );
-    const runs: Run[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const bare = await bareNode();
-      const pages = join(dir, `pages${i}`);
-      const http = usage(
-        await runProcess('./hydrovu-download-process.js', [
-          standIn.url,
-          'bench',
-          'bench-secret',
-          pages,
-          ...ids,
-        ]),
-      );
-      const duck = async (threads: string): Promise<Usage> => {
-        const out = join(dir, `duck${i}`);
-        await rm(out, { recursive: true, force: true });
-        await mkdir(out, { recursive: true });
-        const args = [pages, out, threads, JSON.stringify(columns), ...ids];
-        const r = usage(await runProcess('./hydrovu-duckdb-process.js', args));
-        await rm(out, { recursive: true, force: true });
-        return r;
-      };
-      const [duck1, duckN] = [await duck('1'), await duck('default')];
-      await rm(pages, { recursive: true, force: true });
-      const pond = await collect(dir, standIn, `pond${i}`);
-      const r: Run = {
-        bare,
-        http,
-        duck: { ms: Math.min(duck1.ms, duckN.ms), cpuMs: Math.min(duck1.cpuMs, duckN.cpuMs) },
-        pond,
-      };
-      runs.push(r);
-      console.log(
-        `  run ${i + 1}: node ${fmt(bare)} | http ${fmt(http)} | duckdb 1 thread ${fmt(duck1)}, default ${fmt(duckN)} | pond collect ${fmt(pond)} ${(pond.rss / 1024).toFixed(0)} MiB | parts in cpu: pond ${ms(pondPart(r, 'cpuMs'))} vs duckdb ${ms(duckPart(r, 'cpuMs'))} = ${ratio(pondPart(r, 'cpuMs'), duckPart(r, 'cpuMs'))}, in wall time ${ratio(pondPart(r, 'ms'), duckPart(r, 'ms'))}`,
-      );
-    }
+    const runs = await measureRuns(dir, standIn, columns, 'run');
     const med = (f: (r: Run) => number) => median(runs.map(f));
     const [p, h] = [med((r) => r.pond.ms), med((r) => r.http.ms)];
     console.log(
@@ -138,10 +104,79 @@ export async function run(): Promise<void> {
     } finally {
       await small.close();
     }
+    // What the pond does besides converting: the same collect with 2 times a device, where the
+    // conversion is next to nothing on both sides.
+    const tiny = await HydroVuStandIn.start({
+      clientId: 'bench',
+      clientSecret: 'bench-secret',
+      pageTimes: PAGE_TIMES,
+      devices: devices(2 * PARAMETERS.length),
+    });
+    try {
+      const t = await measureRuns(dir, tiny, columns, 'tiny run');
+      const cpu = (rs: Run[], f: (r: Run, k: keyof Usage) => number) =>
+        median(rs.map((r) => f(r, 'cpuMs')));
+      const [pondFixed, duckFixed] = [cpu(t, pondPart), cpu(t, duckPart)];
+      const duckFull = cpu(runs, duckPart);
+      const allowed = BAR * duckFull;
+      const convert = duckFull - duckFixed;
+      console.log(
+        `fixed costs, in CPU time (${DEVICES} devices of 2 times each): pond's part ${ms(pondFixed)} vs duckdb's ${ms(duckFixed)}. At the full size the bar allows the pond's part ${ms(allowed)}; converting the readings costs DuckDB ${ms(convert)} of that (the pond converts with DuckDB too), which leaves ${ms(allowed - convert)} for everything else, against the ${ms(pondFixed)} measured here`,
+      );
+    } finally {
+      await tiny.close();
+    }
   } finally {
     await standIn.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** RUNS alternating runs of the four processes against one stand-in: see the file's comment. */
+async function measureRuns(
+  dir: string,
+  standIn: HydroVuStandIn,
+  columns: { pid: string; uid: string; name: string }[],
+  label: string,
+): Promise<Run[]> {
+  const runs: Run[] = [];
+  const ids = standIn.options.devices.map((d) => String(d.id));
+  for (let i = 0; i < RUNS; i++) {
+    const bare = await bareNode();
+    const pages = join(dir, `pages${i}`);
+    const http = usage(
+      await runProcess('./hydrovu-download-process.js', [
+        standIn.url,
+        'bench',
+        'bench-secret',
+        pages,
+        ...ids,
+      ]),
+    );
+    const duck = async (threads: string): Promise<Usage> => {
+      const out = join(dir, `duck${i}`);
+      await rm(out, { recursive: true, force: true });
+      await mkdir(out, { recursive: true });
+      const args = [pages, out, threads, JSON.stringify(columns), ...ids];
+      const r = usage(await runProcess('./hydrovu-duckdb-process.js', args));
+      await rm(out, { recursive: true, force: true });
+      return r;
+    };
+    const [duck1, duckN] = [await duck('1'), await duck('default')];
+    await rm(pages, { recursive: true, force: true });
+    const pond = await collect(dir, standIn, `pond${i}`);
+    const r: Run = {
+      bare,
+      http,
+      duck: { ms: Math.min(duck1.ms, duckN.ms), cpuMs: Math.min(duck1.cpuMs, duckN.cpuMs) },
+      pond,
+    };
+    runs.push(r);
+    console.log(
+      `  ${label} ${i + 1}: node ${fmt(bare)} | http ${fmt(http)} | duckdb 1 thread ${fmt(duck1)}, default ${fmt(duckN)} | pond collect ${fmt(pond)} ${(pond.rss / 1024).toFixed(0)} MiB | parts in cpu: pond ${ms(pondPart(r, 'cpuMs'))} vs duckdb ${ms(duckPart(r, 'cpuMs'))} = ${ratio(pondPart(r, 'cpuMs'), duckPart(r, 'cpuMs'))}, in wall time ${ratio(pondPart(r, 'ms'), duckPart(r, 'ms'))}`,
+    );
+  }
+  return runs;
 }
 
 /** Wall time and CPU time of a process, ms. */
