@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AddedFile } from '../../../shared/collectors.js';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
@@ -30,6 +30,8 @@ export interface LogfileConfig {
  *   that starts with what the pond holds is that file; the pond's copy gets the bytes it missed
  *   and is renamed to the archive's name (history kept), and the new active file is copied whole.
  *   When no archived file explains the change, the file was rewritten: an error, nothing written;
+ * - the active file the pond holds that is gone from the host (or is no longer a file) must be
+ *   explained by a new archived file the same way (an error otherwise);
  * - an archived file the pond already holds must not have changed (an error otherwise).
  * Sizes are taken once, when the run starts: bytes written later are for the next run.
  */
@@ -73,10 +75,9 @@ export async function ingest(ctx: RunContext<LogfileConfig>): Promise<RunResult>
         if (mine.rotatedHere || !isActiveName(cfg, name) || active.some((a) => a.name === name))
           continue;
         const to = await rotatedTo(archived, held, mine);
-        if (!to) {
-          job.log(`${name} is gone from the host; the pond keeps its copy`);
-          continue;
-        }
+        // Deleted, renamed out of both patterns, or made a directory: nothing says where its
+        // bytes went, so a run that went on would report "nothing new" over a lost log.
+        if (!to) throw await vanished(cfg, name, mine);
         // Its successor is copied whole when it comes, as a new node.
         await keepAsArchive(wd, cfg, name, mine, to, held, stage, report, job);
       }
@@ -150,6 +151,24 @@ function rewritten(
     ErrorCode.BadInput,
     `${f.path} was rewritten: bytes ${differs.offset} to ${differs.offset + differs.size} are not what ${joinPath(cfg.pondPath, f.name)} holds (${mine.size} bytes; the file now has ${f.size}), and no new file of archived_pattern ${cfg.archivedPattern} starts with them; prefix verification failed, nothing was ingested`,
     { input: f.path },
+  );
+}
+
+async function vanished(cfg: LogfileConfig, name: string, mine: MirroredFile): Promise<PondError> {
+  const path = join(dirname(cfg.activePattern), name);
+  const st = await stat(path).catch((e: NodeJS.ErrnoException) => e.code ?? 'unreadable');
+  const found =
+    typeof st === 'string'
+      ? st === 'ENOENT'
+        ? 'is gone from the host (no such file)'
+        : `cannot be read (${st})`
+      : st.isDirectory()
+        ? 'is now a directory'
+        : 'is no longer a regular file';
+  return new PondError(
+    ErrorCode.BadInput,
+    `active file ${path} ${found} and no new file of archived_pattern ${cfg.archivedPattern} starts with the ${mine.size} bytes ${joinPath(cfg.pondPath, name)} holds; nothing was ingested (if it was removed on purpose, rename the pond's copy with pond mv)`,
+    { input: path },
   );
 }
 
