@@ -209,6 +209,7 @@ async function fetchPages(
   try {
     let readings = 0;
     let next: string | undefined;
+    const tokens = new Set<string>();
     let beforeS: number | undefined;
     try {
       for (let n = 1; ; n++) {
@@ -236,6 +237,16 @@ async function fetchPages(
         job.progress({ done: readings, message: `device ${device.name}: ${readings} readings` });
         next = page.next;
         if (next === undefined) break;
+        // A token seen before would page forever (an empty page's cycle never reaches
+        // max_points_per_run).
+        if (tokens.has(next)) {
+          throw new PondError(
+            ErrorCode.BadInput,
+            `HydroVu sent the next-page token '${next.slice(0, 100)}' again (page ${n}); nothing was written for it`,
+            { input: label },
+          );
+        }
+        tokens.add(next);
         if (readings >= cfg.maxPointsPerRun) {
           // The newest time may have only some of its parameters on this page: the next run
           // fetches it again, from there.
