@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HydroVuStandIn, type StandInDevice } from '../../../bench/hydrovu-stand-in.js';
@@ -220,10 +221,66 @@ describe('pond run killed at any moment', () => {
         );
         expect(out).toBe(`n,d,t,ph\n${count},${count},${count},${count}\n`);
       }
+      // A killed run's staged files wait in its staging folder (fsck names them) until
+      // maintain removes them: then nothing is left but the pond's own files.
+      await p.ok('maintain');
+      const left = await readdir(t.pond, { recursive: true });
+      expect(left.filter((f) => /_staging\/.|\.tmp$/.test(f))).toEqual([]);
       console.log(`${kills} kills`);
     } finally {
       await standIn.close();
       await t.cleanup();
     }
   }, 240_000);
+});
+
+describe('pond run overlapping itself', () => {
+  it('three collects at once on a node whose series do not exist yet all exit 0, storing every reading once', async () => {
+    const t = await tempDir('pond-run-overlap-');
+    const standIn = await HydroVuStandIn.start({
+      clientId: ENV.HV_CLI_ID,
+      clientSecret: ENV.HV_CLI_SECRET,
+      pageTimes: 40,
+      devices: [device(21, 'north', 600), device(22, 'south', 400)],
+    });
+    try {
+      const p = bound(t.pond);
+      await p.ok('init', '--birthplace', 'overlap');
+      await writeText(join(t.dir, 'hv.yaml'), config(standIn.url));
+      const mk = await runPond(
+        ['--pond', t.pond, 'mknod', 'hydrovu', '/hv', '--config-path', join(t.dir, 'hv.yaml')],
+        { env: ENV },
+      );
+      expect(mk.code).toBe(0);
+      // Slow pages: each run is still fetching when another commits.
+      standIn.pageDelayMs = 15;
+      const runs = await Promise.all(
+        [0, 1, 2].map((i) =>
+          new Promise((r) => setTimeout(r, i * 120)).then(() =>
+            runPond(['--pond', t.pond, 'run', '/hv'], { env: ENV }),
+          ),
+        ),
+      );
+      for (const r of runs) expect(r.code, r.stderr).toBe(0);
+      expect(runs.filter((r) => r.stdout.includes('nothing new')).length).toBeGreaterThan(0);
+      for (const [id, name, count] of [
+        [21, 'north', 600],
+        [22, 'south', 400],
+      ] as const) {
+        const out = await p.ok(
+          'cat',
+          `/hydrovu/devices/${id}/${name}_active.series`,
+          '--format',
+          'csv',
+          '--sql',
+          'SELECT count(*) AS n, count(DISTINCT timestamp) AS d FROM source',
+        );
+        expect(out).toBe(`n,d\n${count},${count}\n`);
+      }
+      expect((await p.run('fsck')).code).toBe(0);
+    } finally {
+      await standIn.close();
+      await t.cleanup();
+    }
+  }, 120_000);
 });
