@@ -11,7 +11,8 @@ import { stopSignal } from '../stop-signal.js';
  * Exit codes of `pond run`, for cron jobs (README "Collecting data"):
  * 0 the run finished (it wrote new data, or found nothing new); 1 it failed and wrote nothing;
  * 2 the command line is wrong; 3 some parts failed (named on stderr) and the others were written;
- * 75 a source could not be reached or the pond stayed locked: nothing was written, try later;
+ * 75 a source could not be reached, changed while read, or the pond stayed locked: nothing was
+ * written, try later;
  * 130 interrupted (Ctrl-C, SIGTERM): nothing was written.
  */
 export const RUN_EXIT = {

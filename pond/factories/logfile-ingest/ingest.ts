@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -11,7 +11,7 @@ import { movePaths } from '../../tinyfs/move.js';
 import type { WD } from '../../tinyfs/wd.js';
 import { BlobStore } from '../../tlogfs/blob-store.js';
 import type { RunContext, RunJob, RunResult } from '../executable.js';
-import { matchHostFiles, type HostFile } from './host-files.js';
+import { changedWhileRead, matchHostFiles, openSeen, type HostFile } from './host-files.js';
 import { firstDifferentPart, mirroredFile, type MirroredFile } from './prefix.js';
 
 export interface LogfileConfig {
@@ -48,9 +48,18 @@ export async function ingest(ctx: RunContext<LogfileConfig>): Promise<RunResult>
   const stage = async (f: HostFile, start: number, end: number): Promise<FileContent> => {
     const tmp = await blobs.tempPath();
     staged.push(tmp);
-    if (end > start)
-      await pipeline(createReadStream(f.path, { start, end: end - 1 }), createWriteStream(tmp));
-    else await pipeline(async function* () {}, createWriteStream(tmp));
+    const out = createWriteStream(tmp);
+    if (end > start) {
+      const handle = await openSeen(f, end);
+      try {
+        await pipeline(handle.createReadStream({ start, end: end - 1, autoClose: false }), out);
+      } finally {
+        await handle.close();
+      }
+      // Cut short in place after it was opened: fewer bytes than the run said it stores.
+      if (out.bytesWritten !== end - start)
+        throw changedWhileRead(f, `${out.bytesWritten} of ${end - start} bytes from ${start} read`);
+    } else await pipeline(async function* () {}, out);
     return { hostPath: tmp };
   };
   const report: Report = { added: [], rotated: [], unchanged: 0 };
@@ -63,7 +72,7 @@ export async function ingest(ctx: RunContext<LogfileConfig>): Promise<RunResult>
       for (const f of active) {
         const mine = held.get(f.name);
         if (!mine) continue;
-        const differs = await firstDifferentPart(f.path, f.size, mine);
+        const differs = await firstDifferentPart(f, mine);
         if (!differs) continue;
         const to = await rotatedTo(archived, held, mine);
         if (!to) throw rewritten(cfg, f, mine, differs);
@@ -136,7 +145,7 @@ async function rotatedTo(
 ): Promise<HostFile | undefined> {
   for (const a of archived) {
     if (held.has(a.name)) continue;
-    if (!(await firstDifferentPart(a.path, a.size, mine))) return a;
+    if (!(await firstDifferentPart(a, mine))) return a;
   }
   return undefined;
 }
@@ -212,7 +221,7 @@ async function checkArchivedUnchanged(f: HostFile, mine: MirroredFile): Promise<
   const differs =
     f.size !== mine.size
       ? { offset: Math.min(f.size, mine.size), size: Math.abs(f.size - mine.size) }
-      : await firstDifferentPart(f.path, f.size, mine);
+      : await firstDifferentPart(f, mine);
   if (differs) {
     throw new PondError(
       ErrorCode.BadInput,

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, isPondError } from '../../../shared/errors.js';
 import { movePaths } from '../../tinyfs/move.js';
 import type { Pond } from '../../tlogfs/pond.js';
-import { mknod, newPond, run, stagedFiles } from './run-helpers.js';
+import { mknod, newPond, run, stagedFiles, testJob } from './run-helpers.js';
 
 /**
  * logfile-ingest with real host files in a temp folder: a log that grows, rotates (with and
@@ -279,6 +280,51 @@ describe('logfile-ingest', () => {
     await writeFile(active, lines(0, 5, 'new'));
     const e = await run(pond, NODE).catch((x: unknown) => x);
     expect((e as Error).message).toMatch(/app\.log was rewritten/);
+  });
+
+  it('a file replaced or cut short between the run looking at it and reading it is refused, nothing written', async () => {
+    const active = join(logs, 'app.log');
+    await writeFile(active, lines(0, 50));
+    await run(pond, NODE);
+    const held = await pondBytes('app.log');
+    // The run's first log line comes after it took the sizes and before it reads: the file
+    // changes there (a logrotate or a writer at the wrong moment).
+    const changing = (change: () => void) => {
+      const job = testJob();
+      const log = job.log;
+      let once = false;
+      job.log = (line) => {
+        if (!once) change();
+        once = true;
+        log(line);
+      };
+      return job;
+    };
+    const cases: [string, () => void][] = [
+      // Another file under the name: the same first bytes, then others, shorter than the size seen.
+      [
+        'replaced',
+        () => {
+          writeFileSync(`${active}.new`, held.toString('utf8') + lines(0, 3, 'other'));
+          renameSync(`${active}.new`, active);
+        },
+      ],
+      // The same file cut short in place (copytruncate), then written again past what the pond holds.
+      ['cut short', () => writeFileSync(active, held.toString('utf8') + lines(0, 2, 'again'))],
+    ];
+    for (const [what, change] of cases) {
+      await writeFile(active, held.toString('utf8') + lines(50, 80));
+      const seq = pond.lastSeq;
+      const e = await run(pond, NODE, undefined, changing(change)).catch((x: unknown) => x);
+      expect(isPondError(e, ErrorCode.Unavailable), what).toBe(true);
+      expect((e as Error).message, what).toMatch(/app\.log changed while the run read it/);
+      expect(pond.lastSeq, what).toBe(seq);
+      expect((await pondBytes('app.log')).equals(held), what).toBe(true);
+      expect(await stagedFiles(pond)).toEqual([]);
+    }
+    // The next run sees the file as it is.
+    await run(pond, NODE);
+    expect((await pondBytes('app.log')).equals(await readFile(active))).toBe(true);
   });
 
   it('an archived file that changed is an error', async () => {
