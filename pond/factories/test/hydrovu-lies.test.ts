@@ -91,6 +91,16 @@ describe('hydrovu collect when HydroVu lies', () => {
     expect(await stagedFiles(pond)).toEqual([]);
   });
 
+  it('an empty next-page header is the last page, not a request for the first one again', async () => {
+    standIn.rewriteNext = (next) => next ?? '';
+    const r = await run(pond, NODE);
+    expect(r.record.state).toBe('added');
+    await expectComplete(pond, 11, 'north', 450);
+    await expectComplete(pond, 12, 'south', 320);
+    // North's 450 times at 100 a page: 5 pages, none asked for twice.
+    expect(standIn.requests.filter((q) => q.path.endsWith('/11/data')).length).toBe(5);
+  });
+
   it('empty pages whose tokens go round in a cycle also end', async () => {
     // South's first page points to 'a', which points to 'b', which points to 'a' again; the
     // stand-in serves no readings for those tokens.
