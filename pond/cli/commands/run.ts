@@ -45,7 +45,9 @@ export function registerRun(command: Command, ctx: CliContext): void {
               cliJob(stop.signal, o.verbose ?? false),
             );
             if (outcome.output !== undefined) await writeOut(outcome.output);
-            return report(outcome.record);
+            // A command that only reads prints its output alone: `sha256sum > sums.txt` must
+            // hold nothing else for `sha256sum --check`.
+            return outcome.writes ? report(outcome.record) : RUN_EXIT.ok;
           });
         } catch (e) {
           // A typed failure is printed here, so its exit code can say what kind it was.
@@ -61,7 +63,6 @@ export function registerRun(command: Command, ctx: CliContext): void {
 
 /** The summary line on stdout (failures on stderr); returns the exit code. */
 async function report(r: RunRecord): Promise<number> {
-  if (r.state === 'running') return RUN_EXIT.ok; // a command that only reads
   const txn = r.txn === undefined ? 'no transaction' : `transaction ${r.txn}`;
   await writeOut(`${r.path} ${r.command}: ${r.summary} (${txn})\n`);
   for (const a of r.added) {

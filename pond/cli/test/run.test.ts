@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HydroVuStandIn, type StandInDevice } from '../../../bench/hydrovu-stand-in.js';
@@ -283,4 +283,39 @@ describe('pond run overlapping itself', () => {
       await t.cleanup();
     }
   }, 120_000);
+});
+
+describe('pond run logfile-ingest', () => {
+  it('sha256sum prints only the checksums, which sha256sum --check --strict accepts; a vanished log exits 1', async () => {
+    const t = await tempDir('pond-run-logs-');
+    try {
+      const p = bound(t.pond);
+      await p.ok('init', '--birthplace', 'logs');
+      const logs = join(t.dir, 'logs');
+      await mkdir(logs);
+      await writeText(join(logs, 'app.log.1'), 'old line\n');
+      await writeText(join(logs, 'app.log'), 'first line\nsecond line\n');
+      await writeText(
+        join(t.dir, 'logs.yaml'),
+        `archived_pattern: ${logs}/app.log.*\nactive_pattern: ${logs}/app.log\npond_path: /logs/app\n`,
+      );
+      await p.ok('mknod', 'logfile-ingest', '/lg', '--config-path', join(t.dir, 'logs.yaml'));
+      expect(await p.ok('run', '/lg')).toMatch(/^\/lg ingest: 32 bytes into 2 files/);
+      const sums = await p.ok('run', '/lg', 'sha256sum');
+      expect(sums).toMatch(/^[0-9a-f]{64} {2}app\.log\n[0-9a-f]{64} {2}app\.log\.1\n$/);
+      await writeText(join(t.dir, 'sums.txt'), sums);
+      const check = spawnSync('sha256sum', ['--check', '--strict', join(t.dir, 'sums.txt')], {
+        cwd: logs,
+        encoding: 'utf8',
+      });
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+
+      await rm(join(logs, 'app.log'));
+      const gone = await p.run('run', '/lg');
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toMatch(/^pond: active file .*app\.log is gone from the host/);
+    } finally {
+      await t.cleanup();
+    }
+  });
 });
