@@ -25,19 +25,35 @@ export function checkHostPattern(pattern: string, where: string, key: string): v
     throw configError(where, key, `'${pattern}': only the file name may hold '*', not its folders`);
 }
 
-/** The regular files a pattern matches now, by name. A missing folder matches nothing. */
+/**
+ * The regular files a pattern matches now, by name. A missing folder matches nothing; so does a
+ * file gone between the listing and its stat (rotated meanwhile: the next run sees it).
+ */
 export async function matchHostFiles(pattern: string): Promise<HostFile[]> {
   const dir = dirname(pattern);
   const segments = basename(pattern).split('*');
-  const names = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return [] as string[];
+  const raw = await readdir(dir, { encoding: 'buffer' }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [] as Buffer[];
     throw e;
   });
   const out: HostFile[] = [];
-  for (const name of names.sort()) {
+  for (const { bytes, name } of raw
+    .map((bytes) => ({ bytes, name: bytes.toString('utf8') }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (!matchWildcard(segments, name)) continue;
     const path = join(dir, name);
-    const st = await stat(path).catch(() => undefined);
+    // Decoded with U+FFFD for its bad bytes, the name would name no file: it would be skipped.
+    if (!Buffer.from(name, 'utf8').equals(bytes)) {
+      throw new PondError(
+        ErrorCode.BadInput,
+        `${path}: this host file's name is not UTF-8 (bytes ${bytes.toString('hex')}), and the pond names its copy as on the host; rename it on the host`,
+        { input: path },
+      );
+    }
+    const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    });
     if (st?.isFile()) out.push({ path, name, size: st.size, dev: st.dev, ino: st.ino });
   }
   return out;

@@ -259,6 +259,21 @@ describe('logfile-ingest', () => {
     expect((await pondBytes('app.log')).equals(await readFile(active))).toBe(true);
   });
 
+  it('a host file whose name is not UTF-8 is refused, naming its bytes, not skipped', async () => {
+    await writeFile(join(logs, 'app.log'), lines(0, 5));
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${logs}/app.log.`), Buffer.from([0xff, 0x31])]),
+      'x\n',
+    );
+    const seq = pond.lastSeq;
+    const e = await run(pond, NODE).catch((x: unknown) => x);
+    expect(isPondError(e, ErrorCode.BadInput)).toBe(true);
+    expect((e as Error).message).toMatch(
+      /app\.log\.\uFFFD1: this host file's name is not UTF-8 \(bytes .*ff31\)/,
+    );
+    expect(pond.lastSeq).toBe(seq);
+  });
+
   it('a rotated archive that was compressed (not the bytes the pond holds) does not explain a new active file', async () => {
     const { gzipSync } = await import('node:zlib');
     const active = join(logs, 'app.log');
