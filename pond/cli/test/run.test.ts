@@ -108,6 +108,22 @@ describe('pond run', () => {
     expect(again.stdout).toContain('/hydrovu/devices/21/north_active.series  v2  +50 rows');
   });
 
+  it('exits 75 when every device kept failing (nothing written), not 3', async () => {
+    standIn.options.devices[0]!.count += 10;
+    standIn.options.devices[1]!.count += 10;
+    // Each device's request and its one retry.
+    standIn.faults.push({ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    const before = await pond('log', '--limit', '1');
+    const r = await pond('run', NODE);
+    expect(r.code).toBe(75);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^pond: every device failed, nothing was written: device 'north' \(21\): HydroVu did not answer.*; device 'south' \(22\): HydroVu did not answer/,
+    );
+    expect((await pond('log', '--limit', '1')).stdout).toBe(before.stdout);
+    expect((await pond('run', NODE)).code).toBe(0);
+  });
+
   it('exits 75 when HydroVu cannot be reached, 2 for an unknown command, 1 for a missing secret', async () => {
     const down = join(t.dir, 'down.yaml');
     await writeText(down, config('http://127.0.0.1:9').replace('/hydrovu\n', '/down\n'));

@@ -74,11 +74,13 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
   const blobs = new BlobStore(ctx.pond.layout.blobs);
   const batches: (DeviceBatch | undefined)[] = [];
   const failures: string[] = [];
+  const failedCodes: ErrorCode[] = [];
   const failed = (device: HydroVuDevice, e: unknown) => {
     if (job.signal.aborted || isPondError(e, ErrorCode.Cancelled)) throw cancelled(e);
     // Credentials refused or a bug: every device would fail the same way.
     if (isPondError(e, ErrorCode.BadConfig) || !isPondError(e)) throw e;
     failures.push(`device '${device.name}' (${device.id}): ${e.message}`);
+    failedCodes.push(e.code);
     job.log(`device ${device.name}: failed: ${e.message}`);
   };
   // Where each device resumes, read once for the run (a failure is that device's).
@@ -130,6 +132,17 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
       converting.catch((e: unknown) => (stopped ??= { e }));
     }
     await converting;
+    if (devices.length > 0 && failures.length === devices.length) {
+      // Nothing to write: not "some parts failed, the others were written" (exit 3), but the
+      // run failing, as "try later" when HydroVu only kept failing.
+      throw new PondError(
+        failedCodes.every((c) => c === ErrorCode.Unavailable)
+          ? ErrorCode.Unavailable
+          : ErrorCode.BadInput,
+        `every device failed, nothing was written: ${failures.join('; ')}`,
+        { input: cfg.baseUrl },
+      );
+    }
     job.progress({ done: devices.length, total: devices.length, message: 'writing' });
     const added: AddedFile[] = [];
     const ready = batches.filter((b): b is DeviceBatch => b !== undefined);
