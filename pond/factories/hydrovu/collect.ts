@@ -24,7 +24,16 @@ interface DeviceBatch {
   device: HydroVuDevice;
   path: string;
   series: WideSeries;
+  /** Readings left out of it (dated too far ahead), named as the device's failure. */
+  leftOut?: string;
 }
+
+/**
+ * A reading dated more than this after the run's start is left out: collection resumes after the
+ * newest reading stored, so one stored from 2100 (a device clock gone wrong) would make every
+ * later run skip each reading before it, silently.
+ */
+const AHEAD_S = 24 * 3600;
 
 /** A device's pages, fetched and waiting to be converted. */
 interface FetchedPages {
@@ -51,6 +60,7 @@ interface FetchedPages {
 export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): Promise<RunResult> {
   const { config: cfg, job } = ctx;
   const client = new HydroVuClient(cfg, fetcher, job);
+  const latestS = Math.floor(Date.now() / 1000) + AHEAD_S;
   // The conversions run on their own one-thread DuckDB (they read and write host files only):
   // each is one small file to one row group, and a second thread doubles DuckDB's CPU for it
   // (a parallel COPY) while the next device's fetch needs that core (bench/hydrovu-collect.ts).
@@ -121,7 +131,12 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
       const f = fetched;
       converting = converting.then(async () => {
         try {
-          batches[i] = await convert(job, session, blobs, f, names);
+          const batch = await convert(job, session, blobs, f, names, latestS);
+          batches[i] = batch;
+          if (batch?.leftOut !== undefined) {
+            failures.push(`device '${device.name}' (${device.id}): ${batch.leftOut}`);
+            failedCodes.push(ErrorCode.BadInput);
+          }
         } catch (e) {
           failed(device, e);
         } finally {
@@ -132,7 +147,7 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
       converting.catch((e: unknown) => (stopped ??= { e }));
     }
     await converting;
-    if (devices.length > 0 && failures.length === devices.length) {
+    if (devices.length > 0 && failures.length === devices.length && !batches.some(Boolean)) {
       // Nothing to write: not "some parts failed, the others were written" (exit 3), but the
       // run failing, as "try later" when HydroVu only kept failing.
       throw new PondError(
@@ -292,9 +307,11 @@ async function convert(
   blobs: BlobStore,
   f: FetchedPages,
   names: Names,
+  latestS: number,
 ): Promise<DeviceBatch | undefined> {
   const { device, path, stored } = f;
   const out = await blobs.tempPath('.parquet');
+  let leftOut: string | undefined;
   try {
     let series = await wideSeries(session, device, f.files, f.pairs, names, out, {
       afterS: f.afterS,
@@ -309,9 +326,20 @@ async function convert(
         stored,
       });
     }
+    if (series && series.maxUs > latestS * 1e6) {
+      const newest = new Date(series.maxUs / 1000).toISOString();
+      leftOut = `HydroVu sent readings up to ${newest}, more than a day after this machine's clock; they were left out (stored, every later run would resume after them), the others written`;
+      job.log(`device ${device.name}: ${leftOut}`);
+      series = await wideSeries(session, device, f.files, f.pairs, names, out, {
+        afterS: f.afterS,
+        beforeS: Math.min(f.beforeS ?? Infinity, latestS + 1),
+        stored,
+      });
+    }
     if (!series) {
       await rm(out, { force: true });
       job.log(`device ${device.name}: nothing new`);
+      if (leftOut !== undefined) throw new PondError(ErrorCode.BadInput, leftOut, { input: path });
       return undefined;
     }
     if (series.padded.length > 0)
@@ -333,7 +361,7 @@ async function convert(
       }
     }
     job.log(`device ${device.name}: ${series.rows} rows, ${series.columns.length - 1} columns`);
-    return { device, path, series };
+    return leftOut === undefined ? { device, path, series } : { device, path, series, leftOut };
   } catch (e) {
     await rm(out, { force: true });
     throw e;

@@ -135,6 +135,47 @@ describe('hydrovu collect when HydroVu lies', () => {
     await expectComplete(pond, 12, 'south', 320);
   });
 
+  it('a reading dated far in the future is left out and named, so later runs do not resume after it', async () => {
+    const future = Date.UTC(2100, 0, 1) / 1000;
+    const rogue = (id: number) =>
+      `"readings":[{"timestamp":${future},"value":${expectedValue(id, '1', future)}},`;
+    standIn.rewritePage = (body, offset, id) =>
+      id === 11 && offset === 0 ? body.replace('"readings":[', rogue(id)) : body;
+    const first = await run(pond, NODE);
+    expect(first.record.state).toBe('partial');
+    expect(first.record.failures).toEqual([
+      expect.stringMatching(
+        /^device 'north' \(11\): HydroVu sent readings up to 2100-01-01T00:00:00\.000Z, more than a day after this machine's clock; they were left out/,
+      ),
+    ]);
+    await expectComplete(pond, 11, 'north', 450);
+    // New readings come, the rogue one with them: they are collected.
+    standIn.options.devices[0]!.count = 500;
+    const second = await run(pond, NODE);
+    expect(second.record.state).toBe('partial');
+    await expectComplete(pond, 11, 'north', 500);
+    // A device with only readings from the future: nothing written for it.
+    standIn.options.devices[1]!.count = 330;
+    standIn.rewritePage = (body, _offset, id) =>
+      id === 12
+        ? JSON.stringify({
+            locationId: 12,
+            parameters: [
+              {
+                parameterId: '1',
+                unitId: '1',
+                readings: [{ timestamp: future, value: 1 }],
+              },
+            ],
+          })
+        : body;
+    const third = await run(pond, NODE);
+    expect(third.record.failures).toEqual([
+      expect.stringMatching(/^device 'south' \(12\): HydroVu sent readings up to 2100/),
+    ]);
+    await expectComplete(pond, 12, 'south', 320);
+  });
+
   it('a 200 with an HTML body fails its device, naming it; the others are written', async () => {
     standIn.rewritePage = (body, _offset, id) =>
       id === 12 ? '<html><body>Service temporarily unavailable</body></html>' : body;
