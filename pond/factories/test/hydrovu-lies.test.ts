@@ -190,7 +190,7 @@ describe('hydrovu collect when HydroVu lies', () => {
     standIn.tokenAnswer = { token_type: 'bearer', expires_in: 3600 };
     const seq = pond.lastSeq;
     const e = await run(pond, NODE).catch((x: unknown) => x);
-    expect(isPondError(e)).toBe(true);
+    expect(isPondError(e, ErrorCode.BadInput)).toBe(true);
     expect((e as Error).message).toMatch(/answer for the token does not read: no access_token/);
     expect(pond.lastSeq).toBe(seq);
   });
