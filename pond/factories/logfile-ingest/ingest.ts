@@ -163,6 +163,7 @@ function rewritten(
   );
 }
 
+/** The error for an active file the pond holds that the host no longer has as a file. */
 async function vanished(cfg: LogfileConfig, name: string, mine: MirroredFile): Promise<PondError> {
   const path = join(dirname(cfg.activePattern), name);
   const st = await stat(path).catch((e: NodeJS.ErrnoException) => e.code ?? 'unreadable');
