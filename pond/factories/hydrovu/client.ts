@@ -101,6 +101,7 @@ export class HydroVuClient {
     try {
       return { body: await into.read(res), next };
     } catch (e) {
+      if (isPondError(e, ErrorCode.BadInput)) throw e; // a page too long
       throw this.brokeOff(what, e);
     }
   }

@@ -15,7 +15,7 @@ import { activeSeriesPath, type HydroVuConfig, type HydroVuDevice } from './conf
 import { PageBuffer } from './page-buffer.js';
 import { asOneLine, newestTime, scanPage } from './page-scan.js';
 import { newestStored } from './resume.js';
-import { wideSeries, type WideSeries } from './wide-series.js';
+import { MAX_PAGE_BYTES, wideSeries, type WideSeries } from './wide-series.js';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -232,7 +232,7 @@ async function fetchPages(
   const file = await blobs.tempPath('.ndjson');
   const files = [file];
   const out = await open(file, 'w');
-  const memory = new PageBuffer();
+  const memory = new PageBuffer(MAX_PAGE_BYTES);
   const pairs = new Map<string, { pid: string; uid: string }>();
   try {
     let readings = 0;
