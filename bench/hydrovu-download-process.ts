@@ -11,6 +11,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PageBuffer } from '../pond/factories/hydrovu/page-buffer.js';
+import { MAX_PAGE_BYTES } from '../pond/factories/hydrovu/wide-series.js';
 import { processUsage } from './process-usage.js';
 
 const [base, id, secret, out, ...devices] = process.argv.slice(2) as [
@@ -32,7 +33,7 @@ await fetch(`${base}/public-api/v1/sispec/friendlynames`, {
   headers: { Authorization: `Bearer ${token}` },
 }).then((r) => r.arrayBuffer());
 await mkdir(out, { recursive: true });
-const memory = new PageBuffer();
+const memory = new PageBuffer(MAX_PAGE_BYTES);
 for (const device of devices) {
   const file = await open(join(out, `${device}.ndjson`), 'w');
   try {

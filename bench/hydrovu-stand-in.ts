@@ -79,6 +79,12 @@ export class HydroVuStandIn {
   pretty = false;
   /** Rewrites the text of each data page before it is sent (to serve bad pages on purpose). */
   rewritePage: ((body: string, offset: number, deviceId: number) => string) | undefined;
+  /** Rewrites each data page's next-page token (undefined: the last page) before it is sent. */
+  rewriteNext:
+    | ((next: string | undefined, offset: number, deviceId: number) => string | undefined)
+    | undefined;
+  /** The token endpoint's answer to good credentials instead of a token (a lying server). */
+  tokenAnswer: unknown;
   tokensIssued = 0;
   private readonly tokens = new Map<string, number>();
 
@@ -157,6 +163,7 @@ export class HydroVuStandIn {
     if (path === 'oauth/token' && req.method === 'POST') {
       const body = await readBody(req);
       if (!this.credentialsOk(req, body)) return answer(401, { error: 'invalid_client' });
+      if (this.tokenAnswer !== undefined) return answer(200, this.tokenAnswer);
       const token = `token-${++this.tokensIssued}`;
       this.tokens.set(token, 0);
       return answer(200, { access_token: token, token_type: 'bearer', expires_in: 3600 });
@@ -211,8 +218,10 @@ export class HydroVuStandIn {
         .get(key)!
         .readings.push({ timestamp: t, value: expectedValue(device.id, p.parameterId, t) });
     }
+    const pageToken = offset + per < total ? String(offset + per) : undefined;
+    const nextToken = this.rewriteNext ? this.rewriteNext(pageToken, offset, device.id) : pageToken;
     const next: Record<string, string> =
-      offset + per < total ? { 'x-isi-next-page': String(offset + per) } : {};
+      nextToken === undefined ? {} : { 'x-isi-next-page': nextToken };
     const page = {
       locationId: device.id,
       parameters: [...parameters.values()].map(({ p, readings }) => ({

@@ -190,6 +190,19 @@ test.describe('a collector that takes a while', () => {
       'run /system/etc/30-slow',
     );
   });
+  test('Run now clicked twice quickly starts one run', async ({ page }) => {
+    await page.goto(served.url);
+    await tab(page, 'Collectors').click();
+    const collector = page.locator('section[data-collector="/system/etc/30-slow"]');
+    const tokens = standIn.tokensIssued;
+    await page.getByRole('button', { name: 'Run /system/etc/30-slow now' }).dblclick();
+    await expect(collector.getByLabel("The run's log")).toContainText('device slow: page 1');
+    // Each run asks HydroVu for its own token.
+    expect(standIn.tokensIssued - tokens).toBe(1);
+    await collector.getByRole('button', { name: 'Cancel' }).click();
+    await expect(collector.getByRole('status')).toContainText('cancelled');
+    expect(standIn.tokensIssued - tokens).toBe(1);
+  });
   test('a collector made in the node editor keeps its secret in the server’s environment (${env:VAR})', async ({
     page,
   }, testInfo) => {

@@ -70,6 +70,8 @@ export interface RunRequest {
 /** A run's record and what its command printed. */
 export interface RunOutcome {
   record: RunRecord;
+  /** Whether the command writes (a run that only reads prints its output and nothing else). */
+  writes: boolean;
   output?: string;
 }
 
@@ -149,7 +151,10 @@ export async function runExecutable(
       result.failures.length > 0 ? 'partial' : record.txn !== undefined ? 'added' : 'nothing-new';
     record.ended = new Date().toISOString();
     await save();
-    return result.output === undefined ? { record } : { record, output: result.output };
+    const writes = command.writes;
+    return result.output === undefined
+      ? { record, writes }
+      : { record, writes, output: result.output };
   } catch (e) {
     const cancelled = job.signal.aborted || isPondError(e, ErrorCode.Cancelled);
     record.state = cancelled ? 'cancelled' : 'failed';

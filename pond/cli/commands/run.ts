@@ -11,7 +11,8 @@ import { stopSignal } from '../stop-signal.js';
  * Exit codes of `pond run`, for cron jobs (README "Collecting data"):
  * 0 the run finished (it wrote new data, or found nothing new); 1 it failed and wrote nothing;
  * 2 the command line is wrong; 3 some parts failed (named on stderr) and the others were written;
- * 75 a source could not be reached or the pond stayed locked: nothing was written, try later;
+ * 75 a source could not be reached, changed while read, or the pond stayed locked: nothing was
+ * written, try later;
  * 130 interrupted (Ctrl-C, SIGTERM): nothing was written.
  */
 export const RUN_EXIT = {
@@ -44,7 +45,9 @@ export function registerRun(command: Command, ctx: CliContext): void {
               cliJob(stop.signal, o.verbose ?? false),
             );
             if (outcome.output !== undefined) await writeOut(outcome.output);
-            return report(outcome.record);
+            // A command that only reads prints its output alone: `sha256sum > sums.txt` must
+            // hold nothing else for `sha256sum --check`.
+            return outcome.writes ? report(outcome.record) : RUN_EXIT.ok;
           });
         } catch (e) {
           // A typed failure is printed here, so its exit code can say what kind it was.
@@ -60,7 +63,6 @@ export function registerRun(command: Command, ctx: CliContext): void {
 
 /** The summary line on stdout (failures on stderr); returns the exit code. */
 async function report(r: RunRecord): Promise<number> {
-  if (r.state === 'running') return RUN_EXIT.ok; // a command that only reads
   const txn = r.txn === undefined ? 'no transaction' : `transaction ${r.txn}`;
   await writeOut(`${r.path} ${r.command}: ${r.summary} (${txn})\n`);
   for (const a of r.added) {

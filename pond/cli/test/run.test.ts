@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HydroVuStandIn, type StandInDevice } from '../../../bench/hydrovu-stand-in.js';
@@ -105,6 +106,22 @@ describe('pond run', () => {
     const again = await pond('run', NODE);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('/hydrovu/devices/21/north_active.series  v2  +50 rows');
+  });
+
+  it('exits 75 when every device kept failing (nothing written), not 3', async () => {
+    standIn.options.devices[0]!.count += 10;
+    standIn.options.devices[1]!.count += 10;
+    // Each device's request and its one retry.
+    standIn.faults.push({ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    const before = await pond('log', '--limit', '1');
+    const r = await pond('run', NODE);
+    expect(r.code).toBe(75);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^pond: every device failed, nothing was written: device 'north' \(21\): HydroVu did not answer.*; device 'south' \(22\): HydroVu did not answer/,
+    );
+    expect((await pond('log', '--limit', '1')).stdout).toBe(before.stdout);
+    expect((await pond('run', NODE)).code).toBe(0);
   });
 
   it('exits 75 when HydroVu cannot be reached, 2 for an unknown command, 1 for a missing secret', async () => {
@@ -220,10 +237,101 @@ describe('pond run killed at any moment', () => {
         );
         expect(out).toBe(`n,d,t,ph\n${count},${count},${count},${count}\n`);
       }
+      // A killed run's staged files wait in its staging folder (fsck names them) until
+      // maintain removes them: then nothing is left but the pond's own files.
+      await p.ok('maintain');
+      const left = await readdir(t.pond, { recursive: true });
+      expect(left.filter((f) => /_staging\/.|\.tmp$/.test(f))).toEqual([]);
       console.log(`${kills} kills`);
     } finally {
       await standIn.close();
       await t.cleanup();
     }
   }, 240_000);
+});
+
+describe('pond run overlapping itself', () => {
+  it('three collects at once on a node whose series do not exist yet all exit 0, storing every reading once', async () => {
+    const t = await tempDir('pond-run-overlap-');
+    const standIn = await HydroVuStandIn.start({
+      clientId: ENV.HV_CLI_ID,
+      clientSecret: ENV.HV_CLI_SECRET,
+      pageTimes: 40,
+      devices: [device(21, 'north', 600), device(22, 'south', 400)],
+    });
+    try {
+      const p = bound(t.pond);
+      await p.ok('init', '--birthplace', 'overlap');
+      await writeText(join(t.dir, 'hv.yaml'), config(standIn.url));
+      const mk = await runPond(
+        ['--pond', t.pond, 'mknod', 'hydrovu', '/hv', '--config-path', join(t.dir, 'hv.yaml')],
+        { env: ENV },
+      );
+      expect(mk.code).toBe(0);
+      // Slow pages: each run is still fetching when another commits.
+      standIn.pageDelayMs = 15;
+      const runs = await Promise.all(
+        [0, 1, 2].map((i) =>
+          new Promise((r) => setTimeout(r, i * 120)).then(() =>
+            runPond(['--pond', t.pond, 'run', '/hv'], { env: ENV }),
+          ),
+        ),
+      );
+      for (const r of runs) expect(r.code, r.stderr).toBe(0);
+      expect(runs.filter((r) => r.stdout.includes('nothing new')).length).toBeGreaterThan(0);
+      for (const [id, name, count] of [
+        [21, 'north', 600],
+        [22, 'south', 400],
+      ] as const) {
+        const out = await p.ok(
+          'cat',
+          `/hydrovu/devices/${id}/${name}_active.series`,
+          '--format',
+          'csv',
+          '--sql',
+          'SELECT count(*) AS n, count(DISTINCT timestamp) AS d FROM source',
+        );
+        expect(out).toBe(`n,d\n${count},${count}\n`);
+      }
+      expect((await p.run('fsck')).code).toBe(0);
+    } finally {
+      await standIn.close();
+      await t.cleanup();
+    }
+  }, 120_000);
+});
+
+describe('pond run logfile-ingest', () => {
+  it('sha256sum prints only the checksums, which sha256sum --check --strict accepts; a vanished log exits 1', async () => {
+    const t = await tempDir('pond-run-logs-');
+    try {
+      const p = bound(t.pond);
+      await p.ok('init', '--birthplace', 'logs');
+      const logs = join(t.dir, 'logs');
+      await mkdir(logs);
+      await writeText(join(logs, 'app.log.1'), 'old line\n');
+      await writeText(join(logs, 'app.log'), 'first line\nsecond line\n');
+      await writeText(
+        join(t.dir, 'logs.yaml'),
+        `archived_pattern: ${logs}/app.log.*\nactive_pattern: ${logs}/app.log\npond_path: /logs/app\n`,
+      );
+      await p.ok('mknod', 'logfile-ingest', '/lg', '--config-path', join(t.dir, 'logs.yaml'));
+      expect(await p.ok('run', '/lg')).toMatch(/^\/lg ingest: 32 bytes into 2 files/);
+      const sums = await p.ok('run', '/lg', 'sha256sum');
+      expect(sums).toMatch(/^[0-9a-f]{64} {2}app\.log\n[0-9a-f]{64} {2}app\.log\.1\n$/);
+      await writeText(join(t.dir, 'sums.txt'), sums);
+      const check = spawnSync('sha256sum', ['--check', '--strict', join(t.dir, 'sums.txt')], {
+        cwd: logs,
+        encoding: 'utf8',
+      });
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+
+      await rm(join(logs, 'app.log'));
+      const gone = await p.run('run', '/lg');
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toMatch(/^pond: active file .*app\.log is gone from the host/);
+    } finally {
+      await t.cleanup();
+    }
+  });
 });

@@ -12,7 +12,7 @@ import type { PageBuffer } from './page-buffer.js';
  * - GET v1/locations/{id}/data?startTime=<unix s> -> { locationId, parameters: [{ parameterId,
  *   unitId, customParameter, readings: [{ timestamp, value }] }] }, paged.
  * Paging: a response with more to come carries `x-isi-next-page`; the next request sends that
- * token back as `x-isi-start-page`.
+ * token back as `x-isi-start-page`. An empty `x-isi-next-page` is the last page.
  *
  * Faults: a 401 renews the token once (tokens expire mid-run); 429 (after Retry-After) and 5xx
  * and network failures are retried with doubling waits up to `retries` times, then the request
@@ -72,7 +72,7 @@ export class HydroVuClient {
         page === undefined ? {} : { [START_PAGE]: page },
         'the locations',
       );
-      page = res.headers.get(NEXT_PAGE) ?? undefined;
+      page = nextPage(res);
       const json = await this.json(res, 'the locations');
       if (!Array.isArray(json)) throw badAnswer('the locations', 'not a list');
       for (const l of json as Partial<Location>[]) {
@@ -97,10 +97,11 @@ export class HydroVuClient {
       page === undefined ? {} : { [START_PAGE]: page },
       what,
     );
-    const next = res.headers.get(NEXT_PAGE) ?? undefined;
+    const next = nextPage(res);
     try {
       return { body: await into.read(res), next };
     } catch (e) {
+      if (isPondError(e, ErrorCode.BadInput)) throw e; // a page too long
       throw this.brokeOff(what, e);
     }
   }
@@ -283,6 +284,15 @@ export class HydroVuClient {
       throw badAnswer(what, `not JSON: ${text.slice(0, 100)}`);
     }
   }
+}
+
+/**
+ * The next page's token; an absent or empty header is the last page (as other HydroVu clients
+ * read it: sent back empty, the token would ask for the first page again).
+ */
+function nextPage(res: Response): string | undefined {
+  const token = res.headers.get(NEXT_PAGE)?.trim();
+  return token === undefined || token === '' ? undefined : token;
 }
 
 /** A failed exchange that may be retried (UNAVAILABLE), as a value; anything else is thrown. */

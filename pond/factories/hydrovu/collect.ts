@@ -15,7 +15,7 @@ import { activeSeriesPath, type HydroVuConfig, type HydroVuDevice } from './conf
 import { PageBuffer } from './page-buffer.js';
 import { asOneLine, newestTime, scanPage } from './page-scan.js';
 import { newestStored } from './resume.js';
-import { wideSeries, type WideSeries } from './wide-series.js';
+import { MAX_PAGE_BYTES, wideSeries, type WideSeries } from './wide-series.js';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -24,7 +24,16 @@ interface DeviceBatch {
   device: HydroVuDevice;
   path: string;
   series: WideSeries;
+  /** Readings left out of it (dated too far ahead), named as the device's failure. */
+  leftOut?: string;
 }
+
+/**
+ * A reading dated more than this after the run's start is left out: collection resumes after the
+ * newest reading stored, so one stored from 2100 (a device clock gone wrong) would make every
+ * later run skip each reading before it, silently.
+ */
+const AHEAD_S = 24 * 3600;
 
 /** A device's pages, fetched and waiting to be converted. */
 interface FetchedPages {
@@ -51,6 +60,7 @@ interface FetchedPages {
 export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): Promise<RunResult> {
   const { config: cfg, job } = ctx;
   const client = new HydroVuClient(cfg, fetcher, job);
+  const latestS = Math.floor(Date.now() / 1000) + AHEAD_S;
   // The conversions run on their own one-thread DuckDB (they read and write host files only):
   // each is one small file to one row group, and a second thread doubles DuckDB's CPU for it
   // (a parallel COPY) while the next device's fetch needs that core (bench/hydrovu-collect.ts).
@@ -74,11 +84,13 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
   const blobs = new BlobStore(ctx.pond.layout.blobs);
   const batches: (DeviceBatch | undefined)[] = [];
   const failures: string[] = [];
+  const failedCodes: ErrorCode[] = [];
   const failed = (device: HydroVuDevice, e: unknown) => {
     if (job.signal.aborted || isPondError(e, ErrorCode.Cancelled)) throw cancelled(e);
     // Credentials refused or a bug: every device would fail the same way.
     if (isPondError(e, ErrorCode.BadConfig) || !isPondError(e)) throw e;
     failures.push(`device '${device.name}' (${device.id}): ${e.message}`);
+    failedCodes.push(e.code);
     job.log(`device ${device.name}: failed: ${e.message}`);
   };
   // Where each device resumes, read once for the run (a failure is that device's).
@@ -119,7 +131,12 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
       const f = fetched;
       converting = converting.then(async () => {
         try {
-          batches[i] = await convert(job, session, blobs, f, names);
+          const batch = await convert(job, session, blobs, f, names, latestS);
+          batches[i] = batch;
+          if (batch?.leftOut !== undefined) {
+            failures.push(`device '${device.name}' (${device.id}): ${batch.leftOut}`);
+            failedCodes.push(ErrorCode.BadInput);
+          }
         } catch (e) {
           failed(device, e);
         } finally {
@@ -130,6 +147,17 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
       converting.catch((e: unknown) => (stopped ??= { e }));
     }
     await converting;
+    if (devices.length > 0 && failures.length === devices.length && !batches.some(Boolean)) {
+      // Nothing to write: not "some parts failed, the others were written" (exit 3), but the
+      // run failing, as "try later" when HydroVu only kept failing.
+      throw new PondError(
+        failedCodes.every((c) => c === ErrorCode.Unavailable)
+          ? ErrorCode.Unavailable
+          : ErrorCode.BadInput,
+        `every device failed, nothing was written: ${failures.join('; ')}`,
+        { input: cfg.baseUrl },
+      );
+    }
     job.progress({ done: devices.length, total: devices.length, message: 'writing' });
     const added: AddedFile[] = [];
     const ready = batches.filter((b): b is DeviceBatch => b !== undefined);
@@ -204,11 +232,12 @@ async function fetchPages(
   const file = await blobs.tempPath('.ndjson');
   const files = [file];
   const out = await open(file, 'w');
-  const memory = new PageBuffer();
+  const memory = new PageBuffer(MAX_PAGE_BYTES);
   const pairs = new Map<string, { pid: string; uid: string }>();
   try {
     let readings = 0;
     let next: string | undefined;
+    const tokens = new Set<string>();
     let beforeS: number | undefined;
     try {
       for (let n = 1; ; n++) {
@@ -236,6 +265,16 @@ async function fetchPages(
         job.progress({ done: readings, message: `device ${device.name}: ${readings} readings` });
         next = page.next;
         if (next === undefined) break;
+        // A token seen before would page forever (an empty page's cycle never reaches
+        // max_points_per_run).
+        if (tokens.has(next)) {
+          throw new PondError(
+            ErrorCode.BadInput,
+            `HydroVu sent the next-page token '${next.slice(0, 100)}' again (page ${n}); nothing was written for it`,
+            { input: label },
+          );
+        }
+        tokens.add(next);
         if (readings >= cfg.maxPointsPerRun) {
           // The newest time may have only some of its parameters on this page: the next run
           // fetches it again, from there.
@@ -268,9 +307,11 @@ async function convert(
   blobs: BlobStore,
   f: FetchedPages,
   names: Names,
+  latestS: number,
 ): Promise<DeviceBatch | undefined> {
   const { device, path, stored } = f;
   const out = await blobs.tempPath('.parquet');
+  let leftOut: string | undefined;
   try {
     let series = await wideSeries(session, device, f.files, f.pairs, names, out, {
       afterS: f.afterS,
@@ -285,9 +326,20 @@ async function convert(
         stored,
       });
     }
+    if (series && series.maxUs > latestS * 1e6) {
+      const newest = new Date(series.maxUs / 1000).toISOString();
+      leftOut = `HydroVu sent readings up to ${newest}, more than a day after this machine's clock; they were left out (stored, every later run would resume after them), the others written`;
+      job.log(`device ${device.name}: ${leftOut}`);
+      series = await wideSeries(session, device, f.files, f.pairs, names, out, {
+        afterS: f.afterS,
+        beforeS: Math.min(f.beforeS ?? Infinity, latestS + 1),
+        stored,
+      });
+    }
     if (!series) {
       await rm(out, { force: true });
       job.log(`device ${device.name}: nothing new`);
+      if (leftOut !== undefined) throw new PondError(ErrorCode.BadInput, leftOut, { input: path });
       return undefined;
     }
     if (series.padded.length > 0)
@@ -309,7 +361,7 @@ async function convert(
       }
     }
     job.log(`device ${device.name}: ${series.rows} rows, ${series.columns.length - 1} columns`);
-    return { device, path, series };
+    return leftOut === undefined ? { device, path, series } : { device, path, series, leftOut };
   } catch (e) {
     await rm(out, { force: true });
     throw e;

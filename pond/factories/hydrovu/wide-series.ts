@@ -59,7 +59,7 @@ const PAGE_COLUMNS = `{locationId: 'BIGINT', parameters: 'STRUCT(customParameter
  * for 40 MiB of peak RSS. No setting gives a middle: a smaller limit than 16 MB is not taken (it
  * is raised to the default), and the flush either happens after each device or never.
  */
-const MAX_PAGE_BYTES = 1 << 30;
+export const MAX_PAGE_BYTES = 1 << 30;
 
 /** The quick pass's word for "a time is not one reading a column": run the exact pass. */
 const RECHECK = 'pond: hydrovu: recheck this device exactly';

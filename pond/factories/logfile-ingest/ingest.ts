@@ -1,6 +1,6 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AddedFile } from '../../../shared/collectors.js';
 import { ErrorCode, PondError } from '../../../shared/errors.js';
@@ -11,7 +11,7 @@ import { movePaths } from '../../tinyfs/move.js';
 import type { WD } from '../../tinyfs/wd.js';
 import { BlobStore } from '../../tlogfs/blob-store.js';
 import type { RunContext, RunJob, RunResult } from '../executable.js';
-import { matchHostFiles, type HostFile } from './host-files.js';
+import { changedWhileRead, matchHostFiles, openSeen, type HostFile } from './host-files.js';
 import { firstDifferentPart, mirroredFile, type MirroredFile } from './prefix.js';
 
 export interface LogfileConfig {
@@ -30,6 +30,8 @@ export interface LogfileConfig {
  *   that starts with what the pond holds is that file; the pond's copy gets the bytes it missed
  *   and is renamed to the archive's name (history kept), and the new active file is copied whole.
  *   When no archived file explains the change, the file was rewritten: an error, nothing written;
+ * - the active file the pond holds that is gone from the host (or is no longer a file) must be
+ *   explained by a new archived file the same way (an error otherwise);
  * - an archived file the pond already holds must not have changed (an error otherwise).
  * Sizes are taken once, when the run starts: bytes written later are for the next run.
  */
@@ -46,9 +48,18 @@ export async function ingest(ctx: RunContext<LogfileConfig>): Promise<RunResult>
   const stage = async (f: HostFile, start: number, end: number): Promise<FileContent> => {
     const tmp = await blobs.tempPath();
     staged.push(tmp);
-    if (end > start)
-      await pipeline(createReadStream(f.path, { start, end: end - 1 }), createWriteStream(tmp));
-    else await pipeline(async function* () {}, createWriteStream(tmp));
+    const out = createWriteStream(tmp);
+    if (end > start) {
+      const handle = await openSeen(f, end);
+      try {
+        await pipeline(handle.createReadStream({ start, end: end - 1, autoClose: false }), out);
+      } finally {
+        await handle.close();
+      }
+      // Cut short in place after it was opened: fewer bytes than the run said it stores.
+      if (out.bytesWritten !== end - start)
+        throw changedWhileRead(f, `${out.bytesWritten} of ${end - start} bytes from ${start} read`);
+    } else await pipeline(async function* () {}, out);
     return { hostPath: tmp };
   };
   const report: Report = { added: [], rotated: [], unchanged: 0 };
@@ -61,7 +72,7 @@ export async function ingest(ctx: RunContext<LogfileConfig>): Promise<RunResult>
       for (const f of active) {
         const mine = held.get(f.name);
         if (!mine) continue;
-        const differs = await firstDifferentPart(f.path, f.size, mine);
+        const differs = await firstDifferentPart(f, mine);
         if (!differs) continue;
         const to = await rotatedTo(archived, held, mine);
         if (!to) throw rewritten(cfg, f, mine, differs);
@@ -73,10 +84,9 @@ export async function ingest(ctx: RunContext<LogfileConfig>): Promise<RunResult>
         if (mine.rotatedHere || !isActiveName(cfg, name) || active.some((a) => a.name === name))
           continue;
         const to = await rotatedTo(archived, held, mine);
-        if (!to) {
-          job.log(`${name} is gone from the host; the pond keeps its copy`);
-          continue;
-        }
+        // Deleted, renamed out of both patterns, or made a directory: nothing says where its
+        // bytes went, so a run that went on would report "nothing new" over a lost log.
+        if (!to) throw await vanished(cfg, name, mine);
         // Its successor is copied whole when it comes, as a new node.
         await keepAsArchive(wd, cfg, name, mine, to, held, stage, report, job);
       }
@@ -135,7 +145,7 @@ async function rotatedTo(
 ): Promise<HostFile | undefined> {
   for (const a of archived) {
     if (held.has(a.name)) continue;
-    if (!(await firstDifferentPart(a.path, a.size, mine))) return a;
+    if (!(await firstDifferentPart(a, mine))) return a;
   }
   return undefined;
 }
@@ -150,6 +160,25 @@ function rewritten(
     ErrorCode.BadInput,
     `${f.path} was rewritten: bytes ${differs.offset} to ${differs.offset + differs.size} are not what ${joinPath(cfg.pondPath, f.name)} holds (${mine.size} bytes; the file now has ${f.size}), and no new file of archived_pattern ${cfg.archivedPattern} starts with them; prefix verification failed, nothing was ingested`,
     { input: f.path },
+  );
+}
+
+/** The error for an active file the pond holds that the host no longer has as a file. */
+async function vanished(cfg: LogfileConfig, name: string, mine: MirroredFile): Promise<PondError> {
+  const path = join(dirname(cfg.activePattern), name);
+  const st = await stat(path).catch((e: NodeJS.ErrnoException) => e.code ?? 'unreadable');
+  const found =
+    typeof st === 'string'
+      ? st === 'ENOENT'
+        ? 'is gone from the host (no such file)'
+        : `cannot be read (${st})`
+      : st.isDirectory()
+        ? 'is now a directory'
+        : 'is no longer a regular file';
+  return new PondError(
+    ErrorCode.BadInput,
+    `active file ${path} ${found} and no new file of archived_pattern ${cfg.archivedPattern} starts with the ${mine.size} bytes ${joinPath(cfg.pondPath, name)} holds; nothing was ingested (if it was removed on purpose, rename the pond's copy with pond mv)`,
+    { input: path },
   );
 }
 
@@ -193,7 +222,7 @@ async function checkArchivedUnchanged(f: HostFile, mine: MirroredFile): Promise<
   const differs =
     f.size !== mine.size
       ? { offset: Math.min(f.size, mine.size), size: Math.abs(f.size - mine.size) }
-      : await firstDifferentPart(f.path, f.size, mine);
+      : await firstDifferentPart(f, mine);
   if (differs) {
     throw new PondError(
       ErrorCode.BadInput,

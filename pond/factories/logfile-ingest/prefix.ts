@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { FileVersion } from '../../tinyfs/node.js';
+import { changedWhileRead, openSeen, type HostFile } from './host-files.js';
 
 /** The parts of a mirrored file as the pond holds it: the versions from its last whole one. */
 export interface MirroredFile {
@@ -29,26 +30,43 @@ export function mirroredFile(versions: FileVersion[]): MirroredFile {
  * Returns the first part that differs, or undefined when all match.
  */
 export async function firstDifferentPart(
-  hostPath: string,
-  hostSize: number,
+  host: HostFile,
   held: MirroredFile,
 ): Promise<{ offset: number; size: number } | undefined> {
-  if (hostSize < held.size) {
-    const p = held.parts.find((x) => x.offset + x.size > hostSize) ?? held.parts[0]!;
+  if (host.size < held.size) {
+    const p = held.parts.find((x) => x.offset + x.size > host.size) ?? held.parts[0]!;
     return { offset: p.offset, size: p.size };
   }
-  for (const p of held.parts) {
-    if ((await hashRange(hostPath, p.offset, p.size)) !== p.sha256)
-      return { offset: p.offset, size: p.size };
+  const handle = await openSeen(host, held.size);
+  try {
+    for (const p of held.parts) {
+      if ((await hashRange(host, handle, p.offset, p.size)) !== p.sha256)
+        return { offset: p.offset, size: p.size };
+    }
+    return undefined;
+  } finally {
+    await handle.close();
   }
-  return undefined;
 }
 
-export async function hashRange(path: string, start: number, size: number): Promise<string> {
+async function hashRange(
+  host: HostFile,
+  handle: FileHandle,
+  start: number,
+  size: number,
+): Promise<string> {
   const h = createHash('sha256');
+  let read = 0;
   if (size > 0) {
-    for await (const chunk of createReadStream(path, { start, end: start + size - 1 }))
+    for await (const chunk of handle.createReadStream({
+      start,
+      end: start + size - 1,
+      autoClose: false,
+    })) {
       h.update(chunk as Buffer);
+      read += (chunk as Buffer).length;
+    }
   }
+  if (read !== size) throw changedWhileRead(host, `${read} of ${size} bytes from ${start} read`);
   return h.digest('hex');
 }

@@ -190,3 +190,105 @@ describe('collectors in the app', () => {
     }
   });
 });
+
+describe('collectors in the app, pressed hard', () => {
+  /** Pier's readings in the pond: all, and distinct times (a duplicate makes them differ). */
+  const stored = async () => {
+    const { openPond } = await import('../open-pond.js');
+    const pond = await openPond(pondDir, { registry: defaultRegistry() });
+    try {
+      return await pond.read(async (txn) => {
+        const path = '/hydrovu/devices/7/pier_active.series';
+        const { nodeRelation } = await import('../../query/node-relation.js');
+        const found = await (await txn.wd()).lookup(path).catch(() => undefined);
+        if (!found?.found) return { n: 0, d: 0 };
+        const node = await (await txn.wd()).getFile(path);
+        const relation = await nodeRelation(node, path, { txn, expanding: [] });
+        const r = await txn.session.all(
+          `SELECT count(*)::DOUBLE AS n, count(DISTINCT timestamp)::DOUBLE AS d FROM (${relation})`,
+        );
+        return r[0] as { n: number; d: number };
+      });
+    } finally {
+      await pond.close();
+    }
+  };
+  const staged = async () => {
+    const { readdir } = await import('node:fs/promises');
+    const { STAGING_DIR } = await import('../../tlogfs/staging.js');
+    const root = join(pondDir, 'data', '_large_files', STAGING_DIR);
+    const out: string[] = [];
+    for (const d of await readdir(root).catch(() => [] as string[]))
+      for (const f of await readdir(join(root, d)).catch(() => [] as string[])) out.push(f);
+    return out;
+  };
+
+  it('Cancel at any point either writes nothing or lets the commit finish; nothing is left behind', async () => {
+    const svc = service(s.appData);
+    standIn.pageDelayMs = 20;
+    try {
+      const pond = await svc.openPath(pondDir);
+      let count = (await stored()).n;
+      const outcomes: string[] = [];
+      for (const ms of [0, 5, 30, 80, 150, 170, 190, 210, 230, 250, 400]) {
+        count += 200;
+        standIn.options.devices[0]!.count = count;
+        const before = (await svc.history({ pond: pond.handle, limit: 1 }))[0]!.txn;
+        const job = await svc.runCollector({ pond: pond.handle, path: '/system/etc/20-hydrovu' });
+        await new Promise((r) => setTimeout(r, ms));
+        await svc.cancelJob(job.id).catch(() => undefined); // it may have ended already
+        const done = await svc.jobRunner.wait(job.id);
+        const after = (await svc.history({ pond: pond.handle, limit: 1 }))[0]!.txn;
+        const last = (await svc.collectors(pond.handle))[0]!.lastRun!;
+        outcomes.push(`${ms} ms: ${done.state}`);
+        if (done.state === 'cancelled') {
+          expect(after, `${ms} ms`).toBe(before);
+          expect(last.state, `${ms} ms`).toBe('cancelled');
+          // The next run collects what the cancelled one did not store.
+          const again = await svc.runCollector({
+            pond: pond.handle,
+            path: '/system/etc/20-hydrovu',
+          });
+          expect((await svc.jobRunner.wait(again.id)).state).toBe('done');
+        } else {
+          expect(done.state, `${ms} ms`).toBe('done');
+          expect(after, `${ms} ms`).toBe(before + 1);
+        }
+        expect(await stored(), `${ms} ms`).toEqual({ n: count, d: count });
+        expect(await staged(), `${ms} ms`).toEqual([]);
+      }
+      expect(
+        outcomes.filter((o) => o.endsWith('cancelled')).length,
+        outcomes.join(', '),
+      ).toBeGreaterThan(2);
+    } finally {
+      standIn.pageDelayMs = 0;
+      await svc.close();
+    }
+  });
+
+  it('Run now twice quickly: both runs end, every reading is stored once', async () => {
+    const svc = service(s.appData);
+    standIn.pageDelayMs = 10;
+    try {
+      const pond = await svc.openPath(pondDir);
+      const count = (await stored()).n + 300;
+      standIn.options.devices[0]!.count = count;
+      const jobs = [
+        await svc.runCollector({ pond: pond.handle, path: '/system/etc/20-hydrovu' }),
+        await svc.runCollector({ pond: pond.handle, path: '/system/etc/20-hydrovu' }),
+      ];
+      const done = await Promise.all(jobs.map((j) => svc.jobRunner.wait(j.id)));
+      expect(done.map((d) => d.state)).toEqual(['done', 'done']);
+      expect(done.map((d) => (d.result as RunRecord).state).sort()).toEqual([
+        'added',
+        'nothing-new',
+      ]);
+      expect(await stored()).toEqual({ n: count, d: count });
+      expect(await staged()).toEqual([]);
+    } finally {
+      standIn.pageDelayMs = 0;
+      await svc.close();
+    }
+  });
+});

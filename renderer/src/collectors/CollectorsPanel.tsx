@@ -48,7 +48,7 @@ export function CollectorsPanel({ pond }: { pond: string }) {
     void reload();
   }, [ended]);
 
-  const run = (path: string, command: string) =>
+  const run = (path: string, command: string): Promise<void> =>
     client.runCollector({ pond, path, command }).then(
       (job) => setJobOf((m) => ({ ...m, [path]: job.id })),
       (e: unknown) => setError(toErrorInfo(e)),
@@ -80,7 +80,7 @@ export function CollectorsPanel({ pond }: { pond: string }) {
             key={c.path}
             collector={c}
             job={jobOf[c.path] ? jobs[jobOf[c.path]!] : undefined}
-            onRun={(command) => void run(c.path, command)}
+            onRun={(command) => run(c.path, command)}
           />
         ))
       )}
@@ -95,9 +95,11 @@ function Collector({
 }: {
   collector: CollectorInfo;
   job: JobInfo | undefined;
-  onRun(command: string): void;
+  onRun(command: string): Promise<void>;
 }) {
   const client = useClient();
+  // From the click until the server names the job: a second click would start a second run.
+  const [starting, setStarting] = useState(false);
   const runnable = c.commands.filter((x) => x.writes);
   const [command, setCommand] = useState(runnable[0]?.name ?? '');
   const [error, setError] = useState<ErrorInfo>();
@@ -134,7 +136,14 @@ function Collector({
               Cancel
             </button>
           ) : (
-            <button onClick={() => onRun(command)} aria-label={`Run ${c.path} now`}>
+            <button
+              disabled={starting}
+              onClick={() => {
+                setStarting(true);
+                void onRun(command).finally(() => setStarting(false));
+              }}
+              aria-label={`Run ${c.path} now`}
+            >
               Run now
             </button>
           )}
