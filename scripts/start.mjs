@@ -49,15 +49,20 @@ function run(command, commandArgs, what) {
 }
 
 // 1. The engine, the CLI and the Electron shell (tsc is incremental, so a rebuild is quick).
-const built = newest(['dist/.tsbuildinfo', 'dist/electron/main.js']);
+// The older of tsc's output and the CLI's bundle (bin/pond.js runs the bundle; 0 when missing).
+const built = Math.min(
+  newest(['dist/.tsbuildinfo', 'dist/electron/main.js']),
+  newest(['dist/bundle/cli/main.js']),
+);
 const sources = newest(['pond', 'shared', 'electron', 'bench', 'tsconfig.json']);
 if (!existsSync(join(root, 'dist/electron/main.js')) || sources > built) {
-  console.log('npm start: building (tsc)…');
+  console.log('npm start: building (tsc, then the CLI bundle that bin/pond.js runs)…');
   run(
     process.execPath,
     [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
     'the build',
   );
+  run(process.execPath, [join(root, 'scripts/bundle-cli.mjs')], 'the CLI bundle');
 }
 
 // 2. The renderer bundle, unless one is given.

@@ -3,7 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 
-/** Where `vite build` puts the renderer: dist/renderer (this file runs from dist/pond/serve). */
+/**
+ * Where `vite build` puts the renderer: dist/renderer. This file runs from dist/pond/serve (tsc)
+ * or from the CLI's bundle in dist/bundle/cli (scripts/bundle-cli.mjs): both two levels below.
+ */
 export function rendererBundleDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
 }
