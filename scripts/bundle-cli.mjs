@@ -7,8 +7,10 @@
  *
  * - Code splitting: each command's module, loaded lazily by pond/cli/command-list.ts, stays a
  *   lazy chunk, so `--help` or `list` load no more than they did.
- * - External: DuckDB (a native binding, loaded through `require` by pond/duckdb/node-api.ts) and
- *   the AWS SDK (hundreds of modules that only the S3 remote loads).
+ * - External: the AWS SDK (hundreds of modules that only the S3 remote loads) and DuckDB, which
+ *   pond/duckdb/node-api.ts loads through `require`: its JavaScript (@duckdb/node-api, over a
+ *   hundred CommonJS files) is bundled apart into one file beside the chunks, which that module
+ *   requires instead (POND_BUNDLED_DUCKDB); the native binding stays the installed package.
  * - Every chunk sits in one folder two levels below dist/, as tsc's dist/pond/<layer>/ files do,
  *   so a module that finds files from its own `import.meta.url` (the renderer's bundle in
  *   dist/renderer, the package.json) finds them from the bundle too.
@@ -25,6 +27,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(root, 'dist', 'bundle', 'cli');
+/** @duckdb/node-api's JavaScript as one CommonJS file; its native binding stays a package. */
+const DUCKDB_FILE = 'duckdb-node-api.cjs';
 
 // A stale chunk of an earlier build must not linger beside the new ones.
 rmSync(OUT_DIR, { recursive: true, force: true });
@@ -39,9 +43,21 @@ await build({
   target: 'node20.19',
   packages: 'bundle',
   external: ['@duckdb/*', '@aws-sdk/*', '@smithy/*'],
+  define: { POND_BUNDLED_DUCKDB: JSON.stringify(`./${DUCKDB_FILE}`) },
   sourcemap: true,
   banner: {
     js: "import { createRequire as __pondCreateRequire } from 'node:module'; const require = __pondCreateRequire(import.meta.url);",
   },
+  logLevel: 'warning',
+});
+await build({
+  absWorkingDir: root,
+  entryPoints: ['@duckdb/node-api'],
+  outfile: join(OUT_DIR, DUCKDB_FILE),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  external: ['@duckdb/node-bindings'],
   logLevel: 'warning',
 });

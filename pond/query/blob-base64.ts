@@ -1,10 +1,5 @@
-import {
-  DuckDBBlobValue,
-  DuckDBTypeId,
-  JsonDuckDBValueConverter,
-  type DuckDBValueConverter,
-  type Json,
-} from '@duckdb/node-api';
+import type { DuckDBValueConverter, Json } from '@duckdb/node-api';
+import { duckdbNodeApi } from '../duckdb/node-api.js';
 
 /**
  * DuckDB's JSON conversion with BLOB values as base64 text, at any depth (a BLOB in a LIST or
@@ -13,6 +8,7 @@ import {
  * (`from_base64(...)` in DuckDB, `base64 -d`, `Buffer.from(s, 'base64')`).
  */
 export const jsonWithBase64Blobs: DuckDBValueConverter<Json> = (value, type, converter) => {
+  const { DuckDBBlobValue, DuckDBTypeId, JsonDuckDBValueConverter } = duckdbNodeApi();
   if (type.typeId === DuckDBTypeId.BLOB && value instanceof DuckDBBlobValue)
     return Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength).toString(
       'base64',

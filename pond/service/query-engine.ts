@@ -1,11 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DuckDBConnection,
-  DuckDBInstance,
-  StatementType,
-  type DuckDBPreparedStatement,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { duckdbNodeApi } from '../duckdb/node-api.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import { queryError } from '../query/run-query.js';
 import { PROGRESS_SETTINGS } from '../duckdb/query-progress.js';
@@ -47,7 +43,7 @@ export class QueryEngine {
     threads?: number;
   }): Promise<QueryEngine> {
     await mkdir(options.tempDir, { recursive: true });
-    const instance = await DuckDBInstance.create(':memory:');
+    const instance = await duckdbNodeApi().DuckDBInstance.create(':memory:');
     const setup = await instance.connect();
     const jobs: DuckDBConnection[] = [];
     try {
@@ -167,7 +163,7 @@ export class QueryEngine {
       throw queryError(e, sql);
     }
     try {
-      if (prepared.statementType !== StatementType.SELECT) {
+      if (prepared.statementType !== duckdbNodeApi().StatementType.SELECT) {
         throw new PondError(ErrorCode.SqlError, 'only SELECT queries can be run here', {
           input: sql,
         });
