@@ -3,7 +3,7 @@
  * server on a free port, real HTTP and WebSocket, a real CLI process committing beside it.
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { request, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,26 @@ function post(
     // A server that refuses before reading may close while the body is still going out.
     req.on('error', (e) => reject(e));
     req.end(body);
+  });
+}
+
+/** A POST whose body `send` writes as it likes (part of it, slowly); resolves with the answer. */
+function postStreaming(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  send: (req: ClientRequest) => void,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, ...(decodeWire(text) as object) }),
+      );
+    });
+    req.on('error', reject);
+    send(req);
   });
 }
 
@@ -194,6 +214,66 @@ describe('pond serve: uploads for the import wizard', () => {
     await expect.poll(() => staged(), { timeout: 10_000 }).toEqual([]);
     // The server still answers.
     expect((await api('openPonds', undefined)).status).toBe(200);
+  });
+
+  it('cuts off an upload that stops arriving with 408, and removes what it sent, but not a slow one', async () => {
+    const idleMs = 600;
+    const strict = await startServer({
+      service: svc,
+      staticDir: join(dir, 'bundle'),
+      host: '127.0.0.1',
+      port: 0,
+      bodyIdleMs: idleMs,
+    });
+    try {
+      // A Content-Length larger than the body: the client sends part of it and waits.
+      const stalled = await postStreaming(
+        strict.port,
+        uploadPath('stalled.csv'),
+        { ...auth(), Authorization: `Bearer ${strict.token}`, 'Content-Length': '1000' },
+        (req) => req.write('ts,v\n'),
+      );
+      expect(stalled.status).toBe(408);
+      expect(stalled.error?.message).toMatch(/the upload of stalled\.csv stopped: nothing arrived/);
+      await expect.poll(() => staged(), { timeout: 10_000 }).toEqual([]);
+
+      // A slow upload that keeps sending takes longer than the idle limit, and is taken whole.
+      const slow = await postStreaming(
+        strict.port,
+        uploadPath('slow.csv'),
+        { ...auth(), Authorization: `Bearer ${strict.token}`, 'Content-Length': '60' },
+        (req) => {
+          let sent = 0;
+          const tick = setInterval(() => {
+            req.write('v\n1234567\n');
+            if ((sent += 10) === 60) {
+              clearInterval(tick);
+              req.end();
+            }
+          }, idleMs / 3);
+        },
+      );
+      expect(slow.status, JSON.stringify(slow.error)).toBe(200);
+      expect(slow.value).toMatchObject({ name: 'slow.csv', size: 60 });
+      await svc.releaseImportSources([(slow.value as ImportSource).id]);
+
+      // An API call whose body stops arriving.
+      const call = await postStreaming(
+        strict.port,
+        '/api/openPonds',
+        {
+          Authorization: `Bearer ${strict.token}`,
+          'Content-Type': 'application/json',
+          'Content-Length': '100',
+        },
+        (req) => req.write('{"arg"'),
+      );
+      expect(call.status).toBe(408);
+      expect(call.error?.message).toContain('the body stopped arriving');
+      expect(await staged()).toEqual([]);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('pushes commits of other processes over the WebSocket, and removes uploads when it stops', async () => {
