@@ -144,7 +144,7 @@ export class PondRegistry {
   private async register(pond: Pond): Promise<OpenPond> {
     let engine: QueryEngine;
     try {
-      engine = await QueryEngine.open(pondReadable(pond.layout));
+      engine = await QueryEngine.open(await pondReadable(pond.layout));
     } catch (e) {
       await pond.close();
       throw e;

@@ -333,6 +333,10 @@ describe('pond serve --max-upload', () => {
     expect(await staged()).toHaveLength(1);
     expect(await served.stop('SIGTERM')).toBe(0);
     expect(await staged()).toEqual([]);
+    // The servers (this one and the test's own) left nothing fsck calls foreign.
+    const fsck = await runPond(['--pond', pondDir, 'fsck']);
+    expect(fsck.stdout).not.toContain('foreign');
+    expect(fsck.code, fsck.stdout).toBe(0);
   });
 });
 
@@ -380,7 +384,9 @@ describe('pond serve killed with a staged conversion', () => {
     expect(m.code, m.stderr).toBe(0);
     expect(m.stdout).toMatch(/1 staging folders/);
     expect(await readdir(folder)).toEqual([]);
+    // Nothing of the server's is left, DuckDB's spill folder included (fsck: no foreign entry).
     const fsck = await runPond(['--pond', pondKilled, 'fsck']);
-    expect(fsck.stdout.trim().split('\n').pop()).toMatch(/^OK/);
+    expect(fsck.stdout.trim().split('\n').pop()).toBe('OK');
+    expect(fsck.stdout).not.toContain('foreign');
   });
 });
