@@ -169,7 +169,12 @@ export class LocalPondService implements PondService {
 
   constructor(private readonly options: PondServiceOptions) {
     this.registry = options.registry ?? defaultRegistry();
-    this.ponds = new PondRegistry({ registry: this.registry, afterCommit: this.afterCommit });
+    this.ponds = new PondRegistry({
+      registry: this.registry,
+      afterCommit: this.afterCommit,
+      // A pond closing under a running job (its tab closed it, or went away) cancels the job.
+      beforeClose: (handle) => this.jobRunner.stopPond(handle),
+    });
     this.recent = RecentPonds.in(options.appData);
     this.queryTimeLimitMs = options.queryTimeLimitMs ?? DEFAULT_QUERY_TIME_LIMIT_MS;
     this.queries = new QueryRuns(
