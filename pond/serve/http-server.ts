@@ -18,6 +18,7 @@ import { HostCheck } from './host-check.js';
 import { serveDownload, type DownloadSource } from './downloads.js';
 import { JobSocket } from './job-socket.js';
 import { BODY_IDLE_MS, serveUpload, type UploadTarget } from './uploads.js';
+import { continueIfExpected } from './expect-continue.js';
 import { contentSecurityPolicy, setBaseHeaders } from './security-headers.js';
 import { bundleFile, sendFile } from './static-files.js';
 
@@ -68,12 +69,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const idleMs = options.bodyIdleMs ?? BODY_IDLE_MS;
   // No limit on a whole request (Node's default cuts any request off after 5 minutes, a large
   // upload included): a body that stops arriving is cut off after idleMs instead.
-  const server = createServer({ requestTimeout: 0 }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) reply(res, 500, { ok: false, error: toErrorInfo(e) });
       else res.destroy();
     });
-  });
+  };
+  const server = createServer({ requestTimeout: 0 }, onRequest);
+  // The 100 Continue goes out once the request passed its checks (expect-continue.ts).
+  server.on('checkContinue', onRequest);
   const sockets = new JobSocket(options.service);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -156,6 +160,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ),
       );
     }
+    continueIfExpected(req, res);
     const body = await readBody(req, idleMs);
     if (body === 'stalled') {
       res.setHeader('Connection', 'close');

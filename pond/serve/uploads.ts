@@ -4,6 +4,7 @@ import type { ImportSource } from '../../shared/app-import.js';
 import { ErrorCode, PondError, toErrorInfo } from '../../shared/errors.js';
 import type { WireResponse } from '../../shared/wire.js';
 import type { TokenCheck } from './auth.js';
+import { continueIfExpected } from './expect-continue.js';
 
 /**
  * How long an upload (or an API call's body) may go without a byte arriving before it is cut
@@ -96,6 +97,7 @@ export async function serveUpload(
       `the upload of ${name} stopped: nothing arrived for ${idleMs / 1000} s of its ${length} bytes, so it was cut off (upload it again)`,
     );
   });
+  continueIfExpected(req, res);
   try {
     const source = await target
       .receiveUpload(pond, name, Number(length), req, gone.signal)

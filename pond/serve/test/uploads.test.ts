@@ -195,6 +195,53 @@ describe('pond serve: uploads for the import wizard', () => {
     expect(await staged()).toEqual([]);
   });
 
+  it('answers Expect: 100-continue only for an upload it takes, refusing others before their body', async () => {
+    /** POSTs with `Expect: 100-continue`, sending the body only when the server says continue. */
+    const expecting = (path: string, headers: Record<string, string>, body: Buffer) =>
+      new Promise<Answer & { continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            method: 'POST',
+            path,
+            headers: { ...headers, Expect: '100-continue', 'Content-Length': body.length },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, continued, ...(decodeWire(text) as object) }),
+            );
+          },
+        );
+        req.on('continue', () => {
+          continued = true;
+          req.end(body);
+        });
+        req.on('error', reject);
+      });
+    const tooLarge = await expecting(uploadPath('huge.csv'), auth(), Buffer.alloc(LIMIT + 1));
+    expect(tooLarge).toMatchObject({ status: 413, continued: false });
+    const noToken = await expecting(
+      uploadPath('a.csv'),
+      { 'Content-Type': 'application/octet-stream' },
+      Buffer.from('a\n1\n'),
+    );
+    expect(noToken).toMatchObject({ status: 401, continued: false });
+    const taken = await expecting(uploadPath('fits.csv'), auth(), Buffer.from('a\n1\n'));
+    expect(taken).toMatchObject({ status: 200, continued: true, value: { size: 4 } });
+    await svc.releaseImportSources([(taken.value as ImportSource).id]);
+    const call = await expecting(
+      '/api/openPonds',
+      { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      Buffer.from('{}'),
+    );
+    expect(call).toMatchObject({ status: 200, continued: true, ok: true });
+    expect(await staged()).toEqual([]);
+  });
+
   it('removes what a client that goes away mid-upload sent', async () => {
     await new Promise<void>((resolve) => {
       const req = request({
