@@ -67,14 +67,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // Made once listening (the system may pick the port); no request is handled before.
   const allowed: { hosts?: HostCheck } = {};
   const idleMs = options.bodyIdleMs ?? BODY_IDLE_MS;
-  // No limit on a whole request (Node's default cuts any request off after 5 minutes, a large
-  // upload included): a body that stops arriving is cut off after idleMs instead.
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) reply(res, 500, { ok: false, error: toErrorInfo(e) });
       else res.destroy();
     });
   };
+  // No limit on a whole request (Node's default cuts any request off after 5 minutes, a large
+  // upload included): a body that stops arriving is cut off after idleMs instead.
   const server = createServer({ requestTimeout: 0 }, onRequest);
   // The 100 Continue goes out once the request passed its checks (expect-continue.ts).
   server.on('checkContinue', onRequest);
