@@ -82,6 +82,7 @@ import { JobRunner } from './jobs.js';
 import { nodeDetails } from './node-details.js';
 import { factoryInfos } from './factory-info.js';
 import { checkNode } from './node-check.js';
+import { refuseHostReads } from './app-draft-reads.js';
 import { createPond } from './open-pond.js';
 import { columnProfiles } from './column-profile.js';
 import { dataContent } from './data-content.js';
@@ -511,7 +512,9 @@ export class LocalPondService implements PondService {
   }
 
   async saveNode(req: SaveNodeRequest): Promise<JobInfo> {
-    return this.edits.saveNode(this.ponds.get(req.pond), req.draft);
+    const open = this.ponds.get(req.pond);
+    await refuseHostReads(open, req.draft);
+    return this.edits.saveNode(open, req.draft);
   }
 
   async downsampledViews(req: NodeRequest, context: CallContext = {}): Promise<DownsampledView[]> {
