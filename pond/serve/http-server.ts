@@ -74,8 +74,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   };
   // No limit on a whole request (Node's default cuts any request off after 5 minutes, a large
-  // upload included): a body that stops arriving is cut off after idleMs instead.
-  const server = createServer({ requestTimeout: 0 }, onRequest);
+  // upload included): a body that stops arriving is cut off after idleMs instead. Headers still
+  // have idleMs to arrive (Node's default follows requestTimeout, and 0 would turn it off).
+  const server = createServer(
+    {
+      requestTimeout: 0,
+      headersTimeout: idleMs,
+      connectionsCheckingInterval: Math.min(30_000, idleMs),
+    },
+    onRequest,
+  );
   // The 100 Continue goes out once the request passed its checks (expect-continue.ts).
   server.on('checkContinue', onRequest);
   const sockets = new JobSocket(options.service);

@@ -4,6 +4,7 @@
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { request, type ClientRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -318,6 +319,19 @@ describe('pond serve: uploads for the import wizard', () => {
       expect(call.status).toBe(408);
       expect(call.error?.message).toContain('the body stopped arriving');
       expect(await staged()).toEqual([]);
+
+      // Headers that stop arriving (slowloris) are cut off too.
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = connect(strict.port, '127.0.0.1', () =>
+          socket.write(`POST /api/openPonds HTTP/1.1\r\nHost: 127.0.0.1:${strict.port}\r\n`),
+        );
+        socket.on('data', (d: Buffer) => (text += d.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+        setTimeout(() => resolve('still open after 10 s'), 10_000).unref();
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     } finally {
       await strict.close();
     }
