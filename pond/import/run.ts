@@ -83,8 +83,10 @@ export async function prepareImport(
   const blobs = new BlobStore(pond.layout.blobs);
   const advice = options.advice ?? COPY_FLAGS;
   const items: PreparedImport['items'] = [];
+  /** Every conversion made or taken, whether or not it became an item. */
+  const made: Converted[] = [];
   const cleanup = async () => {
-    for (const x of items) if (x.converted) await discardConverted(x.converted);
+    for (const c of made) await discardConverted(c);
     for (const staged of options.staged?.values() ?? []) await discardStaged(staged);
   };
   const total = plans.reduce((n, p) => n + p.size, 0);
@@ -106,7 +108,11 @@ export async function prepareImport(
         const staged = options.staged?.get(plan);
         const reused = staged && (await reuseStaged(staged, plan));
         if (reused) checkConverted(reused, plan, labelOf(plan), advice);
+        // A cancel since the progress above: the interrupt had no query to stop, so do not start one.
+        if (!reused) options.job?.checkCancelled();
         const converted = reused || (await convertPlan(session, plan, blobs, advice, options.job));
+        // The cleanup's from here, whatever comes next (a cancel makes the progress below throw).
+        made.push(converted);
         if (converted.temp) converted.sha256 = await BlobStore.seal(converted.file);
         options.job?.progress({
           done: done + plan.size,

@@ -17,7 +17,8 @@ import { newToken, TokenCheck } from './auth.js';
 import { HostCheck } from './host-check.js';
 import { serveDownload, type DownloadSource } from './downloads.js';
 import { JobSocket } from './job-socket.js';
-import { serveUpload, type UploadTarget } from './uploads.js';
+import { BODY_IDLE_MS, serveUpload, type UploadTarget } from './uploads.js';
+import { continueIfExpected } from './expect-continue.js';
 import { contentSecurityPolicy, setBaseHeaders } from './security-headers.js';
 import { bundleFile, sendFile } from './static-files.js';
 
@@ -38,6 +39,8 @@ export interface ServeOptions {
   port: number;
   /** The per-run token; a fresh random one when absent. */
   token?: string;
+  /** How long a request body may stall before it is cut off (BODY_IDLE_MS when absent). */
+  bodyIdleMs?: number;
 }
 
 export interface RunningServer {
@@ -63,12 +66,26 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const check = new TokenCheck(token);
   // Made once listening (the system may pick the port); no request is handled before.
   const allowed: { hosts?: HostCheck } = {};
-  const server = createServer((req, res) => {
+  const idleMs = options.bodyIdleMs ?? BODY_IDLE_MS;
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) reply(res, 500, { ok: false, error: toErrorInfo(e) });
       else res.destroy();
     });
-  });
+  };
+  // No limit on a whole request (Node's default cuts any request off after 5 minutes, a large
+  // upload included): a body that stops arriving is cut off after idleMs instead. Headers still
+  // have idleMs to arrive (Node's default follows requestTimeout, and 0 would turn it off).
+  const server = createServer(
+    {
+      requestTimeout: 0,
+      headersTimeout: idleMs,
+      connectionsCheckingInterval: Math.min(30_000, idleMs),
+    },
+    onRequest,
+  );
+  // The 100 Continue goes out once the request passed its checks (expect-continue.ts).
+  server.on('checkContinue', onRequest);
   const sockets = new JobSocket(options.service);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -90,7 +107,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           failure(ErrorCode.Unauthorized, allowed.hosts!.explain('Origin', req.headers.origin)),
         );
       }
-      return serveUpload(req, res, url, options.service, check);
+      return serveUpload(req, res, url, options.service, check, idleMs);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
@@ -151,7 +168,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ),
       );
     }
-    const body = await readBody(req);
+    continueIfExpected(req, res);
+    const body = await readBody(req, idleMs);
+    if (body === 'stalled') {
+      res.setHeader('Connection', 'close');
+      return reply(
+        res,
+        408,
+        failure(
+          ErrorCode.InvalidArgument,
+          `the body stopped arriving: nothing came for ${idleMs / 1000} s, so the call was cut off`,
+        ),
+      );
+    }
     if (body === undefined) {
       res.setHeader('Connection', 'close');
       return reply(
@@ -297,12 +326,14 @@ function text(res: ServerResponse, status: number, message: string): void {
 }
 
 /**
- * The body as text, or undefined as soon as it is larger than MAX_BODY. The rest of an oversized
- * body is read and dropped rather than the socket destroyed (leaving a `for await` early would
- * destroy it), so the client gets the 413 instead of a connection reset.
+ * The body as text, or undefined as soon as it is larger than MAX_BODY, or 'stalled' when no
+ * byte came for `idleMs`. The rest of an oversized body is read and dropped rather than the
+ * socket destroyed (leaving a `for await` early would destroy it), so the client gets the 413
+ * instead of a connection reset.
  */
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
+function readBody(req: IncomingMessage, idleMs: number): Promise<string | undefined | 'stalled'> {
+  const body = new Promise<string | undefined | 'stalled'>((resolve, reject) => {
+    req.setTimeout(idleMs, () => resolve('stalled'));
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -321,4 +352,6 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
       if (!req.complete) reject(new Error('the client went away while sending the body'));
     });
   });
+  // The socket may carry the next request (keep-alive): no idle limit on it.
+  return body.finally(() => req.setTimeout(0));
 }

@@ -4,6 +4,15 @@ import type { ImportSource } from '../../shared/app-import.js';
 import { ErrorCode, PondError, toErrorInfo } from '../../shared/errors.js';
 import type { WireResponse } from '../../shared/wire.js';
 import type { TokenCheck } from './auth.js';
+import { continueIfExpected } from './expect-continue.js';
+
+/**
+ * How long an upload (or an API call's body) may go without a byte arriving before it is cut
+ * off with 408: the whole upload may take as long as it needs (a 4 GiB file through an SSH
+ * tunnel), but a client that stops sending, or whose Content-Length is larger than its body,
+ * must not hold its staged file and its connection forever.
+ */
+export const BODY_IDLE_MS = 60_000;
 
 /** What the upload route needs of the service. */
 export interface UploadTarget {
@@ -23,8 +32,8 @@ export interface UploadTarget {
  * as the body, streamed to disk by the service (memory stays bounded however large the file).
  * Authorised by the Bearer token only (as API calls: a page of another site cannot add the
  * header); the caller has checked Host and Origin. `Content-Length` is required and checked
- * against the service's limit before a byte is read; a client that goes away mid-upload leaves
- * nothing behind.
+ * against the service's limit before a byte is read; a client that goes away mid-upload, or
+ * sends nothing for `idleMs`, leaves nothing behind.
  */
 export async function serveUpload(
   req: IncomingMessage,
@@ -32,6 +41,7 @@ export async function serveUpload(
   url: URL,
   target: UploadTarget,
   check: TokenCheck,
+  idleMs = BODY_IDLE_MS,
 ): Promise<void> {
   res.setHeader('Cache-Control', 'no-store');
   const refuse = (status: number, code: ErrorCode, message: string) => {
@@ -76,10 +86,26 @@ export async function serveUpload(
   req.on('close', () => {
     if (!req.complete) gone.abort();
   });
+  // A stalled client is answered first, then cut off (the abort destroys the socket).
+  let stalled = false;
+  req.setTimeout(idleMs, () => {
+    stalled = true;
+    res.once('finish', () => gone.abort());
+    refuse(
+      408,
+      ErrorCode.BadInput,
+      `the upload of ${name} stopped: nothing arrived for ${idleMs / 1000} s of its ${length} bytes, so it was cut off (upload it again)`,
+    );
+  });
+  continueIfExpected(req, res);
   try {
-    const source = await target.receiveUpload(pond, name, Number(length), req, gone.signal);
+    const source = await target
+      .receiveUpload(pond, name, Number(length), req, gone.signal)
+      // The socket may carry the next request (keep-alive): no idle limit on it.
+      .finally(() => req.setTimeout(0));
     reply(res, 200, { ok: true, value: source });
   } catch (e) {
+    if (stalled) return;
     if (gone.signal.aborted) return void res.destroy();
     const error = toErrorInfo(e);
     // A refusal before the body was read: the client may still be sending it.

@@ -102,7 +102,13 @@ export class ExportService {
   /** The dry run, as a job (it counts rows, which may take a while), awaited. */
   async plan(open: OpenPond, req: ExportRunRequest): Promise<ExportPlan> {
     const request = await this.request(req);
-    const started = this.jobs.start('export dry run', (job) => planExport(open.pond, request, job));
+    const started = this.jobs.start(
+      'export dry run',
+      (job) => planExport(open.pond, request, job),
+      {
+        uses: open.handle,
+      },
+    );
     const done = await this.jobs.wait(started.id);
     if (done.state !== 'done') throw fromErrorInfo(done.error!);
     return {
@@ -116,22 +122,26 @@ export class ExportService {
     const request = await this.request(req);
     const command = commandLine({ ...req.settings, dir: request.outDir });
     let id = '';
-    const info = this.jobs.start('export', async (job) => {
-      const r = await runExport(open.pond, request, job);
-      const summary = exportSummary(r, request, command);
-      this.finished.add(id, {
-        kind: 'folder',
-        pond: open.handle,
-        dir: request.outDir,
-        files: [
-          ...summary.targets.flatMap((t) => t.files.map((f) => f.path)),
-          ...r.pages.map((p) => p.slice(request.outDir.length + 1)),
-          'export.json',
-        ],
-        name: `${basename(request.outDir) || 'export'}.zip`,
-      });
-      return summary;
-    });
+    const info = this.jobs.start(
+      'export',
+      async (job) => {
+        const r = await runExport(open.pond, request, job);
+        const summary = exportSummary(r, request, command);
+        this.finished.add(id, {
+          kind: 'folder',
+          pond: open.handle,
+          dir: request.outDir,
+          files: [
+            ...summary.targets.flatMap((t) => t.files.map((f) => f.path)),
+            ...r.pages.map((p) => p.slice(request.outDir.length + 1)),
+            'export.json',
+          ],
+          name: `${basename(request.outDir) || 'export'}.zip`,
+        });
+        return summary;
+      },
+      { uses: open.handle },
+    );
     id = info.id;
     return info;
   }
@@ -223,20 +233,24 @@ export class ExportService {
       if (deliver === undefined) return undefined;
     }
     let id = '';
-    const info = this.jobs.start('export result', async (job) => {
-      const { summary, file } = await exportResult(open, req, job, deliver);
-      if (deliver === undefined) {
-        this.finished.add(id, {
-          kind: 'file',
-          pond: open.handle,
-          path: file,
-          name: summary.fileName,
-          contentType: CONTENT_TYPES[req.format],
-          temporary: true,
-        });
-      }
-      return summary;
-    });
+    const info = this.jobs.start(
+      'export result',
+      async (job) => {
+        const { summary, file } = await exportResult(open, req, job, deliver);
+        if (deliver === undefined) {
+          this.finished.add(id, {
+            kind: 'file',
+            pond: open.handle,
+            path: file,
+            name: summary.fileName,
+            contentType: CONTENT_TYPES[req.format],
+            temporary: true,
+          });
+        }
+        return summary;
+      },
+      { uses: open.handle },
+    );
     id = info.id;
     return info;
   }

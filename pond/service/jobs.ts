@@ -9,6 +9,8 @@ interface Running {
   info: JobInfo;
   controller: AbortController;
   done: Promise<JobInfo>;
+  /** The open pond (handle) the job works on, if any. */
+  pond: string | undefined;
 }
 
 /**
@@ -20,8 +22,15 @@ export class JobRunner {
   private readonly jobs = new Map<string, Running>();
   private readonly listeners = new Set<Listener>();
 
-  /** `pond`: the handle of the open pond a write job commits to (see JobInfo.pond). */
-  start<T>(kind: string, run: (job: Job) => Promise<T>, options: { pond?: string } = {}): JobInfo {
+  /**
+   * `pond`: the handle of the open pond a write job commits to (see JobInfo.pond); `uses`: the
+   * open pond a job only reads (an export). Either way the job is stopped before that pond closes.
+   */
+  start<T>(
+    kind: string,
+    run: (job: Job) => Promise<T>,
+    options: { pond?: string; uses?: string } = {},
+  ): JobInfo {
     const id = randomUUID();
     const controller = new AbortController();
     const info: JobInfo = {
@@ -42,16 +51,21 @@ export class JobRunner {
         info.state = 'done';
       } catch (e) {
         info.state = controller.signal.aborted ? 'cancelled' : 'failed';
+        const why = controller.signal.reason;
         info.error = toErrorInfo(
           controller.signal.aborted
-            ? new PondError(ErrorCode.Cancelled, `${kind} was cancelled`, { cause: e })
+            ? new PondError(
+                ErrorCode.Cancelled,
+                `${kind} was cancelled${typeof why === 'string' ? `: ${why}` : ''}`,
+                { cause: e },
+              )
             : e,
         );
       }
       this.emit(info);
       return info;
     })();
-    this.jobs.set(id, { info, controller, done });
+    this.jobs.set(id, { info, controller, done, pond: options.pond ?? options.uses });
     this.emit(info);
     return { ...info };
   }
@@ -78,6 +92,19 @@ export class JobRunner {
   async stopAll(): Promise<void> {
     const running = [...this.jobs.values()].filter((j) => j.info.state === 'running');
     for (const j of running) j.controller.abort();
+    await Promise.all(running.map((j) => j.done));
+  }
+
+  /**
+   * Cancels the running jobs that work on an open pond, and resolves when they have ended: the
+   * pond is closing, and a job must not lose its DuckDB session halfway (a write's transaction
+   * is dropped, as on any cancel).
+   */
+  async stopPond(handle: string): Promise<void> {
+    const running = [...this.jobs.values()].filter(
+      (j) => j.pond === handle && j.info.state === 'running',
+    );
+    for (const j of running) j.controller.abort('its pond was closed');
     await Promise.all(running.map((j) => j.done));
   }
 

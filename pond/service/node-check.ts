@@ -3,6 +3,7 @@ import { ErrorCode, isPondError, toErrorInfo } from '../../shared/errors.js';
 import { isDirectory, isFile, type PondNode } from '../tinyfs/node.js';
 import { joinPath, resolvePath } from '../tinyfs/path.js';
 import { locateKey, yamlErrorSpan, type Span } from './config-location.js';
+import { refuseHostReads } from './app-draft-reads.js';
 import { placeDraft } from './draft-view.js';
 import type { OpenPond } from './pond-registry.js';
 
@@ -25,7 +26,7 @@ export async function checkNode(
 ): Promise<NodeCheck> {
   const warnings: string[] = [];
   try {
-    return await open.pond.draft(async (txn) => {
+    const checked = await open.pond.draft(async (txn): Promise<NodeCheck> => {
       await placeDraft(txn, open.registry, draft, (m) => warnings.push(m));
       signal?.throwIfAborted();
       const path = resolvePath(draft.path);
@@ -37,6 +38,8 @@ export async function checkNode(
         outputsTotal: total,
       };
     });
+    await refuseHostReads(open, draft, signal);
+    return checked;
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
     return {

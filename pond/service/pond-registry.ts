@@ -51,6 +51,8 @@ export class PondRegistry {
       registry?: FactoryRegistry;
       /** Runs after each commit to an open pond (automatic backups). */
       afterCommit?: (pond: Pond) => Promise<void>;
+      /** Runs before a pond closes, once no call can reach it (its jobs are stopped). */
+      beforeClose?: (handle: string) => Promise<void>;
     } = {},
   ) {
     this.registry = options.registry ?? defaultRegistry();
@@ -123,6 +125,7 @@ export class PondRegistry {
   async close(handle: string): Promise<void> {
     const p = this.get(handle);
     this.byHandle.delete(handle);
+    await this.options.beforeClose?.(handle);
     // Interrupts the pond's running queries and waits for them before the pond goes.
     await p.engine.close();
     await p.pond.close();
@@ -144,7 +147,7 @@ export class PondRegistry {
   private async register(pond: Pond): Promise<OpenPond> {
     let engine: QueryEngine;
     try {
-      engine = await QueryEngine.open(pondReadable(pond.layout));
+      engine = await QueryEngine.open(await pondReadable(pond.layout));
     } catch (e) {
       await pond.close();
       throw e;

@@ -82,6 +82,7 @@ import { JobRunner } from './jobs.js';
 import { nodeDetails } from './node-details.js';
 import { factoryInfos } from './factory-info.js';
 import { checkNode } from './node-check.js';
+import { refuseHostReads } from './app-draft-reads.js';
 import { createPond } from './open-pond.js';
 import { columnProfiles } from './column-profile.js';
 import { dataContent } from './data-content.js';
@@ -169,7 +170,12 @@ export class LocalPondService implements PondService {
 
   constructor(private readonly options: PondServiceOptions) {
     this.registry = options.registry ?? defaultRegistry();
-    this.ponds = new PondRegistry({ registry: this.registry, afterCommit: this.afterCommit });
+    this.ponds = new PondRegistry({
+      registry: this.registry,
+      afterCommit: this.afterCommit,
+      // A pond closing under a running job (its tab closed it, or went away) cancels the job.
+      beforeClose: (handle) => this.jobRunner.stopPond(handle),
+    });
     this.recent = RecentPonds.in(options.appData);
     this.queryTimeLimitMs = options.queryTimeLimitMs ?? DEFAULT_QUERY_TIME_LIMIT_MS;
     this.queries = new QueryRuns(
@@ -506,7 +512,9 @@ export class LocalPondService implements PondService {
   }
 
   async saveNode(req: SaveNodeRequest): Promise<JobInfo> {
-    return this.edits.saveNode(this.ponds.get(req.pond), req.draft);
+    const open = this.ponds.get(req.pond);
+    await refuseHostReads(open, req.draft);
+    return this.edits.saveNode(open, req.draft);
   }
 
   async downsampledViews(req: NodeRequest, context: CallContext = {}): Promise<DownsampledView[]> {

@@ -6,6 +6,7 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import { queryError } from '../query/run-query.js';
 import { PROGRESS_SETTINGS } from '../duckdb/query-progress.js';
 import { stringList, literal } from '../duckdb/sql.js';
+import { ownStagingFolder } from '../tlogfs/staging.js';
 
 const IDLE_KEPT = 4;
 /** How often a cancelled query is interrupted again until it lets go of its connection. */
@@ -223,10 +224,18 @@ function throwIfAnyAborted(signals: AbortSignal[]): void {
   for (const s of signals) s.throwIfAborted();
 }
 
-/** The folders a pond's queries may read: its blobs and its cache. */
-export function pondReadable(layout: { blobs: string; cache: string }): {
-  readable: string[];
-  tempDir: string;
-} {
-  return { readable: [layout.blobs, layout.cache], tempDir: join(layout.cache, 'duckdb-tmp') };
+/**
+ * The folders a pond's queries may read (its blobs and its cache), and where DuckDB spills: in
+ * this process's staging folder of the pond, which goes when the process ends and, after a
+ * crash, is `maintain`'s to remove. (Under cache/ the folder was foreign to `fsck` and `maintain`,
+ * so a crash's spill files stayed for good.)
+ */
+export async function pondReadable(layout: {
+  blobs: string;
+  cache: string;
+}): Promise<{ readable: string[]; tempDir: string }> {
+  return {
+    readable: [layout.blobs, layout.cache],
+    tempDir: join(await ownStagingFolder(layout.blobs), 'duckdb-tmp'),
+  };
 }

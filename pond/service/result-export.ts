@@ -7,6 +7,7 @@ import { withQueryProgress } from '../duckdb/query-progress.js';
 import { ident, literal } from '../duckdb/sql.js';
 import { textCopyOptions, textSelectList } from '../export/text-columns.js';
 import { queryError } from '../query/run-query.js';
+import { ownStagingFolder } from '../tlogfs/staging.js';
 import { positionalAlias } from './arrow-page.js';
 import type { Job } from '../job/job.js';
 import { queryableNode } from './node-source.js';
@@ -24,9 +25,13 @@ export function resultFileName(path: string, format: ResultFormat): string {
   return `${name}.${EXTENSION[format]}`;
 }
 
-/** Where results wait (in the pond's cache, the one folder the locked query engine may write). */
-export function resultsDir(open: OpenPond): string {
-  return join(open.pond.layout.cache, 'exports');
+/**
+ * Where results wait: in this process's staging folder of the pond (where the locked query
+ * engine may write), which goes when the process ends and, after a crash, is `maintain`'s to
+ * remove. (Under cache/ they were a folder `fsck` called foreign, that nothing removed.)
+ */
+export async function resultsDir(open: OpenPond): Promise<string> {
+  return join(await ownStagingFolder(open.pond.layout.blobs), 'exports');
 }
 
 /**
@@ -48,8 +53,9 @@ export async function exportResult(
   const { relation } = await open.pond.read((txn) => queryableNode(txn, req.path), req.asOf);
   const sql = req.sql !== undefined && req.sql.trim() !== '' ? req.sql.trim() : DEFAULT_SQL;
   const fileName = resultFileName(req.path, req.format);
-  await removeStale(resultsDir(open));
-  const folder = join(resultsDir(open), randomUUID());
+  const results = await resultsDir(open);
+  await removeStale(results);
+  const folder = join(results, randomUUID());
   const file = join(folder, fileName);
   await mkdir(folder, { recursive: true });
   let kept = false;

@@ -76,6 +76,24 @@ describe('import as a job', () => {
     expect(stopMs).toBeLessThan((performance.now() - t) * 0.5);
   });
 
+  it('a cancel that lands as the conversion starts (before DuckDB runs it) leaves no temp file either', async () => {
+    const plans = await planImport(s.pond, {
+      sources: [`host+csv+series://${big}`],
+      dest: '/early.series',
+    });
+    const before = await s.state();
+    const jobs = new JobRunner();
+    // Cancelled by the progress that starts the file: the interrupt finds no query to stop.
+    jobs.subscribe((info) => {
+      if (info.state === 'running' && info.progress.message.startsWith('importing'))
+        jobs.cancel(info.id);
+    });
+    const j = jobs.start('import', (job) => runImport(s.pond, plans, { command: ['t'] }, { job }));
+    const done = await jobs.wait(j.id);
+    expect(done.state).toBe('cancelled');
+    expect(await s.state()).toBe(before);
+  });
+
   it('a preview can be cancelled too, while its scan runs or before it starts', async () => {
     const plans = await planImport(s.pond, {
       sources: [`host+csv+table://${big}`],

@@ -5,14 +5,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportSummary, JobInfo, PondSummary } from '../../../shared/api.js';
 import { LocalPondService } from '../../service/pond-service.js';
-import { parquet, pondWithSeries } from '../../service/test/fixtures.js';
+import { parquet, pondWithSeries, waitingResults } from '../../service/test/fixtures.js';
 import { startServer, type RunningServer } from '../http-server.js';
 import { writeZip } from '../zip-writer.js';
 
@@ -147,7 +147,7 @@ describe('pond serve downloads', () => {
     expect(r.body.toString('utf8').split('\n').slice(0, 3)).toEqual(['x,s', '0,é0', '1000,é1000']);
     expect(Number(r.headers['content-length'])).toBe(r.body.length);
     // Sent whole: the waiting file is gone, and so is the download.
-    await expect.poll(() => readdir(join(dir, 'pond', 'cache', 'exports'))).toEqual([]);
+    await expect.poll(() => waitingResults(join(dir, 'pond'))).toEqual([]);
     expect((await get(`/download/${done.id}`, bearer())).status).toBe(404);
     expect((await get('/download/not-a-job', bearer())).status).toBe(404);
     expect((await get('/download/../../etc/passwd', bearer())).status).toBe(404);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { PondSummary, TxnInfo } from '../../../shared/api.js';
 import { ErrorCode, type ErrorInfo } from '../../../shared/errors.js';
-import { decodeWire } from '../../../shared/wire.js';
+import { decodeWire, SERVICE_METHODS } from '../../../shared/wire.js';
 import { LocalPondService } from '../../service/pond-service.js';
 import { parquet, pondWithSeries } from '../../service/test/fixtures.js';
 import { startServer, type RunningServer } from '../http-server.js';
@@ -497,6 +497,59 @@ describe('pond serve: Host and Origin (DNS rebinding), on a real pond serve proc
     expect((await to('GET', '/assets/app.js', { Host: `attacker.example:${port}` })).status).toBe(
       403,
     );
+  });
+
+  it('guards every method of the contract, the upload and the download alike: token, Origin, Host', async () => {
+    const good = { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${served.token}` };
+    const history = async () =>
+      JSON.parse(
+        (
+          await to(
+            'POST',
+            '/api/history',
+            { ...good, 'Content-Type': 'application/json' },
+            JSON.stringify({ arg: { pond: handle, limit: 1000 } }),
+          )
+        ).body,
+      ) as unknown;
+    const handle = (JSON.parse((await call({ Host: good.Host })).body) as { value: PondSummary[] })
+      .value[0]!.handle;
+    const before = await history();
+    const refusals = [
+      { why: 'no token', headers: { Host: good.Host }, status: 401 },
+      {
+        why: 'another Origin',
+        headers: { ...good, Origin: 'http://attacker.example' },
+        status: 403,
+      },
+      { why: 'another Host', headers: { ...good, Host: `attacker.example:${port}` }, status: 403 },
+    ];
+    for (const { why, headers, status } of refusals) {
+      for (const method of SERVICE_METHODS) {
+        const r = await to(
+          'POST',
+          `/api/${method}`,
+          { ...headers, 'Content-Type': 'application/json' },
+          JSON.stringify({ arg: { pond: handle, path: '/data', paths: ['/data'] } }),
+        );
+        expect(r.status, `${method}, ${why}`).toBe(status);
+      }
+      const upload = await to(
+        'POST',
+        `/upload?pond=${encodeURIComponent(handle)}&name=x.csv`,
+        { ...headers, 'Content-Type': 'application/octet-stream', 'Content-Length': '4' },
+        'a\n1\n',
+      );
+      expect(upload.status, `upload, ${why}`).toBe(status);
+    }
+    // A download is a plain link (no Origin to check): it needs the token, and this Host.
+    const download = `/download/${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`;
+    expect((await to('GET', download, { Host: good.Host })).status).toBe(401);
+    expect((await to('GET', download, { ...good, Host: `attacker.example:${port}` })).status).toBe(
+      403,
+    );
+    expect((await to('GET', download, good)).status).toBe(404);
+    expect(await history()).toEqual(before);
   });
 
   it('answers the bound address and the loopback names with the port', async () => {

@@ -3,7 +3,8 @@
  * server on a free port, real HTTP and WebSocket, a real CLI process committing beside it.
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
+import { request, type ClientRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +60,26 @@ function post(
     // A server that refuses before reading may close while the body is still going out.
     req.on('error', (e) => reject(e));
     req.end(body);
+  });
+}
+
+/** A POST whose body `send` writes as it likes (part of it, slowly); resolves with the answer. */
+function postStreaming(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  send: (req: ClientRequest) => void,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, ...(decodeWire(text) as object) }),
+      );
+    });
+    req.on('error', reject);
+    send(req);
   });
 }
 
@@ -175,6 +196,53 @@ describe('pond serve: uploads for the import wizard', () => {
     expect(await staged()).toEqual([]);
   });
 
+  it('answers Expect: 100-continue only for an upload it takes, refusing others before their body', async () => {
+    /** POSTs with `Expect: 100-continue`, sending the body only when the server says continue. */
+    const expecting = (path: string, headers: Record<string, string>, body: Buffer) =>
+      new Promise<Answer & { continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            method: 'POST',
+            path,
+            headers: { ...headers, Expect: '100-continue', 'Content-Length': body.length },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, continued, ...(decodeWire(text) as object) }),
+            );
+          },
+        );
+        req.on('continue', () => {
+          continued = true;
+          req.end(body);
+        });
+        req.on('error', reject);
+      });
+    const tooLarge = await expecting(uploadPath('huge.csv'), auth(), Buffer.alloc(LIMIT + 1));
+    expect(tooLarge).toMatchObject({ status: 413, continued: false });
+    const noToken = await expecting(
+      uploadPath('a.csv'),
+      { 'Content-Type': 'application/octet-stream' },
+      Buffer.from('a\n1\n'),
+    );
+    expect(noToken).toMatchObject({ status: 401, continued: false });
+    const taken = await expecting(uploadPath('fits.csv'), auth(), Buffer.from('a\n1\n'));
+    expect(taken).toMatchObject({ status: 200, continued: true, value: { size: 4 } });
+    await svc.releaseImportSources([(taken.value as ImportSource).id]);
+    const call = await expecting(
+      '/api/openPonds',
+      { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      Buffer.from('{}'),
+    );
+    expect(call).toMatchObject({ status: 200, continued: true, ok: true });
+    expect(await staged()).toEqual([]);
+  });
+
   it('removes what a client that goes away mid-upload sent', async () => {
     await new Promise<void>((resolve) => {
       const req = request({
@@ -194,6 +262,79 @@ describe('pond serve: uploads for the import wizard', () => {
     await expect.poll(() => staged(), { timeout: 10_000 }).toEqual([]);
     // The server still answers.
     expect((await api('openPonds', undefined)).status).toBe(200);
+  });
+
+  it('cuts off an upload that stops arriving with 408, and removes what it sent, but not a slow one', async () => {
+    const idleMs = 600;
+    const strict = await startServer({
+      service: svc,
+      staticDir: join(dir, 'bundle'),
+      host: '127.0.0.1',
+      port: 0,
+      bodyIdleMs: idleMs,
+    });
+    try {
+      // A Content-Length larger than the body: the client sends part of it and waits.
+      const stalled = await postStreaming(
+        strict.port,
+        uploadPath('stalled.csv'),
+        { ...auth(), Authorization: `Bearer ${strict.token}`, 'Content-Length': '1000' },
+        (req) => req.write('ts,v\n'),
+      );
+      expect(stalled.status).toBe(408);
+      expect(stalled.error?.message).toMatch(/the upload of stalled\.csv stopped: nothing arrived/);
+      await expect.poll(() => staged(), { timeout: 10_000 }).toEqual([]);
+
+      // A slow upload that keeps sending takes longer than the idle limit, and is taken whole.
+      const slow = await postStreaming(
+        strict.port,
+        uploadPath('slow.csv'),
+        { ...auth(), Authorization: `Bearer ${strict.token}`, 'Content-Length': '60' },
+        (req) => {
+          let sent = 0;
+          const tick = setInterval(() => {
+            req.write('v\n1234567\n');
+            if ((sent += 10) === 60) {
+              clearInterval(tick);
+              req.end();
+            }
+          }, idleMs / 3);
+        },
+      );
+      expect(slow.status, JSON.stringify(slow.error)).toBe(200);
+      expect(slow.value).toMatchObject({ name: 'slow.csv', size: 60 });
+      await svc.releaseImportSources([(slow.value as ImportSource).id]);
+
+      // An API call whose body stops arriving.
+      const call = await postStreaming(
+        strict.port,
+        '/api/openPonds',
+        {
+          Authorization: `Bearer ${strict.token}`,
+          'Content-Type': 'application/json',
+          'Content-Length': '100',
+        },
+        (req) => req.write('{"arg"'),
+      );
+      expect(call.status).toBe(408);
+      expect(call.error?.message).toContain('the body stopped arriving');
+      expect(await staged()).toEqual([]);
+
+      // Headers that stop arriving (slowloris) are cut off too.
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = connect(strict.port, '127.0.0.1', () =>
+          socket.write(`POST /api/openPonds HTTP/1.1\r\nHost: 127.0.0.1:${strict.port}\r\n`),
+        );
+        socket.on('data', (d: Buffer) => (text += d.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+        setTimeout(() => resolve('still open after 10 s'), 10_000).unref();
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('pushes commits of other processes over the WebSocket, and removes uploads when it stops', async () => {
@@ -253,6 +394,10 @@ describe('pond serve --max-upload', () => {
     expect(await staged()).toHaveLength(1);
     expect(await served.stop('SIGTERM')).toBe(0);
     expect(await staged()).toEqual([]);
+    // The servers (this one and the test's own) left nothing fsck calls foreign.
+    const fsck = await runPond(['--pond', pondDir, 'fsck']);
+    expect(fsck.stdout).not.toContain('foreign');
+    expect(fsck.code, fsck.stdout).toBe(0);
   });
 });
 
@@ -300,7 +445,9 @@ describe('pond serve killed with a staged conversion', () => {
     expect(m.code, m.stderr).toBe(0);
     expect(m.stdout).toMatch(/1 staging folders/);
     expect(await readdir(folder)).toEqual([]);
+    // Nothing of the server's is left, DuckDB's spill folder included (fsck: no foreign entry).
     const fsck = await runPond(['--pond', pondKilled, 'fsck']);
-    expect(fsck.stdout.trim().split('\n').pop()).toMatch(/^OK/);
+    expect(fsck.stdout.trim().split('\n').pop()).toBe('OK');
+    expect(fsck.stdout).not.toContain('foreign');
   });
 });

@@ -12,7 +12,8 @@ import type {
 import { copyIn } from '../../import/copy-in.js';
 import { openPond } from '../open-pond.js';
 import { LocalPondService, type HostDialogs } from '../pond-service.js';
-import { duck, errorCode, parquet, pondWithSeries, scratch } from './fixtures.js';
+import { fsck } from '../../tlogfs/fsck.js';
+import { duck, errorCode, parquet, pondWithSeries, scratch, waitingResults } from './fixtures.js';
 
 let s: Awaited<ReturnType<typeof scratch>>;
 let pondDir: string;
@@ -408,10 +409,11 @@ describe('export this result', () => {
       );
       expect(twice.error?.message).toMatch(/two columns named 'level'/);
       // Closing the pond removes the files still waiting for their download.
-      const waiting = join(pondDir, 'cache', 'exports');
-      expect((await readdir(waiting)).length).toBe(2);
+      expect(await waitingResults(pondDir)).toHaveLength(2);
+      // Where they wait is the pond's own: fsck finds nothing foreign.
+      expect((await fsck(svc.pond(handle).pond)).foreign).toEqual([]);
       await svc.closePond(handle);
-      expect(await readdir(waiting)).toEqual([]);
+      expect(await waitingResults(pondDir)).toEqual([]);
     } finally {
       await svc.close();
     }
@@ -441,7 +443,7 @@ describe('export this result', () => {
       setTimeout(() => void svc.cancelJob(job!.id), 300);
       const done = await finish(svc, job);
       expect(done.state).toBe('cancelled');
-      expect(await readdir(join(pondDir, 'cache', 'exports'))).toEqual([]);
+      expect(await waitingResults(pondDir)).toEqual([]);
     } finally {
       await svc.close();
     }
@@ -475,7 +477,7 @@ describe('export this result', () => {
       expect((await readFile(join(chosen, 'levels.csv'), 'utf8')).split('\n')[0]).toBe(
         'timestamp,level,site',
       );
-      expect(await readdir(join(pondDir, 'cache', 'exports'))).toEqual([]);
+      expect(await waitingResults(pondDir)).toEqual([]);
 
       // The wizard writes only into a folder picked in the dialog (or below it).
       expect(await errorCode(svc.exportPlan({ pond: handle, settings: settings(chosen) }))).toBe(

@@ -1,5 +1,5 @@
 import { isPondError } from '../../../shared/errors.js';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPond } from '../open-pond.js';
@@ -26,6 +26,18 @@ export function service(appData: string, dialogs?: HostDialogs): LocalPondServic
 /** Writes a Parquet file with plain DuckDB (expected values come from DuckDB, not from us). */
 /** Plain-DuckDB helpers shared with the CLI tests (expected values never come from the pond). */
 export { duck, writeParquet as parquet } from '../../cli/test/fixtures.js';
+
+/**
+ * The result files waiting for their download in a pond (their folders): they wait in the
+ * serving process's staging folder of the pond, `<staging>/<owner>/exports/<id>/`.
+ */
+export async function waitingResults(pondDir: string): Promise<string[]> {
+  const root = join(pondDir, 'data', '_large_files', '_staging');
+  const out: string[] = [];
+  for (const owner of await readdir(root).catch(() => [] as string[]))
+    out.push(...(await readdir(join(root, owner, 'exports')).catch(() => [] as string[])));
+  return out;
+}
 
 /** The code of the PondError a call fails with (the test fails if it succeeds). */
 export async function errorCode(p: Promise<unknown>): Promise<string> {
