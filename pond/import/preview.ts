@@ -6,7 +6,14 @@ import { isFile } from '../tinyfs/node.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { BlobStore } from '../tlogfs/blob-store.js';
 import { duckMessage, type DuckSession } from '../duckdb/session.js';
-import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
+import {
+  conversionSql,
+  csvReadSql,
+  parquetNeedsRewrite,
+  textIntegerColumns,
+} from './conversion.js';
+import { NOT_WHOLE_ERROR, inexactIntegers, mergeRejects } from '../query/inexact-integers.js';
+import { rejectFixes } from './reject-messages.js';
 import {
   attemptConversion,
   discardConverted,
@@ -108,14 +115,28 @@ async function previewPlan(
     if (converted) {
       preview.rejects = converted.skipped.rejects;
       preview.rejectCount = converted.skipped.count;
+    } else if (plan.format === 'csv' && (failed !== undefined || !start)) {
+      // The scans above read integers by DuckDB's reader, which rounds a fraction: the values
+      // the run's exact read refuses are found here, with their lines.
+      const inexact = await inexactIntegers(
+        session,
+        plan.file,
+        plan.dialect!,
+        csvReadSql(plan, preview.rejectCount > 0 ? 'ignore_errors = true' : ''),
+        textIntegerColumns(plan),
+        new Set(preview.rejects.map((r) => r.line)),
+      );
+      const all = mergeRejects({ rejects: preview.rejects, count: preview.rejectCount }, inexact);
+      [preview.rejects, preview.rejectCount] = [all.rejects, all.count];
+      if (plan.skipRejected) preview.rowCount -= inexact.count;
     }
     if (preview.rejectCount > 0 && !plan.skipRejected) {
       const first = preview.rejects[0]!;
       preview.problems.push(
         `${preview.rejectCount} row${preview.rejectCount === 1 ? '' : 's'} cannot be read (first: ${rejectLine(first)}): fix them, or import the rest with ${advice.skipRejected()}`,
       );
+      preview.problems.push(...rejectFixes(preview.rejects, plan, advice, [NOT_WHOLE_ERROR]));
     }
-    // E.g. a fraction in a column of whole numbers, which the scans' integer reader rounds.
     if (failed !== undefined && preview.rejectCount === 0)
       preview.problems.push(`${label}: ${duckMessage(failed)}`);
     if (preview.rowCount === 0) preview.problems.push(`${label} has no rows to import`);
