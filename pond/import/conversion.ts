@@ -54,7 +54,9 @@ export function conversionSql(
 export function textIntegerColumns(plan: ImportPlan): TextIntegerColumn[] {
   if (plan.format !== 'csv') return [];
   return plan.columns
-    .filter((c) => !c.skip && isIntegerType(c.type) && csvColumnType(plan, c, 'exact') === 'VARCHAR')
+    .filter(
+      (c) => !c.skip && isIntegerType(c.type) && csvColumnType(plan, c, 'exact') === 'VARCHAR',
+    )
     .map((c) => ({ read: readName(c), column: c.name, type: c.type }));
 }
 

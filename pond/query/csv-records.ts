@@ -55,7 +55,8 @@ export async function recordStarts(
   let recordLine = 0;
 
   const endRecord = () => {
-    if (captureFor) for (const i of captureFor) out[i] = { line: recordLine, text: decode(capture!) };
+    if (captureFor)
+      for (const i of captureFor) out[i] = { line: recordLine, text: decode(capture!) };
     inRecord = false;
     capture = captureFor = undefined;
   };
