@@ -136,9 +136,13 @@ function textIntegerSql(
   const m = `regexp_extract(${expr}, '^\\s*[+-]?([0-9]*)\\.?([0-9]*)[eE]([+-]?[0-9]+)\\s*$', ['i', 'f', 'e'])`;
   // An exponent form is whole when no digit but 0 comes after the point once it is moved.
   const wholeExponent = `length(rtrim(${m}.i || ${m}.f, '0')) <= length(${m}.i) + TRY_CAST(${m}.e AS BIGINT)`;
-  // NULL takes the plain cast (contains() of NULL is NULL), which gives NULL.
-  const rare = `CASE WHEN regexp_full_match(${expr}, '\\s*[+-]?[0-9]+\\.0*\\s*') THEN ${cast(`split_part(${expr}, '.', 1)`)}
+  const rare = `CASE WHEN ${expr} IS NULL THEN NULL
+      WHEN NOT (contains(${expr}, '.') OR contains(${expr}, 'e') OR contains(${expr}, 'E')) THEN ${cast(expr)}
+      WHEN regexp_full_match(${expr}, '\\s*[+-]?[0-9]+\\.0*\\s*') THEN ${cast(`split_part(${expr}, '.', 1)`)}
       WHEN regexp_full_match(${expr}, '\\s*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)[eE][+-]?[0-9]+\\s*') AND ${wholeExponent} AND abs(${d}) < 9007199254740992 THEN ${cast(d)}
       ELSE ${refused} END`;
-  return `if(contains(${expr}, '.') OR contains(${expr}, 'e') OR contains(${expr}, 'E'), ${rare}, ${cast(expr)})`;
+  // Nearly every value is written as the cast writes it back ('12', '-7'): that value is exact.
+  // The rest ('1.5', '+7', '1e3', NULL, text) take the slow road: a value without '.', 'e' or
+  // 'E' is cast as it is (text fails the cast); '12.000' is 12; a whole exponent form is taken.
+  return `if(CAST(${cast(expr)} AS VARCHAR) = ${expr}, ${cast(expr)}, ${rare})`;
 }

@@ -149,6 +149,12 @@ describe('exact integer reads', () => {
         '2024-02-01 00:01:00,120E-1,101',
         '2024-02-01 00:02:00,0.05e2,101',
         '2024-02-01 00:03:00,-2.5e+3,101',
+        // Not as the cast writes them back, but whole: taken as they are.
+        '2024-02-01 00:04:00,+7,101',
+        '2024-02-01 00:05:00,007,101',
+        '2024-02-01 00:06:00, 8 ,101',
+        '2024-02-01 00:07:00,-0,101',
+        '2024-02-01 00:08:00,,101',
       ]),
     );
     await copyIn(s.pond, [`host+csv+series://${f}`], '/exp.series', { command: ['t'] });
@@ -157,7 +163,17 @@ describe('exact integer reads', () => {
         '/exp.series',
         `SELECT n FROM $blob WHERE timestamp >= '2024-02-01' ORDER BY timestamp`,
       ),
-    ).toEqual([{ n: 15n }, { n: 12n }, { n: 5n }, { n: -2500n }]);
+    ).toEqual([
+      { n: 15n },
+      { n: 12n },
+      { n: 5n },
+      { n: -2500n },
+      { n: 7n },
+      { n: 7n },
+      { n: 8n },
+      { n: 0n },
+      { n: null },
+    ]);
     for (const [i, v] of ['1.25e1', '0.05e1', '1.00000000000000001e0', '1e16', '5e-1'].entries()) {
       const bad = await s.file(`exp-bad${i}.csv`, last([`2024-02-01 00:00:00,${v},101`]));
       const m = await refusal(bad, `/exp-bad${i}.series`);
