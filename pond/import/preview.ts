@@ -124,7 +124,7 @@ async function previewPlan(
         plan.dialect!,
         csvReadSql(plan, preview.rejectCount > 0 ? 'ignore_errors = true' : ''),
         textIntegerColumns(plan),
-        new Set(preview.rejects.map((r) => r.line)),
+        facts.rejectedLines,
       );
       const all = mergeRejects({ rejects: preview.rejects, count: preview.rejectCount }, inexact);
       [preview.rejects, preview.rejectCount] = [all.rejects, all.count];
@@ -162,6 +162,8 @@ async function previewPlan(
 
 interface Facts {
   rows: number;
+  /** The lines of every row DuckDB's reader rejected (a CSV scanned here). */
+  rejectedLines?: Set<number>;
   timeRange?: { minUs: number; maxUs: number };
   nullEventTimes: number;
 }
@@ -192,18 +194,25 @@ async function scanFacts(
               count(COLUMNS(*)) FROM (${conversionSql(plan, f, 'typed')})`,
     );
   let r: Record<string, unknown>;
+  let lines: Set<number> | undefined;
   if (plan.format === 'csv') {
-    const found = await withRejects(session, plan.file, plan.dialect!, (args) =>
-      summary(from(args)),
+    const found = await withRejects(
+      session,
+      plan.file,
+      plan.dialect!,
+      (args) => summary(from(args)),
+      true,
     );
     r = found.result[0]!;
     preview.rejects = found.rejects;
     preview.rejectCount = found.count;
+    lines = found.allLines;
   } else {
     r = (await summary(from()))[0]!;
   }
   const rows = r['n'] as number;
   const facts: Facts = { rows, nullEventTimes: rows - ((r['t'] as number | undefined) ?? rows) };
+  if (lines) facts.rejectedLines = lines;
   if (ts && r['lo'] !== null)
     facts.timeRange = { minUs: r['lo'] as number, maxUs: r['hi'] as number };
   return facts;

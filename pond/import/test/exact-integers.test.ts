@@ -6,6 +6,9 @@ import { planImport } from '../plan.js';
 import { previewAndStage, previewImport } from '../preview.js';
 import { WIZARD_FIELDS } from '../import-advice.js';
 import { sandbox, type Sandbox } from './sandbox.js';
+import { csvReadSql, textIntegerColumns } from '../conversion.js';
+import { withRejects } from '../../query/csv-rejects.js';
+import { inexactIntegers } from '../../query/inexact-integers.js';
 
 /**
  * Integer columns are read exactly on every path: a value that is not a whole number (a
@@ -139,6 +142,68 @@ describe('exact integer reads', () => {
     });
     expect(m).toContain("line 2: not whole (column n): '1.5'");
     expect(m).toContain('no row could be read');
+  });
+
+  it('--skip-rejected and the preview count the lines right past more rejected rows than are listed', async () => {
+    // 150 ragged rows (more than the 100 listed) before the fraction: its line still counts them.
+    const ragged = Array.from({ length: 150 }, (_, i) => `2024-02-01 00:00:00,${i},1,extra`);
+    const f = await s.file('many.csv', last([...ragged, '2024-02-02 00:00:00,0.5,101']));
+    const line = 25_002 + 150;
+    const warnings: string[] = [];
+    const r = await copyIn(
+      s.pond,
+      [`host+csv+series://${f}`],
+      '/many.series',
+      { command: ['t'] },
+      { skipRejected: true, onRejected: (m) => warnings.push(m) },
+    );
+    expect(r.files[0]).toMatchObject({ rows: 25_000, rejected: 151 });
+    const [plan] = await planImport(s.pond, {
+      sources: [`host+csv+series://${f}`],
+      dest: '/many2.series',
+    });
+    const dry = await previewImport(s.pond, plan!);
+    expect(dry.rejectCount).toBe(151);
+    expect(dry.rejects.at(-1)).toMatchObject({ line: 25_101, error: 'too many columns' });
+    // The list keeps the first 100 by line; the fraction's line is right when it is listed.
+    const only = await s.file('one-ragged.csv', last([ragged[0]!, '2024-02-02 00:00:00,0.5,101']));
+    const [plan2] = await planImport(s.pond, {
+      sources: [`host+csv+series://${only}`],
+      dest: '/one.series',
+    });
+    const p2 = await previewImport(s.pond, plan2!);
+    expect(p2.rejects.map((x) => [x.line, x.error])).toEqual([
+      [25_002, 'too many columns'],
+      [25_003, 'not whole'],
+    ]);
+    expect(warnings.join('\n')).toContain('151 rows could not be read');
+    // The fraction is past the 100 listed rows: found as --skip-rejected finds it, its line
+    // counts every rejected row before it.
+    const session = await s.pond.session.connect();
+    try {
+      const read = csvReadSql(plan!, 'ignore_errors = true');
+      const rejected = await withRejects(
+        session,
+        f,
+        plan!.dialect!,
+        (args) => session.all(`SELECT count(*) FROM ${csvReadSql(plan!, args)}`),
+        true,
+      );
+      expect(rejected.allLines?.size).toBe(150);
+      const found = await inexactIntegers(
+        session,
+        f,
+        plan!.dialect!,
+        read,
+        textIntegerColumns(plan!),
+        rejected.allLines,
+      );
+      expect(found.rejects.map((x) => [x.line, x.column, x.text])).toEqual([
+        [line, 'n', '2024-02-02 00:00:00,0.5,101'],
+      ]);
+    } finally {
+      session.close();
+    }
   });
 
   it('an exponent form is taken when it is whole and exact, and refused by name when not', async () => {
