@@ -5,6 +5,7 @@ import { duckMessage, type DuckSession } from '../duckdb/session.js';
 import { ident, literal } from '../duckdb/sql.js';
 import type { BlobStore } from '../tlogfs/blob-store.js';
 import { TIMESTAMPTZ } from '../query/column-types.js';
+import { NOT_WHOLE } from '../query/csv-read.js';
 import {
   conversionSql,
   csvReadSql,
@@ -283,7 +284,11 @@ function unreadable(label: string, e: unknown, job: Job | undefined): unknown {
   if (job?.signal.aborted)
     return new PondError(ErrorCode.Cancelled, `import of ${label} was cancelled`, { cause: e });
   if (isPondError(e) && e.code !== ErrorCode.SqlError) return e;
-  return new PondError(ErrorCode.BadInput, `cannot import ${label}: ${duckMessage(e)}`, {
+  const m = duckMessage(e);
+  // Our own refusal of a value that is not whole (a Parquet column retyped): without the class
+  // DuckDB gives every error() message.
+  const own = m.includes(NOT_WHOLE) ? m.replace(/^Invalid Input Error: /, '') : m;
+  return new PondError(ErrorCode.BadInput, `cannot import ${label}: ${own}`, {
     input: label,
     cause: e,
   });
