@@ -3,6 +3,7 @@ import { ident, literal } from '../duckdb/sql.js';
 import { TIMESTAMP, TIMESTAMPTZ, isIntegerType } from '../query/column-types.js';
 import { convertSql, csvReadType, strictCsvRead, type IntegerRead } from '../query/csv-read.js';
 import type { EpochUnit } from '../../shared/import.js';
+import type { TextIntegerColumn } from '../query/inexact-integers.js';
 import { EPOCH_FACTOR, MICROS_TYPE, formatHasZone, isEpochUnit } from './event-time.js';
 
 /**
@@ -44,6 +45,19 @@ export function conversionSql(
     .filter((c) => !c.skip)
     .map((c) => `${columnExpr(plan, c, integers)} AS ${ident(c.name)}`);
   return `SELECT ${exprs.join(', ')} FROM ${from}`;
+}
+
+/**
+ * The columns a CSV plan reads as text to convert them exactly to integers (csv-read.ts): the
+ * ones whose values inexact-integers.ts checks.
+ */
+export function textIntegerColumns(plan: ImportPlan): TextIntegerColumn[] {
+  if (plan.format !== 'csv') return [];
+  return plan.columns
+    .filter(
+      (c) => !c.skip && isIntegerType(c.type) && csvColumnType(plan, c, 'exact') === 'VARCHAR',
+    )
+    .map((c) => ({ read: readName(c), column: c.name, type: c.type }));
 }
 
 /** Whether a Parquet source must be rewritten (else its bytes are stored as they are). */

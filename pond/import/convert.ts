@@ -5,14 +5,20 @@ import { duckMessage, type DuckSession } from '../duckdb/session.js';
 import { ident, literal } from '../duckdb/sql.js';
 import type { BlobStore } from '../tlogfs/blob-store.js';
 import { TIMESTAMPTZ } from '../query/column-types.js';
-import type { IntegerRead } from '../query/csv-read.js';
-import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
+import { NOT_WHOLE } from '../query/csv-read.js';
+import {
+  conversionSql,
+  csvReadSql,
+  parquetNeedsRewrite,
+  textIntegerColumns,
+} from './conversion.js';
 import { MICROS_TYPE } from './event-time.js';
 import type { Job } from '../job/job.js';
 import { labelOf } from './label.js';
 import { describeRejects, rejectedError } from './reject-messages.js';
 import type { ImportAdvice } from './import-advice.js';
 import { withRejects, type RejectList } from '../query/csv-rejects.js';
+import { inexactIntegers, mergeRejects, wholeIntegersSql } from '../query/inexact-integers.js';
 
 /** A plan's rows as the Parquet file that is stored. */
 export interface Converted {
@@ -94,9 +100,9 @@ export async function attemptConversion(
   }
   const temp = await blobs.tempPath('.parquet');
   try {
-    const copy = (from: string, integers: IntegerRead = 'exact') =>
+    const copy = (from: string) =>
       session.all(
-        `COPY (${conversionSql(plan, from, integers)}) TO ${literal(temp)} (FORMAT parquet, RETURN_STATS, USE_TMP_FILE false)`,
+        `COPY (${conversionSql(plan, from)}) TO ${literal(temp)} (FORMAT parquet, RETURN_STATS, USE_TMP_FILE false)`,
       );
     let stats: Record<string, unknown>[];
     let skipped = none();
@@ -113,14 +119,9 @@ export async function attemptConversion(
         return { ok: false, error: e };
       }
     } else {
-      // Rows are skipped by DuckDB's reader, which names their lines: integers are read by its
-      // integer reader (csv-read.ts), which rounds a fraction.
-      const r = await withRejects(session, plan.file, plan.dialect!, (args) =>
-        copy(csvReadSql(plan, args, 'typed'), 'typed'),
-      ).catch((e: unknown) => {
+      [stats, skipped] = await skipRejected(session, plan, copy, job).catch((e: unknown) => {
         throw unreadable(label, e, job);
       });
-      [stats, skipped] = [r.result, { rejects: r.rejects, count: r.count }];
     }
     const out: Converted = { file: temp, temp: true, rows: 0, skipped, columns, nullEventTimes: 0 };
     await statsFacts(session, stats[0] ?? {}, plan, label, out);
@@ -155,7 +156,11 @@ export async function discardConverted(c: Converted): Promise<void> {
   if (c.temp) await rm(c.file, { force: true });
 }
 
-/** Scans the whole CSV as the plan reads it, keeping what does not fit: the rows a run refuses. */
+/**
+ * The rows a run refuses, with their lines: those DuckDB's reader cannot read (a scan with its
+ * reject tables, integers read by its integer reader), else the values the exact integer read
+ * refuses (inexact-integers.ts). Run only once a conversion has failed.
+ */
 export async function scanRejects(session: DuckSession, plan: ImportPlan): Promise<RejectList> {
   const r = await withRejects(session, plan.file, plan.dialect!, (args) =>
     // count() of every column makes DuckDB read and convert each of them.
@@ -163,7 +168,53 @@ export async function scanRejects(session: DuckSession, plan: ImportPlan): Promi
       `SELECT count(COLUMNS(*)) FROM (${conversionSql(plan, csvReadSql(plan, args, 'typed'), 'typed')})`,
     ),
   );
-  return { rejects: r.rejects, count: r.count };
+  if (r.count > 0) return { rejects: r.rejects, count: r.count };
+  return inexactIntegers(
+    session,
+    plan.file,
+    plan.dialect!,
+    csvReadSql(plan),
+    textIntegerColumns(plan),
+  );
+}
+
+/**
+ * `--skip-rejected`: the conversion without the rows DuckDB's reader rejects (its reject tables
+ * name their lines). When a value of an integer column is not whole, that conversion fails (it
+ * never rounds): it runs again leaving those rows out too, and they join the rejected rows.
+ */
+async function skipRejected(
+  session: DuckSession,
+  plan: ImportPlan,
+  copy: (from: string) => Promise<Record<string, unknown>[]>,
+  job: Job | undefined,
+): Promise<[Record<string, unknown>[], RejectList]> {
+  const { file, dialect } = { file: plan.file, dialect: plan.dialect! };
+  try {
+    const r = await withRejects(session, file, dialect, (args) => copy(csvReadSql(plan, args)));
+    return [r.result, { rejects: r.rejects, count: r.count }];
+  } catch (e) {
+    const ints = textIntegerColumns(plan);
+    if (ints.length === 0 || job?.signal.aborted) throw e;
+    const r = await withRejects(
+      session,
+      file,
+      dialect,
+      (args) => copy(`(SELECT * FROM ${csvReadSql(plan, args)} WHERE ${wholeIntegersSql(ints)})`),
+      true,
+    );
+    const inexact = await inexactIntegers(
+      session,
+      file,
+      dialect,
+      csvReadSql(plan, 'ignore_errors = true'),
+      ints,
+      r.allLines,
+    );
+    // Nothing left out by the filter: the first failure was something else.
+    if (inexact.count === 0) throw e;
+    return [r.result, mergeRejects({ rejects: r.rejects, count: r.count }, inexact)];
+  }
 }
 
 function none(): RejectList {
@@ -233,7 +284,11 @@ function unreadable(label: string, e: unknown, job: Job | undefined): unknown {
   if (job?.signal.aborted)
     return new PondError(ErrorCode.Cancelled, `import of ${label} was cancelled`, { cause: e });
   if (isPondError(e) && e.code !== ErrorCode.SqlError) return e;
-  return new PondError(ErrorCode.BadInput, `cannot import ${label}: ${duckMessage(e)}`, {
+  const m = duckMessage(e);
+  // Our own refusal of a value that is not whole (a Parquet column retyped): without the class
+  // DuckDB gives every error() message.
+  const own = m.includes(NOT_WHOLE) ? m.replace(/^Invalid Input Error: /, '') : m;
+  return new PondError(ErrorCode.BadInput, `cannot import ${label}: ${own}`, {
     input: label,
     cause: e,
   });

@@ -6,7 +6,14 @@ import { isFile } from '../tinyfs/node.js';
 import type { Pond } from '../tlogfs/pond.js';
 import { BlobStore } from '../tlogfs/blob-store.js';
 import { duckMessage, type DuckSession } from '../duckdb/session.js';
-import { conversionSql, csvReadSql, parquetNeedsRewrite } from './conversion.js';
+import {
+  conversionSql,
+  csvReadSql,
+  parquetNeedsRewrite,
+  textIntegerColumns,
+} from './conversion.js';
+import { NOT_WHOLE_ERROR, inexactIntegers, mergeRejects } from '../query/inexact-integers.js';
+import { rejectFixes } from './reject-messages.js';
 import {
   attemptConversion,
   discardConverted,
@@ -108,14 +115,28 @@ async function previewPlan(
     if (converted) {
       preview.rejects = converted.skipped.rejects;
       preview.rejectCount = converted.skipped.count;
+    } else if (plan.format === 'csv' && (failed !== undefined || !start)) {
+      // The scans above read integers by DuckDB's reader, which rounds a fraction: the values
+      // the run's exact read refuses are found here, with their lines.
+      const inexact = await inexactIntegers(
+        session,
+        plan.file,
+        plan.dialect!,
+        csvReadSql(plan, preview.rejectCount > 0 ? 'ignore_errors = true' : ''),
+        textIntegerColumns(plan),
+        facts.rejectedLines,
+      );
+      const all = mergeRejects({ rejects: preview.rejects, count: preview.rejectCount }, inexact);
+      [preview.rejects, preview.rejectCount] = [all.rejects, all.count];
+      if (plan.skipRejected) preview.rowCount -= inexact.count;
     }
     if (preview.rejectCount > 0 && !plan.skipRejected) {
       const first = preview.rejects[0]!;
       preview.problems.push(
         `${preview.rejectCount} row${preview.rejectCount === 1 ? '' : 's'} cannot be read (first: ${rejectLine(first)}): fix them, or import the rest with ${advice.skipRejected()}`,
       );
+      preview.problems.push(...rejectFixes(preview.rejects, plan, advice, [NOT_WHOLE_ERROR]));
     }
-    // E.g. a fraction in a column of whole numbers, which the scans' integer reader rounds.
     if (failed !== undefined && preview.rejectCount === 0)
       preview.problems.push(`${label}: ${duckMessage(failed)}`);
     if (preview.rowCount === 0) preview.problems.push(`${label} has no rows to import`);
@@ -141,6 +162,8 @@ async function previewPlan(
 
 interface Facts {
   rows: number;
+  /** The lines of every row DuckDB's reader rejected (a CSV scanned here). */
+  rejectedLines?: Set<number>;
   timeRange?: { minUs: number; maxUs: number };
   nullEventTimes: number;
 }
@@ -171,18 +194,25 @@ async function scanFacts(
               count(COLUMNS(*)) FROM (${conversionSql(plan, f, 'typed')})`,
     );
   let r: Record<string, unknown>;
+  let lines: Set<number> | undefined;
   if (plan.format === 'csv') {
-    const found = await withRejects(session, plan.file, plan.dialect!, (args) =>
-      summary(from(args)),
+    const found = await withRejects(
+      session,
+      plan.file,
+      plan.dialect!,
+      (args) => summary(from(args)),
+      true,
     );
     r = found.result[0]!;
     preview.rejects = found.rejects;
     preview.rejectCount = found.count;
+    lines = found.allLines;
   } else {
     r = (await summary(from()))[0]!;
   }
   const rows = r['n'] as number;
   const facts: Facts = { rows, nullEventTimes: rows - ((r['t'] as number | undefined) ?? rows) };
+  if (lines) facts.rejectedLines = lines;
   if (ts && r['lo'] !== null)
     facts.timeRange = { minUs: r['lo'] as number, maxUs: r['hi'] as number };
   return facts;

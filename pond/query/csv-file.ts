@@ -2,11 +2,12 @@ import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { CsvDialect } from '../../shared/import.js';
 import { duckMessage, type DuckSession } from '../duckdb/session.js';
 import { ident, literal } from '../duckdb/sql.js';
-import { TIMESTAMP, TIMESTAMPTZ } from './column-types.js';
+import { TIMESTAMP, TIMESTAMPTZ, isIntegerType } from './column-types.js';
 import { checkColumnNames } from './column-names.js';
 import { URL_PARAMETERS } from './csv-advice.js';
-import { convertSql, csvReadType, strictCsvRead } from './csv-read.js';
-import { listRejects, withRejects } from './csv-rejects.js';
+import { convertSql, csvReadType, strictCsvRead, type IntegerRead } from './csv-read.js';
+import { NOT_WHOLE_ERROR, inexactIntegers, type TextIntegerColumn } from './inexact-integers.js';
+import { listRejects, withRejects, type RejectList } from './csv-rejects.js';
 import { sniffCsv, type CsvChoices } from './csv-sniff.js';
 
 /**
@@ -50,14 +51,29 @@ export async function openCsv(
   return { file, label, dialect: sniff.dialect, columns };
 }
 
-/** The file's rows as a query (`extra`: more read_csv arguments). */
-export function csvFileSql(f: CsvFile, extra = ''): string {
+/**
+ * The file's rows as a query (`extra`: more read_csv arguments). Integers are read exactly by
+ * default (csv-read.ts: a fraction past the sniffed rows fails the read, never rounded);
+ * `typed` reads them by DuckDB's integer reader, for the reject scan that names bad lines.
+ */
+export function csvFileSql(f: CsvFile, extra = '', integers: IntegerRead = 'exact'): string {
   const format = f.dialect.timestampFormat;
-  const read = f.columns.map((c) => ({ name: c.name, readType: csvReadType(c.type, format) }));
+  const read = f.columns.map((c) => ({
+    name: c.name,
+    readType: csvReadType(c.type, format, integers),
+  }));
   const exprs = f.columns.map(
     (c, i) => `${convertSql(ident(c.name), read[i]!.readType, c.type)} AS ${ident(c.name)}`,
   );
   return `SELECT ${exprs.join(', ')} FROM ${strictCsvRead(f.file, f.dialect, read, { extra })}`;
+}
+
+/** The file's integer columns the exact read takes as text. */
+function textIntegers(f: CsvFile): TextIntegerColumn[] {
+  const format = f.dialect.timestampFormat;
+  return f.columns
+    .filter((c) => isIntegerType(c.type) && csvReadType(c.type, format, 'exact') === 'VARCHAR')
+    .map((c) => ({ read: c.name, column: c.name, type: c.type }));
 }
 
 /** Reads the whole file (every column of every row), refusing it as `csvFailure` says. */
@@ -92,14 +108,21 @@ export async function csvToParquet(
  */
 async function csvFailure(session: DuckSession, f: CsvFile, e: unknown): Promise<unknown> {
   if (/interrupt/i.test(duckMessage(e))) return e;
-  const found = await withRejects(session, f.file, f.dialect, (args) =>
-    session.all(`SELECT count(COLUMNS(*)) FROM (${csvFileSql(f, args)})`),
-  ).catch(() => undefined);
+  const found = await findRejects(session, f).catch(() => undefined);
   if (found && found.count > 0) {
     const cast = found.rejects.some((r) => r.error === 'cast');
+    const inexact = found.rejects.find((r) => r.error === NOT_WHOLE_ERROR);
+    const hints = [
+      cast
+        ? `a value that does not fit the type DuckDB's sniffer gave its column: read markers such as n/a as missing (${URL_PARAMETERS('null', 'n/a')}), or import the file with pond copy and give the column a type (--column NAME:TYPE)`
+        : '',
+      inexact
+        ? `a number with a fraction in a column DuckDB's sniffer took for whole numbers (never rounded): import the file with pond copy and give the column a type that keeps it (--column ${inexact.column}:double, or a decimal type)`
+        : '',
+    ].filter((h) => h !== '');
     return new PondError(
       ErrorCode.BadInput,
-      `${listRejects(f.label, found)}${cast ? `\na value that does not fit the type DuckDB's sniffer gave its column: read markers such as n/a as missing (${URL_PARAMETERS('null', 'n/a')}), or import the file with pond copy and give the column a type (--column NAME:TYPE)` : ''}`,
+      `${listRejects(f.label, found)}${hints.map((h) => `\n${h}`).join('')}`,
       { input: f.label, cause: e },
     );
   }
@@ -107,4 +130,24 @@ async function csvFailure(session: DuckSession, f: CsvFile, e: unknown): Promise
     input: f.label,
     cause: e,
   });
+}
+
+/**
+ * The rows that do not fit: those DuckDB's reader cannot read (its reject tables, integers by
+ * its integer reader), else the values the exact integer read refuses.
+ */
+async function findRejects(session: DuckSession, f: CsvFile): Promise<RejectList> {
+  const found = await withRejects(session, f.file, f.dialect, (args) =>
+    session.all(`SELECT count(COLUMNS(*)) FROM (${csvFileSql(f, args, 'typed')})`),
+  );
+  if (found.count > 0) return found;
+  const read = strictCsvRead(
+    f.file,
+    f.dialect,
+    f.columns.map((c) => ({
+      name: c.name,
+      readType: csvReadType(c.type, f.dialect.timestampFormat, 'exact'),
+    })),
+  );
+  return inexactIntegers(session, f.file, f.dialect, read, textIntegers(f));
 }

@@ -126,6 +126,13 @@ function decode(
   advice: CsvAdvice,
 ): string {
   if (encoding === 'latin-1') return bytes.toString('latin1');
+  if (encoding === 'utf-16' && isBigEndian(bytes)) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label} is UTF-16 big-endian (${bytes[0] === 0xfe ? 'its byte order mark is FE FF' : 'its first characters start with a zero byte'}), and ${advice('encoding', 'utf-16')} reads little-endian only: convert it first, e.g. iconv -f UTF-16BE -t UTF-8 (then no encoding is needed)`,
+      { input: label },
+    );
+  }
   const name = encoding === 'utf-16' ? 'utf-16le' : 'utf-8';
   // A head cut short may end inside a character: decode in stream mode so that is not an error.
   const decoder = new TextDecoder(name, { fatal: true });
@@ -138,6 +145,22 @@ function decode(
       { input: label },
     );
   }
+}
+
+/**
+ * Whether UTF-16 bytes are big-endian: by the byte order mark, else by where the zero bytes of
+ * ASCII characters fall (first in big-endian).
+ */
+function isBigEndian(bytes: Buffer): boolean {
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return true;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return false;
+  let [even, odd] = [0, 0];
+  const n = Math.min(bytes.length, 4096) & ~1;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0 && bytes[i + 1] !== 0) even++;
+    if (bytes[i] !== 0 && bytes[i + 1] === 0) odd++;
+  }
+  return even > odd;
 }
 
 /** What the file may be instead: UTF-16 when it starts with its byte order mark, else Latin-1. */

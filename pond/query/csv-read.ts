@@ -101,20 +101,48 @@ function isFractionType(type: string): boolean {
 /**
  * `expr` as an integer type, refusing a value that is not a whole number that fits it. From
  * text: a value without '.', 'e' or 'E' (nearly all of them) is cast as it is (a value that is
- * not a number fails the cast); '12.000' is 12; one with an exponent is taken when its reading
- * is whole and exact (below 2^53); anything else is refused. From a DOUBLE or DECIMAL (a Parquet
- * column retyped): refused unless whole and in range.
+ * not a number fails the cast); '12.000' is 12; one with an exponent ('1.5e1') is taken when it
+ * is whole and below 2^53 (so its reading as a double is exact); anything else is refused. From
+ * a DOUBLE or DECIMAL (a Parquet column retyped): refused unless whole and in range. The
+ * refusal names only the column and the value: the caller finds the line (inexact-integers.ts).
  */
 function exactIntegerSql(expr: string, from: string, type: string): string {
   const refuse = (shown: string) =>
-    `error(concat(${literal(`column ${expr}: '`)}, ${shown}, ${literal(`' is not a whole number that fits ${type}`)}))`;
+    `error(concat(${literal(`column ${expr}: '`)}, ${shown}, ${literal(`' ${NOT_WHOLE} ${type}`)}))`;
   if (from !== 'VARCHAR') {
     return `if(${expr} IS NOT NULL AND (${expr} <> trunc(${expr}) OR TRY_CAST(${expr} AS ${type}) IS NULL), ${refuse(`CAST(${expr} AS DOUBLE)`)}, CAST(${expr} AS ${type}))`;
   }
+  return textIntegerSql(expr, type, refuse(expr), (e) => `CAST(${e} AS ${type})`);
+}
+
+/** What a refused value is, after the value: `'1.5' is not a whole number that fits BIGINT`. */
+export const NOT_WHOLE = 'is not a whole number that fits';
+
+/**
+ * Text `expr` as an integer `type`, or NULL when it is not a whole number that fits (a NULL
+ * stays NULL): the test of which rows an exact read refuses (inexact-integers.ts).
+ */
+export function tryTextIntegerSql(expr: string, type: string): string {
+  return textIntegerSql(expr, type, 'NULL', (e) => `TRY_CAST(${e} AS ${type})`);
+}
+
+function textIntegerSql(
+  expr: string,
+  type: string,
+  refused: string,
+  cast: (e: string) => string,
+): string {
   const d = `TRY_CAST(${expr} AS DOUBLE)`;
-  // NULL takes the cast (contains() of NULL is NULL), which gives NULL.
-  const rare = `CASE WHEN regexp_full_match(${expr}, '\\s*[+-]?[0-9]+\\.0*\\s*') THEN CAST(split_part(${expr}, '.', 1) AS ${type})
-      WHEN NOT contains(${expr}, '.') AND ${d} = trunc(${d}) AND abs(${d}) < 9007199254740992 THEN CAST(${d} AS ${type})
-      ELSE ${refuse(expr)} END`;
-  return `if(contains(${expr}, '.') OR contains(${expr}, 'e') OR contains(${expr}, 'E'), ${rare}, CAST(${expr} AS ${type}))`;
+  const m = `regexp_extract(${expr}, '^\\s*[+-]?([0-9]*)\\.?([0-9]*)[eE]([+-]?[0-9]+)\\s*$', ['i', 'f', 'e'])`;
+  // An exponent form is whole when no digit but 0 comes after the point once it is moved.
+  const wholeExponent = `length(rtrim(${m}.i || ${m}.f, '0')) <= length(${m}.i) + TRY_CAST(${m}.e AS BIGINT)`;
+  const rare = `CASE WHEN ${expr} IS NULL THEN NULL
+      WHEN NOT (contains(${expr}, '.') OR contains(${expr}, 'e') OR contains(${expr}, 'E')) THEN ${cast(expr)}
+      WHEN regexp_full_match(${expr}, '\\s*[+-]?[0-9]+\\.0*\\s*') THEN ${cast(`split_part(${expr}, '.', 1)`)}
+      WHEN regexp_full_match(${expr}, '\\s*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)[eE][+-]?[0-9]+\\s*') AND ${wholeExponent} AND abs(${d}) < 9007199254740992 THEN ${cast(d)}
+      ELSE ${refused} END`;
+  // Nearly every value is written as the cast writes it back ('12', '-7'): that value is exact.
+  // The rest ('1.5', '+7', '1e3', NULL, text) take the slow road: a value without '.', 'e' or
+  // 'E' is cast as it is (text fails the cast); '12.000' is 12; a whole exponent form is taken.
+  return `if(CAST(${cast(expr)} AS VARCHAR) = ${expr}, ${cast(expr)}, ${rare})`;
 }

@@ -14,6 +14,9 @@ export interface RejectList {
   count: number;
 }
 
+/** The rejected rows, and (when asked for) the line of every one of them. */
+export type FoundRejects<T> = { result: T; allLines?: Set<number> } & RejectList;
+
 /**
  * Runs `fn` with the read_csv arguments that make DuckDB skip the rows it cannot read and record
  * them (`store_rejects`), then returns those rows with the file's line numbers. The reject tables
@@ -24,7 +27,8 @@ export async function withRejects<T>(
   file: string,
   dialect: CsvDialect,
   fn: (rejectArgs: string) => Promise<T>,
-): Promise<{ result: T } & RejectList> {
+  allLines = false,
+): Promise<FoundRejects<T>> {
   const tag = randomUUID().replaceAll('-', '');
   const table = `import_rejects_${tag}`;
   const scans = `import_scans_${tag}`;
@@ -58,7 +62,21 @@ export async function withRejects<T>(
       message: firstLine(r['error_message'] as string).replace("to 'TIMESTAMP_NS'", 'to a time'),
       text: ((r['csv_line'] as string | null) ?? '').slice(0, 200),
     }));
-    return { result, rejects, count };
+    if (!allLines) return { result, rejects, count };
+    const every = await session.all<{ line: number; pos: number }>(
+      `SELECT DISTINCT line::DOUBLE AS line, line_byte_position::DOUBLE AS pos FROM ${ident(table)}`,
+    );
+    const mapped = await fileLines(
+      file,
+      dialect,
+      every.map((r) => r.pos),
+    );
+    return {
+      result,
+      rejects,
+      count,
+      allLines: new Set(every.map((r, i) => mapped?.[i] ?? r.line)),
+    };
   } finally {
     await session.run(`DROP TABLE IF EXISTS ${ident(table)}`).catch(() => undefined);
     await session.run(`DROP TABLE IF EXISTS ${ident(scans)}`).catch(() => undefined);

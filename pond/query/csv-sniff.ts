@@ -168,6 +168,14 @@ function checkColumnCount(
   }
   const text = first.fields[0] ?? '';
   const other = LIKELY_DELIMITERS.find((c) => c !== d.delimiter && text.includes(c));
+  // The user's delimiter, absent from a line another one splits: refuse it, not the columns.
+  if (sniffed === 1 && delimiterGiven && other !== undefined) {
+    throw new PondError(
+      ErrorCode.BadInput,
+      `${label}: the delimiter ${JSON.stringify(d.delimiter)} is not in line ${first.line} (${JSON.stringify(text.slice(0, 60))}), so every row would be one column; if ${JSON.stringify(other)} separates its columns, give ${advice('delimiter', other)}`,
+      { input: label },
+    );
+  }
   if (sniffed === 1 && !delimiterGiven && other !== undefined) {
     throw new PondError(
       ErrorCode.BadInput,

@@ -21,6 +21,7 @@ describe('CSV read in place is as strict as an import', () => {
   let t: Awaited<ReturnType<typeof tempDir>>;
   let p: ReturnType<typeof bound>;
   const BAD_TIME_LINE = 30_000;
+  const FRACTION_LINE = 25_002;
 
   const files: Record<string, string> = {
     'good.csv': 'id,at,v\n1,2024-01-01 10:00:00+02:00,1.5\n2,2024-01-01T10:00:00Z,2.5\n',
@@ -40,6 +41,13 @@ describe('CSV read in place is as strict as an import', () => {
     })(),
     // DuckDB alone renames the second column to a_1.
     'dup.csv': 'a,a\n1,2\n',
+    // Whole numbers for more rows than the sniffer reads (BIGINT), then a fraction: DuckDB's
+    // integer reader rounds it to 2.
+    'fraction.csv': (() => {
+      const lines = ['id,n'];
+      for (let i = 2; i <= 30_000; i++) lines.push(`${i},${i === FRACTION_LINE ? '1.5' : i % 10}`);
+      return lines.join('\n') + '\n';
+    })(),
   };
 
   beforeAll(async () => {
@@ -113,6 +121,19 @@ describe('CSV read in place is as strict as an import', () => {
       );
       expect(r.code, `${source}: ${r.stdout}`).not.toBe(0);
       expect(r.stderr).toMatch(new RegExp(`line ${BAD_TIME_LINE}: cast \\(column at\\)`));
+    }
+  });
+
+  it('a fraction in a column sniffed as whole numbers is refused with its line, never rounded', async () => {
+    for (const source of ways('fraction.csv')) {
+      const r = await p.run('cat', source, '--format', 'csv', '--sql', 'SELECT sum(n) FROM source');
+      expect(r.code, `${source}: ${r.stdout}`).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(
+        `line ${FRACTION_LINE}: not whole (column n): '1.5' is not a whole number that fits BIGINT`,
+      );
+      expect(r.stderr).toContain('--column n:double');
+      expect(r.stderr).not.toMatch(/Invalid Input Error/);
     }
   });
 

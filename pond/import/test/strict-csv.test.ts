@@ -367,7 +367,7 @@ describe('strict CSV import', () => {
       `host+series://${pq}`,
       '/pq-int.series',
       { columns: [{ column: 'n', type: 'bigint' }] },
-      /'2\.5' is not a whole number/,
+      /^cannot import host\+series:\/\/\S+fraction\.parquet: column "n": '2\.5' is not a whole number/,
     );
     // Whole numbers, also past a double's 53 bits, are stored exactly.
     const big = await s.file('big.csv', 'timestamp,n\n2024-01-03 00:00:00,+9007199254740993\n');
