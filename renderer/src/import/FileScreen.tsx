@@ -7,7 +7,7 @@ import { formatBytes } from '../common/format';
 import { CopyCommand } from '../export/CopyCommand';
 import { ColumnsTable } from './ColumnsTable';
 import { EPOCH_UNIT_LABELS, STRPTIME_LABEL } from '../../../shared/import-labels';
-import { CommitInput, DialectFields } from './DialectFields';
+import { CommitInput, DialectFields, LinesToSkip } from './DialectFields';
 import { PreviewRows } from './PreviewRows';
 import { RejectsTable } from './RejectsTable';
 import { withKind, withOverrides } from './spec-edits';
@@ -29,6 +29,7 @@ export function FileScreen({
   screen,
   name,
   size,
+  csv,
   spec,
   hidden,
   onChange,
@@ -38,6 +39,8 @@ export function FileScreen({
   screen: string;
   name: string;
   size: number;
+  /** Its bytes are read as CSV (not Parquet). */
+  csv: boolean;
   spec: ImportFileSpec;
   hidden: boolean;
   onChange(spec: ImportFileSpec): void;
@@ -81,6 +84,14 @@ export function FileScreen({
       </div>
       {p ? <WhatHappens preview={p} size={size} stale={!state.fresh} /> : null}
       {error ? <ErrorView {...fileError(error, name)} /> : null}
+      {error && !p && csv && spec.kind !== 'data' ? (
+        // Never read (its columns do not fit the series it was dropped on, say): the lines
+        // before its header, which the sniffer never guesses, can still be set here.
+        <fieldset className="import-dialect" aria-label="CSV dialect">
+          <legend>How the file is read</legend>
+          <LinesToSkip skip={spec.overrides.skip ?? 0} spec={spec} onChange={onChange} />
+        </fieldset>
+      ) : null}
       {p && p.plan.format !== 'bytes' ? (
         <>
           {p.plan.dialect ? (

@@ -319,6 +319,7 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
                     screen={f.key}
                     name={f.name}
                     size={f.size}
+                    csv={f.source?.format === 'csv'}
                     spec={f.spec}
                     hidden={f !== current}
                     onChange={(spec) => update(f.key, { spec })}
