@@ -87,9 +87,9 @@ test('a logger file with 3 preamble lines dropped on its series: the error names
   expect(got.trim().split('\n')[1]).toBe('196,2024-01-01T00:00:00Z,2024-01-03T00:45:00Z,101.99');
 });
 
-test('the same file into a directory: the rejected lines are shown and Lines to skip reads it as a series', async ({
+test('the same file into a directory: the rejected lines are shown, the wizard offers to skip the 3 lines of preamble, and it reads as a series', async ({
   page,
-}) => {
+}, testInfo) => {
   await page.goto(served.url);
   await openPath(page, '/raw/north');
   await dropFiles(treeItem(page, '/raw/north'), [
@@ -102,9 +102,14 @@ test('the same file into a directory: the rejected lines are shown and Lines to 
   await expect(wizard.locator('.import-rejects tr[data-line="4"]')).toContainText(
     'timestamp,pressure_kpa,temp_c',
   );
-  const skip = wizard.getByRole('textbox', { name: 'Lines to skip' });
-  await skip.fill('3');
-  await skip.press('Enter');
+  // The wizard names the preamble and skips it in one click.
+  await expect(wizard.getByTestId('preamble-hint')).toContainText(
+    'Line 4 has more columns than the 3 lines before it',
+  );
+  await shot(page, testInfo, 'import-preamble-3-hint');
+  await wizard.getByRole('button', { name: 'Skip the first 3 lines' }).click();
+  await expect(wizard.getByRole('textbox', { name: 'Lines to skip' })).toHaveValue('3');
+  await expect(wizard.getByTestId('preamble-hint')).toBeHidden();
   await wizard.getByRole('combobox', { name: 'Kind' }).selectOption('series');
   await expect(wizard.getByTestId('import-what')).toContainText(
     'New series /raw/north/hobo.csv · 100 rows, 2024-01-02T00:00:00Z … 2024-01-03T00:45:00Z',

@@ -8,6 +8,7 @@ import { CopyCommand } from '../export/CopyCommand';
 import { ColumnsTable } from './ColumnsTable';
 import { EPOCH_UNIT_LABELS, STRPTIME_LABEL } from '../../../shared/import-labels';
 import { CommitInput, DialectFields, LinesToSkip } from './DialectFields';
+import { preambleLines } from './preamble-hint';
 import { PreviewRows } from './PreviewRows';
 import { RejectsTable } from './RejectsTable';
 import { withKind, withOverrides } from './spec-edits';
@@ -108,6 +109,7 @@ export function FileScreen({
               </ul>
             </div>
           ) : null}
+          <PreambleHint preview={p} spec={spec} onChange={onChange} />
           <RejectsTable preview={p} />
           <h3>
             First {p.rows.length} of {p.rowCount.toLocaleString('en-US')} rows, as they will be
@@ -123,6 +125,30 @@ export function FileScreen({
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** Lines before the header that look like a logger's preamble, and a button to skip them. */
+function PreambleHint({
+  preview,
+  spec,
+  onChange,
+}: {
+  preview: ImportPreview;
+  spec: ImportFileSpec;
+  onChange(spec: ImportFileSpec): void;
+}) {
+  const skip = preambleLines(preview);
+  if (skip === undefined) return null;
+  return (
+    <p className="import-hint" data-testid="preamble-hint">
+      Line {skip + 1} has more columns than the {skip === 1 ? 'line' : `${skip} lines`} before it:
+      if {skip === 1 ? 'that line is' : 'they are'} a preamble (a logger&apos;s name, the site)
+      rather than the table,{' '}
+      <button onClick={() => onChange(withOverrides(spec, { skip }))}>
+        Skip the first {skip === 1 ? 'line' : `${skip} lines`}
+      </button>
+    </p>
   );
 }
 
