@@ -24,7 +24,7 @@ test.afterAll(async () => {
 function clipped(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
-    for (const e of document.querySelectorAll<HTMLElement>('button, select, input')) {
+    for (const e of Array.from(document.querySelectorAll<HTMLElement>('button, select, input'))) {
       const r = e.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       const name = (e.textContent || e.getAttribute('aria-label') || e.tagName).trim();
