@@ -194,7 +194,10 @@ function LastRun({ run: r }: { run: RunRecord }) {
           {r.host ? ` · pid ${r.pid}@${r.host}` : ''}
         </span>
       </div>
-      <div className="run-summary">{r.summary}</div>
+      {/* A failed run's summary is its error, shown whole below. */}
+      {r.error && r.state !== 'cancelled' && r.summary === r.error.message ? null : (
+        <div className="run-summary">{r.summary}</div>
+      )}
       {r.added.length > 0 ? (
         <ul className="run-added" aria-label="Added">
           {r.added.map((a) => (
@@ -232,7 +235,7 @@ function RunLog({ lines, title, open }: { lines: string[]; title: string; open?:
   return (
     <details className="run-log" open={open}>
       <summary>
-        {title} ({lines.length} lines)
+        {title} ({lines.length} {lines.length === 1 ? 'line' : 'lines'})
       </summary>
       <pre aria-label={title}>{lines.join('\n')}</pre>
     </details>

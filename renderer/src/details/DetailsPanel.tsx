@@ -78,8 +78,8 @@ export function DetailsPanel({ details }: { details: NodeDetails }) {
                   <td>{v.version}</td>
                   <td>{v.txn}</td>
                   <td className="nowrap">{t(v.written)}</td>
-                  <td>{formatBytes(v.size)}</td>
-                  <td className="nowrap">{v.start ? `${t(v.start)} – ${t(v.end)}` : ''}</td>
+                  <td className="nowrap">{formatBytes(v.size)}</td>
+                  <td>{v.start ? `${t(v.start)} – ${t(v.end)}` : ''}</td>
                   <td>
                     <RestoreVersionButton path={d.path} txn={v.txn} latest={v.version === newest} />
                   </td>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useFocusBack } from '../common/use-focus-back';
+import { useFocusTrap } from '../common/use-focus-trap';
 
 /** A small modal dialog: Esc or ✕ closes it (unless busy); focus starts in it, and goes back. */
 export function Dialog({
@@ -19,6 +20,7 @@ export function Dialog({
 }) {
   const box = useRef<HTMLDivElement>(null);
   useFocusBack();
+  useFocusTrap(box);
   useEffect(() => {
     const first = box.current?.querySelector<HTMLElement>('input, textarea, [data-autofocus]');
     (first ?? box.current)?.focus();

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useFocusTrap } from '../common/use-focus-trap';
 import './export.css';
 import type { ExportPlan, ExportSettings } from '../../../shared/api';
 import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
@@ -29,6 +30,8 @@ export function ExportWizard({ pond, start }: { pond: string; start: WizardStart
   const client = useClient();
   const asOf = useAsOfTxn();
   const close = useExport((s) => s.closeWizard);
+  const box = useRef<HTMLDivElement>(null);
+  useFocusTrap(box);
   const jobs = useApp((s) => s.jobs);
   const [step, setStep] = useState<Step>('what');
   const [settings, setSettings] = useState<ExportSettings>(() => ({
@@ -100,7 +103,14 @@ export function ExportWizard({ pond, start }: { pond: string; start: WizardStart
   const ready = cleanSettings(settings).patterns.length > 0 && settings.dir.trim() !== '';
   return (
     <div className="dialog-backdrop">
-      <div className="dialog export-wizard" role="dialog" aria-modal="true" aria-label="Export">
+      <div
+        ref={box}
+        tabIndex={-1}
+        className="dialog export-wizard"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Export"
+      >
         <header className="dialog-head">
           <h2>Export{profile ? ` — ${profile}` : ''}</h2>
           <ol className="steps" aria-label="Steps">

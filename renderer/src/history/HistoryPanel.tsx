@@ -74,7 +74,10 @@ export function HistoryPanel({ pond }: { pond: string }) {
                   <td>
                     {t.user}@{t.host}
                   </td>
-                  <td title={t.changes.map((c) => `${c.action} ${c.path}`).join('\n')}>
+                  <td
+                    className="wrap-anywhere"
+                    title={t.changes.map((c) => `${c.action} ${c.path}`).join('\n')}
+                  >
                     {t.changes
                       .slice(0, 3)
                       .map((c) => `${c.action} ${c.path}`)

@@ -81,15 +81,7 @@ export function DialectFields({
         />
         {HEADER_LABEL}
       </label>
-      <label>
-        Lines to skip
-        <CommitInput
-          label="Lines to skip"
-          value={String(dialect.skip)}
-          inputMode="numeric"
-          onCommit={(v) => /^\d+$/.test(v) && set({ skip: Number(v) })}
-        />
-      </label>
+      <LinesToSkip skip={dialect.skip} spec={spec} onChange={onChange} />
       <label>
         Encoding
         <select
@@ -122,6 +114,29 @@ export function DialectFields({
         {SKIP_REJECTED_LABEL}
       </label>
     </fieldset>
+  );
+}
+
+/** Lines before the header (a logger's preamble): never guessed, so always the user's to set. */
+export function LinesToSkip({
+  skip,
+  spec,
+  onChange,
+}: {
+  skip: number;
+  spec: ImportFileSpec;
+  onChange(spec: ImportFileSpec): void;
+}) {
+  return (
+    <label>
+      Lines to skip
+      <CommitInput
+        label="Lines to skip"
+        value={String(skip)}
+        inputMode="numeric"
+        onCommit={(v) => /^\d+$/.test(v) && onChange(withOverrides(spec, { skip: Number(v) }))}
+      />
+    </label>
   );
 }
 

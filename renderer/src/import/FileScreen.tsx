@@ -7,7 +7,8 @@ import { formatBytes } from '../common/format';
 import { CopyCommand } from '../export/CopyCommand';
 import { ColumnsTable } from './ColumnsTable';
 import { EPOCH_UNIT_LABELS, STRPTIME_LABEL } from '../../../shared/import-labels';
-import { CommitInput, DialectFields } from './DialectFields';
+import { CommitInput, DialectFields, LinesToSkip } from './DialectFields';
+import { preambleLines } from './preamble-hint';
 import { PreviewRows } from './PreviewRows';
 import { RejectsTable } from './RejectsTable';
 import { withKind, withOverrides } from './spec-edits';
@@ -29,6 +30,7 @@ export function FileScreen({
   screen,
   name,
   size,
+  csv,
   spec,
   hidden,
   onChange,
@@ -38,6 +40,8 @@ export function FileScreen({
   screen: string;
   name: string;
   size: number;
+  /** Its bytes are read as CSV (not Parquet). */
+  csv: boolean;
   spec: ImportFileSpec;
   hidden: boolean;
   onChange(spec: ImportFileSpec): void;
@@ -81,6 +85,14 @@ export function FileScreen({
       </div>
       {p ? <WhatHappens preview={p} size={size} stale={!state.fresh} /> : null}
       {error ? <ErrorView {...fileError(error, name)} /> : null}
+      {error && !p && csv && spec.kind !== 'data' ? (
+        // Never read (its columns do not fit the series it was dropped on, say): the lines
+        // before its header, which the sniffer never guesses, can still be set here.
+        <fieldset className="import-dialect" aria-label="CSV dialect">
+          <legend>How the file is read</legend>
+          <LinesToSkip skip={spec.overrides.skip ?? 0} spec={spec} onChange={onChange} />
+        </fieldset>
+      ) : null}
       {p && p.plan.format !== 'bytes' ? (
         <>
           {p.plan.dialect ? (
@@ -97,6 +109,7 @@ export function FileScreen({
               </ul>
             </div>
           ) : null}
+          <PreambleHint preview={p} spec={spec} onChange={onChange} />
           <RejectsTable preview={p} />
           <h3>
             First {p.rows.length} of {p.rowCount.toLocaleString('en-US')} rows, as they will be
@@ -112,6 +125,30 @@ export function FileScreen({
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** Lines before the header that look like a logger's preamble, and a button to skip them. */
+function PreambleHint({
+  preview,
+  spec,
+  onChange,
+}: {
+  preview: ImportPreview;
+  spec: ImportFileSpec;
+  onChange(spec: ImportFileSpec): void;
+}) {
+  const skip = preambleLines(preview);
+  if (skip === undefined) return null;
+  return (
+    <p className="import-hint" data-testid="preamble-hint">
+      Line {skip + 1} has more columns than the {skip === 1 ? 'line' : `${skip} lines`} before it:
+      if {skip === 1 ? 'that line is' : 'they are'} a preamble (a logger&apos;s name, the site)
+      rather than the table,{' '}
+      <button onClick={() => onChange(withOverrides(spec, { skip }))}>
+        Skip the first {skip === 1 ? 'line' : `${skip} lines`}
+      </button>
+    </p>
   );
 }
 

@@ -7,6 +7,7 @@ import { toErrorInfo, type ErrorInfo } from '../../../shared/errors';
 import type { ImportedFile } from '../../../shared/import';
 import type { Upload } from '../client/upload';
 import { useFocusBack } from '../common/use-focus-back';
+import { useFocusTrap } from '../common/use-focus-trap';
 import { ErrorView } from '../common/ErrorView';
 import { formatBytes } from '../common/format';
 import { useApp, useClient } from '../state/app-store';
@@ -50,6 +51,7 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
   const added = useImport((s) => s.added);
   useFocusBack();
   const box = useRef<HTMLDivElement>(null);
+  useFocusTrap(box);
   // Modal: the keyboard is in the wizard from the start (its directory field, when it asks).
   useEffect(() => {
     if (!box.current?.contains(document.activeElement)) box.current?.focus();
@@ -317,6 +319,7 @@ export function ImportWizard({ pond, start }: { pond: string; start: ImportStart
                     screen={f.key}
                     name={f.name}
                     size={f.size}
+                    csv={f.source?.format === 'csv'}
                     spec={f.spec}
                     hidden={f !== current}
                     onChange={(spec) => update(f.key, { spec })}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { JobInfo } from '../../../shared/api';
 import { ErrorView } from '../common/ErrorView';
+import { jobLabel } from './job-label';
 import { JobProgress } from './JobProgress';
 import { useApp } from '../state/app-store';
 
@@ -24,12 +25,14 @@ export function JobsBar() {
 function Job({ job, onDismiss }: { job: JobInfo; onDismiss(): void }) {
   return (
     <div className="job" data-state={job.state}>
-      <span className="job-kind">{job.kind}</span>
+      <span className="job-kind">{jobLabel(job.kind)}</span>
       {job.state === 'running' ? (
         <JobProgress job={job} />
       ) : (
         <>
-          {job.error ? <ErrorView error={job.error} title={`${job.kind} failed`} /> : null}
+          {job.error ? (
+            <ErrorView error={job.error} title={`${jobLabel(job.kind)} failed`} />
+          ) : null}
           <button onClick={onDismiss}>Dismiss</button>
         </>
       )}

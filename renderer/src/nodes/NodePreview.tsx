@@ -30,7 +30,8 @@ export function NodePreview({
   if (!current) {
     return (
       <p className="muted" data-testid="preview-empty">
-        {draft.path} makes no table or series now (its inputs may not exist yet).
+        {draft.path} makes no table or series now: a derived node&apos;s inputs may not exist yet,
+        and a collector writes only when it runs (Run now in the Collectors view).
       </p>
     );
   }
