@@ -107,7 +107,9 @@ export async function prepareImport(
         const reused = staged && (await reuseStaged(staged, plan));
         if (reused) checkConverted(reused, plan, labelOf(plan), advice);
         const converted = reused || (await convertPlan(session, plan, blobs, advice, options.job));
-        if (converted.temp) converted.sha256 = await BlobStore.seal(converted.file);
+        // A preview's conversion comes sealed (staged-conversion.ts), unless sealing it failed.
+        if (converted.temp && converted.sha256 === undefined)
+          converted.sha256 = await BlobStore.seal(converted.file);
         options.job?.progress({
           done: done + plan.size,
           total,
