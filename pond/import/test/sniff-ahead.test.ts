@@ -136,13 +136,17 @@ describe('sniffs made ahead of the plan', () => {
 
     it('is sniffed again once the file changed, even with its size and mtime put back', async () => {
       const f = await s.file('edited.csv', 'level,site\n1,a\n');
+      // A whole second, so that it can be put back exactly.
+      const mtime = new Date('2024-07-02T00:00:00Z');
+      await utimes(f, mtime, mtime);
       const ahead = SniffAhead.start(session, wizardReq(f, 'table'), { keep: true });
       await planImport(s.pond, { ...wizardReq(f, 'table'), sniffAhead: ahead });
       expect(ahead.taken).toBe(1);
       const before = await stat(f);
       await writeFile(f, 'depth;site\n1;a\n');
-      await utimes(f, before.atime, before.mtime);
+      await utimes(f, mtime, mtime);
       expect((await stat(f)).size).toBe(before.size);
+      expect((await stat(f)).mtimeMs).toBe(before.mtimeMs);
       const [plan] = await planImport(s.pond, { ...wizardReq(f, 'table'), sniffAhead: ahead });
       expect(ahead.taken).toBe(1);
       expect(plan!.dialect!.delimiter).toBe(';');
