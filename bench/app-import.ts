@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,9 @@ const RUNS = Number(process.env['POND_BENCH_RUNS'] ?? 3);
 const TIME_BAR = 1.3;
 const RSS_BAR = 1.5;
 const LAG_BAR_MS = 50;
+
+/** The machine's 1-minute load average: the runs compare well only when it is low. */
+const load = (): string => loadavg()[0]!.toFixed(1);
 
 interface AppRun {
   ms: number;
@@ -72,7 +75,7 @@ export async function run(): Promise<void> {
       desktop.push(k);
       const p = a.phases;
       console.log(
-        `  run ${i + 1}: duckdb ${ms(d.ms)} ${(d.maxRssKb / 1024).toFixed(0)} MiB | desktop ${ms(k.ms)} ` +
+        `  run ${i + 1} (load ${load()}): duckdb ${ms(d.ms)} ${(d.maxRssKb / 1024).toFixed(0)} MiB | desktop ${ms(k.ms)} ` +
           `(stage ${ms(k.phases.upload)}, proposal ${ms(k.phases.proposal)}, preview ${ms(k.phases.preview)}, run ${ms(k.phases.run)}) ` +
           `| browser ${ms(a.ms)} ` +
           `(upload ${ms(p.upload)}, proposal ${ms(p.proposal)}, preview ${ms(p.preview)}, run ${ms(p.run)}) ` +

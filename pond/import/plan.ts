@@ -93,9 +93,11 @@ async function planFile(
       overrides: o,
       advice: advice.csv,
     };
-    sniff =
-      (await ahead?.take(call, st)) ??
-      (await sniffCsv(session, call.file, label, call.compression, o, call.advice));
+    sniff = await ahead?.take(call, st);
+    if (!sniff) {
+      sniff = await sniffCsv(session, call.file, label, call.compression, o, call.advice);
+      ahead?.keepOwn(call, st, sniff);
+    }
     plan.dialect = sniff.dialect;
     plan.columns = sniff.columns.map((c, i) => column(i, c.name, c.type));
   } else {

@@ -14,14 +14,15 @@ import {
 } from './conversion.js';
 import { NOT_WHOLE_ERROR, inexactIntegers, mergeRejects } from '../query/inexact-integers.js';
 import { rejectFixes } from './reject-messages.js';
+import { attemptConversion, eventMicrosSql, eventType, type Converted } from './convert.js';
 import {
-  attemptConversion,
-  discardConverted,
-  eventMicrosSql,
-  eventType,
-  type Converted,
-} from './convert.js';
-import { conversionStart, stageConversion, type StagedConversion } from './staged-conversion.js';
+  conversionStart,
+  discardSealed,
+  stageConversion,
+  startSealing,
+  type Sealing,
+  type StagedConversion,
+} from './staged-conversion.js';
 import type { Job } from '../job/job.js';
 import { labelOf } from './label.js';
 import { checkPlan } from './plan-check.js';
@@ -86,6 +87,7 @@ async function previewPlan(
     if (open) session.interrupt();
   });
   let converted: Converted | undefined;
+  let sealed: Sealing | undefined;
   /** Why the exact conversion failed, when the scans find no rejected row to say it. */
   let failed: unknown;
   try {
@@ -100,8 +102,11 @@ async function previewPlan(
     // A Parquet file stored as it is has nothing to stage: it is scanned as it is.
     if (start && (plan.format === 'csv' || parquetNeedsRewrite(plan))) {
       const c = await attemptConversion(session, plan, new BlobStore(pond.layout.blobs), job);
-      if (c.ok) converted = c.converted;
-      else failed = c.error;
+      if (c.ok) {
+        converted = c.converted;
+        // Sealed for the run while the preview goes on (staged-conversion.ts).
+        sealed = startSealing(converted);
+      } else failed = c.error;
     }
     const facts = converted ? factsOf(converted) : await scanFacts(session, plan, from, preview);
     preview.rowCount = facts.rows;
@@ -148,15 +153,15 @@ async function previewPlan(
     const kept = converted;
     converted = undefined;
     if (preview.problems.length > 0) {
-      await discardConverted(kept);
+      await discardSealed(kept, sealed);
       return { preview };
     }
-    const staged = await stageConversion(plan, start!, kept);
+    const staged = await stageConversion(plan, start!, kept, sealed);
     return staged ? { preview, staged } : { preview };
   } finally {
     open = false;
     session.close();
-    if (converted) await discardConverted(converted);
+    if (converted) await discardSealed(converted, sealed);
   }
 }
 

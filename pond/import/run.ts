@@ -113,7 +113,9 @@ export async function prepareImport(
         const converted = reused || (await convertPlan(session, plan, blobs, advice, options.job));
         // The cleanup's from here, whatever comes next (a cancel makes the progress below throw).
         made.push(converted);
-        if (converted.temp) converted.sha256 = await BlobStore.seal(converted.file);
+        // A preview's conversion comes sealed (staged-conversion.ts), unless sealing it failed.
+        if (converted.temp && converted.sha256 === undefined)
+          converted.sha256 = await BlobStore.seal(converted.file);
         options.job?.progress({
           done: done + plan.size,
           total,

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { ImportPlan } from '../../shared/import.js';
+import { BlobStore } from '../tlogfs/blob-store.js';
 import { discardConverted, type Converted } from './convert.js';
 
 /**
@@ -19,6 +20,27 @@ export interface StagedConversion {
   readonly converted: Converted;
   /** The staged file's size when it was written. */
   readonly size: number;
+  /** The staged file sealed for storing (see startSealing). */
+  readonly sealed: Sealing;
+}
+
+/** A temp file's hash and sync (BlobStore.seal); undefined when that failed (a run seals again). */
+export type Sealing = Promise<string | undefined>;
+
+/**
+ * Starts sealing a conversion's temp file as soon as it is written, while the preview goes on
+ * and the user looks at it: a run of it then only commits. Whoever discards the file first waits
+ * for this, so that nothing reads a removed file.
+ */
+export function startSealing(converted: Converted): Sealing {
+  if (!converted.temp) return Promise.resolve(undefined);
+  return BlobStore.seal(converted.file).catch(() => undefined);
+}
+
+/** Removes a conversion that is not kept, once its sealing (if any) is over. */
+export async function discardSealed(converted: Converted, sealed?: Sealing): Promise<void> {
+  await sealed;
+  await discardConverted(converted);
 }
 
 /**
@@ -50,41 +72,43 @@ export async function stageConversion(
   plan: ImportPlan,
   start: ConversionStart,
   converted: Converted,
+  sealed: Sealing = startSealing(converted),
 ): Promise<StagedConversion | undefined> {
   try {
     const now = await sourceIdentity(plan.file).catch(() => undefined);
     if (converted.temp && now === start.source && planKey(plan) === start.plan) {
-      return { ...start, converted, size: (await stat(converted.file)).size };
+      return { ...start, converted, size: (await stat(converted.file)).size, sealed };
     }
   } catch (e) {
-    await discardConverted(converted);
+    await discardSealed(converted, sealed);
     throw e;
   }
-  await discardConverted(converted);
+  await discardSealed(converted, sealed);
   return undefined;
 }
 
 /**
- * The staged conversion when it is exactly what a run of `plan` would make now; otherwise it is
- * discarded and undefined says to convert again.
+ * The staged conversion when it is exactly what a run of `plan` would make now, sealed when its
+ * sealing succeeded; otherwise it is discarded and undefined says to convert again.
  */
 export async function reuseStaged(
   staged: StagedConversion,
   plan: ImportPlan,
 ): Promise<Converted | undefined> {
+  const sha256 = await staged.sealed;
   const [source, file] = await Promise.all([
     sourceIdentity(plan.file).catch(() => undefined),
     stat(staged.converted.file).catch(() => undefined),
   ]);
   if (staged.plan === planKey(plan) && staged.source === source && file?.size === staged.size) {
-    return staged.converted;
+    return sha256 === undefined ? staged.converted : { ...staged.converted, sha256 };
   }
   await discardStaged(staged);
   return undefined;
 }
 
 export async function discardStaged(staged: StagedConversion): Promise<void> {
-  await discardConverted(staged.converted);
+  await discardSealed(staged.converted, staged.sealed);
 }
 
 function planKey(plan: ImportPlan): string {

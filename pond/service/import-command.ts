@@ -4,6 +4,9 @@ import type { ColumnOverride, ImportKind, ImportOverrides } from '../../shared/i
 import { parseColumnSpec } from '../import/index.js';
 import type { OverrideInput } from '../import/overrides.js';
 
+/** File names read as CSV when dropped (anything else is proposed as data). */
+export const CSV_NAMES = /\.(csv|tsv|txt|dat|psv)(\.(gz|zst))?$/i;
+
 /**
  * The wizard's choices as `pond copy` flags. The service plans from these very flags (through the
  * CLI's own parser, `overridesFromSpec`), and "Copy as command" prints them: the app and the

@@ -29,7 +29,7 @@ import { discardStaged, type StagedConversion } from '../import/staged-conversio
 import { newJob } from '../job/job.js';
 import { isDirectory, isFile, type PondNode } from '../tinyfs/node.js';
 import { joinPath } from '../tinyfs/path.js';
-import { copyCommand, importFlags, sourceUrl } from './import-command.js';
+import { CSV_NAMES, copyCommand, importFlags, sourceUrl } from './import-command.js';
 import { ImportSources, type StagedSource } from './import-sources.js';
 import type { OpenPond } from './pond-registry.js';
 import type { QueryRuns } from './query-runs.js';
@@ -40,9 +40,6 @@ export interface ImportDialogs {
   /** Host files to import; undefined when the user cancels. */
   chooseImportFiles?(): Promise<string[] | undefined>;
 }
-
-/** File names read as CSV when dropped (anything else is proposed as data). */
-const CSV_NAMES = /\.(csv|tsv|txt|dat|psv)(\.(gz|zst))?$/i;
 
 /**
  * The app's import wizard over pond/import: proposals for dropped files, previews (the plan and
@@ -265,6 +262,7 @@ export class ImportService {
       overrides: overridesFromSpec(flags, '', WIZARD_FIELDS),
       hostRoot: source.folder,
       advice: WIZARD_FIELDS,
+      sniffAhead: source.sniffs,
     }).catch((e: unknown) => {
       throw withoutStaging(e, [source]);
     });

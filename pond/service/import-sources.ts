@@ -7,8 +7,12 @@ import { pipeline } from 'node:stream/promises';
 import type { ImportSource } from '../../shared/app-import.js';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { ImportPlan } from '../../shared/import.js';
+import { DuckSession } from '../duckdb/session.js';
+import { WIZARD_FIELDS } from '../import/import-advice.js';
+import { SniffAhead } from '../import/sniff-ahead.js';
 import { discardStaged, type StagedConversion } from '../import/staged-conversion.js';
 import { ownStagingFolder } from '../tlogfs/staging.js';
+import { CSV_NAMES, sourceUrl } from './import-command.js';
 import type { OpenPond } from './pond-registry.js';
 
 /** A staged file the wizard names by id, and where it is on the host. */
@@ -22,6 +26,8 @@ export interface StagedSource {
   pond: string | undefined;
   /** The plan of each previewed spec (by spec key), so the run imports what was previewed. */
   plans: Map<string, ImportPlan>;
+  /** Its sniffs, the first started when it was staged, kept for every plan of it (SniffAhead). */
+  sniffs: SniffAhead;
   /** The latest preview's conversion, for a run of its spec (staged-conversion.ts). */
   conversion: { pond: string; key: string; staged: StagedConversion } | undefined;
   lastUsed: number;
@@ -44,6 +50,11 @@ export const DEFAULT_SOURCE_IDLE_MS = 10 * 60_000;
 export class ImportSources {
   private readonly byId = new Map<string, StagedSource>();
   private readonly sweeper: NodeJS.Timeout;
+  /**
+   * Where staged files are sniffed: DuckDB of its own, as a host file is staged before the wizard
+   * names a pond (loaded with the first CSV file staged).
+   */
+  private readonly sniffing = DuckSession.lazy();
 
   constructor(private readonly idleMs = DEFAULT_SOURCE_IDLE_MS) {
     this.sweeper = setInterval(() => void this.sweep(), Math.min(60_000, idleMs / 4));
@@ -192,6 +203,7 @@ export class ImportSources {
   async closeAll(): Promise<void> {
     clearInterval(this.sweeper);
     for (const s of [...this.byId.values()]) await this.drop(s);
+    this.sniffing.close();
   }
 
   /** Ids staged now (tests). */
@@ -214,6 +226,7 @@ export class ImportSources {
       owned,
       pond,
       plans: new Map(),
+      sniffs: sniffStaged(this.sniffing, info, folder),
       conversion: undefined,
       lastUsed: Date.now(),
       holds: 0,
@@ -224,6 +237,7 @@ export class ImportSources {
 
   private async drop(s: StagedSource): Promise<void> {
     this.byId.delete(s.info.id);
+    await s.sniffs.close();
     await this.discardConversion(s);
     if (s.owned) await rm(s.folder, { recursive: true, force: true });
   }
@@ -241,6 +255,22 @@ export class ImportSources {
         await this.drop(s).catch(() => undefined);
     }
   }
+}
+
+/**
+ * Starts sniffing a staged file as the wizard's proposal will first plan it (as a table, with no
+ * choices made: ImportService.guess), while the wizard asks for the proposal; the plans of that
+ * proposal and of the previews take the sniff while the file is unchanged. A file the wizard
+ * proposes as data is not sniffed.
+ */
+function sniffStaged(session: DuckSession, info: ImportSource, folder: string): SniffAhead {
+  const csv = info.format === 'csv' && CSV_NAMES.test(info.name);
+  const sources = csv ? [sourceUrl(info, 'table')] : [];
+  return SniffAhead.start(
+    session,
+    { sources, hostRoot: folder, advice: WIZARD_FIELDS },
+    { keep: true },
+  );
 }
 
 function idOf(s: StagedSource): string {

@@ -105,4 +105,90 @@ describe('sniffs made ahead of the plan', () => {
       expect(withAhead, JSON.stringify(req.sources)).toEqual(without);
     }
   });
+
+  describe('kept for every plan of a file (the wizard)', () => {
+    const kinds = ['table', 'series'] as const;
+    const wizardReq = (file: string, kind: string, overrides = {}): ImportRequest => ({
+      sources: [`host+csv+${kind}://${file}`],
+      dest: `/w-${kind}`,
+      overrides,
+      advice: WIZARD_FIELDS,
+    });
+
+    it('serves plans of any kind while the file is unchanged, each with a dialect of its own', async () => {
+      const f = await s.file('kept.csv', 'timestamp,v\n2024-01-01 00:00:00,1\n');
+      const ahead = SniffAhead.start(session, wizardReq(f, 'table'), { keep: true });
+      for (const kind of [...kinds, ...kinds]) {
+        const [plan] = await planImport(s.pond, { ...wizardReq(f, kind), sniffAhead: ahead });
+        const [own] = await planImport(s.pond, wizardReq(f, kind));
+        expect(plan).toEqual(own);
+        plan!.dialect!.delimiter = ';';
+      }
+      expect(ahead.taken).toBe(4);
+      // Other choices are another sniff: made by the plan, then kept for the next plan.
+      const semi = wizardReq(f, 'table', { delimiter: ';' });
+      await planImport(s.pond, { ...semi, sniffAhead: ahead });
+      expect(ahead.taken).toBe(4);
+      await planImport(s.pond, { ...semi, sniffAhead: ahead });
+      expect(ahead.taken).toBe(5);
+      await ahead.close();
+    });
+
+    it('is sniffed again once the file changed, even with its size and mtime put back', async () => {
+      const f = await s.file('edited.csv', 'level,site\n1,a\n');
+      // A whole second, so that it can be put back exactly.
+      const mtime = new Date('2024-07-02T00:00:00Z');
+      await utimes(f, mtime, mtime);
+      const ahead = SniffAhead.start(session, wizardReq(f, 'table'), { keep: true });
+      await planImport(s.pond, { ...wizardReq(f, 'table'), sniffAhead: ahead });
+      expect(ahead.taken).toBe(1);
+      const before = await stat(f);
+      await writeFile(f, 'depth;site\n1;a\n');
+      await utimes(f, mtime, mtime);
+      expect((await stat(f)).size).toBe(before.size);
+      expect((await stat(f)).mtimeMs).toBe(before.mtimeMs);
+      const [plan] = await planImport(s.pond, { ...wizardReq(f, 'table'), sniffAhead: ahead });
+      expect(ahead.taken).toBe(1);
+      expect(plan!.dialect!.delimiter).toBe(';');
+      expect(plan!.columns.map((c) => c.name)).toEqual(['depth', 'site']);
+      // The plan's own sniff of the new content is kept for the next.
+      const [again] = await planImport(s.pond, { ...wizardReq(f, 'table'), sniffAhead: ahead });
+      expect(again).toEqual(plan);
+      expect(ahead.taken).toBe(2);
+      await ahead.close();
+    });
+
+    it('plans and refuses exactly as plans without it, a refusal naming the file as each plan does', async () => {
+      const files = [
+        await s.file('w-good.csv', 'timestamp,v\n2024-01-01 00:00:00,1\n'),
+        await s.file('w-empty.csv', ''),
+        await s.file('w-header.csv', 'timestamp,v\n'),
+        await s.file('w-notime.csv', 'a,b\n1,2\n'),
+        await s.file('w-latin1.csv', Buffer.from('name,v\ncaf\xe9,1\n', 'latin1')),
+        `${s.dir}/w-missing.csv`,
+      ];
+      const outcome = (p: Promise<unknown>) =>
+        p.then(
+          (plans) => ({ plans }),
+          (e: unknown) => ({ error: messageOf(e) }),
+        );
+      const outcomes: ({ plans: unknown } | { error: string })[] = [];
+      for (const f of files) {
+        const ahead = SniffAhead.start(session, wizardReq(f, 'table'), { keep: true });
+        for (const kind of [...kinds, ...kinds]) {
+          const req = wizardReq(f, kind);
+          const withAhead = await outcome(planImport(s.pond, { ...req, sniffAhead: ahead }));
+          expect(withAhead, `${f} as ${kind}`).toEqual(await outcome(planImport(s.pond, req)));
+          outcomes.push(withAhead);
+        }
+        await ahead.close();
+      }
+      const errors = outcomes.flatMap((o) => ('error' in o ? [o.error] : []));
+      expect(outcomes.length - errors.length).toBe(6);
+      expect(errors.some((e) => e.includes('host+csv+series://') && e.includes('empty'))).toBe(
+        true,
+      );
+      expect(errors.some((e) => e.includes('host+csv+table://') && e.includes('empty'))).toBe(true);
+    });
+  });
 });
