@@ -110,11 +110,16 @@ export interface PondMessage {
   pond: PondSummary;
 }
 
-/** JSON.stringify with Uint8Array as `{ $bytes: base64 }`. */
+/**
+ * JSON.stringify with Uint8Array (a Node Buffer too) as `{ $bytes: base64 }`. The replacer looks
+ * at the holder's own value: JSON.stringify hands it a Buffer already turned into
+ * `{ type: 'Buffer', data: [...] }` by Buffer's toJSON.
+ */
 export function encodeWire(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v instanceof Uint8Array ? { $bytes: toBase64(v) } : v,
-  );
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
+    const raw = this[key];
+    return raw instanceof Uint8Array ? { $bytes: toBase64(raw) } : v;
+  });
 }
 
 /** JSON.parse turning `{ $bytes: base64 }` back into Uint8Array. */

@@ -312,11 +312,12 @@ function reply(res: ServerResponse, status: number, body: WireResponse): void {
  * encoder does it in ~2 ms (bench/app-service.ts). Same output.
  */
 export function encodeWireFast(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v instanceof Uint8Array
-      ? { $bytes: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') }
-      : v,
-  );
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
+    const raw = this[key];
+    return raw instanceof Uint8Array
+      ? { $bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') }
+      : v;
+  });
 }
 
 function text(res: ServerResponse, status: number, message: string): void {

@@ -18,4 +18,16 @@ describe("pond serve's wire encoder", () => {
     expect(back.value.parts[0]).toEqual(view);
     expect(back.value.parts[1]).toEqual(new Uint8Array(0));
   });
+
+  it('writes a Node Buffer as bytes too, not as the object its toJSON makes', () => {
+    // A factory node's config read by the Data tab is a Buffer (a subarray of one).
+    const config = Buffer.from('client_id: x\ndevices: []\n').subarray(0, 12);
+    const value = { ok: true, value: { bytes: config, nested: [Buffer.from([0, 255])] } };
+    for (const text of [encodeWireFast(value), encodeWire(value)]) {
+      const back = decodeWire(text) as { value: { bytes: Uint8Array; nested: Uint8Array[] } };
+      expect(back.value.bytes).toEqual(new Uint8Array(config));
+      expect(new TextDecoder().decode(back.value.bytes)).toBe('client_id: x');
+      expect(back.value.nested[0]).toEqual(new Uint8Array([0, 255]));
+    }
+  });
 });
