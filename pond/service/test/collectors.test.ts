@@ -217,10 +217,11 @@ describe('collectors in the app, pressed hard', () => {
     const { readdir } = await import('node:fs/promises');
     const { STAGING_DIR } = await import('../../tlogfs/staging.js');
     const root = join(pondDir, 'data', '_large_files', STAGING_DIR);
-    const out: string[] = [];
-    for (const d of await readdir(root).catch(() => [] as string[]))
-      for (const f of await readdir(join(root, d)).catch(() => [] as string[])) out.push(f);
-    return out;
+    // Files only, at any depth: the open service's DuckDB spill folder (duckdb-tmp, in its own
+    // staging folder) is there while it runs, and holds a file only when a query spilled.
+    return (await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []))
+      .filter((e) => e.isFile())
+      .map((e) => e.name);
   };
 
   it('Cancel at any point either writes nothing or lets the commit finish; nothing is left behind', async () => {
