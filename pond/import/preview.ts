@@ -130,6 +130,7 @@ async function previewPlan(
         csvReadSql(plan, preview.rejectCount > 0 ? 'ignore_errors = true' : ''),
         textIntegerColumns(plan),
         facts.rejectedLines,
+        { integerReader: true },
       );
       const all = mergeRejects({ rejects: preview.rejects, count: preview.rejectCount }, inexact);
       [preview.rejects, preview.rejectCount] = [all.rejects, all.count];

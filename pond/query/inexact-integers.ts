@@ -39,7 +39,10 @@ function bad(c: TextIntegerColumn): string {
 /**
  * The rows of `read` (a read_csv call of `file` reading `columns` as text) that hold a value
  * that is not a whole number that fits its column: the first ones with their lines, and the
- * count. `rejectedLines`: lines of rows DuckDB's reader skipped in `read` (rejects).
+ * count. `rejectedLines`: lines of rows a reader rejected. By default they are the rows `read`
+ * skipped. With `integerReader`, they are the rejects of a read by DuckDB's integer reader (the
+ * preview's scan), which also rejects a value that is no number at all ('A17'): such a row is
+ * that scan's to list, so here it is neither listed again nor counted among the rows before.
  */
 export async function inexactIntegers(
   session: DuckSession,
@@ -48,8 +51,13 @@ export async function inexactIntegers(
   read: string,
   columns: TextIntegerColumn[],
   rejectedLines: ReadonlySet<number> = new Set(),
+  options: { integerReader?: boolean } = {},
 ): Promise<RejectList> {
   if (columns.length === 0) return { rejects: [], count: 0 };
+  const readerRejects = (c: TextIntegerColumn) =>
+    `${ident(c.read)} IS NOT NULL AND TRY_CAST(${ident(c.read)} AS ${c.type}) IS NULL`;
+  // Without rejects, the integer reader read every row: nothing to leave out.
+  const adjust = options.integerReader === true && rejectedLines.size > 0;
   // The first column at fault in each row, with its value.
   const fault = `coalesce(${columns
     .map(
@@ -57,9 +65,17 @@ export async function inexactIntegers(
         `CASE WHEN ${bad(c)} THEN {'c': ${literal(c.column)}, 'v': ${ident(c.read)}, 't': ${literal(c.type)}} END`,
     )
     .join(', ')})`;
+  const unread = columns.map((c) => `(${readerRejects(c)})`).join(' OR ');
+  const scanned = adjust
+    ? // The integer reader's place of each row: less the rows it rejected before it.
+      `SELECT o - sum(u) OVER (ORDER BY o ROWS UNBOUNDED PRECEDING) AS o,
+              CASE WHEN u = 0 THEN f END AS f
+       FROM (SELECT ordinality AS o, ${fault} AS f, (${unread})::INTEGER AS u
+             FROM ${read} WITH ORDINALITY)`
+    : `SELECT ordinality AS o, ${fault} AS f FROM ${read} WITH ORDINALITY`;
   const rows = await session.all<{ o: number; f: { c: string; v: string; t: string }; n: number }>(
     `SELECT o::DOUBLE AS o, f, count(*) OVER ()::DOUBLE AS n
-     FROM (SELECT ordinality AS o, ${fault} AS f FROM ${read} WITH ORDINALITY)
+     FROM (${scanned})
      WHERE f IS NOT NULL ORDER BY o LIMIT ${REJECTS_SHOWN}`,
   );
   if (rows.length === 0) return { rejects: [], count: 0 };

@@ -206,6 +206,30 @@ describe('exact integer reads', () => {
     }
   });
 
+  it("the preview lists a value that is no number once, as the integer reader's, and counts lines past it", async () => {
+    // 'A17' is rejected by the preview's scan (DuckDB's integer reader); the exact read keeps
+    // it as text. Listed once, and the fraction after it keeps its own line.
+    const f = await s.file(
+      'not-a-number.csv',
+      last([
+        '2024-02-01 00:00:00,A17,101',
+        '2024-02-01 00:01:00,1,101',
+        '2024-02-01 00:02:00,2.5,101',
+      ]),
+    );
+    const [plan] = await planImport(s.pond, {
+      sources: [`host+csv+series://${f}`],
+      dest: '/nan.series',
+    });
+    const p = await previewImport(s.pond, plan!);
+    expect(p.rejectCount).toBe(2);
+    expect(p.rejects.map((x) => [x.line, x.column, x.error === 'not whole'])).toEqual([
+      [25_002, 'n', false],
+      [25_004, 'n', true],
+    ]);
+    expect(p.rejects[1]!.text).toBe('2024-02-01 00:02:00,2.5,101');
+  });
+
   it('an exponent form is taken when it is whole and exact, and refused by name when not', async () => {
     const f = await s.file(
       'exp.csv',
