@@ -244,3 +244,14 @@ test('details, dark mode, and the start screen', async ({ page }, testInfo) => {
   await page.getByRole('button', { name: 'Open the demo pond' }).click();
   await expect(treeItem(page, '/sites')).toBeVisible();
 });
+
+test("a collector's config shows in the Data tab as its text", async ({ page }, testInfo) => {
+  // A factory node's config is read as a Node Buffer: it must reach the page as bytes.
+  await page.goto(served.url);
+  await openPath(page, '/system/etc/20-hydrovu');
+  const data = page.getByRole('tabpanel');
+  await expect(data).toContainText('hydrovu_path: /hydrovu');
+  await expect(data).toContainText('{ name: pier, id: 1001 }');
+  await expect(page.getByText(/INTERNAL|TextDecoder/)).toHaveCount(0);
+  await shot(page, testInfo, 'collector-config');
+});
