@@ -77,3 +77,29 @@ export async function pondWithSeries(path: string, versions: string[]): Promise<
     await pond.close();
   }
 }
+
+/** A CSV of `rows` minutes of a `level` reading at site `north` (2024-07-01 from 00:00). */
+export function levelCsv(rows: number): string {
+  const line = (i: number) =>
+    `2024-07-01 ${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00,${(100 + i / 8).toFixed(3)},north`;
+  return `timestamp,level,site\n${Array.from({ length: rows }, (_, i) => line(i)).join('\n')}\n`;
+}
+
+/** A new pond `<root>/<name>` with an empty /raw, opened by a browser-mode service. */
+export async function pondWithRaw(
+  root: string,
+  name: string,
+  options: { uploadIdleMs?: number } = {},
+): Promise<{ svc: LocalPondService; dir: string; handle: string }> {
+  const dir = join(root, name);
+  const pond = await createPond(dir, name, { command: ['test', 'init'] });
+  await pond.write({ command: ['test', 'mkdir'] }, async (txn) => (await txn.wd()).mkdir('/raw'));
+  await pond.close();
+  const svc = new LocalPondService({
+    mode: 'browser',
+    appData: join(root, `${name}-app`),
+    ...options,
+  });
+  const summary = await svc.openPath(dir);
+  return { svc, dir, handle: summary.handle };
+}

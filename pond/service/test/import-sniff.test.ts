@@ -9,9 +9,9 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportFileSpec } from '../../../shared/app-import.js';
 import { WIZARD_FIELDS, planImport } from '../../import/index.js';
-import { createPond, openPond } from '../open-pond.js';
+import { openPond } from '../open-pond.js';
 import { LocalPondService } from '../pond-service.js';
-import { scratch } from './fixtures.js';
+import { levelCsv, pondWithRaw, scratch } from './fixtures.js';
 
 let s: Awaited<ReturnType<typeof scratch>>;
 
@@ -20,23 +20,10 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.cleanup());
 
-const CSV =
-  'timestamp,level,site\n' +
-  Array.from(
-    { length: 200 },
-    (_, i) =>
-      `2024-07-01 ${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00,${(100 + i / 8).toFixed(3)},north`,
-  ).join('\n') +
-  '\n';
+const CSV = levelCsv(200);
 
-async function opened(name: string) {
-  const dir = join(s.dir, name);
-  const pond = await createPond(dir, name, { command: ['test', 'init'] });
-  await pond.write({ command: ['test', 'mkdir'] }, async (txn) => (await txn.wd()).mkdir('/raw'));
-  await pond.close();
-  const svc = new LocalPondService({ mode: 'browser', appData: join(s.dir, `${name}-app`) });
-  const summary = await svc.openPath(dir);
-  return { svc, dir, handle: summary.handle };
+function opened(name: string) {
+  return pondWithRaw(s.dir, name);
 }
 
 /** How many plans took the staged file's kept sniff. */

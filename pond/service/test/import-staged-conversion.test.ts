@@ -12,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportFileSpec } from '../../../shared/app-import.js';
 import type { JobInfo } from '../../../shared/api.js';
 import { runPond } from '../../cli/test/run-pond.js';
-import { createPond } from '../open-pond.js';
 import { LocalPondService } from '../pond-service.js';
-import { scratch } from './fixtures.js';
+import { levelCsv, pondWithRaw, scratch } from './fixtures.js';
 
 let s: Awaited<ReturnType<typeof scratch>>;
 
@@ -23,27 +22,10 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.cleanup());
 
-const CSV =
-  'timestamp,level,site\n' +
-  Array.from(
-    { length: 1000 },
-    (_, i) =>
-      `2024-07-01 ${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00,${(100 + i / 8).toFixed(3)},north`,
-  ).join('\n') +
-  '\n';
+const CSV = levelCsv(1000);
 
-async function opened(name: string, options: { uploadIdleMs?: number } = {}) {
-  const dir = join(s.dir, name);
-  const pond = await createPond(dir, name, { command: ['test', 'init'] });
-  await pond.write({ command: ['test', 'mkdir'] }, async (txn) => (await txn.wd()).mkdir('/raw'));
-  await pond.close();
-  const svc = new LocalPondService({
-    mode: 'browser',
-    appData: join(s.dir, `${name}-app`),
-    ...options,
-  });
-  const summary = await svc.openPath(dir);
-  return { svc, dir, handle: summary.handle };
+function opened(name: string, options: { uploadIdleMs?: number } = {}) {
+  return pondWithRaw(s.dir, name, options);
 }
 
 /** Every file under the pond's staging folders, with its inode. */
