@@ -41,6 +41,7 @@ export async function convertDevice(
       afterS: f.afterS,
       beforeS: f.beforeS,
       stored,
+      largestPage: f.largestPage,
     });
     if (!series && f.beforeS !== undefined) {
       // Only the newest time was fetched: it is all there is, so it is kept whole.
@@ -48,6 +49,7 @@ export async function convertDevice(
         afterS: f.afterS,
         beforeS: undefined,
         stored,
+        largestPage: f.largestPage,
       });
     }
     if (series && series.maxUs > latestS * 1e6) {
@@ -58,6 +60,7 @@ export async function convertDevice(
         afterS: f.afterS,
         beforeS: Math.min(f.beforeS ?? Infinity, latestS + 1),
         stored,
+        largestPage: f.largestPage,
       });
     }
     if (!series) {

@@ -39,6 +39,8 @@ export interface WideOptions {
   beforeS: number | undefined;
   /** The stored series' columns: those the new version lacks are written as NULLs (not refused). */
   stored: ColumnInfo[] | undefined;
+  /** The longest page's length in bytes (its line, without the newline). */
+  largestPage: number;
 }
 
 /**
@@ -47,19 +49,24 @@ export interface WideOptions {
  */
 const PAGE_COLUMNS = `{locationId: 'BIGINT', parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" DOUBLE, value DOUBLE)[])[]'}`;
 
-/**
- * A page may hold this many bytes (DuckDB's default is 16 MB, and it reads up to twice that). A
- * limit this large also keeps the peak RSS down: the reader's buffers (twice the limit) are then
- * mapped fresh for each device and handed back after it, where those of the default stay
- * resident (measured on this benchmark: 183 against 228 MiB at 100,000 readings a device, 263
- * against 384 at 400,000). The CPU this costs is not the buffer's: freeing 512 MB or more at once
- * makes DuckDB's allocator return every page it holds to the kernel
- * (allocator_bulk_deallocation_flush_threshold), and the next device faults them in again: about
- * 130 ms of the collect's CPU for 10 devices of 100,000 readings (80 ms of the conversions alone)
- * for 40 MiB of peak RSS. No setting gives a middle: a smaller limit than 16 MB is not taken (it
- * is raised to the default), and the flush either happens after each device or never.
- */
+/** The most a page may hold: a longer answer is refused as it comes (page-buffer.ts). */
 export const MAX_PAGE_BYTES = 1 << 30;
+
+/**
+ * DuckDB's own maximum_object_size. Its JSON reader holds two buffers of this size (a line may
+ * be up to twice as long), kept by its allocator from one device to the next. A limit sized to
+ * the run's largest page instead of MAX_PAGE_BYTES: a limit of 512 MB or more frees its buffers
+ * at once after each device, which makes DuckDB's allocator return every page it holds to the
+ * kernel (allocator_bulk_deallocation_flush_threshold) and the next device fault them in again,
+ * about 85 ms of CPU for 10 devices of 100,000 readings. A smaller limit than the default is not
+ * taken (it is raised to it), so the default is the least a conversion asks for.
+ */
+const DUCKDB_OBJECT_BYTES = 16 << 20;
+
+/** The maximum_object_size that reads a device whose longest page is `largest` bytes. */
+export function objectLimit(largest: number): number {
+  return Math.max(DUCKDB_OBJECT_BYTES, largest + 1);
+}
 
 /** The quick pass's word for "a time is not one reading a column": run the exact pass. */
 const RECHECK = 'pond: hydrovu: recheck this device exactly';
@@ -134,7 +141,7 @@ export async function wideSeries(
       SELECT ${column} AS k, unnest(p.readings) AS r FROM (
         SELECT unnest(parameters) AS p
         FROM read_json([${pages.map(literal).join(', ')}], columns=${PAGE_COLUMNS},
-                       format='newline_delimited', maximum_object_size=${MAX_PAGE_BYTES})))`;
+                       format='newline_delimited', maximum_object_size=${objectLimit(options.largestPage)})))`;
   const pass = (q: { aggregates: string[]; selected: string[] }) =>
     session.all(
       `COPY (SELECT ${q.selected.join(', ')}
