@@ -4,6 +4,7 @@ import { ident, literal } from '../../duckdb/sql.js';
 import type { ColumnInfo } from '../../query/parquet-file.js';
 import type { Names } from './client.js';
 import type { HydroVuDevice } from './config.js';
+import { writtenTimeRange } from './written-time-range.js';
 
 /**
  * HydroVu pages -> one wide series version, as the original builds it (crates/hydrovu/src/
@@ -161,7 +162,7 @@ export async function wideSeries(
     });
   const rows = Number(copied[0]?.['Count'] ?? 0);
   if (rows === 0) return undefined;
-  const range = await timeRange(session, out, label);
+  const range = await writtenTimeRange(out, rows, label);
   return {
     file: out,
     rows,
@@ -173,24 +174,6 @@ export async function wideSeries(
     ],
     padded: padded.map((p) => p.name),
   };
-}
-
-/**
- * The time range of what the COPY wrote, read back from the file (its one small column): cheaper
- * than the COPY's RETURN_STATS, whose statistics of every column come back as text to be cast.
- */
-async function timeRange(
-  session: DuckSession,
-  file: string,
-  label: string,
-): Promise<{ minUs: number; maxUs: number }> {
-  const r = await session.all<{ lo: number | null; hi: number | null }>(
-    `SELECT epoch_us(min("timestamp"))::DOUBLE AS lo, epoch_us(max("timestamp"))::DOUBLE AS hi FROM read_parquet(${literal(file)})`,
-  );
-  const { lo, hi } = r[0] ?? { lo: null, hi: null };
-  if (lo === null || hi === null)
-    throw new PondError(ErrorCode.Internal, `${label}: the converted readings have no time range`);
-  return { minUs: lo, maxUs: hi };
 }
 
 /** `{parameter}.{unit}` for each distinct pair, sorted by name; two pairs may not share a name. */
