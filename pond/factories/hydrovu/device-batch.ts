@@ -6,7 +6,7 @@ import { ident, literal } from '../../duckdb/sql.js';
 import { appendProblems, checkNewVersion } from '../../query/schema-check.js';
 import { isFile } from '../../tinyfs/node.js';
 import { resolvePath } from '../../tinyfs/path.js';
-import type { BlobStore } from '../../tlogfs/blob-store.js';
+import { BlobStore } from '../../tlogfs/blob-store.js';
 import type { PondTxn } from '../../tlogfs/transaction.js';
 import type { RunContext } from '../executable.js';
 import type { Names } from './client.js';
@@ -20,6 +20,12 @@ export interface DeviceBatch {
   device: HydroVuDevice;
   path: string;
   series: WideSeries;
+  /**
+   * The series file's SHA-256, computed (and the file synced) right after its conversion, beside
+   * the next device's fetch: the transaction then only links it in. Undefined when that failed
+   * (the transaction hashes and syncs it itself, and fails there if it still cannot).
+   */
+  sha256?: string | undefined;
   /** Readings left out of it (dated too far ahead), named as the device's failure. */
   leftOut?: string;
 }
@@ -87,8 +93,11 @@ export async function convertDevice(
         );
       }
     }
+    const sha256 = await BlobStore.seal(series.file).catch(() => undefined);
     job.log(`device ${device.name}: ${series.rows} rows, ${series.columns.length - 1} columns`);
-    return leftOut === undefined ? { device, path, series } : { device, path, series, leftOut };
+    return leftOut === undefined
+      ? { device, path, series, sha256 }
+      : { device, path, series, sha256, leftOut };
   } catch (e) {
     await rm(out, { force: true });
     throw e;
@@ -112,6 +121,7 @@ export async function placeBatch(
   if (newest !== undefined && newest >= b.series.minUs) {
     if (newest >= b.series.maxUs) return undefined;
     b.series = await dropThrough(session, blobs, b.series, newest);
+    b.sha256 = undefined;
   }
   const series = b.series;
   await wd.mkdir(resolvePath('..', b.path), { parents: true });
@@ -136,6 +146,7 @@ export async function placeBatch(
   }
   const { node } = await wd.writeFile(b.path, 'series', {
     hostPath: series.file,
+    sha256: b.sha256,
     timestampColumn: 'timestamp',
     minEventTimeUs: series.minUs,
     maxEventTimeUs: series.maxUs,
