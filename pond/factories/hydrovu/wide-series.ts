@@ -54,13 +54,17 @@ const PAGE_COLUMNS = `{locationId: 'BIGINT', parameters: 'STRUCT(customParameter
 export const MAX_PAGE_BYTES = 1 << 30;
 
 /**
- * DuckDB's own maximum_object_size. Its JSON reader holds two buffers of this size (a line may
- * be up to twice as long), kept by its allocator from one device to the next. A limit sized to
- * the run's largest page instead of MAX_PAGE_BYTES: a limit of 512 MB or more frees its buffers
- * at once after each device, which makes DuckDB's allocator return every page it holds to the
- * kernel (allocator_bulk_deallocation_flush_threshold) and the next device fault them in again,
- * about 85 ms of CPU for 10 devices of 100,000 readings. A smaller limit than the default is not
- * taken (it is raised to it), so the default is the least a conversion asks for.
+ * DuckDB's own maximum_object_size: its JSON reader's buffers are twice the limit, so a line of
+ * up to about twice this reads (tested past 32 MB in hydrovu.test.ts). The limit is the device's
+ * longest page, at least this default (a smaller one is raised to it), never MAX_PAGE_BYTES for
+ * every device: a limit of 512 MB or more frees buffers that large after each device, which makes
+ * DuckDB's allocator return every page it holds to the kernel
+ * (allocator_bulk_deallocation_flush_threshold) and the next device fault them in again: about
+ * 85 ms of CPU for 10 devices of 100,000 readings, a third of their conversion. What it bought
+ * was peak RSS: the allocator now keeps the memory of the largest device converted so far (the
+ * benchmark's peak RSS: 207 against 169 MiB at 100,000 readings a device, 336 against 245 at
+ * 400,000), still bounded by a device's readings (max_points_per_run), not the number of devices.
+ * No setting gives a middle: the flush happens after each device or never.
  */
 const DUCKDB_OBJECT_BYTES = 16 << 20;
 
