@@ -6,7 +6,7 @@ import { ident, literal } from '../../duckdb/sql.js';
 import { appendProblems, checkNewVersion } from '../../query/schema-check.js';
 import { isFile } from '../../tinyfs/node.js';
 import { resolvePath } from '../../tinyfs/path.js';
-import type { BlobStore } from '../../tlogfs/blob-store.js';
+import { BlobStore } from '../../tlogfs/blob-store.js';
 import type { PondTxn } from '../../tlogfs/transaction.js';
 import type { RunContext } from '../executable.js';
 import type { Names } from './client.js';
@@ -20,6 +20,12 @@ export interface DeviceBatch {
   device: HydroVuDevice;
   path: string;
   series: WideSeries;
+  /**
+   * The series file's SHA-256, computed (and the file synced) right after its conversion, beside
+   * the next device's fetch: the transaction then only links it in. Undefined when that failed
+   * (the transaction hashes and syncs it itself, and fails there if it still cannot).
+   */
+  sha256?: string | undefined;
   /** Readings left out of it (dated too far ahead), named as the device's failure. */
   leftOut?: string;
 }
@@ -41,6 +47,7 @@ export async function convertDevice(
       afterS: f.afterS,
       beforeS: f.beforeS,
       stored,
+      largestPage: f.largestPage,
     });
     if (!series && f.beforeS !== undefined) {
       // Only the newest time was fetched: it is all there is, so it is kept whole.
@@ -48,6 +55,7 @@ export async function convertDevice(
         afterS: f.afterS,
         beforeS: undefined,
         stored,
+        largestPage: f.largestPage,
       });
     }
     if (series && series.maxUs > latestS * 1e6) {
@@ -58,6 +66,7 @@ export async function convertDevice(
         afterS: f.afterS,
         beforeS: Math.min(f.beforeS ?? Infinity, latestS + 1),
         stored,
+        largestPage: f.largestPage,
       });
     }
     if (!series) {
@@ -84,8 +93,11 @@ export async function convertDevice(
         );
       }
     }
+    const sha256 = await BlobStore.seal(series.file).catch(() => undefined);
     job.log(`device ${device.name}: ${series.rows} rows, ${series.columns.length - 1} columns`);
-    return leftOut === undefined ? { device, path, series } : { device, path, series, leftOut };
+    return leftOut === undefined
+      ? { device, path, series, sha256 }
+      : { device, path, series, sha256, leftOut };
   } catch (e) {
     await rm(out, { force: true });
     throw e;
@@ -109,6 +121,7 @@ export async function placeBatch(
   if (newest !== undefined && newest >= b.series.minUs) {
     if (newest >= b.series.maxUs) return undefined;
     b.series = await dropThrough(session, blobs, b.series, newest);
+    b.sha256 = undefined;
   }
   const series = b.series;
   await wd.mkdir(resolvePath('..', b.path), { parents: true });
@@ -133,6 +146,7 @@ export async function placeBatch(
   }
   const { node } = await wd.writeFile(b.path, 'series', {
     hostPath: series.file,
+    sha256: b.sha256,
     timestampColumn: 'timestamp',
     minEventTimeUs: series.minUs,
     maxEventTimeUs: series.maxUs,

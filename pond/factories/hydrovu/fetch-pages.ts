@@ -24,6 +24,8 @@ export interface FetchedPages {
   files: string[];
   pairs: { pid: string; uid: string }[];
   readings: number;
+  /** The longest page's length in bytes. */
+  largestPage: number;
   afterS: number | undefined;
   beforeS: number | undefined;
   stored: ColumnInfo[] | undefined;
@@ -57,6 +59,7 @@ export async function fetchPages(
   const pairs = new Map<string, { pid: string; uid: string }>();
   try {
     let readings = 0;
+    let largestPage = 0;
     let next: string | undefined;
     const tokens = new Set<string>();
     let beforeS: number | undefined;
@@ -82,6 +85,7 @@ export async function fetchPages(
           );
         }
         readings += scan.readings;
+        largestPage = Math.max(largestPage, line[0]!.length);
         job.log(`device ${device.name}: page ${n}: ${scan.readings} readings`);
         job.progress({ done: readings, message: `device ${device.name}: ${readings} readings` });
         next = page.next;
@@ -114,7 +118,17 @@ export async function fetchPages(
       for (const f of files) await rm(f, { force: true });
       return undefined;
     }
-    return { device, path, files, pairs: [...pairs.values()], readings, afterS, beforeS, stored };
+    return {
+      device,
+      path,
+      files,
+      pairs: [...pairs.values()],
+      readings,
+      largestPage,
+      afterS,
+      beforeS,
+      stored,
+    };
   } catch (e) {
     for (const f of files) await rm(f, { force: true });
     throw e;

@@ -4,6 +4,7 @@ import { ident, literal } from '../../duckdb/sql.js';
 import type { ColumnInfo } from '../../query/parquet-file.js';
 import type { Names } from './client.js';
 import type { HydroVuDevice } from './config.js';
+import { writtenTimeRange } from './written-time-range.js';
 
 /**
  * HydroVu pages -> one wide series version, as the original builds it (crates/hydrovu/src/
@@ -39,6 +40,8 @@ export interface WideOptions {
   beforeS: number | undefined;
   /** The stored series' columns: those the new version lacks are written as NULLs (not refused). */
   stored: ColumnInfo[] | undefined;
+  /** The longest page's length in bytes (its line, without the newline). */
+  largestPage: number;
 }
 
 /**
@@ -47,19 +50,28 @@ export interface WideOptions {
  */
 const PAGE_COLUMNS = `{locationId: 'BIGINT', parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" DOUBLE, value DOUBLE)[])[]'}`;
 
-/**
- * A page may hold this many bytes (DuckDB's default is 16 MB, and it reads up to twice that). A
- * limit this large also keeps the peak RSS down: the reader's buffers (twice the limit) are then
- * mapped fresh for each device and handed back after it, where those of the default stay
- * resident (measured on this benchmark: 183 against 228 MiB at 100,000 readings a device, 263
- * against 384 at 400,000). The CPU this costs is not the buffer's: freeing 512 MB or more at once
- * makes DuckDB's allocator return every page it holds to the kernel
- * (allocator_bulk_deallocation_flush_threshold), and the next device faults them in again: about
- * 130 ms of the collect's CPU for 10 devices of 100,000 readings (80 ms of the conversions alone)
- * for 40 MiB of peak RSS. No setting gives a middle: a smaller limit than 16 MB is not taken (it
- * is raised to the default), and the flush either happens after each device or never.
- */
+/** The most a page may hold: a longer answer is refused as it comes (page-buffer.ts). */
 export const MAX_PAGE_BYTES = 1 << 30;
+
+/**
+ * DuckDB's own maximum_object_size: its JSON reader's buffers are twice the limit, so a line of
+ * up to about twice this reads (tested past 32 MB in hydrovu.test.ts). The limit is the device's
+ * longest page, at least this default (a smaller one is raised to it), never MAX_PAGE_BYTES for
+ * every device: a limit of 512 MB or more frees buffers that large after each device, which makes
+ * DuckDB's allocator return every page it holds to the kernel
+ * (allocator_bulk_deallocation_flush_threshold) and the next device fault them in again: about
+ * 85 ms of CPU for 10 devices of 100,000 readings, a third of their conversion. What it bought
+ * was peak RSS: the allocator now keeps the memory of the largest device converted so far (the
+ * benchmark's peak RSS: 207 against 169 MiB at 100,000 readings a device, 336 against 245 at
+ * 400,000), still bounded by a device's readings (max_points_per_run), not the number of devices.
+ * No setting gives a middle: the flush happens after each device or never.
+ */
+const DUCKDB_OBJECT_BYTES = 16 << 20;
+
+/** The maximum_object_size that reads a device whose longest page is `largest` bytes. */
+export function objectLimit(largest: number): number {
+  return Math.max(DUCKDB_OBJECT_BYTES, largest + 1);
+}
 
 /** The quick pass's word for "a time is not one reading a column": run the exact pass. */
 const RECHECK = 'pond: hydrovu: recheck this device exactly';
@@ -134,7 +146,7 @@ export async function wideSeries(
       SELECT ${column} AS k, unnest(p.readings) AS r FROM (
         SELECT unnest(parameters) AS p
         FROM read_json([${pages.map(literal).join(', ')}], columns=${PAGE_COLUMNS},
-                       format='newline_delimited', maximum_object_size=${MAX_PAGE_BYTES})))`;
+                       format='newline_delimited', maximum_object_size=${objectLimit(options.largestPage)})))`;
   const pass = (q: { aggregates: string[]; selected: string[] }) =>
     session.all(
       `COPY (SELECT ${q.selected.join(', ')}
@@ -154,7 +166,7 @@ export async function wideSeries(
     });
   const rows = Number(copied[0]?.['Count'] ?? 0);
   if (rows === 0) return undefined;
-  const range = await timeRange(session, out, label);
+  const range = await writtenTimeRange(out, rows, label);
   return {
     file: out,
     rows,
@@ -166,24 +178,6 @@ export async function wideSeries(
     ],
     padded: padded.map((p) => p.name),
   };
-}
-
-/**
- * The time range of what the COPY wrote, read back from the file (its one small column): cheaper
- * than the COPY's RETURN_STATS, whose statistics of every column come back as text to be cast.
- */
-async function timeRange(
-  session: DuckSession,
-  file: string,
-  label: string,
-): Promise<{ minUs: number; maxUs: number }> {
-  const r = await session.all<{ lo: number | null; hi: number | null }>(
-    `SELECT epoch_us(min("timestamp"))::DOUBLE AS lo, epoch_us(max("timestamp"))::DOUBLE AS hi FROM read_parquet(${literal(file)})`,
-  );
-  const { lo, hi } = r[0] ?? { lo: null, hi: null };
-  if (lo === null || hi === null)
-    throw new PondError(ErrorCode.Internal, `${label}: the converted readings have no time range`);
-  return { minUs: lo, maxUs: hi };
 }
 
 /** `{parameter}.{unit}` for each distinct pair, sorted by name; two pairs may not share a name. */

@@ -9,6 +9,7 @@ import {
 import { literal } from '../../duckdb/sql.js';
 import { history } from '../../service/history.js';
 import { BlobStore } from '../../tlogfs/blob-store.js';
+import { fsck } from '../../tlogfs/fsck.js';
 import type { Pond } from '../../tlogfs/pond.js';
 import { mknod, newPond, rowsOf, run, stagedFiles, testJob } from './run-helpers.js';
 
@@ -469,6 +470,35 @@ describe('hydrovu collect against the stand-in API', () => {
     expect(both.map((b) => b.record.state).sort()).toEqual(['added', 'nothing-new']);
     await expectComplete(pond, 11, 'north', 450);
     await expectComplete(pond, 12, 'south', 320);
+  });
+
+  it('readings another run stored since this one looked are left out of its version, which is stored whole and hashed right', async () => {
+    // Two collectors of the same devices into the same series: a slow one looks first, a fast one
+    // stores the older readings meanwhile, and the slow one's version keeps only the newer ones
+    // (its file rewritten after it was hashed: fsck checks every blob against its hash).
+    standIn = await HydroVuStandIn.start(options());
+    standIn.pageDelayMs = 40;
+    const fast = await HydroVuStandIn.start(
+      options({
+        devices: [device(11, 'north', 300), device(12, 'south', 320), device(13, 'lake', 5)],
+      }),
+    );
+    try {
+      await mknod(pond, 'hydrovu', NODE, config(standIn.url));
+      await mknod(pond, 'hydrovu', `${NODE}-fast`, config(fast.url));
+      const slow = run(pond, NODE);
+      while (!standIn.requests.some((r) => r.path.endsWith('/data')))
+        await new Promise((r) => setTimeout(r, 5));
+      expect((await run(pond, `${NODE}-fast`)).record.state).toBe('added');
+      expect((await slow).record.added).toEqual([
+        { path: '/hydrovu/devices/11/north_active.series', rows: 150, version: 2 },
+      ]);
+    } finally {
+      await fast.close();
+    }
+    await expectComplete(pond, 11, 'north', 450);
+    await expectComplete(pond, 12, 'south', 320);
+    expect((await fsck(pond)).problems).toEqual([]);
   });
 
   it('archive compacts the active series into a dated one-version archive; collect resumes after it', async () => {
