@@ -1,9 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { PrimitiveType, StructType } from '../delta/index.js';
+import type { JsRow, PrimitiveType, StructType } from '../delta/index.js';
 import type { EntryType } from '../tinyfs/entry-type.js';
-import type { DuckSession } from '../duckdb/session.js';
-import { ident } from '../duckdb/sql.js';
-import { duckdbNodeApi } from '../duckdb/node-api.js';
 
 /**
  * One oplog row = one version of one node (DESIGN §3). The oplog is the pond's Delta table,
@@ -102,47 +98,25 @@ export const ROW_PROJECTION = [
 ].join(', ');
 
 /**
- * Loads rows into a fresh temp table with DuckDB's appender and returns its name; the caller
- * writes it out through the Delta writer and drops it.
+ * A row as the Delta writer takes it (write-rows.ts): the table's columns, times in µs. The
+ * row's own fields are checked there against the schema (a missing non-nullable value fails).
  */
-export async function stageRows(session: DuckSession, rows: readonly OplogRow[]): Promise<string> {
-  // Loaded here, not at the top: reading a pond must not load DuckDB's native module.
-  const { blobValue, timestampTZValue } = duckdbNodeApi();
-  const table = `oplog_stage_${randomUUID().replaceAll('-', '')}`;
-  const cols = COLUMNS.map(([name, , duck]) => `${ident(name)} ${duck}`).join(', ');
-  await session.run(`CREATE TEMP TABLE ${table} (${cols})`);
-  const appender = await (await session.connection()).createAppender(table);
-  for (const r of rows) {
-    appender.appendVarchar(r.part_id);
-    appender.appendVarchar(r.node_id);
-    appender.appendVarchar(r.entry_type);
-    appender.appendBigInt(BigInt(r.version));
-    appender.appendTimestampTZ(timestampTZValue(BigInt(r.timestamp) * 1000n));
-    appender.appendBigInt(BigInt(r.txn_seq));
-    appendNullable(appender, r.size, (v) => appender.appendBigInt(BigInt(v)));
-    appendNullable(appender, r.sha256, (v) => appender.appendVarchar(v));
-    appendNullable(appender, r.content, (v) => appender.appendValue(blobValue(v)));
-    appendNullable(appender, r.blob, (v) => appender.appendVarchar(v));
-    appendNullable(appender, r.min_event_time, (v) =>
-      appender.appendTimestampTZ(timestampTZValue(BigInt(v))),
-    );
-    appendNullable(appender, r.max_event_time, (v) =>
-      appender.appendTimestampTZ(timestampTZValue(BigInt(v))),
-    );
-    appendNullable(appender, r.timestamp_column, (v) => appender.appendVarchar(v));
-    appendNullable(appender, r.factory, (v) => appender.appendVarchar(v));
-    appendNullable(appender, r.attributes, (v) => appender.appendVarchar(v));
-    appender.endRow();
-  }
-  appender.closeSync();
-  return table;
-}
-
-function appendNullable<T>(
-  appender: { appendNull(): void },
-  v: T | null,
-  append: (v: T) => void,
-): void {
-  if (v === null) appender.appendNull();
-  else append(v);
+export function oplogRecord(r: OplogRow): JsRow {
+  return {
+    part_id: r.part_id,
+    node_id: r.node_id,
+    entry_type: r.entry_type,
+    version: r.version,
+    timestamp: BigInt(r.timestamp) * 1000n,
+    txn_seq: r.txn_seq,
+    size: r.size,
+    sha256: r.sha256,
+    content: r.content,
+    blob: r.blob,
+    min_event_time: r.min_event_time,
+    max_event_time: r.max_event_time,
+    timestamp_column: r.timestamp_column,
+    factory: r.factory,
+    attributes: r.attributes,
+  };
 }

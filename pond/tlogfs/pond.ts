@@ -10,7 +10,7 @@ import { BlobStore } from './blob-store.js';
 import { encodeDirectory } from './directory-snapshot.js';
 import { PondLayout } from './layout.js';
 import { checkNewPondFolder } from './new-pond-folder.js';
-import { oplogRow, oplogSchema, PARTITION_COLUMN, stageRows, type OplogRow } from './oplog.js';
+import { oplogRecord, oplogRow, oplogSchema, PARTITION_COLUMN, type OplogRow } from './oplog.js';
 import { OplogReader, RowCache, type IndexedFile } from './oplog-reader.js';
 import { PondTxn, type Change, type DynamicNodeMaker } from './transaction.js';
 import { acquireWriteLock } from './write-lock.js';
@@ -362,28 +362,24 @@ export class Pond {
     changes: Change[],
   ): Promise<void> {
     await this.requireBlobs(rows);
-    const staged = await stageRows(this.session, rows);
-    try {
-      const adds = await this.table.writeFiles(`SELECT * FROM ${staged}`);
-      const info: PondCommitInfo = {
-        txn_seq: seq,
-        txn_id: newNodeId(),
-        command: meta.command,
-        user: userName(),
-        host: hostname(),
-        changes: changes.slice(0, CHANGES_KEPT),
-        changes_total: changes.length,
-      };
-      if (meta.reverts !== undefined) info.reverts = meta.reverts;
-      await this.table.commit({
-        actions: adds.map((add) => ({ add })),
-        commitInfo: { operation: 'WRITE', pond: info },
-        readVersion: seq - 1,
-        blindAppend: false,
-      });
-    } finally {
-      await this.session.run(`DROP TABLE IF EXISTS ${staged}`);
-    }
+    // Written in JS, not through DuckDB: a transaction's few rows are not worth starting it.
+    const adds = await this.table.writeRows(rows.map(oplogRecord));
+    const info: PondCommitInfo = {
+      txn_seq: seq,
+      txn_id: newNodeId(),
+      command: meta.command,
+      user: userName(),
+      host: hostname(),
+      changes: changes.slice(0, CHANGES_KEPT),
+      changes_total: changes.length,
+    };
+    if (meta.reverts !== undefined) info.reverts = meta.reverts;
+    await this.table.commit({
+      actions: adds.map((add) => ({ add })),
+      commitInfo: { operation: 'WRITE', pond: info },
+      readVersion: seq - 1,
+      blindAppend: false,
+    });
   }
 
   /**
