@@ -1,4 +1,9 @@
-import { ThriftWriter, type ThriftStruct } from './thrift-compact.js';
+import {
+  type EncodedStructs,
+  ThriftWriter,
+  type ThriftStruct,
+  encodeStructs,
+} from './thrift-compact.js';
 
 /**
  * A flat Parquet file written in JS: one row group, one PLAIN, uncompressed data page per column,
@@ -82,17 +87,7 @@ export function parquetFile(columns: readonly ParquetColumn[], createdBy: string
   const footer = new ThriftWriter();
   footer.struct([
     [1, 'i32', 1],
-    [
-      2,
-      'list-struct',
-      [
-        [
-          [4, 'binary', 'schema'],
-          [5, 'i32', columns.length],
-        ],
-        ...columns.map(schemaElement),
-      ],
-    ],
+    [2, 'list-encoded', schemaOf(columns)],
     [3, 'i64', numRows],
     [
       4,
@@ -111,6 +106,26 @@ export function parquetFile(columns: readonly ParquetColumn[], createdBy: string
   length.writeUInt32LE(footer.length);
   parts.push(footer.bytes(), length, MAGIC);
   return Buffer.concat(parts);
+}
+
+// The footer's schema, the same for every file of a table: encoded once per column list.
+const schemas = new Map<string, EncodedStructs>();
+
+function schemaOf(columns: readonly ParquetColumn[]): EncodedStructs {
+  const key = JSON.stringify(columns.map((c) => [c.name, c.kind, c.nullable]));
+  let encoded = schemas.get(key);
+  if (!encoded) {
+    encoded = encodeStructs([
+      [
+        [4, 'binary', 'schema'],
+        [5, 'i32', columns.length],
+      ],
+      ...columns.map(schemaElement),
+    ]);
+    if (schemas.size > 100) schemas.clear();
+    schemas.set(key, encoded);
+  }
+  return encoded;
 }
 
 function physicalType(kind: ParquetKind): number {

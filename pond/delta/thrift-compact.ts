@@ -11,7 +11,21 @@ export type ThriftField =
   | readonly [id: number, kind: 'struct', value: ThriftStruct]
   | readonly [id: number, kind: 'list-i32', value: readonly number[]]
   | readonly [id: number, kind: 'list-binary', value: readonly string[]]
-  | readonly [id: number, kind: 'list-struct', value: readonly ThriftStruct[]];
+  | readonly [id: number, kind: 'list-struct', value: readonly ThriftStruct[]]
+  /** A list of structs encoded before (`encodeStructs`), reused as bytes. */
+  | readonly [id: number, kind: 'list-encoded', value: EncodedStructs];
+
+export interface EncodedStructs {
+  size: number;
+  bytes: Uint8Array;
+}
+
+/** The elements of a list of structs, encoded once to be written in many lists. */
+export function encodeStructs(items: readonly ThriftStruct[]): EncodedStructs {
+  const w = new ThriftWriter();
+  for (const item of items) w.struct(item);
+  return { size: items.length, bytes: Buffer.from(w.bytes()) };
+}
 
 export type ThriftStruct = readonly ThriftField[];
 
@@ -46,13 +60,13 @@ export class ThriftWriter {
       if (delta > 0 && delta <= 15) this.byte((delta << 4) | type);
       else {
         this.byte(type);
-        this.varint(zigzag(BigInt(id)));
+        this.varint(zigzag(id));
       }
       last = id;
       switch (f[1]) {
         case 'i32':
         case 'i64':
-          this.varint(zigzag(BigInt(f[2])));
+          this.varint(zigzag(f[2]));
           break;
         case 'binary':
           this.binary(f[2]);
@@ -64,7 +78,7 @@ export class ThriftWriter {
           break;
         case 'list-i32':
           this.listHeader(f[2].length, TYPE.i32);
-          for (const v of f[2]) this.varint(zigzag(BigInt(v)));
+          for (const v of f[2]) this.varint(zigzag(v));
           break;
         case 'list-binary':
           this.listHeader(f[2].length, TYPE.binary);
@@ -73,6 +87,10 @@ export class ThriftWriter {
         case 'list-struct':
           this.listHeader(f[2].length, TYPE.struct);
           for (const v of f[2]) this.struct(v);
+          break;
+        case 'list-encoded':
+          this.listHeader(f[2].size, TYPE.struct);
+          this.raw(f[2].bytes);
           break;
       }
     }
@@ -83,25 +101,41 @@ export class ThriftWriter {
     if (size < 15) this.byte((size << 4) | elem);
     else {
       this.byte(0xf0 | elem);
-      this.varint(BigInt(size));
+      this.varint(size);
     }
   }
 
   private binary(v: string | Uint8Array): void {
     const b = typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
-    this.varint(BigInt(b.length));
+    this.varint(b.length);
     this.room(b.length);
     this.buf.set(b, this.len);
     this.len += b.length;
   }
 
-  private varint(v: bigint): void {
+  /** An unsigned varint; plain numbers up to 2^53, bigints beyond. */
+  private varint(v: number | bigint): void {
     this.room(10);
-    while (v >= 0x80n) {
-      this.buf[this.len++] = Number(v & 0x7fn) | 0x80;
-      v >>= 7n;
+    if (typeof v === 'number' && v <= Number.MAX_SAFE_INTEGER) {
+      while (v >= 0x80) {
+        this.buf[this.len++] = (v % 0x80) | 0x80;
+        v = Math.floor(v / 0x80);
+      }
+      this.buf[this.len++] = v;
+      return;
     }
-    this.buf[this.len++] = Number(v);
+    let b = BigInt(v);
+    while (b >= 0x80n) {
+      this.buf[this.len++] = Number(b & 0x7fn) | 0x80;
+      b >>= 7n;
+    }
+    this.buf[this.len++] = Number(b);
+  }
+
+  private raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
   }
 
   private byte(b: number): void {
@@ -117,6 +151,9 @@ export class ThriftWriter {
   }
 }
 
-function zigzag(v: bigint): bigint {
-  return v >= 0n ? v << 1n : (-v << 1n) - 1n;
+/** Zigzag: 0, -1, 1, -2... -> 0, 1, 2, 3...; in doubles while |v| < 2^52. */
+function zigzag(v: number | bigint): number | bigint {
+  if (typeof v === 'number' && Math.abs(v) < 2 ** 52) return v >= 0 ? v * 2 : -v * 2 - 1;
+  const b = BigInt(v);
+  return b >= 0n ? b << 1n : (-b << 1n) - 1n;
 }

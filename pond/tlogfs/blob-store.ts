@@ -119,10 +119,21 @@ export class BlobStore {
     );
   }
 
-  /** Durable before the commit that names it (see delta/durable-files.ts). */
+  /**
+   * The bytes are durable before the blob has its name; the name is made durable by the commit
+   * that references it (`syncNames`), once for all of a transaction's blobs.
+   */
   private async publish(tmp: string, sha256: string): Promise<void> {
     await syncFile(tmp);
     await rename(tmp, this.path(sha256));
+  }
+
+  /**
+   * Makes the names of the blobs in the folder durable (one fsync of the folder): a commit that
+   * references blobs calls it before it is published (see delta/durable-files.ts), whoever
+   * placed them.
+   */
+  async syncNames(): Promise<void> {
     await syncDir(this.dir);
   }
 }

@@ -383,14 +383,18 @@ export class Pond {
   }
 
   /**
-   * Every blob the commit references is on disk. Blobs are published inside the transaction, so
-   * this fails only if one was published outside it and removed meanwhile as an orphan: better a
-   * failed transaction than a committed one that reads a missing file.
+   * Every blob the commit references is on disk, and its name durable. Blobs are published
+   * inside the transaction, so this fails only if one was published outside it and removed
+   * meanwhile as an orphan: better a failed transaction than a committed one that reads a
+   * missing file.
    */
   private async requireBlobs(rows: OplogRow[]): Promise<void> {
     const blobs = new BlobStore(this.layout.blobs);
+    let any = false;
     for (const r of rows) {
-      if (r.blob !== null && !(await blobs.has(r.blob))) {
+      if (r.blob === null) continue;
+      any = true;
+      if (!(await blobs.has(r.blob))) {
         throw new PondError(
           ErrorCode.Internal,
           `blob ${BlobStore.blobName(r.blob)} of node ${r.node_id} vanished before its commit`,
@@ -398,6 +402,7 @@ export class Pond {
         );
       }
     }
+    if (any) await blobs.syncNames();
   }
 
   private rootRow(seq: number): OplogRow {
