@@ -1,6 +1,6 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { AddFile } from './actions.js';
-import { isoMicros, timestampMicros } from './partition-values.js';
+import { timestampMicros } from './partition-values.js';
 import { type DeltaType, type StructType, isPrimitive } from './schema.js';
 
 /**
@@ -179,9 +179,8 @@ function isoMillis(duckText: string): string | undefined {
 export function isoMillisOf(micros: bigint): string | undefined {
   const floorMs = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n);
   if (floorMs > MAX_DATE_MS || floorMs < -MAX_DATE_MS) return undefined; // beyond a JS Date
-  const iso = isoMicros(floorMs * 1000n); // ...ss.mmm000Z
-  if (!/^\d{4}-/.test(iso)) return undefined;
-  return `${iso.slice(0, 23)}Z`;
+  const iso = new Date(Number(floorMs)).toISOString(); // ...ss.mmmZ; years past 9999 as +0YYYYY
+  return /^\d{4}-/.test(iso) ? iso : undefined;
 }
 
 const MAX_DATE_MS = 8_640_000_000_000_000n;

@@ -64,9 +64,8 @@ export async function writeRows(snapshot: Snapshot, rows: readonly JsRow[]): Pro
       }));
       const relative = [...folders, `part-${randomUUID()}.parquet`].join('/');
       const file = path.join(snapshot.root, ...relative.split('/'));
-      await fs.mkdir(path.dirname(file), { recursive: true });
       written.push(file);
-      const handle = await fs.open(file, 'wx');
+      const handle = await createFile(file);
       let stat;
       try {
         await handle.writeFile(parquetFile(columns, ENGINE_INFO));
@@ -87,6 +86,17 @@ export async function writeRows(snapshot: Snapshot, rows: readonly JsRow[]): Pro
   } catch (e) {
     await Promise.all(written.map((f) => fs.rm(f, { force: true })));
     throw e;
+  }
+}
+
+/** A new file; its folder is made only when it is missing (a new partition). */
+async function createFile(file: string): Promise<fs.FileHandle> {
+  try {
+    return await fs.open(file, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    return fs.open(file, 'wx');
   }
 }
 
