@@ -1,4 +1,4 @@
-import type { JsRow, PrimitiveType, StructType } from '../delta/index.js';
+import type { PrimitiveType, StructType } from '../delta/index.js';
 import type { EntryType } from '../tinyfs/entry-type.js';
 
 /**
@@ -47,24 +47,25 @@ export function oplogRow(
   };
 }
 
-/** Column name, Delta type, DuckDB type. The order is the table's column order. */
-const COLUMNS: readonly (readonly [keyof OplogRow, PrimitiveType, string, boolean])[] = [
-  ['part_id', 'string', 'VARCHAR', false],
-  ['node_id', 'string', 'VARCHAR', false],
-  ['entry_type', 'string', 'VARCHAR', false],
-  ['version', 'long', 'BIGINT', false],
-  ['timestamp', 'timestamp', 'TIMESTAMPTZ', false],
-  ['txn_seq', 'long', 'BIGINT', false],
-  ['size', 'long', 'BIGINT', true],
-  ['sha256', 'string', 'VARCHAR', true],
-  ['content', 'binary', 'BLOB', true],
-  ['blob', 'string', 'VARCHAR', true],
-  ['min_event_time', 'timestamp', 'TIMESTAMPTZ', true],
-  ['max_event_time', 'timestamp', 'TIMESTAMPTZ', true],
-  ['timestamp_column', 'string', 'VARCHAR', true],
-  ['factory', 'string', 'VARCHAR', true],
-  ['attributes', 'string', 'VARCHAR', true],
-];
+/** Column name, Delta type, DuckDB type, nullable. The order is the table's column order. */
+export const OPLOG_COLUMNS: readonly (readonly [keyof OplogRow, PrimitiveType, string, boolean])[] =
+  [
+    ['part_id', 'string', 'VARCHAR', false],
+    ['node_id', 'string', 'VARCHAR', false],
+    ['entry_type', 'string', 'VARCHAR', false],
+    ['version', 'long', 'BIGINT', false],
+    ['timestamp', 'timestamp', 'TIMESTAMPTZ', false],
+    ['txn_seq', 'long', 'BIGINT', false],
+    ['size', 'long', 'BIGINT', true],
+    ['sha256', 'string', 'VARCHAR', true],
+    ['content', 'binary', 'BLOB', true],
+    ['blob', 'string', 'VARCHAR', true],
+    ['min_event_time', 'timestamp', 'TIMESTAMPTZ', true],
+    ['max_event_time', 'timestamp', 'TIMESTAMPTZ', true],
+    ['timestamp_column', 'string', 'VARCHAR', true],
+    ['factory', 'string', 'VARCHAR', true],
+    ['attributes', 'string', 'VARCHAR', true],
+  ];
 
 export const PARTITION_COLUMN = 'part_id';
 
@@ -72,7 +73,12 @@ export const PARTITION_COLUMN = 'part_id';
 export function oplogSchema(): StructType {
   return {
     type: 'struct',
-    fields: COLUMNS.map(([name, type, , nullable]) => ({ name, type, nullable, metadata: {} })),
+    fields: OPLOG_COLUMNS.map(([name, type, , nullable]) => ({
+      name,
+      type,
+      nullable,
+      metadata: {},
+    })),
   };
 }
 
@@ -96,27 +102,3 @@ export const ROW_PROJECTION = [
   'factory',
   'attributes',
 ].join(', ');
-
-/**
- * A row as the Delta writer takes it (write-rows.ts): the table's columns, times in µs. The
- * row's own fields are checked there against the schema (a missing non-nullable value fails).
- */
-export function oplogRecord(r: OplogRow): JsRow {
-  return {
-    part_id: r.part_id,
-    node_id: r.node_id,
-    entry_type: r.entry_type,
-    version: r.version,
-    timestamp: BigInt(r.timestamp) * 1000n,
-    txn_seq: r.txn_seq,
-    size: r.size,
-    sha256: r.sha256,
-    content: r.content,
-    blob: r.blob,
-    min_event_time: r.min_event_time,
-    max_event_time: r.max_event_time,
-    timestamp_column: r.timestamp_column,
-    factory: r.factory,
-    attributes: r.attributes,
-  };
-}

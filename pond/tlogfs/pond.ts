@@ -10,7 +10,8 @@ import { BlobStore } from './blob-store.js';
 import { encodeDirectory } from './directory-snapshot.js';
 import { PondLayout } from './layout.js';
 import { checkNewPondFolder } from './new-pond-folder.js';
-import { oplogRecord, oplogRow, oplogSchema, PARTITION_COLUMN, type OplogRow } from './oplog.js';
+import { oplogRow, oplogSchema, PARTITION_COLUMN, type OplogRow } from './oplog.js';
+import { writeOplogRows } from './oplog-write.js';
 import { OplogReader, RowCache, type IndexedFile } from './oplog-reader.js';
 import { PondTxn, type Change, type DynamicNodeMaker } from './transaction.js';
 import { acquireWriteLock } from './write-lock.js';
@@ -362,8 +363,7 @@ export class Pond {
     changes: Change[],
   ): Promise<void> {
     await this.requireBlobs(rows);
-    // Written in JS, not through DuckDB: a transaction's few rows are not worth starting it.
-    const adds = await this.table.writeRows(rows.map(oplogRecord));
+    const adds = await writeOplogRows(this.table, this.session, rows);
     const info: PondCommitInfo = {
       txn_seq: seq,
       txn_id: newNodeId(),
