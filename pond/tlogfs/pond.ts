@@ -443,10 +443,16 @@ function identityOf(snapshot: Snapshot, root: string): PondIdentity {
   };
 }
 
+let user: string | undefined;
+
+/** The user running this process (looked up once: each lookup reads the passwd database). */
 function userName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env['USER'] ?? 'unknown';
+  if (user === undefined) {
+    try {
+      user = userInfo().username;
+    } catch {
+      user = process.env['USER'] ?? 'unknown';
+    }
   }
+  return user;
 }
