@@ -156,7 +156,8 @@ function checkRow(
           ? v instanceof Uint8Array
           : typeof v === 'bigint'
             ? v >= INT64_MIN && v <= INT64_MAX
-            : Number.isSafeInteger(v);
+            : // A whole double is written as exactly the integer it is (past 2^53 too).
+              typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63;
     if (!ok) {
       throw new PondError(
         ErrorCode.InvalidArgument,

@@ -45,7 +45,7 @@ function randomRows(rand: () => number, count: number, extremes: boolean): JsRow
             -1,
             2 ** 53 - 1,
             -(2 ** 53 - 1),
-            ...(extremes ? [2n ** 63n - 1n, -(2n ** 63n)] : []),
+            ...(extremes ? [2n ** 63n - 1n, -(2n ** 63n), 2 ** 60 + 2 ** 8] : []),
           ]),
     t:
       rand() < 0.2
@@ -70,8 +70,8 @@ function valuesSql(rows: readonly JsRow[]): string {
         : typeof x === 'string'
           ? `decode(from_hex(${literal(Buffer.from(x).toString('hex'))}))` // NUL-safe
           : type === 'TIMESTAMPTZ'
-            ? `make_timestamptz(CAST('${x}' AS BIGINT))`
-            : `CAST('${x}' AS BIGINT)`;
+            ? `make_timestamptz(CAST('${BigInt(x)}' AS BIGINT))`
+            : `CAST('${BigInt(x)}' AS BIGINT)`; // the exact integer, not JS's shortest form
   return rows
     .map(
       (r) =>
@@ -152,6 +152,7 @@ describe('writing rows held in JS', () => {
     });
     await expect(table.writeRows([{ ...row, s: 7 }])).rejects.toThrow(/column 's' \(string\)/);
     await expect(table.writeRows([{ ...row, n: 2n ** 63n }])).rejects.toThrow(/column 'n'/);
+    await expect(table.writeRows([{ ...row, n: 2 ** 63 }])).rejects.toThrow(/column 'n'/);
     await expect(table.writeRows([{ ...row, extra: 'y' }])).rejects.toThrow(
       /'extra' is not in the table schema/,
     );
