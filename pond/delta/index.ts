@@ -38,3 +38,4 @@ export type { CreateTableOptions } from './table.js';
 export { DeltaTable } from './table.js';
 export type { VacuumOptions } from './vacuum.js';
 export type { WriteOptions } from './write-files.js';
+export type { JsRow } from './write-rows.js';

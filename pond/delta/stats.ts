@@ -1,6 +1,6 @@
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { AddFile } from './actions.js';
-import { isoMicros, timestampMicros } from './partition-values.js';
+import { timestampMicros } from './partition-values.js';
 import { type DeltaType, type StructType, isPrimitive } from './schema.js';
 
 /**
@@ -72,8 +72,8 @@ export function parseLeafPath(key: string): string[] {
 }
 
 /** A JSON value that may hold exact 64-bit integers (written without going through a double). */
-type StatValue = number | bigint | string | StatObject;
-interface StatObject {
+export type StatValue = number | bigint | string | StatObject;
+export interface StatObject {
   [k: string]: StatValue;
 }
 
@@ -172,11 +172,18 @@ function isoMillis(duckText: string): string | undefined {
   } catch {
     return undefined; // e.g. years beyond 9999 or BC: no exact ISO form, so no bound
   }
-  const floorMs = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n);
-  const iso = isoMicros(floorMs * 1000n); // ...ss.mmm000Z
-  if (!/^\d{4}-/.test(iso)) return undefined;
-  return `${iso.slice(0, 23)}Z`;
+  return isoMillisOf(micros);
 }
+
+/** µs since the epoch -> ISO-8601 UTC truncated down to milliseconds, if it has an exact one. */
+export function isoMillisOf(micros: bigint): string | undefined {
+  const floorMs = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n);
+  if (floorMs > MAX_DATE_MS || floorMs < -MAX_DATE_MS) return undefined; // beyond a JS Date
+  const iso = new Date(Number(floorMs)).toISOString(); // ...ss.mmmZ; years past 9999 as +0YYYYY
+  return /^\d{4}-/.test(iso) ? iso : undefined;
+}
+
+const MAX_DATE_MS = 8_640_000_000_000_000n;
 
 /** A prefix is a lower bound of the string. */
 export function truncateMin(s: string): string {
@@ -196,7 +203,7 @@ export function truncateMax(s: string): string | undefined {
   return cps.slice(0, STRING_PREFIX).join('') + '\u{10FFFF}';
 }
 
-function jsonText(v: StatValue): string {
+export function jsonText(v: StatValue): string {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v !== 'object') return JSON.stringify(v);
   return `{${Object.entries(v)

@@ -23,6 +23,7 @@ import {
 } from './table-config.js';
 import { type VacuumOptions, vacuum } from './vacuum.js';
 import { type WriteOptions, writeFiles } from './write-files.js';
+import { type JsRow, writeRows } from './write-rows.js';
 
 /** A Delta table on the local file system: its latest snapshot, time travel and every write. */
 
@@ -154,6 +155,16 @@ export class DeltaTable {
     const snapshot = await this.refresh();
     this.checkWritable(snapshot);
     return writeFiles(this.session, snapshot, relationSql, options);
+  }
+
+  /**
+   * Writes rows held in memory as data files of this table, without DuckDB (write-rows.ts: for
+   * small writes of string, binary, long and timestamp columns); commit the returned adds.
+   */
+  async writeRows(rows: readonly JsRow[]): Promise<AddFile[]> {
+    const snapshot = await this.refresh();
+    this.checkWritable(snapshot);
+    return writeRows(snapshot, rows);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import { copyFile, link, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
@@ -40,8 +40,9 @@ export class BlobStore {
       try {
         await writeFile(tmp, bytes);
         await this.publish(tmp, sha256);
-      } finally {
+      } catch (e) {
         await rm(tmp, { force: true });
+        throw e;
       }
     }
     return { sha256, size: bytes.length };
@@ -64,9 +65,11 @@ export class BlobStore {
       // place would silently change the blob.
       if (isOwnStagedFile(hostPath)) await link(hostPath, tmp).catch(() => copyFile(hostPath, tmp));
       else await copyFile(hostPath, tmp, constants.COPYFILE_FICLONE);
+      // Renamed into place or removed by adopt: nothing to clean up after it succeeds.
       return await this.adopt(tmp, sha256);
-    } finally {
+    } catch (e) {
       await rm(tmp, { force: true });
+      throw e;
     }
   }
 
@@ -113,16 +116,26 @@ export class BlobStore {
   }
 
   async has(sha256: string): Promise<boolean> {
-    return stat(this.path(sha256)).then(
-      () => true,
-      () => false,
-    );
+    // Synchronous and non-throwing: a missing blob (every new one) is the common answer, and a
+    // rejected fs promise builds an Error with its stack, which costs more than the stat itself.
+    return statSync(this.path(sha256), { throwIfNoEntry: false }) !== undefined;
   }
 
-  /** Durable before the commit that names it (see delta/durable-files.ts). */
+  /**
+   * The bytes are durable before the blob has its name; the name is made durable by the commit
+   * that references it (`syncNames`), once for all of a transaction's blobs.
+   */
   private async publish(tmp: string, sha256: string): Promise<void> {
     await syncFile(tmp);
     await rename(tmp, this.path(sha256));
+  }
+
+  /**
+   * Makes the names of the blobs in the folder durable (one fsync of the folder): a commit that
+   * references blobs calls it before it is published (see delta/durable-files.ts), whoever
+   * placed them.
+   */
+  async syncNames(): Promise<void> {
     await syncDir(this.dir);
   }
 }

@@ -1,9 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { PrimitiveType, StructType } from '../delta/index.js';
 import type { EntryType } from '../tinyfs/entry-type.js';
-import type { DuckSession } from '../duckdb/session.js';
-import { ident } from '../duckdb/sql.js';
-import { duckdbNodeApi } from '../duckdb/node-api.js';
 
 /**
  * One oplog row = one version of one node (DESIGN §3). The oplog is the pond's Delta table,
@@ -51,24 +47,25 @@ export function oplogRow(
   };
 }
 
-/** Column name, Delta type, DuckDB type. The order is the table's column order. */
-const COLUMNS: readonly (readonly [keyof OplogRow, PrimitiveType, string, boolean])[] = [
-  ['part_id', 'string', 'VARCHAR', false],
-  ['node_id', 'string', 'VARCHAR', false],
-  ['entry_type', 'string', 'VARCHAR', false],
-  ['version', 'long', 'BIGINT', false],
-  ['timestamp', 'timestamp', 'TIMESTAMPTZ', false],
-  ['txn_seq', 'long', 'BIGINT', false],
-  ['size', 'long', 'BIGINT', true],
-  ['sha256', 'string', 'VARCHAR', true],
-  ['content', 'binary', 'BLOB', true],
-  ['blob', 'string', 'VARCHAR', true],
-  ['min_event_time', 'timestamp', 'TIMESTAMPTZ', true],
-  ['max_event_time', 'timestamp', 'TIMESTAMPTZ', true],
-  ['timestamp_column', 'string', 'VARCHAR', true],
-  ['factory', 'string', 'VARCHAR', true],
-  ['attributes', 'string', 'VARCHAR', true],
-];
+/** Column name, Delta type, DuckDB type, nullable. The order is the table's column order. */
+export const OPLOG_COLUMNS: readonly (readonly [keyof OplogRow, PrimitiveType, string, boolean])[] =
+  [
+    ['part_id', 'string', 'VARCHAR', false],
+    ['node_id', 'string', 'VARCHAR', false],
+    ['entry_type', 'string', 'VARCHAR', false],
+    ['version', 'long', 'BIGINT', false],
+    ['timestamp', 'timestamp', 'TIMESTAMPTZ', false],
+    ['txn_seq', 'long', 'BIGINT', false],
+    ['size', 'long', 'BIGINT', true],
+    ['sha256', 'string', 'VARCHAR', true],
+    ['content', 'binary', 'BLOB', true],
+    ['blob', 'string', 'VARCHAR', true],
+    ['min_event_time', 'timestamp', 'TIMESTAMPTZ', true],
+    ['max_event_time', 'timestamp', 'TIMESTAMPTZ', true],
+    ['timestamp_column', 'string', 'VARCHAR', true],
+    ['factory', 'string', 'VARCHAR', true],
+    ['attributes', 'string', 'VARCHAR', true],
+  ];
 
 export const PARTITION_COLUMN = 'part_id';
 
@@ -76,7 +73,12 @@ export const PARTITION_COLUMN = 'part_id';
 export function oplogSchema(): StructType {
   return {
     type: 'struct',
-    fields: COLUMNS.map(([name, type, , nullable]) => ({ name, type, nullable, metadata: {} })),
+    fields: OPLOG_COLUMNS.map(([name, type, , nullable]) => ({
+      name,
+      type,
+      nullable,
+      metadata: {},
+    })),
   };
 }
 
@@ -100,49 +102,3 @@ export const ROW_PROJECTION = [
   'factory',
   'attributes',
 ].join(', ');
-
-/**
- * Loads rows into a fresh temp table with DuckDB's appender and returns its name; the caller
- * writes it out through the Delta writer and drops it.
- */
-export async function stageRows(session: DuckSession, rows: readonly OplogRow[]): Promise<string> {
-  // Loaded here, not at the top: reading a pond must not load DuckDB's native module.
-  const { blobValue, timestampTZValue } = duckdbNodeApi();
-  const table = `oplog_stage_${randomUUID().replaceAll('-', '')}`;
-  const cols = COLUMNS.map(([name, , duck]) => `${ident(name)} ${duck}`).join(', ');
-  await session.run(`CREATE TEMP TABLE ${table} (${cols})`);
-  const appender = await (await session.connection()).createAppender(table);
-  for (const r of rows) {
-    appender.appendVarchar(r.part_id);
-    appender.appendVarchar(r.node_id);
-    appender.appendVarchar(r.entry_type);
-    appender.appendBigInt(BigInt(r.version));
-    appender.appendTimestampTZ(timestampTZValue(BigInt(r.timestamp) * 1000n));
-    appender.appendBigInt(BigInt(r.txn_seq));
-    appendNullable(appender, r.size, (v) => appender.appendBigInt(BigInt(v)));
-    appendNullable(appender, r.sha256, (v) => appender.appendVarchar(v));
-    appendNullable(appender, r.content, (v) => appender.appendValue(blobValue(v)));
-    appendNullable(appender, r.blob, (v) => appender.appendVarchar(v));
-    appendNullable(appender, r.min_event_time, (v) =>
-      appender.appendTimestampTZ(timestampTZValue(BigInt(v))),
-    );
-    appendNullable(appender, r.max_event_time, (v) =>
-      appender.appendTimestampTZ(timestampTZValue(BigInt(v))),
-    );
-    appendNullable(appender, r.timestamp_column, (v) => appender.appendVarchar(v));
-    appendNullable(appender, r.factory, (v) => appender.appendVarchar(v));
-    appendNullable(appender, r.attributes, (v) => appender.appendVarchar(v));
-    appender.endRow();
-  }
-  appender.closeSync();
-  return table;
-}
-
-function appendNullable<T>(
-  appender: { appendNull(): void },
-  v: T | null,
-  append: (v: T) => void,
-): void {
-  if (v === null) appender.appendNull();
-  else append(v);
-}

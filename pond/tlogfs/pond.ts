@@ -10,7 +10,8 @@ import { BlobStore } from './blob-store.js';
 import { encodeDirectory } from './directory-snapshot.js';
 import { PondLayout } from './layout.js';
 import { checkNewPondFolder } from './new-pond-folder.js';
-import { oplogRow, oplogSchema, PARTITION_COLUMN, stageRows, type OplogRow } from './oplog.js';
+import { oplogRow, oplogSchema, PARTITION_COLUMN, type OplogRow } from './oplog.js';
+import { writeOplogRows } from './oplog-write.js';
 import { OplogReader, RowCache, type IndexedFile } from './oplog-reader.js';
 import { PondTxn, type Change, type DynamicNodeMaker } from './transaction.js';
 import { acquireWriteLock } from './write-lock.js';
@@ -362,39 +363,38 @@ export class Pond {
     changes: Change[],
   ): Promise<void> {
     await this.requireBlobs(rows);
-    const staged = await stageRows(this.session, rows);
-    try {
-      const adds = await this.table.writeFiles(`SELECT * FROM ${staged}`);
-      const info: PondCommitInfo = {
-        txn_seq: seq,
-        txn_id: newNodeId(),
-        command: meta.command,
-        user: userName(),
-        host: hostname(),
-        changes: changes.slice(0, CHANGES_KEPT),
-        changes_total: changes.length,
-      };
-      if (meta.reverts !== undefined) info.reverts = meta.reverts;
-      await this.table.commit({
-        actions: adds.map((add) => ({ add })),
-        commitInfo: { operation: 'WRITE', pond: info },
-        readVersion: seq - 1,
-        blindAppend: false,
-      });
-    } finally {
-      await this.session.run(`DROP TABLE IF EXISTS ${staged}`);
-    }
+    const adds = await writeOplogRows(this.table, this.session, rows);
+    const info: PondCommitInfo = {
+      txn_seq: seq,
+      txn_id: newNodeId(),
+      command: meta.command,
+      user: userName(),
+      host: hostname(),
+      changes: changes.slice(0, CHANGES_KEPT),
+      changes_total: changes.length,
+    };
+    if (meta.reverts !== undefined) info.reverts = meta.reverts;
+    await this.table.commit({
+      actions: adds.map((add) => ({ add })),
+      commitInfo: { operation: 'WRITE', pond: info },
+      readVersion: seq - 1,
+      blindAppend: false,
+    });
   }
 
   /**
-   * Every blob the commit references is on disk. Blobs are published inside the transaction, so
-   * this fails only if one was published outside it and removed meanwhile as an orphan: better a
-   * failed transaction than a committed one that reads a missing file.
+   * Every blob the commit references is on disk, and its name durable. Blobs are published
+   * inside the transaction, so this fails only if one was published outside it and removed
+   * meanwhile as an orphan: better a failed transaction than a committed one that reads a
+   * missing file.
    */
   private async requireBlobs(rows: OplogRow[]): Promise<void> {
     const blobs = new BlobStore(this.layout.blobs);
+    let any = false;
     for (const r of rows) {
-      if (r.blob !== null && !(await blobs.has(r.blob))) {
+      if (r.blob === null) continue;
+      any = true;
+      if (!(await blobs.has(r.blob))) {
         throw new PondError(
           ErrorCode.Internal,
           `blob ${BlobStore.blobName(r.blob)} of node ${r.node_id} vanished before its commit`,
@@ -402,6 +402,7 @@ export class Pond {
         );
       }
     }
+    if (any) await blobs.syncNames();
   }
 
   private rootRow(seq: number): OplogRow {
@@ -442,10 +443,16 @@ function identityOf(snapshot: Snapshot, root: string): PondIdentity {
   };
 }
 
+let user: string | undefined;
+
+/** The user running this process (looked up once: each lookup reads the passwd database). */
 function userName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env['USER'] ?? 'unknown';
+  if (user === undefined) {
+    try {
+      user = userInfo().username;
+    } catch {
+      user = process.env['USER'] ?? 'unknown';
+    }
   }
+  return user;
 }

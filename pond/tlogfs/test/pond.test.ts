@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPondError } from '../../../shared/errors.js';
 import type { FileNode } from '../../tinyfs/node.js';
@@ -9,6 +10,7 @@ import { fsck } from '../fsck.js';
 import { Pond } from '../pond.js';
 import { restorePath } from '../restore.js';
 import { INLINE_LIMIT } from '../transaction.js';
+import { JS_WRITE_MAX_BYTES } from '../oplog-write.js';
 
 const meta = (...command: string[]) => ({ command });
 const text = (s: string) => ({ bytes: Buffer.from(s) });
@@ -36,7 +38,51 @@ describe('tlogfs: a pond in a Delta table', () => {
     await reopened.close();
   });
 
-  it('opens and reads without a DuckDB instance; a write makes one; both close', async () => {
+  it('writes a small transaction in JS (uncompressed) and a large one through DuckDB (zstd)', async () => {
+    const writer = await Pond.open(join(dir, 'pond'));
+    const codecs = async (seq: number): Promise<string[]> => {
+      const files = writer.delta.snapshot.files.filter((f) =>
+        f.stats?.includes(`"txn_seq":${seq}`),
+      );
+      expect(files.length).toBeGreaterThan(0);
+      const out = new Set<string>();
+      for (const f of files) {
+        const meta = await parquetMetadataAsync(
+          await asyncBufferFromFile(writer.delta.snapshot.filePath(f)),
+        );
+        for (const c of meta.row_groups[0]!.columns) out.add(c.meta_data!.codec);
+      }
+      return [...out].sort();
+    };
+    // Each file under the inline limit, together over the JS writer's limit.
+    const size = INLINE_LIMIT - 1024;
+    const count = Math.ceil(JS_WRITE_MAX_BYTES / size) + 1;
+    const small = await writer.write(meta('small'), async (txn) =>
+      (await txn.wd()).writeFile('/one', 'data', { bytes: Buffer.alloc(size, 1) }),
+    );
+    expect(writer.session.isOpen).toBe(false);
+    expect(await codecs(small.seq!)).toEqual(['UNCOMPRESSED']);
+    const large = await writer.write(meta('large'), async (txn) => {
+      const wd = await txn.wd();
+      for (let i = 0; i < count; i++)
+        await wd.writeFile(`/big${i}`, 'data', { bytes: Buffer.alloc(size, i) });
+    });
+    expect(writer.session.isOpen).toBe(true);
+    expect(await codecs(large.seq!)).toContain('ZSTD');
+    await writer.read(async (txn) => {
+      const wd = await txn.wd();
+      expect(Buffer.from(await ((await wd.getFile('/one')) as FileNode).read())).toEqual(
+        Buffer.alloc(size, 1),
+      );
+      for (let i = 0; i < count; i++) {
+        const bytes = await ((await wd.getFile(`/big${i}`)) as FileNode).read();
+        expect(Buffer.from(bytes)).toEqual(Buffer.alloc(size, i));
+      }
+    });
+    await writer.close();
+  });
+
+  it('opens, reads and writes without a DuckDB instance; closes', async () => {
     await pond.write(meta('w'), async (txn) =>
       (await txn.wd()).writeFile('/f', 'data', text('one')),
     );
@@ -50,7 +96,13 @@ describe('tlogfs: a pond in a Delta table', () => {
     await writer.write(meta('w'), async (txn) =>
       (await txn.wd()).writeFile('/f', 'data', text('two')),
     );
-    expect(writer.session.isOpen).toBe(true);
+    // The oplog rows are written as Parquet in JS: a small write starts no DuckDB either.
+    expect(writer.session.isOpen).toBe(false);
+    const back = await writer.read(async (txn) =>
+      Buffer.from(await ((await (await txn.wd()).getFile('/f')) as FileNode).read()).toString(),
+    );
+    expect(back).toBe('two');
+    expect(writer.session.isOpen).toBe(false);
     await writer.close();
   });
 
