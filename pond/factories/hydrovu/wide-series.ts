@@ -98,8 +98,8 @@ export async function wideSeries(
   const column = columns.length
     ? `CASE ${columns.map((c, i) => `WHEN p.parameterId = ${literal(c.pid)} AND p.unitId = ${literal(c.uid)} THEN ${i}`).join(' ')} END`
     : 'NULL::INTEGER';
-  const checks = (duplicates: string) => [
-    `CASE WHEN unnamed THEN ${fail('a reading names no parameterId or unitId the page listed')}
+  const checks = (unnamed: string, duplicates: string) => [
+    `CASE ${unnamed}
           WHEN ts IS NULL THEN ${fail('a reading has no timestamp')}
           WHEN ts <> trunc(ts) THEN ${fail('a timestamp is not whole unix seconds')}
           ${duplicates}
@@ -109,15 +109,16 @@ export async function wideSeries(
   // The usual pages hold each parameter once a time: a count of a time's readings that matches
   // its columns proves it, at one aggregate a column. Any other time (a reading sent twice, a
   // null value) sends the device to the exact pass, which keeps equal repeats and names a
-  // conflict, as it always did.
+  // conflict, as it always did. A reading of a pair the scan did not list is counted in n but in
+  // no column, so it too sends the device to the exact pass, which names it.
   const quick = {
     aggregates: [
       'count(*) AS n',
-      'bool_or(k IS NULL) AS unnamed',
       ...columns.map((_, i) => `max(v) FILTER (WHERE k = ${i}) AS hi${i}`),
     ],
     selected: [
       ...checks(
+        '',
         `WHEN n <> ${columns.length ? columns.map((_, i) => `(hi${i} IS NOT NULL)::INTEGER`).join(' + ') : '0'} THEN error(${literal(RECHECK)})`,
       ),
       ...columns.map((c, i) => `hi${i} AS ${ident(c.name)}`),
@@ -133,7 +134,10 @@ export async function wideSeries(
       ]),
     ],
     selected: [
-      ...checks(''),
+      ...checks(
+        `WHEN unnamed THEN ${fail('a reading names no parameterId or unitId the page listed')}`,
+        '',
+      ),
       ...columns.map(
         (c, i) =>
           `CASE WHEN lo${i} IS DISTINCT FROM hi${i} THEN error(${literal(`${label}: HydroVu sent two different values of ${c.name} for `)} || to_timestamp(ts)::VARCHAR) ELSE hi${i} END AS ${ident(c.name)}`,
