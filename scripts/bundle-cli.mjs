@@ -11,10 +11,10 @@
  *   lazily by pond/cli/command-list.ts, stays lazy (an `import()` becomes a function that runs
  *   the module when called), and V8 only pre-parses the functions a run never calls, so
  *   `--help` or `list` run no more than they did.
- * - External: the AWS SDK (hundreds of modules that only the S3 remote loads) and DuckDB, which
- *   pond/duckdb/node-api.ts loads through `require`: its JavaScript (@duckdb/node-api, over a
- *   hundred CommonJS files) is bundled apart into one file beside cli.cjs, which that module
- *   requires instead (POND_BUNDLED_DUCKDB); the native binding stays the installed package.
+ * - DuckDB's JavaScript (@duckdb/node-api, over a hundred CommonJS files) is in cli.cjs too, run
+ *   when pond/duckdb/node-api.ts first requires it (POND_BUNDLE), so it is in the code cache;
+ *   its native binding stays the installed package. External: the AWS SDK (hundreds of modules
+ *   that only the S3 remote loads).
  * - Every file sits in one folder two levels below dist/, as tsc's dist/pond/<layer>/ files do,
  *   so a module that finds files from its own `import.meta.url` (here the bundle's own URL: the
  *   renderer's bundle in dist/renderer, the package.json) finds them from the bundle too.
@@ -31,8 +31,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(root, 'dist', 'bundle', 'cli');
-/** @duckdb/node-api's JavaScript as one CommonJS file; its native binding stays a package. */
-const DUCKDB_FILE = 'duckdb-node-api.cjs';
 
 // A stale file (or code cache) of an earlier build must not linger beside the new ones.
 rmSync(OUT_DIR, { recursive: true, force: true });
@@ -41,6 +39,8 @@ await build({
   entryPoints: { cli: 'pond/cli/main.ts' },
   outdir: OUT_DIR,
   outExtension: { '.js': '.cjs' },
+  // No comments, less to read, hash and hand to V8 (the source maps keep every position).
+  minifyWhitespace: true,
   bundle: true,
   format: 'cjs',
   // Lazy `import()`s stay lazy: a function that requires its module when called.
@@ -48,9 +48,9 @@ await build({
   platform: 'node',
   target: 'node20.19',
   packages: 'bundle',
-  external: ['@duckdb/*', '@aws-sdk/*', '@smithy/*'],
+  external: ['@duckdb/node-bindings', '@aws-sdk/*', '@smithy/*'],
   define: {
-    POND_BUNDLED_DUCKDB: JSON.stringify(`./${DUCKDB_FILE}`),
+    POND_BUNDLE: 'true',
     'import.meta.url': '__pondImportMetaUrl',
   },
   banner: { js: "const __pondImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -66,16 +66,5 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  logLevel: 'warning',
-});
-await build({
-  absWorkingDir: root,
-  entryPoints: ['@duckdb/node-api'],
-  outfile: join(OUT_DIR, DUCKDB_FILE),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20.19',
-  external: ['@duckdb/node-bindings'],
   logLevel: 'warning',
 });
