@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { appVersion } from '../service/app-version.js';
 import { commandName } from './command-name.js';
 
 type Cli = typeof import('./main.js');
@@ -34,6 +35,11 @@ const NO_COMMAND = 'none';
 
 /** Runs the `pond` command line (pond/cli/main.ts's `main`); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // Scripts ask for the version to check what is installed: answer before loading the bundle.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${appVersion()}\n`);
+    return 0;
+  }
   return loadCli(argv).main(argv);
 }
 

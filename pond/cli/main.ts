@@ -29,11 +29,6 @@ export function isCommandName(name: string): boolean {
 
 /** Runs the `pond` command line; returns the exit code. Errors go to stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
-  // Scripts ask for the version to check what is installed: answer before loading anything.
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(`${appVersion()}\n`);
-    return 0;
-  }
   const { Command, CommanderError, Help } = await import('commander');
   const program = new Command('pond')
     .description('Pond: a local-first, transactional, versioned file system for operational data')
