@@ -15,6 +15,7 @@
  * the time it would have saved, nothing else. With source maps on (POND_DEBUG, bin/pond.js), the
  * bundle is a plain `require`, which maps a stack trace to our .ts files.
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,7 +54,7 @@ function loadCli(argv: string[]): Cli {
   const cacheFile = /^[a-z][a-z-]*$/.test(name) ? join(CACHE_DIR, `${name}.v8`) : undefined;
   const cachedData = cacheFile ? readCache(cacheFile, hash) : undefined;
   const script = new Script(
-    `(function (exports, require, module, __filename, __dirname) {${bytes.toString('utf8')}\n})`,
+    `(function (exports, require, module, __filename, __dirname) {${decode(bytes)}\n})`,
     { filename: BUNDLE, cachedData },
   );
   const module = { exports: {} as Cli };
@@ -65,6 +66,11 @@ function loadCli(argv: string[]): Cli {
     process.once('exit', () => writeCache(cacheFile, hash, script));
   }
   return cli;
+}
+
+/** The bundle's text: an ASCII file decodes as Latin-1, several times faster than UTF-8. */
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 /** The cache's V8 data when it was made from the bundle whose hash is `hash`. */
