@@ -9,8 +9,8 @@
  *
  * A cache never runs stale code: it starts with the SHA-256 of the bundle it was made from, and
  * is used only when that is the bundle's hash now (V8's own check is the source's length, its
- * version and flags). A cache that is missing, stale or rejected is written anew at the process's
- * exit, through a temporary file renamed into place, so a concurrent process reads the old cache
+ * version and flags). A cache that is missing, stale or rejected is written anew when the command
+ * exits 0, through a temporary file renamed into place, so a concurrent process reads the old cache
  * or the new one, never half of one. A cache that cannot be written (a read-only install) costs
  * the time it would have saved, nothing else. With source maps on (POND_DEBUG, bin/pond.js), the
  * bundle is a plain `require`, which maps a stack trace to our .ts files.
@@ -63,7 +63,10 @@ function loadCli(argv: string[]): Cli {
   const cli = module.exports;
   const known = name === NO_COMMAND || name === 'help' || cli.isCommandName(name);
   if (cacheFile && known && (!cachedData || script.cachedDataRejected)) {
-    process.once('exit', () => writeCache(cacheFile, hash, script));
+    // Only a run that succeeded: one that failed early compiled little of its command's code.
+    process.once('exit', (code) => {
+      if (code === 0) writeCache(cacheFile, hash, script);
+    });
   }
   return cli;
 }

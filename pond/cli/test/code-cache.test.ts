@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, type RunResult } from './run-pond.js';
@@ -17,8 +17,10 @@ let bundle: string;
 
 beforeEach(async () => {
   t = await tempDir('pond-code-cache-');
-  // The package.json above the bundle gives the version, as in the checkout.
+  // The package.json above the bundle gives the version, and DuckDB's binding is a package, as
+  // in the checkout.
   await cp(join(ROOT, 'package.json'), join(t.dir, 'package.json'));
+  await symlink(join(ROOT, 'node_modules'), join(t.dir, 'node_modules'));
   bundle = join(t.dir, 'dist/bundle/cli');
   await cp(join(ROOT, 'dist/bundle/cli'), bundle, {
     recursive: true,
@@ -97,12 +99,18 @@ describe('the code cache of the CLI bundle', () => {
     expect(cache.subarray(32, 32 + 4096).equals(Buffer.alloc(4096, 7))).toBe(false);
   });
 
-  it('keeps one cache per command, none for a word that is no command', async () => {
+  it('keeps one cache per command that succeeded, none for a word that is no command', async () => {
     expect((await runCopy(['help', 'list'])).code).toBe(0);
     const unknown = await runCopy(['no-such-command']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'no-such-command'");
+    // A command that failed early ran little of its code: its cache waits for a run that works.
+    const failed = await runCopy(['--pond', join(t.dir, 'nowhere'), 'list']);
+    expect(failed.code).toBe(1);
     expect((await readdir(join(bundle, 'code-cache'))).sort()).toEqual(['help.v8']);
+    const init = await runCopy(['--pond', join(t.dir, 'nowhere'), 'init', '--birthplace', 'test']);
+    expect(init.code, init.stderr).toBe(0);
+    expect((await readdir(join(bundle, 'code-cache'))).sort()).toEqual(['help.v8', 'init.v8']);
   });
 
   it('is written by concurrent runs into one whole cache, no temp file left', async () => {
