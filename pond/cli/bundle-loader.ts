@@ -82,13 +82,16 @@ function readCache(file: string, hash: Buffer): Buffer | undefined {
   try {
     data = readFileSync(file);
   } catch {
-    return undefined; // none yet: this run writes it
+    return undefined; // none yet (or unreadable): this run compiles, and writes one
   }
   if (data.length <= HASH_BYTES || !data.subarray(0, HASH_BYTES).equals(hash)) return undefined;
   return data.subarray(HASH_BYTES);
 }
 
-/** At exit: the code this run compiled, for the next run of the same command. */
+/**
+ * At exit: the code this run compiled, for the next run of the same command. It never throws (an
+ * error thrown by an exit listener would change the command's exit code).
+ */
 function writeCache(file: string, hash: Buffer, script: Script): void {
   const temp = `${file}.${process.pid}.tmp`;
   try {
@@ -97,6 +100,14 @@ function writeCache(file: string, hash: Buffer, script: Script): void {
     renameSync(temp, file);
   } catch {
     // A folder we may not write (an install owned by another user): the next run compiles again.
-    rmSync(temp, { force: true });
+    removeQuietly(temp);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Not ours to fix at exit: a temp file in a folder we could not write to is not there.
   }
 }

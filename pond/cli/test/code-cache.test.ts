@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, type RunResult } from './run-pond.js';
@@ -111,6 +111,17 @@ describe('the code cache of the CLI bundle', () => {
     const init = await runCopy(['--pond', join(t.dir, 'nowhere'), 'init', '--birthplace', 'test']);
     expect(init.code, init.stderr).toBe(0);
     expect((await readdir(join(bundle, 'code-cache'))).sort()).toEqual(['help.v8', 'init.v8']);
+  });
+
+  it('never changes what a command prints or its exit code when no cache can be written', async () => {
+    const expected = await runCopy(['--help']);
+    await rm(join(bundle, 'code-cache'), { recursive: true });
+    // A file where the cache folder should be: no cache can be read or written there.
+    await writeFile(join(bundle, 'code-cache'), 'not a folder');
+    expect(await runCopy(['--help'])).toEqual(expected);
+    const failed = await runCopy(['--pond', join(t.dir, 'nowhere'), 'list']);
+    expect(failed.code).toBe(1);
+    expect(await readFile(join(bundle, 'code-cache'), 'utf8')).toBe('not a folder');
   });
 
   it('is written by concurrent runs into one whole cache, no temp file left', async () => {
