@@ -2,18 +2,9 @@ import type { Command } from 'commander';
 import { ErrorCode, toErrorInfo } from '../../shared/errors.js';
 import { appVersion } from '../service/app-version.js';
 import { COMMANDS, type CommandSpec } from './command-list.js';
+import { commandName } from './command-name.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { printErr } from './output.js';
-
-/** The command a command line names: its first word that is not a global option or its value. */
-function commandName(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--pond' || a === '-d' || a === '--directory') i++;
-    else if (!a.startsWith('-')) return a;
-  }
-  return undefined;
-}
 
 /** The command whose module a command line needs: the one it runs, or the one `help` is asked about. */
 function helpedCommand(argv: string[]): string | undefined {
@@ -31,13 +22,13 @@ function addCommand(program: Command, spec: CommandSpec): Command {
   return command;
 }
 
+/** Whether `name` is a `pond` command (the bundle's loader keeps a code cache for each). */
+export function isCommandName(name: string): boolean {
+  return COMMANDS.some((spec) => spec.name === name);
+}
+
 /** Runs the `pond` command line; returns the exit code. Errors go to stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
-  // Scripts ask for the version to check what is installed: answer before loading anything.
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    process.stdout.write(`${appVersion()}\n`);
-    return 0;
-  }
   const { Command, CommanderError, Help } = await import('commander');
   const program = new Command('pond')
     .description('Pond: a local-first, transactional, versioned file system for operational data')

@@ -74,14 +74,15 @@ describe('the CLI bundle', () => {
   });
 
   it('has source maps that name the .ts files it was built from', async () => {
-    const map = JSON.parse(await readFile(join(BUNDLE, 'main.js.map'), 'utf8')) as {
+    const map = JSON.parse(await readFile(join(BUNDLE, 'cli.cjs.map'), 'utf8')) as {
       sources: string[];
     };
     const sources = map.sources.map((s) => resolve(BUNDLE, s));
     expect(sources).toContain(join(ROOT, 'pond/cli/main.ts'));
-    expect(sources.filter((s) => !existsSync(s))).toEqual([]);
-    // Our modules by their .ts files, not by tsc's .js in dist/.
+    // Our modules by their .ts files, not by tsc's .js in dist/. (A package's map may name
+    // sources it does not ship: apache-arrow's.)
     const ours = sources.filter((s) => !s.includes('/node_modules/'));
+    expect(ours.filter((s) => !existsSync(s))).toEqual([]);
     expect(ours.filter((s) => !s.endsWith('.ts'))).toEqual([]);
   });
 });
