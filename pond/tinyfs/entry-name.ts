@@ -18,7 +18,7 @@ export const NAME_MAX_BYTES = 255;
 const WINDOWS_FORBIDDEN = /[\\:*?"<>|]/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const DEVICE = /^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(\..*)?$/i;
+const DEVICE = /^(CON|PRN|AUX|NUL|COM[0-9\u00B9\u00B2\u00B3]|LPT[0-9\u00B9\u00B2\u00B3])(\..*)?$/i;
 
 /** Why `name` cannot be an entry name, or undefined when it can. */
 export function nameProblem(name: string): string | undefined {
