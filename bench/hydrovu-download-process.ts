@@ -6,12 +6,13 @@
  * open file); then the peak RSS and CPU time as a last
  * line of JSON. It does what any tool must do before a converter reads the pages, so a collect's
  * CPU time less this process's is the collect's own work (bench/hydrovu-collect.ts).
+ * It loads only the page buffer of the collector's code: whatever else it loaded would be counted
+ * out of the pond's part (wide-series.ts, which it once imported a constant from, loads hyparquet).
  * `node hydrovu-download-process.js <base url> <client id> <secret> <out dir> <device ids...>`
  */
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PageBuffer } from '../pond/factories/hydrovu/page-buffer.js';
-import { MAX_PAGE_BYTES } from '../pond/factories/hydrovu/wide-series.js';
+import { MAX_PAGE_BYTES, PageBuffer } from '../pond/factories/hydrovu/page-buffer.js';
 import { processUsage } from './process-usage.js';
 
 const [base, id, secret, out, ...devices] = process.argv.slice(2) as [

@@ -5,9 +5,8 @@ import type { BlobStore } from '../../tlogfs/blob-store.js';
 import type { RunContext } from '../executable.js';
 import type { HydroVuClient } from './client.js';
 import { activeSeriesPath, type HydroVuConfig, type HydroVuDevice } from './config.js';
-import { PageBuffer } from './page-buffer.js';
+import { MAX_PAGE_BYTES, PageBuffer } from './page-buffer.js';
 import { asOneLine, newestTime, scanPage } from './page-scan.js';
-import { MAX_PAGE_BYTES } from './wide-series.js';
 
 const NEWLINE = Buffer.from('\n');
 

@@ -1,5 +1,8 @@
 import { ErrorCode, PondError } from '../../../shared/errors.js';
 
+/** The most a page may hold: a longer answer is refused as it comes. */
+export const MAX_PAGE_BYTES = 1 << 30;
+
 /**
  * One run's memory for the page being read: each response body is read into it chunk by chunk,
  * and the page is a view of it, valid until the next page is read. A fresh buffer a page (what

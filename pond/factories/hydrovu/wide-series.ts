@@ -50,14 +50,11 @@ export interface WideOptions {
  */
 const PAGE_COLUMNS = `{locationId: 'BIGINT', parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" DOUBLE, value DOUBLE)[])[]'}`;
 
-/** The most a page may hold: a longer answer is refused as it comes (page-buffer.ts). */
-export const MAX_PAGE_BYTES = 1 << 30;
-
 /**
  * DuckDB's own maximum_object_size: its JSON reader's buffers are twice the limit, so a line of
  * up to about twice this reads (tested past 32 MB in hydrovu.test.ts). The limit is the device's
- * longest page, at least this default (a smaller one is raised to it), never MAX_PAGE_BYTES for
- * every device: a limit of 512 MB or more frees buffers that large after each device, which makes
+ * longest page, at least this default (a smaller one is raised to it), never the page buffer's
+ * 1 GiB limit for every device: a limit of 512 MB or more frees buffers that large after each device, which makes
  * DuckDB's allocator return every page it holds to the kernel
  * (allocator_bulk_deallocation_flush_threshold) and the next device fault them in again: about
  * 85 ms of CPU for 10 devices of 100,000 readings, a third of their conversion. What it bought
