@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { appVersion } from '../service/app-version.js';
 import { commandName } from './command-name.js';
+import { tuneV8 } from './v8-tuning.js';
 
 type Cli = typeof import('./main.js');
 
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${appVersion()}\n`);
     return 0;
   }
+  tuneV8(); // before the bundle is compiled: the code cache is made and read with the same flags
   return loadCli(argv).main(argv);
 }
 
