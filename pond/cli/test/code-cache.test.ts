@@ -3,12 +3,11 @@
  * runs a copy of the built bundle in a temp folder, so it can edit the bundle and its caches
  * without touching dist/ that other tests run.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir, type RunResult } from './run-pond.js';
+import { runPond, tempDir, type RunResult } from './run-pond.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -36,19 +35,9 @@ afterEach(async () => {
   await t.cleanup();
 });
 
+/** The copied CLI (its own dist/, so its cache folder is this test's). */
 function runCopy(args: string[]): Promise<RunResult> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [join(t.dir, 'pond.mjs'), ...args], {
-      cwd: t.dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
+  return runPond(args, { bin: join(t.dir, 'pond.mjs'), cwd: t.dir });
 }
 
 async function bundleHash(): Promise<Buffer> {

@@ -11,13 +11,13 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the real `pond` binary. */
+/** Runs the real `pond` binary (or `bin`, another script that runs the CLI). */
 export function runPond(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; bin?: string } = {},
 ): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [POND_BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? POND_BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
