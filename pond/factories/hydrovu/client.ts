@@ -14,9 +14,11 @@ import type { PageBuffer } from './page-buffer.js';
  * Paging: a response with more to come carries `x-isi-next-page`; the next request sends that
  * token back as `x-isi-start-page`. An empty `x-isi-next-page` is the last page.
  *
- * Faults: a 401 renews the token once (tokens expire mid-run); 429 (after Retry-After) and 5xx
- * and network failures are retried with doubling waits up to `retries` times, then the request
- * fails as UNAVAILABLE. Any other status fails at once with HydroVu's answer.
+ * Faults: a 401 renews the token once (tokens expire mid-run), and a second one is the credentials'
+ * fault (BAD_CONFIG: the run stops); a 403 is what this request may not read (BAD_INPUT: for a
+ * device's readings, that device fails). 429 (after Retry-After) and 5xx and network failures are
+ * retried with doubling waits up to `retries` times, then the request fails as UNAVAILABLE. Any
+ * other status fails at once with HydroVu's answer.
  */
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -170,10 +172,19 @@ export class HydroVuClient {
       return after === undefined ? undefined : Math.min(after, MAX_RETRY_AFTER_MS);
     }
     const text = (await res.text().catch(() => '')).slice(0, 300);
-    if (res.status === 401 || res.status === 403) {
+    if (res.status === 401) {
       throw new PondError(
         ErrorCode.BadConfig,
-        `HydroVu refused ${what} (HTTP ${res.status}) even with a new token: check client_id, client_secret and the device ids (${text})`,
+        `HydroVu refused ${what} (HTTP 401) even with a new token: check client_id and client_secret (${text})`,
+        { input: res.url },
+      );
+    }
+    if (res.status === 403) {
+      // The token is good (it was just used) but may not read this: one location the account has
+      // no access to fails its device only, not the devices it may read.
+      throw new PondError(
+        ErrorCode.BadInput,
+        `HydroVu refused ${what} (HTTP 403): these credentials may not read it; check the device id and the account's access (${text})`,
         { input: res.url },
       );
     }

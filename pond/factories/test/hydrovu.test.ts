@@ -409,6 +409,25 @@ describe('hydrovu collect against the stand-in API', () => {
     await expectComplete(pond, 12, 'south', 320);
   });
 
+  it('a device HydroVu refuses (403) fails alone, named; the others are written', async () => {
+    standIn = await HydroVuStandIn.start(options());
+    await mknod(pond, 'hydrovu', NODE, config(standIn.url));
+    // The account may not read north's location: no retry, no new token, only north fails.
+    standIn.faults.push({ status: 403 });
+    const r = await run(pond, NODE);
+    expect(r.record.state).toBe('partial');
+    expect(r.record.failures).toHaveLength(1);
+    expect(r.record.failures[0]).toMatch(
+      /^device 'north' \(11\): HydroVu refused .*\(HTTP 403\): these credentials may not read it/,
+    );
+    expect(r.record.added.map((a) => a.path)).toEqual([
+      '/hydrovu/devices/12/south_active.series',
+      '/hydrovu/devices/13/lake_active.series',
+    ]);
+    expect(standIn.requests.filter((q) => q.status === 403)).toHaveLength(1);
+    await expectComplete(pond, 12, 'south', 320);
+  });
+
   it('refused credentials fail the run and write nothing', async () => {
     standIn = await HydroVuStandIn.start(options({ clientSecret: 'other' }));
     await mknod(pond, 'hydrovu', NODE, config(standIn.url));
