@@ -11,7 +11,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { BUSY, coresBusy, idleLimit } from '../pond/serve/test/cpu-time.js';
 import { SKIP_REASON, chromiumMissing, e2eDir } from './support/environment';
 import { openPath, shot, tab, treeItem } from './support/pages';
-import { startServe, type Served } from './support/serve';
+import { startServe, useServe, type Served } from './support/serve';
 
 const SERIES = '/sites/north/water.series';
 /** DuckDB does not shortcut the count of a cross product: 10^12 rows, hours of work. */
@@ -43,13 +43,7 @@ async function expectIdleSoon(served: Served): Promise<void> {
 }
 
 test.describe('the demo pond', () => {
-  let served: Served;
-  test.beforeAll(async () => {
-    served = await startServe({ demo: true });
-  });
-  test.afterAll(async () => {
-    await served?.stop();
-  });
+  const served = useServe({ demo: true });
 
   test('a long query in the SQL box shows its time, and Cancel (or Esc) stops it in the engine', async ({
     page,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { SKIP_REASON, chromiumMissing } from './support/environment';
 import { openPath, shot, tab } from './support/pages';
-import { startServe, type Served } from './support/serve';
+import { useServe } from './support/serve';
 
 // The demo pond's series at the widths users have (a 1024 px laptop to a 1920 px screen), light
 // and dark, with the tree at its default width: every control of the Data, Details and History
@@ -12,13 +12,7 @@ import { startServe, type Served } from './support/serve';
 
 test.skip(chromiumMissing, SKIP_REASON);
 
-let served: Served;
-test.beforeAll(async () => {
-  served = await startServe({ demo: true });
-});
-test.afterAll(async () => {
-  await served?.stop();
-});
+const served = useServe({ demo: true });
 
 /** The visible controls that end past the window's right edge or do not fit their label. */
 function clipped(page: Page): Promise<string[]> {

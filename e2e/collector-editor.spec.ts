@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { SKIP_REASON, chromiumMissing } from './support/environment';
 import { openPath, treeItem } from './support/pages';
-import { startServe, type Served } from './support/serve';
+import { useServe } from './support/serve';
 
 // The demo pond's collector opened in the node editor (Edit derived node…), in Chromium against
 // a real `pond serve`: its preview says why there is nothing to show in a collector's terms (it
@@ -9,13 +9,7 @@ import { startServe, type Served } from './support/serve';
 
 test.skip(chromiumMissing, SKIP_REASON);
 
-let served: Served;
-test.beforeAll(async () => {
-  served = await startServe({ demo: true });
-});
-test.afterAll(async () => {
-  await served?.stop();
-});
+const served = useServe({ demo: true });
 
 test('Edit derived node… on the demo collector: the empty preview says a collector writes when it runs', async ({
   page,

@@ -5,7 +5,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { HydroVuStandIn } from '../bench/hydrovu-stand-in';
 import { SKIP_REASON, chromiumMissing, e2eDir } from './support/environment';
 import { openPath, shot, tab, treeItem } from './support/pages';
-import { startServe, type Served } from './support/serve';
+import { startServe, useServe, type Served } from './support/serve';
 
 /** The node editor, opened from the tree's empty space (below its last row) on a fresh page. */
 async function openNodeEditor(page: Page, url: string): Promise<Locator> {
@@ -23,13 +23,7 @@ test.skip(chromiumMissing, SKIP_REASON);
 const DEMO_COLLECTOR = '/system/etc/20-hydrovu';
 
 test.describe('the Collectors view on the demo pond', () => {
-  let served: Served;
-  test.beforeAll(async () => {
-    served = await startServe({ demo: true });
-  });
-  test.afterAll(async () => {
-    await served?.stop();
-  });
+  const served = useServe({ demo: true });
 
   test('the node editor at 800 px: every factory’s description reads whole', async ({
     page,

@@ -1,20 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { SKIP_REASON, chromiumMissing } from './support/environment';
 import { cell, openPath, shot, tab, treeItem } from './support/pages';
-import { startServe, type Served } from './support/serve';
+import { useServe } from './support/serve';
 
 // The demo pond: a week of 1-minute rows per site in two versions (days 1-4, then 5-7).
 const SERIES = '/sites/north/water.series';
 
 test.skip(chromiumMissing, SKIP_REASON);
 
-let served: Served;
-test.beforeAll(async () => {
-  served = await startServe({ demo: true });
-});
-test.afterAll(async () => {
-  await served?.stop();
-});
+const served = useServe({ demo: true });
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
 test('opens the demo pond and expands the tree', async ({ page }, testInfo) => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from '@playwright/test';
 import { e2eDir } from './environment';
 
 export interface Served {
@@ -86,4 +87,37 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * One `pond serve` for the tests of the file (or describe block) this is called in: started
+ * before them, stopped after them. Its fields read the running server's.
+ */
+export function useServe(
+  pond: { demo: true } | { path: string },
+  options: ServeOptions = {},
+): Served {
+  let served: Served | undefined;
+  test.beforeAll(async () => {
+    served = await startServe(pond, options);
+  });
+  test.afterAll(async () => {
+    await served?.stop();
+  });
+  const running = (): Served => {
+    if (!served) throw new Error('pond serve is not running: useServe is read inside a test');
+    return served;
+  };
+  return {
+    get url() {
+      return running().url;
+    },
+    get appData() {
+      return running().appData;
+    },
+    get pid() {
+      return running().pid;
+    },
+    stop: () => running().stop(),
+  };
 }
