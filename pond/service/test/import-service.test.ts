@@ -14,9 +14,8 @@ import { ErrorCode, toErrorInfo } from '../../../shared/errors.js';
 import type { ImportedFile } from '../../../shared/import.js';
 import { runPond } from '../../cli/test/run-pond.js';
 import { literal } from '../../duckdb/sql.js';
-import { createPond } from '../open-pond.js';
 import { LocalPondService } from '../pond-service.js';
-import { duck, errorCode, scratch } from './fixtures.js';
+import { duck, errorCode, pondWithRaw, scratch } from './fixtures.js';
 
 let s: Awaited<ReturnType<typeof scratch>>;
 let csv: string;
@@ -50,18 +49,8 @@ beforeAll(async () => {
 afterAll(async () => s?.cleanup());
 
 /** A fresh pond with /raw, opened by a service as `pond serve` opens it. */
-async function opened(name: string, options: { uploadIdleMs?: number } = {}) {
-  const dir = join(s.dir, name);
-  const pond = await createPond(dir, name, { command: ['test', 'init'] });
-  await pond.write({ command: ['test', 'mkdir'] }, async (txn) => (await txn.wd()).mkdir('/raw'));
-  await pond.close();
-  const svc = new LocalPondService({
-    mode: 'browser',
-    appData: join(s.dir, `${name}-app`),
-    ...options,
-  });
-  const summary = await svc.openPath(dir);
-  return { svc, dir, handle: summary.handle };
+function opened(name: string, options: { uploadIdleMs?: number } = {}) {
+  return pondWithRaw(s.dir, name, options);
 }
 
 /** What `pond log` and `pond fsck` say, and every file under the pond's staging folders. */
