@@ -5,9 +5,9 @@
  * against DuckDB reading the same JSON into Parquet. Neither is a process of its own, so each is
  * a difference of two processes, measured back to back in the same run:
  * - the pond's part: the collect less the transfer alone (hydrovu-download-process.ts: the same
- *   requests, and the pages read and written as the collector reads and writes them, one file
- *   per device);
- * - DuckDB's part: plain DuckDB reading those pages into one wide Parquet file per device (the
+ *   requests, each page read into memory as the collector reads it);
+ * - DuckDB's part: plain DuckDB reading those pages (saved one file a device by another run of
+ *   the transfer, not measured) into one wide Parquet file per device (the
  *   same columns, types and order as the pond's versions) less a bare Node start. DuckDB's load
  *   stays in it, as the pond's does. It runs twice, with one thread and with DuckDB's default,
  *   and each measure takes the better of the two, so the baseline is DuckDB at its best.
@@ -144,15 +144,16 @@ async function measureRuns(
   for (let i = 0; i < RUNS; i++) {
     const bare = await bareNode();
     const pages = join(dir, `pages${i}`);
-    const http = usage(
-      await runProcess('./hydrovu-download-process.js', [
+    const download = (out: string) =>
+      runProcess('./hydrovu-download-process.js', [
         standIn.url,
         'bench',
         'bench-secret',
-        pages,
+        out,
         ...ids,
-      ]),
-    );
+      ]);
+    const http = usage(await download('-'));
+    await download(pages); // the pages DuckDB reads: not measured
     const duck = async (threads: string): Promise<Usage> => {
       const out = join(dir, `duck${i}`);
       await rm(out, { recursive: true, force: true });
