@@ -93,10 +93,30 @@ export function write(v: Json, r: Rand): string {
 export function numberText(r: Rand, finite = true): string {
   for (;;) {
     const special = [
-      '0', '-0', '0.0', '-0.0', '0e0', '-0E-0', '5e-324', '-5e-324', '2.4703282292062327e-324',
-      '1.7976931348623157e308', '2.2250738585072014e-308', '9007199254740993', '9007199254740992.5',
-      '1e22', '1e23', '10000000000000000000000', '100000000000000000000000', '123456789012345',
-      '1234567890123456', '0.000000000000001', '8.98846567431158e307', '4.35', '0.1', '0.3',
+      '0',
+      '-0',
+      '0.0',
+      '-0.0',
+      '0e0',
+      '-0E-0',
+      '5e-324',
+      '-5e-324',
+      '2.4703282292062327e-324',
+      '1.7976931348623157e308',
+      '2.2250738585072014e-308',
+      '9007199254740993',
+      '9007199254740992.5',
+      '1e22',
+      '1e23',
+      '10000000000000000000000',
+      '100000000000000000000000',
+      '123456789012345',
+      '1234567890123456',
+      '0.000000000000001',
+      '8.98846567431158e307',
+      '4.35',
+      '0.1',
+      '0.3',
     ];
     if (r() < 0.08) return pick(r, special);
     const digits = (n: number) => {
@@ -144,8 +164,33 @@ export function randomValue(r: Rand, depth: number): Json {
 /** Text of every kind: ASCII, quotes, backslashes, controls, accents, CJK, emoji, lone surrogates. */
 export function randomText(r: Rand): string {
   const pieces = [
-    'a', 'Z', '7', ' ', '"', '\\', '/', '\b', '\f', '\n', '\r', '\t', '\u0000', '\u001f', '\u007f',
-    'é', 'ü', 'Ω', '水', '温度', '\u2028', '\u2029', '😀', '\ud83c\udf0a', '\ufeff', '\ud800', '\udfff',
+    'a',
+    'Z',
+    '7',
+    ' ',
+    '"',
+    '\\',
+    '/',
+    '\b',
+    '\f',
+    '\n',
+    '\r',
+    '\t',
+    '\u0000',
+    '\u001f',
+    '\u007f',
+    'é',
+    'ü',
+    'Ω',
+    '水',
+    '温度',
+    '\u2028',
+    '\u2029',
+    '😀',
+    '\ud83c\udf0a',
+    '\ufeff',
+    '\ud800',
+    '\udfff',
   ];
   let s = '';
   for (let n = int(r, 8); n > 0; n--) s += pick(r, pieces);
@@ -225,7 +270,13 @@ export function toPlain(v: Json): unknown {
     case 'obj': {
       const out: Record<string, unknown> = {};
       for (const [k, x] of v.members) {
-        if (k === '__proto__') Object.defineProperty(out, k, { value: toPlain(x), enumerable: true, writable: true, configurable: true });
+        if (k === '__proto__')
+          Object.defineProperty(out, k, {
+            value: toPlain(x),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         else out[k] = toPlain(x);
       }
       return out;
@@ -287,8 +338,14 @@ function extractOrThrow(page: Json): Extracted {
   const top = members(page, ['locationId', 'parameters'], 'the page');
   const loc = top.get('locationId');
   if (loc === undefined) violate('no locationId');
-  if (loc!.t !== 'num' || !Number.isSafeInteger(Number(loc!.text))) violate('locationId is not an integer');
-  const out: Extracted = { location: Number((loc as { text: string }).text), pairs: [], readings: 0, newestS: undefined };
+  if (loc!.t !== 'num' || !Number.isSafeInteger(Number(loc!.text)))
+    violate('locationId is not an integer');
+  const out: Extracted = {
+    location: Number((loc as { text: string }).text),
+    pairs: [],
+    readings: 0,
+    newestS: undefined,
+  };
   const params = top.get('parameters');
   if (params === undefined || (params.t === 'lit' && params.v === 'null')) return out;
   if (params.t !== 'arr') return violate('parameters is not a list');
@@ -362,11 +419,18 @@ export function randomPage(r: Rand, maxReadings = 12): Json {
       ['unitId', str(pick(r, ids))],
     ];
     const roll = r();
-    if (roll < 0.85) ms.push(['readings', arr(...Array.from({ length: int(r, maxReadings + 1) }, reading))]);
+    if (roll < 0.85)
+      ms.push(['readings', arr(...Array.from({ length: int(r, maxReadings + 1) }, reading))]);
     else if (roll < 0.92) ms.push(['readings', NULL]);
     return shuffle([...ms, ...extra()]);
   };
-  const ms: [string, Json][] = [['locationId', num(String(pick(r, [0, 1, 42, -7, Number.MAX_SAFE_INTEGER, int(r, 1e9)])))]];
+  const id = String(pick(r, [0, 1, 42, -7, Number.MAX_SAFE_INTEGER, int(r, 1e9)]));
+  const ms: [string, Json][] = [
+    [
+      'locationId',
+      num(r() < 0.9 ? id : pick(r, [`${id}.0`, `${id}e0`, id === '0' ? '0E-1' : `${id}0E-1`])),
+    ],
+  ];
   const roll = r();
   if (roll < 0.9) ms.push(['parameters', arr(...Array.from({ length: int(r, 5) }, parameter))]);
   else if (roll < 0.95) ms.push(['parameters', NULL]);
