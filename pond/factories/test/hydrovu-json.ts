@@ -45,6 +45,8 @@ const SHORT: Record<string, string> = {
 
 /** A string literal with each code unit written raw, as a short escape or as \uXXXX at random. */
 export function writeString(s: string, r: Rand): string {
+  // Half the strings are written plainly (the reader compares plain keys as bytes).
+  const escapes = r() < 0.5 ? 1 : 0;
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
@@ -52,7 +54,7 @@ export function writeString(s: string, r: Rand): string {
     const must = ch === '"' || ch === '\\' || code < 0x20;
     const low = s.charCodeAt(i + 1);
     const pair = code >= 0xd800 && code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
-    const roll = r();
+    const roll = escapes ? r() : 0.5 + r() / 2;
     if (roll < 0.25 || (must && roll < 0.6)) {
       out += `\\u${code.toString(16).padStart(4, '0')}`;
       if (r() < 0.5) out = out.slice(0, -4) + out.slice(-4).toUpperCase();
