@@ -100,7 +100,8 @@ export class DeviceReadings {
 
   /** The parameter being read names `pid` and `uid`: its readings join that pair's. */
   endParameter(pid: string, uid: string): void {
-    const key = `${pid}\u0000${uid}`;
+    // pid's length first: ids may hold any character, so "a\0" + "b" must not be "a" + "\0b".
+    const key = `${pid.length}:${pid}\u0000${uid}`;
     let pair = this.byPair.get(key);
     if (!pair) {
       pair = new PairReadings(pid, uid);

@@ -77,8 +77,6 @@ let body: Buffer = Buffer.alloc(0);
 let pos = 0;
 /** The number just read by `number()`. */
 let numberRead = 0;
-/** Whether the last `number()` had a fraction or an exponent. */
-let numberWhole = true;
 
 /**
  * A page's readings added to `into`. An error names the page (`where`, e.g. "page 3") and is the
@@ -131,7 +129,8 @@ function readPage(into: DeviceReadings): PageSummary {
       if (location !== undefined) fail('the page names locationId twice');
       skipSpace();
       const at = pos;
-      if (!number() || !numberWhole || !Number.isSafeInteger(numberRead))
+      // JSON has one kind of number: 1.0 and 1e0 are the integer 1 (as for timestamps).
+      if (!number() || !Number.isSafeInteger(numberRead))
         fail('locationId is not a whole number', at);
       location = numberRead;
     } else if (key === 'parameters') {
@@ -484,8 +483,8 @@ function number(): boolean {
 }
 
 /**
- * The JSON number at `i` of `b` into `numberRead` (and whether it was written without a fraction
- * or an exponent into `numberWhole`); returns where it ends, or -1 when no number starts there.
+ * The JSON number at `i` of `b` into `numberRead`; returns where it ends, or -1 when no number
+ * starts there.
  */
 function numberAt(b: Buffer, i: number): number {
   const start = i;
@@ -528,7 +527,6 @@ function numberAt(b: Buffer, i: number): number {
     while (c >= ZERO && c <= NINE);
   }
   if (isWordByte(c)) fail('a number runs into other text', start);
-  numberWhole = decimals === 0 && !exponent;
   if (exponent || digits > 15 || decimals > 22) {
     // Past the fast path (15 digits are always below 2^53): Number() rounds the text correctly.
     numberRead = Number(b.toString('latin1', start, i));

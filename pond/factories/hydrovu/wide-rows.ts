@@ -31,10 +31,13 @@ export function wideRows(
   );
   // HydroVu sends every parameter at the same times: then the rows are those times, and each
   // column its values, as they are.
-  const n = ends[0] === undefined ? 0 : ends[0] - next[0]!;
+  // A bound past the other (afterS >= beforeS) puts a column's end before its start: no rows.
+  const n = ends[0] === undefined ? 0 : Math.max(0, ends[0] - next[0]!);
   if (
     columns.every(
-      (_, c) => ends[c]! - next[c]! === n && sameTimes(times[c]!, next[c]!, times[0]!, next[0]!, n),
+      (_, c) =>
+        Math.max(0, ends[c]! - next[c]!) === n &&
+        sameTimes(times[c]!, next[c]!, times[0]!, next[0]!, n),
     )
   ) {
     return {
