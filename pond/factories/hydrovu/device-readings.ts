@@ -1,9 +1,3 @@
-/**
- * One device's readings of a run, as its pages are read (page-parse.ts): for each parameter and
- * unit pair, its times (unix s) and values in the order they came, in typed arrays (16 bytes a
- * reading; no JS object per reading). A value HydroVu sent as null is NaN here: JSON has no NaN,
- * so no reading can mean it.
- */
 /** Times and values that grow by doubling, and whether the times only ever rose. */
 export class Column {
   private timesMemory = new Float64Array(1024);
@@ -73,6 +67,12 @@ export class PairReadings extends Column {
   }
 }
 
+/**
+ * One device's readings of a run, as its pages are read (page-parse.ts): for each parameter and
+ * unit pair, its times (unix s) and values in the order they came, in typed arrays (16 bytes a
+ * reading; no JS object per reading). A value HydroVu sent as null is NaN here: JSON has no NaN,
+ * so no reading can mean it.
+ */
 export class DeviceReadings {
   private readonly byPair = new Map<string, PairReadings>();
   /** The parameter being read: its readings wait here until its ids are known (any key order). */

@@ -296,7 +296,10 @@ function readReadings(
   if (count > 0) summary.newestS = newest;
 }
 
-/** `"timestamp"` at `i`. */
+/**
+ * `"timestamp"` at `i`. This and isValueKey are written out byte by byte: a loop over the key's
+ * bytes (as knownKey's) made reading a page about a fifth slower.
+ */
 function isTimestampKey(b: Buffer, i: number): boolean {
   return (
     b[i + 1] === 0x74 &&
