@@ -1,14 +1,14 @@
 /**
  * The HTTP part of a HydroVu collect as a whole process: a token, the names, then every page of
- * every device's readings (the same requests and paging as the collector), each device's pages
- * written to OUT/<device>.ndjson one page a line, with the same reads and writes the collector
- * makes (each body read into one reused PageBuffer, a page and its newline in one writev to one
- * open file); then the peak RSS and CPU time as a last
- * line of JSON. It does what any tool must do before a converter reads the pages, so a collect's
- * CPU time less this process's is the collect's own work (bench/hydrovu-collect.ts).
+ * every device's readings (the same requests and paging as the collector), each body read into
+ * one reused PageBuffer as the collector reads it; then the peak RSS and CPU time as a last line
+ * of JSON. It does what any tool must do before it reads the pages, so a collect's CPU time less
+ * this process's is the collect's own work (bench/hydrovu-collect.ts). Given a folder instead of
+ * '-', it also saves each device's pages to OUT/<device>.ndjson, one page a line, for DuckDB's side
+ * (that run is not the one measured: the collector saves no page).
  * It loads only the page buffer of the collector's code: whatever else it loaded would be counted
  * out of the pond's part (wide-series.ts, which it once imported a constant from, loads hyparquet).
- * `node hydrovu-download-process.js <base url> <client id> <secret> <out dir> <device ids...>`
+ * `node hydrovu-download-process.js <base url> <client id> <secret> <out dir | -> <device ids...>`
  */
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,10 +37,13 @@ const { access_token: token } = (await tokenRes.json()) as { access_token: strin
 await fetch(`${base}/public-api/v1/sispec/friendlynames`, {
   headers: { Authorization: `Bearer ${token}` },
 }).then((r) => r.arrayBuffer());
-await mkdir(out, { recursive: true });
+// '-': each page is read into the page buffer and left there, as the collector reads it (it
+// parses the page from there). A folder: the pages are saved too, for DuckDB's side.
+const save = out === '-' ? undefined : out;
+if (save !== undefined) await mkdir(save, { recursive: true });
 const memory = new PageBuffer(MAX_PAGE_BYTES);
 for (const device of devices) {
-  const file = await open(join(out, `${device}.ndjson`), 'w');
+  const file = save === undefined ? undefined : await open(join(save, `${device}.ndjson`), 'w');
   try {
     let page: string | null = null;
     do {
@@ -50,12 +53,13 @@ for (const device of devices) {
         headers,
       });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const body = await memory.read(res);
       // The stand-in's pages are one line each (a page that is not fails DuckDB's read).
-      await file.writev([await memory.read(res), NEWLINE]);
+      if (file) await file.writev([body, NEWLINE]);
       page = res.headers.get('x-isi-next-page');
     } while (page !== null);
   } finally {
-    await file.close();
+    await file?.close();
   }
 }
 console.log(processUsage());

@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
  * TurboFan once it has run about this many bytes of bytecode (V8's default is 132 KiB). A command
  * lasts about a second; at the default, V8 spends much of it optimizing functions that run a few
  * hundred times and are done (the HTTP client's, the commit's, the bundle's start), on threads
- * beside the command's. Eight times the default, only code that really loops (a page scan, a
+ * beside the command's. Eight times the default, only code that really loops (the page reader, a
  * record scan) is optimized: a HydroVu collect of 10 x 100,000 readings uses ~60 ms less CPU
  * (bench/hydrovu-collect.ts, whose transfer-only process runs with the same setting).
  */

@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import {
   type EncodedStructs,
   ThriftWriter,
@@ -7,23 +8,29 @@ import {
 
 /**
  * A flat Parquet file written in JS: one row group, one PLAIN, uncompressed data page per column,
- * of strings, binaries, 64-bit integers and UTC microsecond timestamps. It exists so a small write
- * (a pond transaction's few oplog rows) needs no DuckDB: no instance to start, no temp table, no
- * COPY. Larger data goes through DuckDB (write-files.ts), which compresses and splits it.
+ * of strings, binaries, 64-bit integers, doubles and UTC microsecond timestamps. It exists so a
+ * small write (a pond transaction's few oplog rows) needs no DuckDB: no instance to start, no temp
+ * table, no COPY. Larger data goes through DuckDB (write-files.ts), which compresses and splits
+ * it. The HydroVu collector hands its readings to DuckDB as such a file (hydrovu/wide-series.ts).
  */
 
-export type ParquetKind = 'string' | 'binary' | 'long' | 'timestamp';
+export type ParquetKind = 'string' | 'binary' | 'long' | 'double' | 'timestamp';
 
 export interface ParquetColumn {
   name: string;
   kind: ParquetKind;
   nullable: boolean;
-  /** One value a row; null only when nullable. long: an integer; timestamp: µs since the epoch. */
-  values: readonly (string | Uint8Array | number | bigint | null)[];
+  /**
+   * One value a row; null only when nullable. long: an integer; double: a number; timestamp: µs
+   * since the epoch. A double column that is not nullable may be a Float64Array, written as its
+   * bytes (a column of thousands of readings costs no JS array and no loop).
+   */
+  values: readonly (string | Uint8Array | number | bigint | null)[] | Float64Array;
 }
 
 // Parquet's enums (parquet.thrift).
 const INT64 = 2;
+const DOUBLE = 5;
 const BYTE_ARRAY = 6;
 const REQUIRED = 0;
 const OPTIONAL = 1;
@@ -129,7 +136,7 @@ function schemaOf(columns: readonly ParquetColumn[]): EncodedStructs {
 }
 
 function physicalType(kind: ParquetKind): number {
-  return kind === 'long' || kind === 'timestamp' ? INT64 : BYTE_ARRAY;
+  return kind === 'long' || kind === 'timestamp' ? INT64 : kind === 'double' ? DOUBLE : BYTE_ARRAY;
 }
 
 function schemaElement(c: ParquetColumn): ThriftStruct {
@@ -166,19 +173,32 @@ function schemaElement(c: ParquetColumn): ThriftStruct {
 /** Definition levels (when nullable) then the PLAIN values of the non-null rows. */
 function pageBody(c: ParquetColumn): Buffer {
   const parts: Buffer[] = [];
+  const values = c.values;
+  if (values instanceof Float64Array) {
+    if (c.kind !== 'double' || c.nullable)
+      throw new Error(`column ${c.name}: a Float64Array is a double column with no nulls`);
+    return LITTLE_ENDIAN
+      ? Buffer.from(values.buffer, values.byteOffset, values.byteLength)
+      : Buffer.concat([...values].map((v) => doubleBytes(v)));
+  }
   if (c.nullable) {
-    const levels = definitionLevels(c.values);
+    const levels = definitionLevels(values);
     const prefix = Buffer.allocUnsafe(4);
     prefix.writeUInt32LE(levels.length);
     parts.push(prefix, levels);
   }
   if (c.kind === 'long' || c.kind === 'timestamp') {
-    const present = c.values.filter((v) => v !== null);
+    const present = values.filter((v) => v !== null);
     const out = Buffer.allocUnsafe(8 * present.length);
     present.forEach((v, i) => out.writeBigInt64LE(BigInt(v as number | bigint), 8 * i));
     parts.push(out);
+  } else if (c.kind === 'double') {
+    const present = values.filter((v) => v !== null);
+    const out = Buffer.allocUnsafe(8 * present.length);
+    present.forEach((v, i) => out.writeDoubleLE(v as number, 8 * i));
+    parts.push(out);
   } else {
-    for (const v of c.values) {
+    for (const v of values) {
       if (v === null) continue;
       const b = typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v as Uint8Array);
       const len = Buffer.allocUnsafe(4);
@@ -189,8 +209,17 @@ function pageBody(c: ParquetColumn): Buffer {
   return Buffer.concat(parts);
 }
 
+function doubleBytes(v: number): Buffer {
+  const out = Buffer.allocUnsafe(8);
+  out.writeDoubleLE(v);
+  return out;
+}
+
+/** Whether a Float64Array's bytes are already PLAIN's (little-endian) order. */
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 /** Levels 0 (null) and 1 as RLE runs of the hybrid encoding (bit width 1: one byte a value). */
-function definitionLevels(values: ParquetColumn['values']): Buffer {
+function definitionLevels(values: readonly unknown[]): Buffer {
   const out: number[] = [];
   for (let i = 0; i < values.length;) {
     const level = values[i] === null ? 0 : 1;

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { ErrorCode, PondError } from '../../shared/errors.js';
 import type { AddFile } from './actions.js';
 import { encodeDataPath } from './data-paths.js';
-import { type ParquetColumn, type ParquetKind, parquetFile } from './parquet-writer.js';
+import { type ParquetColumn, parquetFile } from './parquet-writer.js';
 import { serializePartitionValue } from './partition-values.js';
 import { isPrimitive } from './schema.js';
 import type { Snapshot } from './snapshot.js';
-import { valueStats } from './value-stats.js';
+import { type StatColumn, valueStats } from './value-stats.js';
 import { ENGINE_INFO } from './commit.js';
 
 /** A row given in JS: column name -> value (long: integer; timestamp: µs since the epoch). */
@@ -23,7 +23,7 @@ export type JsRow = Readonly<Record<string, string | Uint8Array | number | bigin
 export async function writeRows(snapshot: Snapshot, rows: readonly JsRow[]): Promise<AddFile[]> {
   const schema = snapshot.schema;
   const partitionColumns = snapshot.metadata.partitionColumns;
-  const kinds = new Map<string, ParquetKind>();
+  const kinds = new Map<string, StatColumn['kind']>();
   for (const f of schema.fields) {
     const kind = isPrimitive(f.type) ? KINDS[f.type] : undefined;
     if (kind === undefined || (partitionColumns.includes(f.name) && kind !== 'string')) {
@@ -56,7 +56,7 @@ export async function writeRows(snapshot: Snapshot, rows: readonly JsRow[]): Pro
         folders.push(`${c}=${v === null ? HIVE_NULL : escapeFolder(v)}`);
       }
       const fields = schema.fields.filter((f) => !partitionColumns.includes(f.name));
-      const columns: ParquetColumn[] = fields.map((f) => ({
+      const columns: (ParquetColumn & StatColumn)[] = fields.map((f) => ({
         name: f.name,
         kind: kinds.get(f.name)!,
         nullable: f.nullable,
@@ -98,7 +98,7 @@ async function createFile(file: string): Promise<fs.FileHandle> {
   return fs.open(file, 'wx');
 }
 
-const KINDS: Partial<Record<string, ParquetKind>> = {
+const KINDS: Partial<Record<string, StatColumn['kind']>> = {
   string: 'string',
   binary: 'binary',
   long: 'long',
@@ -122,7 +122,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 function checkRow(
   r: JsRow,
-  kinds: Map<string, ParquetKind>,
+  kinds: Map<string, StatColumn['kind']>,
   fields: readonly { name: string; nullable: boolean }[],
 ): void {
   for (const name of Object.keys(r)) {

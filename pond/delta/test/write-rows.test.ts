@@ -5,6 +5,7 @@ import { ErrorCode } from '../../../shared/errors.js';
 import { DuckSession } from '../../duckdb/session.js';
 import { literal } from '../../duckdb/sql.js';
 import { DeltaTable, type JsRow, type StructType, scanSql } from '../index.js';
+import { parquetFile } from '../parquet-writer.js';
 import { multisetDiff, prng, removeDir, tempDir, textRelation } from './helpers.js';
 import { lintTable } from './log-lint.js';
 
@@ -168,5 +169,83 @@ describe('writing rows held in JS', () => {
     await expect(doubles.writeRows([{ x: 1 }])).rejects.toMatchObject({
       code: ErrorCode.DeltaUnsupported,
     });
+  });
+
+  it('writes doubles bit for bit, with nulls or as a Float64Array, as DuckDB reads them', async () => {
+    const rand = prng(11);
+    const view = new DataView(new ArrayBuffer(8));
+    const randomDouble = () => {
+      view.setUint32(0, Math.floor(rand() * 2 ** 32));
+      view.setUint32(4, Math.floor(rand() * 2 ** 32));
+      return view.getFloat64(0);
+    };
+    const EDGES = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, Number.MAX_VALUE, 0.1, -1.5];
+    const count = 3000;
+    const nullable = Array.from({ length: count }, (_, i) =>
+      i < EDGES.length ? EDGES[i]! : rand() < 0.2 ? null : randomDouble(),
+    );
+    // A Float64Array that is a view into the middle of a larger buffer (its byteOffset is not 0).
+    const memory = new Float64Array(count + 7);
+    for (let i = 0; i < memory.length; i++)
+      memory[i] = i < EDGES.length ? EDGES[i]! : randomDouble();
+    const plain = memory.subarray(5, 5 + count);
+    const file = path.join(tmp, 'doubles.parquet');
+    await fs.writeFile(
+      file,
+      parquetFile(
+        [
+          { name: 'i', kind: 'long', nullable: false, values: nullable.map((_, i) => i) },
+          { name: 'a', kind: 'double', nullable: true, values: nullable },
+          { name: 'b', kind: 'double', nullable: false, values: plain },
+        ],
+        'test',
+      ),
+    );
+    const from = `read_parquet(${literal(file)})`;
+    const schema = await session.all<{ name: string; type: string; repetition_type: string }>(
+      `SELECT name, type, repetition_type FROM parquet_schema(${literal(file)}) WHERE name IN ('a', 'b') ORDER BY name`,
+    );
+    expect(schema).toEqual([
+      { name: 'a', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+      { name: 'b', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+    ]);
+    const rows = await session.all<{
+      a: number | null;
+      b: number;
+      a_neg: boolean | null;
+      b_neg: boolean;
+    }>(`SELECT a, b, signbit(a) AS a_neg, signbit(b) AS b_neg FROM ${from} ORDER BY i`);
+    expect(rows.length).toBe(count);
+    const bad: number[] = [];
+    rows.forEach((r, i) => {
+      const a = nullable[i]!;
+      const b = plain[i]!;
+      if (!Object.is(r.a, a) || !Object.is(r.b, b)) bad.push(i);
+      // The sign of -0 as DuckDB sees it, not only as it comes back to JS.
+      if (a !== null && !Number.isNaN(a) && r.a_neg !== (a < 0 || Object.is(a, -0))) bad.push(i);
+      if (!Number.isNaN(b) && r.b_neg !== (b < 0 || Object.is(b, -0))) bad.push(i);
+    });
+    expect(bad).toEqual([]);
+    // NaN is a value, not a null; nulls are where the array had them.
+    const [counts] = await session.all<{ nulls: bigint; nans: bigint }>(
+      `SELECT count(*) FILTER (a IS NULL) AS nulls, count(*) FILTER (isnan(a)) AS nans FROM ${from}`,
+    );
+    expect(Number(counts!.nulls)).toBe(nullable.filter((x) => x === null).length);
+    expect(Number(counts!.nans)).toBe(nullable.filter((x) => x !== null && Number.isNaN(x)).length);
+    // Empty columns, and a Float64Array the writer cannot take (a nullable one) is refused.
+    await fs.writeFile(
+      file,
+      parquetFile(
+        [{ name: 'b', kind: 'double', nullable: false, values: new Float64Array(0) }],
+        'test',
+      ),
+    );
+    expect(await session.all(`SELECT * FROM ${from}`)).toEqual([]);
+    expect(() =>
+      parquetFile(
+        [{ name: 'b', kind: 'double', nullable: true, values: new Float64Array(1) }],
+        'test',
+      ),
+    ).toThrow(/Float64Array/);
   });
 });

@@ -96,12 +96,12 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
       job.progress({ done: i, total: devices.length, message: `device ${device.name}` });
       let fetched: FetchedPages | undefined;
       try {
-        fetched = await fetchPages(ctx, client, blobs, device, await starts.get(device)!);
+        fetched = await fetchPages(ctx, client, device, await starts.get(device)!);
       } catch (e) {
         failed(device, e);
       }
       if (!fetched) continue;
-      readings += fetched.readings;
+      readings += fetched.readings.count;
       const f = fetched;
       converting = converting.then(async () => {
         try {
@@ -113,8 +113,6 @@ export async function collect(ctx: RunContext<HydroVuConfig>, fetcher: Fetch): P
           }
         } catch (e) {
           failed(device, e);
-        } finally {
-          for (const p of f.files) await rm(p, { force: true });
         }
       });
       // A conversion that ends the run (cancel, refused credentials, a bug) stops the fetching.

@@ -41,32 +41,33 @@ export async function convertDevice(
 ): Promise<DeviceBatch | undefined> {
   const { device, path, stored } = f;
   const out = await blobs.tempPath('.parquet');
+  const scratch = await blobs.tempPath('.parquet');
   let leftOut: string | undefined;
   try {
-    let series = await wideSeries(session, device, f.files, f.pairs, names, out, {
+    let series = await wideSeries(session, device, f.readings, names, out, {
       afterS: f.afterS,
       beforeS: f.beforeS,
       stored,
-      largestPage: f.largestPage,
+      scratch,
     });
     if (!series && f.beforeS !== undefined) {
       // Only the newest time was fetched: it is all there is, so it is kept whole.
-      series = await wideSeries(session, device, f.files, f.pairs, names, out, {
+      series = await wideSeries(session, device, f.readings, names, out, {
         afterS: f.afterS,
         beforeS: undefined,
         stored,
-        largestPage: f.largestPage,
+        scratch,
       });
     }
     if (series && series.maxUs > latestS * 1e6) {
       const newest = new Date(series.maxUs / 1000).toISOString();
       leftOut = `HydroVu sent readings up to ${newest}, more than a day after this machine's clock; they were left out (stored, every later run would resume after them), the others written`;
       job.log(`device ${device.name}: ${leftOut}`);
-      series = await wideSeries(session, device, f.files, f.pairs, names, out, {
+      series = await wideSeries(session, device, f.readings, names, out, {
         afterS: f.afterS,
         beforeS: Math.min(f.beforeS ?? Infinity, latestS + 1),
         stored,
-        largestPage: f.largestPage,
+        scratch,
       });
     }
     if (!series) {

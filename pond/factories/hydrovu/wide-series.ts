@@ -1,24 +1,28 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { ErrorCode, PondError, isPondError } from '../../../shared/errors.js';
+import { parquetFile } from '../../delta/parquet-writer.js';
 import { duckMessage, type DuckSession } from '../../duckdb/session.js';
 import { ident, literal } from '../../duckdb/sql.js';
 import type { ColumnInfo } from '../../query/parquet-file.js';
 import type { Names } from './client.js';
 import type { HydroVuDevice } from './config.js';
+import type { DeviceReadings, PairReadings } from './device-readings.js';
+import { wideRows, type WideRows } from './wide-rows.js';
 import { writtenTimeRange } from './written-time-range.js';
 
 /**
- * HydroVu pages -> one wide series version, as the original builds it (crates/hydrovu/src/
+ * A device's readings -> one wide series version, as the original builds it (crates/hydrovu/src/
  * models.rs, lib.rs): a `timestamp` column (TIMESTAMPTZ, from the API's unix seconds) and one
  * DOUBLE column per parameter and unit, named `{parameter name}.{unit name}` from the API's
  * friendly names (an id HydroVu has no name for stays its id, as in the original), sorted by
  * name. Readings of the same time join one row.
  *
- * DuckDB reads the pages (one a line, as they came) in one strict pass (one COPY, like a DuckDB
- * user's own query), and a second, exact one only for a device whose pages repeat a reading: a
- * page that is not the JSON the API documents, a time that is not whole seconds, a reading of a
- * parameter the page scan did not see, two parameters that would share a column name, or two
- * different values for the same parameter and time fail the device, naming it; nothing is guessed
- * or dropped.
+ * The pages were read as they came (page-parse.ts). When each parameter's times only rise (as
+ * HydroVu sends them), a time has at most one reading a column and the rows are merged in JS
+ * (wide-rows.ts); DuckDB then writes them as the series file, compressed, from a plain Parquet file
+ * of them. Otherwise (a reading sent twice, or out of order) DuckDB groups every reading by time in
+ * an exact pass that keeps equal repeats once and fails the device, naming the time, when a
+ * parameter has two different values for it; nothing is guessed or dropped.
  */
 export interface WideSeries {
   file: string;
@@ -40,176 +44,196 @@ export interface WideOptions {
   beforeS: number | undefined;
   /** The stored series' columns: those the new version lacks are written as NULLs (not refused). */
   stored: ColumnInfo[] | undefined;
-  /** The longest page's length in bytes (its line, without the newline). */
-  largestPage: number;
+  /** A temp path for the rows before DuckDB writes them (removed after). */
+  scratch: string;
 }
-
-/**
- * The page's shape for read_json. `locationId` is listed though the page scan checked it: DuckDB
- * reads a page whose keys are all listed at about half the cost of one with a key left out.
- */
-const PAGE_COLUMNS = `{locationId: 'BIGINT', parameters: 'STRUCT(customParameter BOOLEAN, parameterId VARCHAR, unitId VARCHAR, readings STRUCT("timestamp" DOUBLE, value DOUBLE)[])[]'}`;
-
-/**
- * DuckDB's own maximum_object_size: its JSON reader's buffers are twice the limit, so a line of
- * up to about twice this reads (tested past 32 MB in hydrovu.test.ts). The limit is the device's
- * longest page, at least this default (a smaller one is raised to it), never the page buffer's
- * 1 GiB limit for every device: a limit of 512 MB or more frees buffers that large after each device, which makes
- * DuckDB's allocator return every page it holds to the kernel
- * (allocator_bulk_deallocation_flush_threshold) and the next device fault them in again: about
- * 85 ms of CPU for 10 devices of 100,000 readings, a third of their conversion. What it bought
- * was peak RSS: the allocator now keeps the memory of the largest device converted so far (the
- * benchmark's peak RSS: 207 against 169 MiB at 100,000 readings a device, 336 against 245 at
- * 400,000), still bounded by a device's readings (max_points_per_run), not the number of devices.
- * No setting gives a middle: the flush happens after each device or never.
- */
-const DUCKDB_OBJECT_BYTES = 16 << 20;
-
-/** The maximum_object_size that reads a device whose longest page is `largest` bytes. */
-export function objectLimit(largest: number): number {
-  return Math.max(DUCKDB_OBJECT_BYTES, largest + 1);
-}
-
-/** The quick pass's word for "a time is not one reading a column": run the exact pass. */
-const RECHECK = 'pond: hydrovu: recheck this device exactly';
 
 export async function wideSeries(
   session: DuckSession,
   device: HydroVuDevice,
-  pages: string[],
-  pairs: { pid: string; uid: string }[],
+  readings: DeviceReadings,
   names: Names,
   out: string,
   options: WideOptions,
 ): Promise<WideSeries | undefined> {
   const label = `device '${device.name}' (${device.id})`;
-  const columns = columnNames(pairs, names, label);
+  const columns = columnNames(readings.pairs, names, label);
   const padded = (options.stored ?? []).filter(
     (s) => s.name !== 'timestamp' && !columns.some((c) => c.name === s.name),
   );
-  const fail = (why: string) => `error(${literal(`${label}: ${why}`)})`;
-  const where = [`ts > ${options.afterS ?? -1}`];
-  if (options.beforeS !== undefined) where.push(`ts < ${options.beforeS}`);
-  // Each parameter object's column number, found once per parameter (not per reading); NULL for
-  // a pair the page scan did not list (or a missing id), which fails the device below.
-  const column = columns.length
-    ? `CASE ${columns.map((c, i) => `WHEN p.parameterId = ${literal(c.pid)} AND p.unitId = ${literal(c.uid)} THEN ${i}`).join(' ')} END`
-    : 'NULL::INTEGER';
-  const checks = (unnamed: string, duplicates: string) => [
-    `CASE ${unnamed}
-          WHEN ts IS NULL THEN ${fail('a reading has no timestamp')}
-          WHEN ts <> trunc(ts) THEN ${fail('a timestamp is not whole unix seconds')}
-          ${duplicates}
-          ELSE to_timestamp(ts) END AS "timestamp"`,
+  const types = [
+    { name: 'timestamp', type: 'TIMESTAMP WITH TIME ZONE' },
+    ...columns.map((c) => ({ name: c.name, type: 'DOUBLE' })),
+    ...padded.map((p) => ({ name: p.name, type: p.type })),
   ];
   const empty = padded.map((p) => `NULL::${p.type} AS ${ident(p.name)}`);
-  // The usual pages hold each parameter once a time: a count of a time's readings that matches
-  // its columns proves it, at one aggregate a column. Any other time (a reading sent twice, a
-  // null value) sends the device to the exact pass, which keeps equal repeats and names a
-  // conflict, as it always did. A reading of a pair the scan did not list is counted in n but in
-  // no column, so it too sends the device to the exact pass, which names it.
-  const quick = {
-    aggregates: [
-      'count(*) AS n',
-      ...columns.map((_, i) => `max(v) FILTER (WHERE k = ${i}) AS hi${i}`),
-    ],
-    selected: [
-      ...checks(
-        '',
-        `WHEN n <> ${columns.length ? columns.map((_, i) => `(hi${i} IS NOT NULL)::INTEGER`).join(' + ') : '0'} THEN error(${literal(RECHECK)})`,
-      ),
-      ...columns.map((c, i) => `hi${i} AS ${ident(c.name)}`),
-      ...empty,
-    ],
-  };
-  const exact = {
-    aggregates: [
-      'bool_or(k IS NULL) AS unnamed',
-      ...columns.flatMap((_, i) => [
-        `min(v) FILTER (WHERE k = ${i}) AS lo${i}`,
-        `max(v) FILTER (WHERE k = ${i}) AS hi${i}`,
-      ]),
-    ],
-    selected: [
-      ...checks(
-        `WHEN unnamed THEN ${fail('a reading names no parameterId or unitId the page listed')}`,
-        '',
-      ),
-      ...columns.map(
-        (c, i) =>
-          `CASE WHEN lo${i} IS DISTINCT FROM hi${i} THEN error(${literal(`${label}: HydroVu sent two different values of ${c.name} for `)} || to_timestamp(ts)::VARCHAR) ELSE hi${i} END AS ${ident(c.name)}`,
-      ),
-      ...empty,
-    ],
-  };
-  const readings = `
-    SELECT r.timestamp AS ts, k, r.value AS v FROM (
-      SELECT ${column} AS k, unnest(p.readings) AS r FROM (
-        SELECT unnest(parameters) AS p
-        FROM read_json([${pages.map(literal).join(', ')}], columns=${PAGE_COLUMNS},
-                       format='newline_delimited', maximum_object_size=${objectLimit(options.largestPage)})))`;
-  const pass = (q: { aggregates: string[]; selected: string[] }) =>
-    session.all(
-      `COPY (SELECT ${q.selected.join(', ')}
-             FROM (SELECT ts, ${q.aggregates.join(', ')} FROM (${readings})
-                   WHERE ${where.join(' AND ')} GROUP BY ts)
-             ORDER BY ts)
-       TO ${literal(out)} (FORMAT parquet, USE_TMP_FILE false)`,
+  try {
+    const rows = wideRows(
+      columns.map((c) => c.pair),
+      options.afterS,
+      options.beforeS,
     );
-  const copied = await pass(quick)
-    .catch((e: unknown) => {
-      if (isPondError(e, ErrorCode.SqlError) && duckMessage(e).includes(RECHECK))
-        return pass(exact);
-      throw e;
-    })
-    .catch((e: unknown) => {
-      throw unreadable(label, e);
-    });
+    const written = rows
+      ? await writeRows(session, columns, rows, empty, out, options.scratch)
+      : await exactPass(session, columns, empty, label, out, options);
+    if (!written) return undefined;
+    return { file: out, ...written, columns: types, padded: padded.map((p) => p.name) };
+  } catch (e) {
+    throw unreadable(label, e);
+  } finally {
+    await rm(options.scratch, { force: true });
+  }
+}
+
+type NamedColumn = { pid: string; uid: string; name: string; pair: PairReadings };
+
+/**
+ * The merged rows as the series file: JS writes them as a plain Parquet file of doubles (the
+ * typed arrays' bytes: unix seconds, and values with NaN for none), DuckDB writes the series from
+ * it (TIMESTAMPTZ, NULLs, compressed). JSON has no NaN, so a NaN can only be a missing value.
+ */
+async function writeRows(
+  session: DuckSession,
+  columns: NamedColumn[],
+  rows: WideRows,
+  empty: string[],
+  out: string,
+  scratch: string,
+): Promise<{ rows: number; minUs: number; maxUs: number } | undefined> {
+  if (rows.rows === 0) return undefined;
+  await writeFile(
+    scratch,
+    parquetFile(
+      [
+        { name: 's', kind: 'double', nullable: false, values: rows.times },
+        ...rows.columns.map((values, i) => ({
+          name: `c${i}`,
+          kind: 'double' as const,
+          nullable: false,
+          values,
+        })),
+      ],
+      'pond hydrovu',
+    ),
+  );
+  const copied = await session.all(
+    `COPY (SELECT ${[
+      'to_timestamp(s) AS "timestamp"',
+      ...columns.map((c, i) => `${orNull(`c${i}`)} AS ${ident(c.name)}`),
+      ...empty,
+    ].join(', ')}
+           FROM read_parquet(${literal(scratch)}))
+     TO ${literal(out)} (FORMAT parquet, USE_TMP_FILE false)`,
+  );
+  const count = Number(copied[0]?.['Count'] ?? -1);
+  if (count !== rows.rows) {
+    throw new PondError(
+      ErrorCode.Internal,
+      `DuckDB wrote ${count} rows of the ${rows.rows} merged (${out})`,
+      { input: out },
+    );
+  }
+  return { rows: rows.rows, minUs: rows.times[0]! * 1e6, maxUs: rows.times[rows.rows - 1]! * 1e6 };
+}
+
+/** A value column of the plain file, with its NaNs (no value) as NULL. */
+const orNull = (column: string) => `CASE WHEN isnan(${column}) THEN NULL ELSE ${column} END`;
+
+/**
+ * Every reading (time, column, value) to DuckDB, grouped by time: equal repeats are kept once,
+ * two different values of a column at one time fail the device, naming it.
+ */
+async function exactPass(
+  session: DuckSession,
+  columns: NamedColumn[],
+  empty: string[],
+  label: string,
+  out: string,
+  options: WideOptions,
+): Promise<{ rows: number; minUs: number; maxUs: number } | undefined> {
+  const total = columns.reduce((n, c) => n + c.pair.length, 0);
+  const ts = new Float64Array(total);
+  const ks = new Float64Array(total);
+  const vs = new Float64Array(total);
+  let at = 0;
+  columns.forEach((c, k) => {
+    ts.set(c.pair.times, at);
+    ks.fill(k, at, at + c.pair.length);
+    vs.set(c.pair.values, at);
+    at += c.pair.length;
+  });
+  await writeFile(
+    options.scratch,
+    parquetFile(
+      [
+        { name: 'ts', kind: 'double', nullable: false, values: ts },
+        { name: 'k', kind: 'double', nullable: false, values: ks },
+        { name: 'nv', kind: 'double', nullable: false, values: vs },
+      ],
+      'pond hydrovu',
+    ),
+  );
+  const where: string[] = [];
+  if (options.afterS !== undefined) where.push(`ts > ${options.afterS}`);
+  if (options.beforeS !== undefined) where.push(`ts < ${options.beforeS}`);
+  const copied = await session.all(
+    `COPY (SELECT to_timestamp(ts) AS "timestamp",
+                  ${columns
+                    .map(
+                      (c, i) =>
+                        `CASE WHEN lo${i} IS DISTINCT FROM hi${i} THEN error(${literal(`${CONFLICT} ${c.name} for `)} || to_timestamp(ts)::VARCHAR) ELSE hi${i} END AS ${ident(c.name)}`,
+                    )
+                    .concat(empty)
+                    .join(', ')}
+           FROM (SELECT ts, ${columns
+             .flatMap((_, i) => [
+               `min(v) FILTER (WHERE k = ${i}) AS lo${i}`,
+               `max(v) FILTER (WHERE k = ${i}) AS hi${i}`,
+             ])
+             .join(', ')}
+                 FROM (SELECT ts, k, ${orNull('nv')} AS v FROM read_parquet(${literal(options.scratch)}))
+                 ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY ts)
+           ORDER BY ts)
+     TO ${literal(out)} (FORMAT parquet, USE_TMP_FILE false)`,
+  );
   const rows = Number(copied[0]?.['Count'] ?? 0);
   if (rows === 0) return undefined;
-  const range = await writtenTimeRange(out, rows, label);
-  return {
-    file: out,
-    rows,
-    ...range,
-    columns: [
-      { name: 'timestamp', type: 'TIMESTAMP WITH TIME ZONE' },
-      ...columns.map((c) => ({ name: c.name, type: 'DOUBLE' })),
-      ...padded.map((p) => ({ name: p.name, type: p.type })),
-    ],
-    padded: padded.map((p) => p.name),
-  };
+  return { rows, ...(await writtenTimeRange(out, rows, label)) };
 }
 
 /** `{parameter}.{unit}` for each distinct pair, sorted by name; two pairs may not share a name. */
-function columnNames(
-  pairs: { pid: string; uid: string }[],
-  names: Names,
-  label: string,
-): { pid: string; uid: string; name: string }[] {
-  const byName = new Map<string, { pid: string; uid: string }>();
+function columnNames(pairs: PairReadings[], names: Names, label: string): NamedColumn[] {
+  const byName = new Map<string, PairReadings>();
   for (const p of pairs) {
     const name = `${names.parameters[p.pid] ?? p.pid}.${names.units[p.uid] ?? p.uid}`;
     const other = byName.get(name);
     if (other && (other.pid !== p.pid || other.uid !== p.uid)) {
       throw new PondError(
         ErrorCode.BadInput,
-        `${label}: parameters ${other.pid} (unit ${other.uid}) and ${p.pid} (unit ${p.uid}) would both be column '${name}'; nothing was written for it`,
+        `parameters ${other.pid} (unit ${other.uid}) and ${p.pid} (unit ${p.uid}) would both be column '${name}'; nothing was written for it`,
         { input: label },
       );
     }
     byName.set(name, p);
   }
   return [...byName]
-    .map(([name, p]) => ({ ...p, name }))
+    .map(([name, pair]) => ({ pid: pair.pid, uid: pair.uid, name, pair }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** The exact pass's word for a parameter with two values at one time. */
+const CONFLICT = 'HydroVu sent two different values of';
+
+/** A failed conversion as the device's error (the run's failure line names the device). */
 function unreadable(label: string, e: unknown): PondError {
   if (isPondError(e) && e.code !== ErrorCode.SqlError) return e;
+  const message = duckMessage(e);
+  const conflict = message.indexOf(CONFLICT);
   return new PondError(
     ErrorCode.BadInput,
-    `${label}: HydroVu's readings do not read: ${duckMessage(e)}; nothing was written for it`,
+    conflict >= 0
+      ? `${message.slice(conflict)}; nothing was written for it`
+      : `HydroVu's readings do not convert: ${message}; nothing was written for it`,
     { input: label, cause: e },
   );
 }

@@ -135,6 +135,37 @@ describe('hydrovu collect when HydroVu lies', () => {
     await expectComplete(pond, 12, 'south', 320);
   });
 
+  it('a full page (max_points_per_run) of readings already stored writes nothing and fails nothing', async () => {
+    expect((await run(pond, NODE)).record.state).toBe('added');
+    // North's next page holds 100 readings a parameter, all older than the stored ones: the run
+    // stops at max_points_per_run before the stored newest time (the bounds cross).
+    const node = '/system/etc/21-hydrovu';
+    await mknod(pond, 'hydrovu', node, CONFIG(standIn.url).replace('100000', '100'));
+    standIn.rewritePage = (body, _offset, id) => {
+      if (id !== 11) return body;
+      const readings = (pid: string) =>
+        Array.from({ length: 100 }, (_, i) => ({
+          timestamp: T0 + i * 60,
+          value: expectedValue(11, pid, T0 + i * 60),
+        }));
+      const page = {
+        locationId: 11,
+        parameters: [
+          { parameterId: '1', unitId: '1', readings: readings('1') },
+          { parameterId: '2', unitId: '17', readings: readings('2') },
+        ],
+      };
+      return JSON.stringify(page);
+    };
+    // ...and names a next page, so the run stops at max_points_per_run (not at the last page).
+    standIn.rewriteNext = (next, _offset, id) => (id === 11 ? 'more' : next);
+    const r = await run(pond, node);
+    expect(r.record.failures).toEqual([]);
+    expect(r.record.added).toEqual([]);
+    await expectComplete(pond, 11, 'north', 450);
+    expect(await stagedFiles(pond)).toEqual([]);
+  });
+
   it('a reading dated far in the future is left out and named, so later runs do not resume after it', async () => {
     const future = Date.UTC(2100, 0, 1) / 1000;
     const rogue = (id: number) =>

@@ -132,9 +132,9 @@ describe('hydrovu collect against the stand-in API', () => {
     await expectComplete(pond, 12, 'south', 320);
   });
 
-  it("a page larger than DuckDB's default object limit reads whole", async () => {
-    // One page of 220,000 times, pretty-printed: over 32 MB, twice DuckDB's default object limit
-    // (its reader's buffer), which is the most it reads with that limit.
+  it('a page of over 32 MB reads whole', async () => {
+    // One page of 220,000 times, pretty-printed: over 32 MB, more than the page memory starts with
+    // and more than DuckDB's JSON reader takes by default.
     standIn = await HydroVuStandIn.start(
       options({
         pageTimes: 220_000,
@@ -358,15 +358,25 @@ describe('hydrovu collect against the stand-in API', () => {
         /two different values of Temperature\.C for 2024-01-01 00:00:00\+00/,
       ],
       [
-        'an escaped key the page scan cannot see',
-        (b) => b.replace('"parameterId"', '"parameter\\u0049d"'),
-        /names 1 parameterIds and 2 unitIds/,
+        'a parameter with no parameterId',
+        (b) => b.replace('"parameterId":"1",', ''),
+        /page 1: HydroVu's readings do not read: a parameter has no parameterId \(byte \d+ of \d+\)/,
       ],
       [
-        'a parameter whose keys are both escaped',
-        (b) =>
-          b.replace('"parameterId"', '"parameter\\u0049d"').replace('"unitId"', '"unit\\u0049d"'),
-        /a reading names no parameterId or unitId the page listed/,
+        'a reading with no timestamp',
+        (b, offset) => (offset === 200 ? b.replace(/"timestamp":\d+,/, '') : b),
+        /^device 'north' \(11\): page \d+: HydroVu's readings do not read: a reading has no timestamp \(byte \d+ of \d+\); nothing was written for it$/,
+      ],
+      [
+        'a value that is text',
+        (b) => b.replace(/"value":([-\d.]+)/, '"value":"$1"'),
+        /a value is not a number/,
+      ],
+      ['text after the page', (b) => `${b} {}`, /more text after the page/],
+      [
+        'a time that would store as another instant',
+        (b) => b.replace(first, '"timestamp":1e300'),
+        /a timestamp \(1e\+300\) is outside the years 1685 to 2255/,
       ],
       ['not JSON', (b, offset) => (offset === 200 ? b.slice(0, 50) : b), /do not read/],
     ];
@@ -391,6 +401,21 @@ describe('hydrovu collect against the stand-in API', () => {
         }
       });
     }
+  });
+
+  it('keys written with escapes, and keys the API does not document, read as JSON means them', async () => {
+    standIn = await HydroVuStandIn.start(options());
+    // "parameter\u0049d" is "parameterId"; unknown keys hold any JSON, nested.
+    standIn.rewritePage = (body) =>
+      body
+        .replaceAll('"parameterId"', '"parameter\\u0049d"')
+        .replaceAll('"unitId"', '"unit\\u0049d"')
+        .replace('"locationId"', '"extra":{"a":[1,-2.5e3,true,null,"x\\"y"],"b":{}},"locationId"')
+        .replaceAll('"readings":[', '"note":"\\u00e9t\\u00e9","readings":[');
+    await mknod(pond, 'hydrovu', NODE, config(standIn.url));
+    expect((await run(pond, NODE)).record.state).toBe('added');
+    await expectComplete(pond, 11, 'north', 450);
+    await expectComplete(pond, 12, 'south', 320);
   });
 
   it('a reading sent twice with the same value, or with no value, is stored once (the exact pass)', async () => {
