@@ -176,6 +176,74 @@ describe('pond run', () => {
   });
 });
 
+describe('pond run beside maintain', () => {
+  it('a collect with maintain running over and over beside it stores every reading once', async () => {
+    const t = await tempDir('pond-run-maintain-');
+    const standIn = await HydroVuStandIn.start({
+      clientId: ENV.HV_CLI_ID,
+      clientSecret: ENV.HV_CLI_SECRET,
+      pageTimes: 40,
+      devices: [device(21, 'north', 600), device(22, 'south', 400)],
+    });
+    try {
+      const p = bound(t.pond);
+      await p.ok('init', '--birthplace', 'maintain');
+      await writeText(join(t.dir, 'hv.yaml'), config(standIn.url));
+      const mk = await runPond(
+        ['--pond', t.pond, 'mknod', 'hydrovu', '/hv', '--config-path', join(t.dir, 'hv.yaml')],
+        { env: ENV },
+      );
+      expect(mk.code).toBe(0);
+      // Slow pages keep the collect running while maintain compacts, checkpoints and cleans.
+      standIn.pageDelayMs = 30;
+      const collect = runPond(['--pond', t.pond, 'run', '/hv'], { env: ENV });
+      let done = false;
+      void collect.finally(() => (done = true));
+      let maintains = 0;
+      while (!done) {
+        const m = await p.run('maintain');
+        expect(m.code, m.stdout + m.stderr).toBe(0);
+        maintains++;
+      }
+      const r = await collect;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/1000 rows from 2 of 2 devices/);
+      expect(maintains).toBeGreaterThan(1);
+      // Once more beside maintain: nothing new, nothing written.
+      standIn.pageDelayMs = 0;
+      const [again, m] = await Promise.all([
+        runPond(['--pond', t.pond, 'run', '/hv'], { env: ENV }),
+        p.run('maintain'),
+      ]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/nothing new/);
+      expect(m.code, m.stderr).toBe(0);
+      for (const [id, name, count] of [
+        [21, 'north', 600],
+        [22, 'south', 400],
+      ] as const) {
+        const out = await p.ok(
+          'cat',
+          `/hydrovu/devices/${id}/${name}_active.series`,
+          '--format',
+          'csv',
+          '--sql',
+          'SELECT count(*) AS n, count(DISTINCT timestamp) AS d, count("Temperature.C") AS t, count("pH.pH") AS ph FROM source',
+        );
+        expect(out).toBe(`n,d,t,ph\n${count},${count},${count},${count}\n`);
+      }
+      const f = await p.run('fsck');
+      expect(f.code, f.stdout + f.stderr).toBe(0);
+      const left = await readdir(t.pond, { recursive: true });
+      expect(left.filter((x) => /_staging\/.|\.tmp$/.test(x))).toEqual([]);
+      console.log(`${maintains} maintains beside the collect`);
+    } finally {
+      await standIn.close();
+      await t.cleanup();
+    }
+  }, 120_000);
+});
+
 describe('pond run killed at any moment', () => {
   it('a collect killed by SIGKILL and run again stores every reading once', async () => {
     const t = await tempDir('pond-run-kill-');
