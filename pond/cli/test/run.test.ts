@@ -42,6 +42,55 @@ devices:
 ${extra}`;
 }
 
+/**
+ * A new pond in a temp folder with a hydrovu node /hv (its config from `configOf`) reading a
+ * stand-in of two devices, north (600 times) and south (400), two parameters each.
+ */
+async function collectorPond(
+  prefix: string,
+  birthplace: string,
+  configOf: (url: string) => string,
+): Promise<{
+  t: Awaited<ReturnType<typeof tempDir>>;
+  p: ReturnType<typeof bound>;
+  standIn: HydroVuStandIn;
+}> {
+  const t = await tempDir(prefix);
+  const standIn = await HydroVuStandIn.start({
+    clientId: ENV.HV_CLI_ID,
+    clientSecret: ENV.HV_CLI_SECRET,
+    pageTimes: 40,
+    devices: [device(21, 'north', 600), device(22, 'south', 400)],
+  });
+  const p = bound(t.pond);
+  await p.ok('init', '--birthplace', birthplace);
+  await writeText(join(t.dir, 'hv.yaml'), configOf(standIn.url));
+  const mk = await runPond(
+    ['--pond', t.pond, 'mknod', 'hydrovu', '/hv', '--config-path', join(t.dir, 'hv.yaml')],
+    { env: ENV },
+  );
+  expect(mk.code, mk.stderr).toBe(0);
+  return { t, p, standIn };
+}
+
+/** Each device of collectorPond's stand-in has every reading stored once: a row a time, full. */
+async function expectEveryReadingOnce(p: ReturnType<typeof bound>): Promise<void> {
+  for (const [id, name, count] of [
+    [21, 'north', 600],
+    [22, 'south', 400],
+  ] as const) {
+    const out = await p.ok(
+      'cat',
+      `/hydrovu/devices/${id}/${name}_active.series`,
+      '--format',
+      'csv',
+      '--sql',
+      'SELECT count(*) AS n, count(DISTINCT timestamp) AS d, count("Temperature.C") AS t, count("pH.pH") AS ph FROM source',
+    );
+    expect(out).toBe(`n,d,t,ph\n${count},${count},${count},${count}\n`);
+  }
+}
+
 describe('pond run', () => {
   let t: Awaited<ReturnType<typeof tempDir>>;
   let standIn: HydroVuStandIn;
@@ -178,22 +227,8 @@ describe('pond run', () => {
 
 describe('pond run beside maintain', () => {
   it('a collect with maintain running over and over beside it stores every reading once', async () => {
-    const t = await tempDir('pond-run-maintain-');
-    const standIn = await HydroVuStandIn.start({
-      clientId: ENV.HV_CLI_ID,
-      clientSecret: ENV.HV_CLI_SECRET,
-      pageTimes: 40,
-      devices: [device(21, 'north', 600), device(22, 'south', 400)],
-    });
+    const { t, p, standIn } = await collectorPond('pond-run-maintain-', 'maintain', config);
     try {
-      const p = bound(t.pond);
-      await p.ok('init', '--birthplace', 'maintain');
-      await writeText(join(t.dir, 'hv.yaml'), config(standIn.url));
-      const mk = await runPond(
-        ['--pond', t.pond, 'mknod', 'hydrovu', '/hv', '--config-path', join(t.dir, 'hv.yaml')],
-        { env: ENV },
-      );
-      expect(mk.code).toBe(0);
       // Slow pages keep the collect running while maintain compacts, checkpoints and cleans.
       standIn.pageDelayMs = 30;
       const collect = runPond(['--pond', t.pond, 'run', '/hv'], { env: ENV });
@@ -218,20 +253,7 @@ describe('pond run beside maintain', () => {
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout).toMatch(/nothing new/);
       expect(m.code, m.stderr).toBe(0);
-      for (const [id, name, count] of [
-        [21, 'north', 600],
-        [22, 'south', 400],
-      ] as const) {
-        const out = await p.ok(
-          'cat',
-          `/hydrovu/devices/${id}/${name}_active.series`,
-          '--format',
-          'csv',
-          '--sql',
-          'SELECT count(*) AS n, count(DISTINCT timestamp) AS d, count("Temperature.C") AS t, count("pH.pH") AS ph FROM source',
-        );
-        expect(out).toBe(`n,d,t,ph\n${count},${count},${count},${count}\n`);
-      }
+      await expectEveryReadingOnce(p);
       const f = await p.run('fsck');
       expect(f.code, f.stdout + f.stderr).toBe(0);
       const left = await readdir(t.pond, { recursive: true });
@@ -246,25 +268,10 @@ describe('pond run beside maintain', () => {
 
 describe('pond run killed at any moment', () => {
   it('a collect killed by SIGKILL and run again stores every reading once', async () => {
-    const t = await tempDir('pond-run-kill-');
-    const standIn = await HydroVuStandIn.start({
-      clientId: ENV.HV_CLI_ID,
-      clientSecret: ENV.HV_CLI_SECRET,
-      pageTimes: 40,
-      devices: [device(21, 'north', 600), device(22, 'south', 400)],
-    });
+    const { t, p, standIn } = await collectorPond('pond-run-kill-', 'kill', (url) =>
+      config(url).replace('max_points_per_run: 100000', 'max_points_per_run: 400'),
+    );
     try {
-      const p = bound(t.pond);
-      await p.ok('init', '--birthplace', 'kill');
-      await writeText(
-        join(t.dir, 'hv.yaml'),
-        config(standIn.url).replace('max_points_per_run: 100000', 'max_points_per_run: 400'),
-      );
-      const mk = await runPond(
-        ['--pond', t.pond, 'mknod', 'hydrovu', '/hv', '--config-path', join(t.dir, 'hv.yaml')],
-        { env: ENV },
-      );
-      expect(mk.code).toBe(0);
       standIn.pageDelayMs = 25;
       let kills = 0;
       let finished = 0;
@@ -291,20 +298,7 @@ describe('pond run killed at any moment', () => {
         expect(r.code, r.stderr).toBe(0);
         if (r.stdout.includes('nothing new')) break;
       }
-      for (const [id, name, count] of [
-        [21, 'north', 600],
-        [22, 'south', 400],
-      ] as const) {
-        const out = await p.ok(
-          'cat',
-          `/hydrovu/devices/${id}/${name}_active.series`,
-          '--format',
-          'csv',
-          '--sql',
-          'SELECT count(*) AS n, count(DISTINCT timestamp) AS d, count("Temperature.C") AS t, count("pH.pH") AS ph FROM source',
-        );
-        expect(out).toBe(`n,d,t,ph\n${count},${count},${count},${count}\n`);
-      }
+      await expectEveryReadingOnce(p);
       // A killed run's staged files wait in its staging folder (fsck names them) until
       // maintain removes them: then nothing is left but the pond's own files.
       await p.ok('maintain');
@@ -320,22 +314,8 @@ describe('pond run killed at any moment', () => {
 
 describe('pond run overlapping itself', () => {
   it('three collects at once on a node whose series do not exist yet all exit 0, storing every reading once', async () => {
-    const t = await tempDir('pond-run-overlap-');
-    const standIn = await HydroVuStandIn.start({
-      clientId: ENV.HV_CLI_ID,
-      clientSecret: ENV.HV_CLI_SECRET,
-      pageTimes: 40,
-      devices: [device(21, 'north', 600), device(22, 'south', 400)],
-    });
+    const { t, p, standIn } = await collectorPond('pond-run-overlap-', 'overlap', config);
     try {
-      const p = bound(t.pond);
-      await p.ok('init', '--birthplace', 'overlap');
-      await writeText(join(t.dir, 'hv.yaml'), config(standIn.url));
-      const mk = await runPond(
-        ['--pond', t.pond, 'mknod', 'hydrovu', '/hv', '--config-path', join(t.dir, 'hv.yaml')],
-        { env: ENV },
-      );
-      expect(mk.code).toBe(0);
       // Slow pages: each run is still fetching when another commits.
       standIn.pageDelayMs = 15;
       const runs = await Promise.all(
@@ -347,20 +327,7 @@ describe('pond run overlapping itself', () => {
       );
       for (const r of runs) expect(r.code, r.stderr).toBe(0);
       expect(runs.filter((r) => r.stdout.includes('nothing new')).length).toBeGreaterThan(0);
-      for (const [id, name, count] of [
-        [21, 'north', 600],
-        [22, 'south', 400],
-      ] as const) {
-        const out = await p.ok(
-          'cat',
-          `/hydrovu/devices/${id}/${name}_active.series`,
-          '--format',
-          'csv',
-          '--sql',
-          'SELECT count(*) AS n, count(DISTINCT timestamp) AS d FROM source',
-        );
-        expect(out).toBe(`n,d\n${count},${count}\n`);
-      }
+      await expectEveryReadingOnce(p);
       expect((await p.run('fsck')).code).toBe(0);
     } finally {
       await standIn.close();
