@@ -50,7 +50,6 @@ export async function fetchPages(
   let beforeS: number | undefined;
   for (let n = 1; ; n++) {
     const page = await client.dataPage(device.id, startS, next, memory);
-    const before = readings.count;
     const summary = parsePage(page.body, readings, `page ${n}`, label);
     if (summary.location !== device.id) {
       throw new PondError(
@@ -59,7 +58,7 @@ export async function fetchPages(
         { input: label },
       );
     }
-    job.log(`device ${device.name}: page ${n}: ${readings.count - before} readings`);
+    job.log(`device ${device.name}: page ${n}: ${summary.readings} readings`);
     job.progress({
       done: readings.count,
       message: `device ${device.name}: ${readings.count} readings`,

@@ -308,6 +308,27 @@ describe('hydrovu collect against the stand-in API', () => {
     const third = await run(pond, NODE, 'collect');
     expect(third.record.state).toBe('added');
     expect(third.record.log.some((l) => /no readings of Specific Conductivity/.test(l))).toBe(true);
+    // A fourth whose page sends a reading twice goes through DuckDB's exact pass: it pads the
+    // same, and keeps the repeat once.
+    standIn.options.devices[0]!.count = 340;
+    let repeated = 0;
+    standIn.rewritePage = (body) =>
+      body.replace(/"readings":\[(\{[^}]*\}),/, (_, first: string) => {
+        repeated++;
+        return `"readings":[${first},${first},`;
+      });
+    const fourth = await run(pond, NODE, 'collect');
+    expect(fourth.record.state).toBe('added');
+    expect(repeated).toBe(1);
+    expect(fourth.record.added).toEqual([{ path, rows: 20, version: 4 }]);
+    const all = await rowsOf(
+      pond,
+      path,
+      `SELECT count(*)::DOUBLE AS n, count(DISTINCT "timestamp")::DOUBLE AS d,
+              count("Specific Conductivity.uS/cm")::DOUBLE AS sc, count("Depth.m")::DOUBLE AS depth,
+              count("Temperature.C")::DOUBLE AS t FROM source`,
+    );
+    expect(all[0]).toEqual({ n: 340, d: 340, sc: 200, depth: 140, t: 340 });
   });
 
   it('a stored column of another type is refused for that device, naming both types', async () => {
